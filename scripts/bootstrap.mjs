@@ -1,0 +1,86 @@
+#!/usr/bin/env node
+// The only set-up step on a fresh machine, with no dependencies of its own: installs node_modules when
+// missing or stale, makes sure redis-server exists, then runs the requested command.
+//   node scripts/bootstrap.mjs start|test|bench [args…]
+import { spawnSync } from "node:child_process";
+import { accessSync, constants, existsSync, statSync } from "node:fs";
+import { delimiter, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+process.chdir(root);
+const [task = "start", ...rest] = process.argv.slice(2);
+
+function say(line) {
+  process.stderr.write(`[bootstrap] ${line}\n`);
+}
+
+function run(command, args, options = {}) {
+  const result = spawnSync(command, args, { stdio: "inherit", ...options });
+  if (result.error) return { status: 127, error: result.error };
+  return { status: result.status ?? 1 };
+}
+
+function onPath(binary) {
+  const dirs = [...(process.env.PATH ?? "").split(delimiter), "/usr/bin", "/usr/sbin", "/usr/local/bin"];
+  return dirs.some((dir) => {
+    try {
+      accessSync(join(dir, binary), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+function ensureNodeModules() {
+  const marker = join(root, "node_modules", ".package-lock.json");
+  const stale = !existsSync(marker) || statSync(join(root, "package-lock.json")).mtimeMs > statSync(marker).mtimeMs;
+  if (!stale) return;
+  say("installing dependencies (npm ci; isolated-vm compiles from source, about a minute)…");
+  if (run("npm", ["ci", "--no-audit", "--no-fund"]).status !== 0) {
+    say("npm ci failed: isolated-vm needs python3, make and g++ (Debian: apt-get install python3 make g++)");
+    process.exit(1);
+  }
+}
+
+function ensureRedis() {
+  if (process.env.REDIS_URL || onPath("redis-server")) return;
+  const root = typeof process.getuid === "function" && process.getuid() === 0;
+  if (root && onPath("apt-get")) {
+    say("redis-server is missing: installing the Debian package redis-server…");
+    const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+    if (run("apt-get", ["update"], { env }).status === 0 && run("apt-get", ["install", "-y", "--no-install-recommends", "redis-server"], { env }).status === 0) {
+      // The package starts a system service on 6379; codemem starts its own on a free port instead.
+      return;
+    }
+  }
+  say("redis-server was not found: install it (Debian/Ubuntu: sudo apt-get install redis-server; macOS: brew install redis) or set REDIS_URL");
+  process.exit(1);
+}
+
+ensureNodeModules();
+ensureRedis();
+
+const node = [process.execPath, "--no-node-snapshot", "--import", "tsx"];
+switch (task) {
+  case "start":
+    process.exitCode = run(node[0], [...node.slice(1), "src/cli/main.ts", "start", ...rest]).status;
+    break;
+  case "test": {
+    const typecheck = run(process.execPath, ["node_modules/typescript/bin/tsc", "--noEmit", "-p", "tsconfig.json"]);
+    if (typecheck.status !== 0) {
+      say("type check failed");
+      process.exitCode = typecheck.status;
+      break;
+    }
+    process.exitCode = run(process.execPath, ["node_modules/vitest/vitest.mjs", "run", ...rest]).status;
+    break;
+  }
+  case "bench":
+    process.exitCode = run(node[0], [...node.slice(1), "bench/run.ts", ...rest]).status;
+    break;
+  default:
+    say(`unknown task "${task}": use start, test or bench`);
+    process.exitCode = 2;
+}

@@ -1,0 +1,45 @@
+import { asCodedError } from "../errors.ts";
+import { execCommand, EXEC_USAGE } from "./exec.ts";
+import { processIo, type CliIo } from "./io.ts";
+import { startCommand } from "./start.ts";
+import { toolsCommand } from "./tools.ts";
+
+const HELP = `codemem — turns a request in a chat thread into a tested, reusable code skill
+
+  codemem start                     Redis, the MCP servers (demo ones by default); what npm start runs
+  codemem tools [--json]            connected apps and their tool counts
+  ${EXEC_USAGE.replace("usage: ", "")}
+                                    run a TypeScript probe in the sandbox; tools are tools.app__tool(args)
+
+Every command takes --mcp <file> (an {"mcpServers": …} file); default ./mcp.json, else the demo servers.`;
+
+const COMMANDS: Record<string, (argv: string[], io: CliIo) => Promise<number>> = {
+  exec: execCommand,
+  tools: toolsCommand,
+  start: startCommand,
+};
+
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "help" || name === "--help" || name === "-h") {
+    io.out(HELP);
+    return name === undefined ? 1 : 0;
+  }
+  const command = COMMANDS[name];
+  if (command === undefined) {
+    io.err(`error: USAGE: unknown command "${name}"; try: codemem help`);
+    return 2;
+  }
+  try {
+    return await command(rest, io);
+  } catch (error) {
+    const coded = asCodedError(error);
+    // parseArgs throws TypeErrors with ERR_PARSE_ARGS_* codes for unknown flags.
+    const code = coded.code.startsWith("ERR_PARSE_ARGS") ? "USAGE" : coded.code;
+    io.err(`error: ${code}: ${coded.message}`);
+    return code === "USAGE" ? 2 : 1;
+  }
+}
+
+// Exit through exitCode, never process.exit(): an exit right after an isolate disposal can segfault.
+process.exitCode = await main(process.argv.slice(2), processIo());

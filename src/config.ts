@@ -1,0 +1,180 @@
+import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { z } from "zod";
+import { userError } from "./errors.ts";
+
+const positiveInt = (min: number, max: number, what: string) =>
+  z.coerce
+    .number({ error: `expected a number of ${what}` })
+    .int({ error: `expected a whole number of ${what}` })
+    .min(min, { error: `expected at least ${min} ${what}` })
+    .max(max, { error: `expected at most ${max} ${what}` });
+
+/** The one schema for codemem's configuration: defaults < codemem.config.json < environment. */
+export const configSchema = z
+  .object({
+    /** Where codemem keeps its own Redis data, demo drive and state. */
+    dataDir: z.string().min(1).default(".codemem"),
+    /** An existing Redis; without it codemem starts its own redis-server on a free loopback port. */
+    redisUrl: z
+      .string()
+      .regex(/^rediss?:\/\//, { error: "expected a redis:// or rediss:// URL" })
+      .optional(),
+    /** `{"mcpServers": …}` file; without it, ./mcp.json when present, else the demo servers. */
+    mcpConfigPath: z.string().min(1).optional(),
+    model: z
+      .object({
+        apiKey: z.string().min(1).optional(),
+        baseUrl: z.url({ error: "expected an http(s) URL of an OpenAI-compatible API" }).optional(),
+        name: z.string().min(1).default("gpt-4.1-mini"),
+      })
+      .strict()
+      .prefault({}),
+    sandbox: z
+      .object({
+        timeoutMs: positiveInt(100, 3_600_000, "milliseconds").default(30_000),
+        memoryMb: positiveInt(8, 8192, "megabytes").default(128),
+        maxOutputChars: positiveInt(200, 10_000_000, "characters").default(16_000),
+      })
+      .strict()
+      .prefault({}),
+    mcp: z
+      .object({
+        callTimeoutMs: positiveInt(100, 3_600_000, "milliseconds").default(30_000),
+        connectTimeoutMs: positiveInt(100, 600_000, "milliseconds").default(15_000),
+      })
+      .strict()
+      .prefault({}),
+    demo: z
+      .object({
+        mailboxSize: positiveInt(0, 1_000_000, "messages").default(200),
+        latencyMs: positiveInt(0, 60_000, "milliseconds").default(0),
+        rateLimitPerSecond: z.coerce.number({ error: "expected calls per second" }).min(0).default(0),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+
+/** Environment variables and the config fields they set. */
+export const ENV_FIELDS: Readonly<Record<string, string>> = {
+  CODEMEM_HOME: "dataDir",
+  REDIS_URL: "redisUrl",
+  CODEMEM_MCP_CONFIG: "mcpConfigPath",
+  OPENAI_API_KEY: "model.apiKey",
+  OPENAI_BASE_URL: "model.baseUrl",
+  CODEMEM_MODEL: "model.name",
+  CODEMEM_SANDBOX_TIMEOUT_MS: "sandbox.timeoutMs",
+  CODEMEM_SANDBOX_MEMORY_MB: "sandbox.memoryMb",
+  CODEMEM_SANDBOX_MAX_OUTPUT: "sandbox.maxOutputChars",
+  CODEMEM_MCP_CALL_TIMEOUT_MS: "mcp.callTimeoutMs",
+  CODEMEM_MCP_CONNECT_TIMEOUT_MS: "mcp.connectTimeoutMs",
+  DEMO_MAILBOX_SIZE: "demo.mailboxSize",
+  DEMO_LATENCY_MS: "demo.latencyMs",
+  DEMO_RATE_LIMIT: "demo.rateLimitPerSecond",
+};
+
+export interface LoadConfigOptions {
+  /** Default: process.env. */
+  env?: NodeJS.ProcessEnv | undefined;
+  /** Default: ./codemem.config.json when it exists. */
+  file?: string | undefined;
+  /** Values that win over everything (CLI flags). */
+  overrides?: Record<string, unknown> | undefined;
+  cwd?: string | undefined;
+}
+
+/**
+ * Reads, merges and validates the configuration. A bad value throws one user error naming the
+ * field, where it came from, the value and what is allowed.
+ */
+export function loadConfig(options: LoadConfigOptions = {}): Config {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const file = options.file ?? (existsSync(resolve(cwd, "codemem.config.json")) ? resolve(cwd, "codemem.config.json") : undefined);
+  const sources = new Map<string, string>();
+  const merged: Record<string, unknown> = {};
+
+  if (file !== undefined) {
+    let fromFile: unknown;
+    try {
+      fromFile = JSON.parse(readFileSync(file, "utf8"));
+    } catch (error) {
+      throw userError("CONFIG_INVALID", `config: cannot read ${file} as JSON (${(error as Error).message})`);
+    }
+    if (typeof fromFile !== "object" || fromFile === null || Array.isArray(fromFile)) {
+      throw userError("CONFIG_INVALID", `config: ${file} must hold a JSON object`);
+    }
+    for (const [path, value] of flatten(fromFile as Record<string, unknown>)) {
+      setPath(merged, path, value);
+      sources.set(path, file);
+    }
+  }
+  for (const [name, path] of Object.entries(ENV_FIELDS)) {
+    const value = env[name];
+    if (value === undefined || value === "") continue;
+    setPath(merged, path, value);
+    sources.set(path, name);
+  }
+  for (const [path, value] of Object.entries(options.overrides ?? {})) {
+    if (value === undefined) continue;
+    setPath(merged, path, value);
+    sources.set(path, "command line");
+  }
+
+  const parsed = configSchema.safeParse(merged);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const path = issue?.path.map(String).join(".") ?? "";
+    if (issue?.code === "unrecognized_keys") {
+      const where = path === "" ? "" : `${path}.`;
+      throw userError(
+        "CONFIG_INVALID",
+        `config: unknown field ${issue.keys.map((key) => `${where}${key}`).join(", ")} in ${file ?? "config"}; known fields: ${knownFields(path)}`,
+      );
+    }
+    const source = sources.get(path);
+    const value = getPath(merged, path);
+    const shown = value === undefined ? "missing" : JSON.stringify(value);
+    throw userError("CONFIG_INVALID", `config: ${path} = ${shown}${source ? ` (from ${source})` : ""}: ${issue?.message ?? "invalid"}`);
+  }
+  return parsed.data;
+}
+
+function knownFields(prefix: string): string {
+  const shape = prefix === "" ? configSchema.shape : undefined;
+  if (shape) return Object.keys(shape).join(", ");
+  return Object.values(ENV_FIELDS)
+    .filter((field) => field.startsWith(`${prefix}.`))
+    .join(", ");
+}
+
+function flatten(object: Record<string, unknown>, prefix = ""): [string, unknown][] {
+  return Object.entries(object).flatMap(([key, value]) => {
+    const path = prefix === "" ? key : `${prefix}.${key}`;
+    return typeof value === "object" && value !== null && !Array.isArray(value)
+      ? flatten(value as Record<string, unknown>, path)
+      : [[path, value] as [string, unknown]];
+  });
+}
+
+function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split(".");
+  let node = target;
+  for (const key of keys.slice(0, -1)) {
+    const next = node[key];
+    node = (typeof next === "object" && next !== null ? next : (node[key] = {})) as Record<string, unknown>;
+  }
+  node[keys.at(-1) as string] = value;
+}
+
+function getPath(source: Record<string, unknown>, path: string): unknown {
+  let node: unknown = source;
+  for (const key of path.split(".")) {
+    if (typeof node !== "object" || node === null) return undefined;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return node;
+}

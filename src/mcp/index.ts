@@ -1,0 +1,10 @@
+export { isStdioServer, loadMcpConfig, mcpConfigSchema, parseMcpConfig } from "./config-file.ts";
+export type { HttpServerConfig, McpConfig, McpServerConfig, StdioServerConfig } from "./config-file.ts";
+export { ServerConnection } from "./connection.ts";
+export type { ServerConnectionOptions } from "./connection.ts";
+export { McpPool } from "./pool.ts";
+export type { AppListing, McpPoolOptions, ToolsChangedListener } from "./pool.ts";
+export { assignToolIds, toIdentifier } from "./tool-id.ts";
+export { IDEMPOTENCY_META_KEY } from "./types.ts";
+export type { ToolAnnotations, ToolCallOptions, ToolCaller, ToolDescriptor } from "./types.ts";
+export { unwrapToolResult } from "./unwrap.ts";

@@ -1,0 +1,15 @@
+export { DEFAULT_SANDBOX_LIMITS, IsolatedSandbox } from "./runner.ts";
+export type { IsolatedSandboxOptions } from "./runner.ts";
+export { inferSchema, mergeSchemas } from "./shape.ts";
+export type { JsonSchema } from "./shape.ts";
+export { referencedToolIds } from "./referenced-tools.ts";
+export { transpileScript } from "./transpile.ts";
+export type {
+  SandboxErrorInfo,
+  SandboxExecutor,
+  SandboxLimits,
+  SandboxResult,
+  SandboxRunOptions,
+  SandboxTools,
+  ToolCallRecord,
+} from "./types.ts";

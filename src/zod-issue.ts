@@ -1,0 +1,20 @@
+import type { z } from "zod";
+
+/** One line naming the field, the value found and what is allowed, for config and payload errors. */
+export function describeZodIssue(issue: z.core.$ZodIssue | undefined, input: unknown, fieldNames?: Record<string, string>): string {
+  if (issue === undefined) return "invalid value";
+  const path = issue.path.map(String).join(".");
+  const field = fieldNames?.[path] ?? (path || "(root)");
+  const value = valueAt(input, issue.path);
+  const shown = value === undefined ? "missing" : JSON.stringify(value)?.slice(0, 80) ?? String(value);
+  return `${field} = ${shown}: ${issue.message}`;
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let current: unknown = input;
+  for (const key of path) {
+    if (typeof current !== "object" || current === null) return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
+}
