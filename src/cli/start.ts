@@ -33,7 +33,7 @@ export async function startCommand(_argv: string[], io: CliIo): Promise<number> 
     }
     for (const listing of failed) io.err(`mcp      ${listing.app} failed: ${listing.error?.message}`);
     if (mcp.source === "demo") io.out(`demo     mailbox of ${config.demo.mailboxSize} messages; OneDrive files in ${resolve(config.dataDir, "demo", "drive")}`);
-    io.out(`model    ${config.model.apiKey ? `${config.model.name} via ${config.model.baseUrl ?? "OpenAI"}` : "none configured (OPENAI_API_KEY unset): the demo replay will be used"}`);
+    io.out(`model    ${config.model.apiKey ? `${config.model.name} via ${config.model.baseUrl ?? "OpenAI"}` : "none configured (set OPENAI_API_KEY and optionally OPENAI_BASE_URL, CODEMEM_MODEL)"}`);
     io.out("ready    try: npx codemem tools | npx codemem exec examples/probe-outlook.ts   (Ctrl-C stops)");
     await new Promise<void>((resolveStop) => {
       process.once("SIGINT", () => resolveStop());

@@ -26,7 +26,7 @@ export const mcpServerSchema = z.union([stdioServer, httpServer]);
 /** The common `{"mcpServers": {...}}` file that Claude Desktop, Cursor and others use. */
 export const mcpConfigSchema = z
   .object({
-    mcpServers: z.record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "server names are letters, digits, _ . -"), mcpServerSchema),
+    mcpServers: z.record(z.string(), mcpServerSchema),
   })
   .strict();
 
@@ -55,6 +55,10 @@ export function parseMcpConfig(text: string, source = "mcp.json"): McpConfig {
         ? 'each server needs either "command" (+ "args", "env") for stdio or "url" (+ "headers") for streamable HTTP'
         : undefined;
     throw userError("CONFIG_INVALID", `${source}: ${describeZodIssue(issue, json)}${hint ? ` — ${hint}` : ""}`);
+  }
+  const badName = Object.keys(parsed.data.mcpServers).find((name) => !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name));
+  if (badName !== undefined) {
+    throw userError("CONFIG_INVALID", `${source}: server name "${badName}" — use letters, digits, _ . - (it becomes the app id in tool ids)`);
   }
   return parsed.data;
 }

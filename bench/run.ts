@@ -1,0 +1,19 @@
+/**
+ * `npm run bench -- <name…>`: runs the named benchmarks (all when none is named); each prints one
+ * JSON line on stdout.
+ */
+const BENCHMARKS: Record<string, () => Promise<void>> = {
+  sandbox: async () => (await import("./sandbox.ts")).benchSandbox(),
+};
+
+const names = process.argv.slice(2).filter((arg) => !arg.startsWith("-"));
+const selected = names.length > 0 ? names : Object.keys(BENCHMARKS);
+for (const name of selected) {
+  const bench = BENCHMARKS[name];
+  if (bench === undefined) {
+    process.stderr.write(`unknown benchmark "${name}"; available: ${Object.keys(BENCHMARKS).join(", ")}\n`);
+    process.exitCode = 2;
+    continue;
+  }
+  await bench();
+}

@@ -1,0 +1,51 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { loadConfig } from "../src/config.ts";
+import { tempStateDir } from "./helpers/demo.ts";
+
+describe("loadConfig", () => {
+  const dirs: ReturnType<typeof tempStateDir>[] = [];
+  afterEach(() => dirs.splice(0).forEach((dir) => dir.cleanup()));
+  const fileWith = (content: string) => {
+    const dir = tempStateDir("codemem-config-");
+    dirs.push(dir);
+    const path = join(dir.dir, "codemem.config.json");
+    writeFileSync(path, content);
+    return path;
+  };
+  const failure = (fn: () => unknown): string => {
+    try {
+      fn();
+    } catch (error) {
+      expect((error as { code: string }).code).toBe("CONFIG_INVALID");
+      return (error as Error).message;
+    }
+    throw new Error("expected a config error");
+  };
+
+  it("should have working defaults with no env and no file", () => {
+    const config = loadConfig({ env: {}, cwd: "/nonexistent" });
+    expect(config).toMatchObject({ dataDir: ".codemem", sandbox: { timeoutMs: 30_000, memoryMb: 128 }, demo: { mailboxSize: 200 } });
+    expect(config.redisUrl).toBeUndefined();
+  });
+
+  it("should layer defaults < file < env < flags", () => {
+    const file = fileWith(JSON.stringify({ sandbox: { memoryMb: 64, timeoutMs: 5000 }, demo: { mailboxSize: 10 } }));
+    const config = loadConfig({ env: { CODEMEM_SANDBOX_MEMORY_MB: "96" }, file, overrides: { "sandbox.timeoutMs": "7000" } });
+    expect(config.sandbox).toMatchObject({ memoryMb: 96, timeoutMs: 7000 });
+    expect(config.demo.mailboxSize).toBe(10);
+  });
+
+  it("should name the field, its source, the value and what is allowed in one line", () => {
+    const message = failure(() => loadConfig({ env: { CODEMEM_SANDBOX_MEMORY_MB: "lots" } }));
+    expect(message).toBe('config: sandbox.memoryMb = "lots" (from CODEMEM_SANDBOX_MEMORY_MB): expected a number of megabytes');
+    expect(failure(() => loadConfig({ env: { REDIS_URL: "localhost:6379" } }))).toContain("expected a redis:// or rediss:// URL");
+    expect(failure(() => loadConfig({ env: {}, overrides: { "sandbox.memoryMb": "4" } }))).toContain("(from command line): expected at least 8 megabytes");
+  });
+
+  it("should reject unknown fields and unreadable files", () => {
+    expect(failure(() => loadConfig({ env: {}, file: fileWith(JSON.stringify({ sandbox: { memMb: 3 } })) }))).toMatch(/unknown field sandbox\.memMb.*known fields: sandbox\.timeoutMs/);
+    expect(failure(() => loadConfig({ env: {}, file: fileWith("{ nope") }))).toMatch(/cannot read .* as JSON/);
+  });
+});

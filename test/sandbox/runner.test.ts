@@ -1,0 +1,87 @@
+import { describe, expect, it } from "vitest";
+import { IsolatedSandbox, referencedToolIds, type SandboxTools } from "../../src/sandbox/index.ts";
+
+const graphTools: SandboxTools = {
+  ids: ["outlook__list_messages"],
+  call: async (_id, args) => ({
+    "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#messages",
+    value: [{ id: "1", subject: "Invoice", hasAttachments: true, from: { emailAddress: { address: "a@contoso.com" } } }].slice(0, (args as { $top: number }).$top),
+  }),
+};
+
+describe("IsolatedSandbox", () => {
+  const sandbox = new IsolatedSandbox({ defaults: { timeoutMs: 3000 } });
+
+  it("should run TypeScript with top-level await and print what the probe prints", async () => {
+    const result = await sandbox.run(
+      "interface Page { value: { subject: string }[] }\nconst page: Page = await tools.outlook__list_messages({ $top: 5 }) as Page;\nconsole.log(`Fetched ${page.value.length} emails`, page.value[0]);",
+      { tools: graphTools },
+    );
+    expect(result.ok).toBe(true);
+    expect(result.output).toContain("Fetched 1 emails");
+    expect(result.output).toContain('"subject": "Invoice"');
+  });
+
+  it("should record each tool call with its arguments, duration and the result's shape", async () => {
+    const result = await sandbox.run("await tools.outlook__list_messages({ $top: 1 })", { tools: graphTools });
+    expect(result.calls).toHaveLength(1);
+    const call = result.calls[0];
+    expect(call).toMatchObject({ id: "outlook__list_messages", args: { $top: 1 }, ok: true });
+    expect(call?.durationMs).toBeGreaterThanOrEqual(0);
+    expect(call?.shape).toMatchObject({
+      type: "object",
+      properties: {
+        "@odata.context": { type: "string" },
+        value: { type: "array", items: { type: "object", properties: { from: { type: "object" } } } },
+      },
+    });
+  });
+
+  it("should let code catch a tool error and read its code", async () => {
+    const failing: SandboxTools = {
+      ids: ["onedrive__create_folder"],
+      call: async () => {
+        throw Object.assign(new Error("onedrive__create_folder failed: nameAlreadyExists"), { code: "TOOL_ERROR" });
+      },
+    };
+    const result = await sandbox.run(
+      "try { await tools.onedrive__create_folder({ name: 'X' }) } catch (e) { return [e.name, e.code, e.tool, e instanceof ToolError] }",
+      { tools: failing },
+    );
+    expect(result.value).toEqual(["ToolError", "TOOL_ERROR", "onedrive__create_folder", true]);
+    expect(result.calls[0]).toMatchObject({ ok: false, error: { code: "TOOL_ERROR" } });
+  });
+
+  it("should report a syntax error with the user's line number", async () => {
+    const result = await sandbox.run("const a = 1;\nconst b = ;", { filename: "probe.ts" });
+    expect(result.error?.code).toBe("SANDBOX_COMPILE");
+    expect(result.error?.message).toMatch(/^probe\.ts:2:/);
+  });
+
+  it("should give timers inside the run and clear them at the end", async () => {
+    const result = await sandbox.run("const t0 = Date.now(); await new Promise((r) => setTimeout(r, 60)); const id = setTimeout(() => console.log('never'), 10); clearTimeout(id); await new Promise((r) => setTimeout(r, 30)); return Date.now() - t0 >= 55");
+    expect(result).toMatchObject({ ok: true, value: true, output: "" });
+  });
+
+  it("should use a fresh context per run", async () => {
+    await sandbox.run("globalThis.leftover = 42");
+    const result = await sandbox.run("return typeof globalThis.leftover");
+    expect(result.value).toBe("undefined");
+  });
+
+  it("should keep logs printed before a timeout", async () => {
+    const result = await sandbox.run("console.log('started'); await new Promise(() => {})", { limits: { timeoutMs: 300 } });
+    expect(result).toMatchObject({ ok: false, output: "started", error: { code: "SANDBOX_TIMEOUT" } });
+    expect(result.durationMs).toBeGreaterThanOrEqual(290);
+  });
+});
+
+describe("referencedToolIds", () => {
+  it("should find dotted, optional and bracketed tool references", () => {
+    expect(referencedToolIds("await tools.outlook__list_messages({}); tools?.onedrive__upload_file; tools['gmail__send_message']")).toEqual([
+      "gmail__send_message",
+      "onedrive__upload_file",
+      "outlook__list_messages",
+    ]);
+  });
+});
