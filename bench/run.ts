@@ -4,6 +4,8 @@
  */
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   sandbox: async () => (await import("./sandbox.ts")).benchSandbox(),
+  discovery: async () => (await import("./discovery.ts")).benchDiscovery(),
+  tokens: async () => (await import("./tokens.ts")).benchTokens(),
 };
 
 const names = process.argv.slice(2).filter((arg) => !arg.startsWith("-"));

@@ -27,6 +27,8 @@ export const configSchema = z
         apiKey: z.string().min(1).optional(),
         baseUrl: z.url({ error: "expected an http(s) URL of an OpenAI-compatible API" }).optional(),
         name: z.string().min(1).default("gpt-4.1-mini"),
+        /** Enables dense tool retrieval fused with the lexical ranker. */
+        embeddingModel: z.string().min(1).optional(),
       })
       .strict()
       .prefault({}),
@@ -66,6 +68,7 @@ export const ENV_FIELDS: Readonly<Record<string, string>> = {
   OPENAI_API_KEY: "model.apiKey",
   OPENAI_BASE_URL: "model.baseUrl",
   CODEMEM_MODEL: "model.name",
+  CODEMEM_EMBEDDING_MODEL: "model.embeddingModel",
   CODEMEM_SANDBOX_TIMEOUT_MS: "sandbox.timeoutMs",
   CODEMEM_SANDBOX_MEMORY_MB: "sandbox.memoryMb",
   CODEMEM_SANDBOX_MAX_OUTPUT: "sandbox.maxOutputChars",

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import * as discovery from "../src/discovery/index.ts";
 import * as mcp from "../src/mcp/index.ts";
 import * as sandbox from "../src/sandbox/index.ts";
 
@@ -27,6 +28,32 @@ describe("public surface", () => {
       "mergeSchemas",
       "referencedToolIds",
       "transpileScript",
+    ]);
+  });
+
+  it("src/discovery offers the catalog, search, meta-tools and eval", () => {
+    expect(Object.keys(discovery).sort()).toEqual([
+      "Bm25fIndex",
+      "Discovery",
+      "EmbeddingRetriever",
+      "MemoryVectorCache",
+      "RedisVectorCache",
+      "ToolCatalog",
+      "ToolSearch",
+      "bm25Baseline",
+      "declarationFor",
+      "declarationsFor",
+      "discoveryToolDefinitions",
+      "entryFromTool",
+      "evaluate",
+      "loadFunctionsArgs",
+      "readQueriesFile",
+      "readToolsFile",
+      "searchFunctionsArgs",
+      "stem",
+      "terms",
+      "typeOf",
+      "words",
     ]);
   });
 });

@@ -1,6 +1,8 @@
 import { asCodedError } from "../errors.ts";
+import { discoveryCommand, DISCOVERY_USAGE } from "./discovery.ts";
 import { execCommand, EXEC_USAGE } from "./exec.ts";
 import { processIo, type CliIo } from "./io.ts";
+import { searchCommand, SEARCH_USAGE } from "./search.ts";
 import { startCommand } from "./start.ts";
 import { toolsCommand } from "./tools.ts";
 
@@ -10,11 +12,17 @@ const HELP = `codemem — turns a request in a chat thread into a tested, reusab
   codemem tools [--json]            connected apps and their tool counts
   ${EXEC_USAGE.replace("usage: ", "")}
                                     run a TypeScript probe in the sandbox; tools are tools.app__tool(args)
+  ${SEARCH_USAGE.replace("usage: ", "")}
+                                    ranked tools of the connected servers
+  ${DISCOVERY_USAGE.replace("usage: ", "")}
+                                    retrieval figures on a tools/queries set, one JSON line
 
 Every command takes --mcp <file> (an {"mcpServers": …} file); default ./mcp.json, else the demo servers.`;
 
 const COMMANDS: Record<string, (argv: string[], io: CliIo) => Promise<number>> = {
   exec: execCommand,
+  search: searchCommand,
+  discovery: discoveryCommand,
   tools: toolsCommand,
   start: startCommand,
 };

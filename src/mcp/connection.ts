@@ -58,6 +58,7 @@ export class ServerConnection {
   private restartTimer: NodeJS.Timeout | undefined;
   private lastFailure: string | undefined;
   private closed = false;
+  private serverSummary: string | undefined;
   private readonly stderrTail: string[] = [];
 
   constructor(options: ServerConnectionOptions) {
@@ -82,6 +83,11 @@ export class ServerConnection {
 
   get connected(): boolean {
     return this.client !== undefined;
+  }
+
+  /** What the server said about itself at initialization (instructions, else its title). */
+  get summary(): string | undefined {
+    return this.serverSummary;
   }
 
   /** Tools as last listed, without connecting. */
@@ -184,6 +190,8 @@ export class ServerConnection {
       );
     }
     settled = true;
+    const info = client.getServerVersion();
+    this.serverSummary = client.getInstructions()?.split("\n")[0] ?? info?.title ?? undefined;
     this.client = client;
     this.transport = transport;
     this.connectedAt = Date.now();

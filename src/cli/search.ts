@@ -1,0 +1,49 @@
+import { parseArgs } from "node:util";
+import { loadConfig } from "../config.ts";
+import { userError } from "../errors.ts";
+import { setUpDiscovery } from "./discovery-setup.ts";
+import type { CliIo } from "./io.ts";
+import { setUpMcp } from "./mcp-setup.ts";
+
+export const SEARCH_USAGE = 'usage: codemem search "<query>" [--app A] [--k N] [--mcp mcp.json]';
+
+/** `codemem search "list messages" --app outlook`: ranked tools of the connected servers. */
+export async function searchCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { app: { type: "string" }, k: { type: "string" }, mcp: { type: "string" }, json: { type: "boolean" } },
+  });
+  const query = positionals.join(" ").trim();
+  if (query === "") throw userError("USAGE", SEARCH_USAGE);
+  const k = values.k === undefined ? 5 : Number(values.k);
+  if (!Number.isInteger(k) || k < 1 || k > 100) throw userError("USAGE", `--k must be a whole number from 1 to 100 (got ${values.k})`);
+  const config = loadConfig();
+  const mcp = await setUpMcp(config, values.mcp, { log: io.debug });
+  const discovery = await setUpDiscovery(config, mcp.pool, io.err);
+  try {
+    const { catalog, search } = discovery;
+    for (const failure of discovery.failures) io.err(`warning: ${failure.app} is unavailable: ${failure.error}`);
+    if (values.app !== undefined && !catalog.hasApp(values.app)) {
+      throw userError("DISCOVERY_UNKNOWN_APP", `unknown app "${values.app}". Apps: ${catalog.apps().map((app) => app.id).join(", ")}`);
+    }
+    const hits = await search.search({ query, app: values.app, k });
+    if (values.json) {
+      io.out(JSON.stringify({ query, hits }));
+      return 0;
+    }
+    if (hits.length === 0) {
+      io.out(`no relevant tools for "${query}" among ${catalog.size} tools in ${catalog.apps().length} apps`);
+      return 0;
+    }
+    hits.forEach((hit, rank) => {
+      const entry = catalog.get(hit.id);
+      const flag = entry?.readOnly ? "read-only" : entry?.destructive ? "destructive" : "write";
+      io.out(`${String(rank + 1).padStart(2)}. ${hit.id}  (score ${hit.score}, ${flag})  ${entry?.description.split("\n")[0]?.slice(0, 100) ?? ""}`);
+    });
+    return 0;
+  } finally {
+    await discovery.close();
+    await mcp.close();
+  }
+}

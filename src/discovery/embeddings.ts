@@ -1,0 +1,161 @@
+import { createHash } from "node:crypto";
+import type { DenseHit, DenseRetriever } from "./dense.ts";
+import type { CatalogEntry } from "./types.ts";
+
+/** The part of the `openai` client we use (`client.embeddings`), so tests and other SDKs fit. */
+export interface EmbeddingsApi {
+  create(params: { model: string; input: string[] }): Promise<{ data: { embedding: number[]; index: number }[] }>;
+}
+
+/** Vectors by content hash; RedisVectorCache keeps them across restarts and processes. */
+export interface VectorCache {
+  get(keys: readonly string[]): Promise<(Float32Array | undefined)[]>;
+  set(entries: readonly [string, Float32Array][]): Promise<void>;
+}
+
+/** The part of ioredis we use. */
+export interface RedisLike {
+  mgetBuffer(...keys: string[]): Promise<(Buffer | null)[]>;
+  mset(...args: (string | Buffer)[]): Promise<unknown>;
+}
+
+export class RedisVectorCache implements VectorCache {
+  constructor(
+    private readonly redis: RedisLike,
+    /** Default: "codemem:emb:". */
+    private readonly prefix = "codemem:emb:",
+  ) {}
+
+  async get(keys: readonly string[]): Promise<(Float32Array | undefined)[]> {
+    if (keys.length === 0) return [];
+    const values = await this.redis.mgetBuffer(...keys.map((key) => this.prefix + key));
+    return values.map((buffer) => (buffer === null ? undefined : new Float32Array(buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength))));
+  }
+
+  async set(entries: readonly [string, Float32Array][]): Promise<void> {
+    if (entries.length === 0) return;
+    await this.redis.mset(...entries.flatMap(([key, vector]) => [this.prefix + key, Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength)]));
+  }
+}
+
+export class MemoryVectorCache implements VectorCache {
+  private readonly vectors = new Map<string, Float32Array>();
+  async get(keys: readonly string[]) {
+    return keys.map((key) => this.vectors.get(key));
+  }
+  async set(entries: readonly [string, Float32Array][]) {
+    for (const [key, vector] of entries) this.vectors.set(key, vector);
+  }
+}
+
+export interface EmbeddingRetrieverOptions {
+  api: EmbeddingsApi;
+  /** e.g. text-embedding-3-small, nomic-embed-text. */
+  model: string;
+  /** Default: an in-memory cache. */
+  cache?: VectorCache | undefined;
+  /** Cosine from which a dense hit alone counts as relevant. Default: 0.5. */
+  minSimilarity?: number | undefined;
+  /** Inputs per embeddings request. Default: 64. */
+  batchSize?: number | undefined;
+  /** Called when embedding fails; search then falls back to lexical. Default: ignored. */
+  onError?: ((error: unknown) => void) | undefined;
+}
+
+/**
+ * Dense retrieval through any OpenAI-compatible embeddings endpoint. Vectors are cached by a hash of
+ * model + text, so restarts and other processes do not pay for them again; an entry whose text did
+ * not change is never re-embedded.
+ */
+export class EmbeddingRetriever implements DenseRetriever {
+  readonly minSimilarity: number;
+  private readonly api: EmbeddingsApi;
+  private readonly model: string;
+  private readonly cache: VectorCache;
+  private readonly batchSize: number;
+  private readonly onError: (error: unknown) => void;
+  private readonly vectors = new Map<string, { app: string; vector: Float32Array }>();
+  private pending: Promise<void> = Promise.resolve();
+
+  constructor(options: EmbeddingRetrieverOptions) {
+    this.api = options.api;
+    this.model = options.model;
+    this.cache = options.cache ?? new MemoryVectorCache();
+    this.minSimilarity = options.minSimilarity ?? 0.5;
+    this.batchSize = options.batchSize ?? 64;
+    this.onError = options.onError ?? (() => {});
+  }
+
+  /** Updates are serialized, and search waits for them, so results never miss a fresh tool. */
+  update(added: readonly CatalogEntry[], removed: readonly string[]): Promise<void> {
+    this.pending = this.pending.then(async () => {
+      for (const id of removed) this.vectors.delete(id);
+      try {
+        const vectors = await this.embed(added.map(entryText));
+        added.forEach((entry, i) => this.vectors.set(entry.id, { app: entry.app, vector: vectors[i] as Float32Array }));
+      } catch (error) {
+        this.onError(error);
+      }
+    });
+    return this.pending;
+  }
+
+  async search(query: string, k: number, app?: string): Promise<DenseHit[]> {
+    await this.pending;
+    let queryVector: Float32Array;
+    try {
+      [queryVector] = (await this.embed([query])) as [Float32Array];
+    } catch (error) {
+      this.onError(error);
+      return [];
+    }
+    const hits: DenseHit[] = [];
+    for (const [id, { app: entryApp, vector }] of this.vectors) {
+      if (app !== undefined && entryApp !== app) continue;
+      hits.push({ id, similarity: cosine(queryVector, vector) });
+    }
+    return hits.sort((a, b) => b.similarity - a.similarity).slice(0, k);
+  }
+
+  private async embed(texts: readonly string[]): Promise<Float32Array[]> {
+    const keys = texts.map((text) => createHash("sha256").update(`${this.model}\0${text}`).digest("hex"));
+    const cached = await this.cache.get(keys);
+    const missing = texts.map((_, i) => i).filter((i) => cached[i] === undefined);
+    for (let start = 0; start < missing.length; start += this.batchSize) {
+      const batch = missing.slice(start, start + this.batchSize);
+      const response = await this.api.create({ model: this.model, input: batch.map((i) => texts[i] as string) });
+      const fresh: [string, Float32Array][] = [];
+      for (const item of response.data) {
+        const index = batch[item.index];
+        if (index === undefined) continue;
+        const vector = normalize(Float32Array.from(item.embedding));
+        cached[index] = vector;
+        fresh.push([keys[index] as string, vector]);
+      }
+      await this.cache.set(fresh);
+    }
+    return cached.map((vector, i) => {
+      if (vector === undefined) throw new Error(`the embeddings endpoint returned no vector for input ${i}`);
+      return vector;
+    });
+  }
+}
+
+function entryText(entry: CatalogEntry): string {
+  const params = entry.params.map((param) => param.name).join(", ");
+  return `${entry.app} ${entry.title ?? entry.name}: ${entry.description}${params ? ` (parameters: ${params})` : ""}`;
+}
+
+function normalize(vector: Float32Array): Float32Array {
+  let norm = 0;
+  for (const value of vector) norm += value * value;
+  norm = Math.sqrt(norm) || 1;
+  return vector.map((value) => value / norm);
+}
+
+function cosine(a: Float32Array, b: Float32Array): number {
+  let dot = 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) dot += (a[i] as number) * (b[i] as number);
+  return dot;
+}

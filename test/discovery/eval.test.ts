@@ -1,0 +1,69 @@
+import { spawn } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { evaluate } from "../../src/discovery/eval.ts";
+import { tempStateDir } from "../helpers/demo.ts";
+
+describe("evaluate", () => {
+  it("should compute recall@k, nDCG@10 and MRR as defined", () => {
+    const ranking: Record<string, string[]> = { q1: ["a", "b", "c"], q2: ["x", "y", "a", "b"] };
+    const result = evaluate({ rank: (query) => ranking[query] ?? [] }, [
+      { query: "q1", relevant: ["a"] },
+      { query: "q2", relevant: ["a", "b"] },
+    ]);
+    expect(result["recall@1"]).toBe(0.5);
+    expect(result["recall@5"]).toBe(1);
+    expect(result.mrr).toBe(Math.round(((1 + 1 / 3) / 2) * 1000) / 1000);
+    const ndcg2 = (1 / Math.log2(4) + 1 / Math.log2(5)) / (1 + 1 / Math.log2(3));
+    expect(result["ndcg@10"]).toBe(Math.round(((1 + ndcg2) / 2) * 1000) / 1000);
+  });
+});
+
+describe("codemem discovery eval", () => {
+  const work = tempStateDir("codemem-eval-");
+  afterAll(() => work.cleanup());
+  const run = (args: string[]) =>
+    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [join(import.meta.dirname, "..", "..", "bin", "codemem.mjs"), ...args], { cwd: work.dir });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+      child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    });
+
+  it("should print one JSON line for ours and for the BM25 baseline", async () => {
+    const tools = join(work.dir, "tools.jsonl");
+    const queries = join(work.dir, "queries.jsonl");
+    writeFileSync(
+      tools,
+      [
+        { id: "mail__send", app: "mail", name: "send", description: "Send an email message to people", parameters: { type: "object", properties: { to: { description: "recipients" } } } },
+        { id: "drive__upload", app: "drive", name: "upload", description: "Upload a file into a folder", parameters: {} },
+        { id: "cal__create_event", app: "cal", name: "create_event", description: "Create a calendar event", parameters: {} },
+      ]
+        .map((line) => JSON.stringify(line))
+        .join("\n"),
+    );
+    writeFileSync(queries, [{ query: "email my team", relevant: ["mail__send"] }, { query: "put the report in a folder", relevant: ["drive__upload"] }].map((q) => JSON.stringify(q)).join("\n"));
+    for (const extra of [[], ["--baseline", "bm25"]]) {
+      const result = await run(["discovery", "eval", "--tools", tools, "--queries", queries, "--k", "10", ...extra]);
+      expect(result.stderr).toBe("");
+      const lines = result.stdout.trim().split("\n");
+      expect(lines).toHaveLength(1);
+      const figures = JSON.parse(lines[0] as string) as Record<string, number | string>;
+      expect(Object.keys(figures).slice(0, 8)).toEqual(["queries", "recall@1", "recall@5", "recall@10", "ndcg@10", "mrr", "p50_ms", "p99_ms"]);
+      expect(figures.queries).toBe(2);
+      expect(figures["recall@5"]).toBe(1);
+    }
+  });
+
+  it("should name a bad line of a tools file", async () => {
+    const tools = join(work.dir, "bad.jsonl");
+    writeFileSync(tools, '{"id":"a__b","app":"a","name":"b"}\n{"app":"x"}\n');
+    const result = await run(["discovery", "eval", "--tools", tools, "--queries", tools]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/bad\.jsonl:2: id = missing/);
+  });
+});

@@ -1,0 +1,114 @@
+import { transformSync } from "esbuild";
+import { describe, expect, it } from "vitest";
+import { declarationFor } from "../../src/discovery/declarations.ts";
+import { Discovery, discoveryToolDefinitions } from "../../src/discovery/meta-tools.ts";
+import { ToolSearch } from "../../src/discovery/search.ts";
+import { demoCatalog, entry } from "../helpers/catalog.ts";
+
+const catalog = demoCatalog();
+const discovery = new Discovery({ catalog, search: new ToolSearch({ catalog }), maxLoadPerCall: 4, maxLoaded: 6 });
+const errorOf = async (fn: () => unknown): Promise<{ code: string; message: string }> => {
+  try {
+    await fn();
+  } catch (error) {
+    return error as { code: string; message: string };
+  }
+  throw new Error("expected an error");
+};
+
+describe("search_functions", () => {
+  it("should group the top matches of each request by app", async () => {
+    const { results } = await discovery.searchFunctions({
+      requests: [{ query: "fetch emails download attachment", app_id: "outlook" }, { query: "upload file", app_id: "dropbox" }],
+    });
+    expect(results).toHaveLength(2);
+    expect(results[0]?.groups.map((group) => group.app)).toEqual(["outlook"]);
+    expect(results[0]?.groups[0]?.tools.map((tool) => tool.id)).toContain("outlook__get_attachment");
+    expect(results[0]?.groups[0]?.tools[0]).toMatchObject({ access: "read-only" });
+    expect(results[1]?.groups[0]?.tools[0]?.id).toBe("dropbox__upload_file");
+  });
+
+  it("should say plainly when nothing is relevant and list the apps", async () => {
+    const { results } = await discovery.searchFunctions({ requests: [{ query: "teleport the cat" }] });
+    expect(results[0]?.groups).toEqual([]);
+    expect(results[0]?.note).toMatch(/^no relevant tools for "teleport the cat"/);
+    expect(results[0]?.note).toContain("gmail, google_calendar");
+  });
+
+  it("should refuse an unknown app_id with the list of apps and a near match", async () => {
+    const error = await errorOf(() => discovery.searchFunctions({ requests: [{ query: "list messages", app_id: "outlok" }] }));
+    expect(error.code).toBe("DISCOVERY_UNKNOWN_APP");
+    expect(error.message).toContain('unknown app_id "outlok" (did you mean outlook?)');
+    expect(error.message).toContain("Apps: adobe_sign, airtable");
+  });
+
+  it("should refuse malformed arguments in one line", async () => {
+    for (const bad of [{}, { requests: [] }, { requests: [{ query: "" }] }, { requests: [{ q: "x" }] }]) {
+      const error = await errorOf(() => discovery.searchFunctions(bad));
+      expect(error.code).toBe("META_TOOL_BAD_ARGS");
+      expect(error.message.startsWith("search_functions: ")).toBe(true);
+    }
+  });
+});
+
+describe("load_functions", () => {
+  it("should return declarations for known ids and report unknown ones with suggestions", () => {
+    const result = discovery.loadFunctions({ ids: ["gmail__send_message", "gmail__send_mesage", "nope__thing"] });
+    expect(result.loaded).toEqual(["gmail__send_message"]);
+    expect(result.unknown.map((u) => u.id)).toEqual(["gmail__send_mesage", "nope__thing"]);
+    expect(result.unknown[0]?.suggestions).toContain("gmail__send_message");
+    expect(result.declarations).toContain("function gmail__send_message(args: {");
+  });
+
+  it("should not count tools loaded before and cap how many load", async () => {
+    const again = discovery.loadFunctions({ ids: ["gmail__send_message", "gmail__get_message"] }, ["gmail__send_message"]);
+    expect(again).toMatchObject({ loaded: ["gmail__get_message"], alreadyLoaded: ["gmail__send_message"] });
+    const perCall = await errorOf(() => discovery.loadFunctions({ ids: ["a__1", "a__2", "a__3", "a__4", "a__5"] }));
+    expect(perCall).toMatchObject({ code: "DISCOVERY_TOO_MANY", message: expect.stringContaining("at most 4 ids at a time") });
+    const total = await errorOf(() =>
+      discovery.loadFunctions({ ids: ["slack__post_message", "slack__list_users"] }, ["x__1", "x__2", "x__3", "x__4", "x__5"]),
+    );
+    expect(total).toMatchObject({ code: "DISCOVERY_TOO_MANY", message: expect.stringContaining("may load 6 tools") });
+  });
+});
+
+describe("declarations", () => {
+  it("should be valid TypeScript with docs, optional fields, enums and the locked result type", () => {
+    const schema = {
+      type: "object",
+      properties: {
+        $top: { type: "integer", description: "Page size." },
+        "odd-name": { type: "string" },
+        order: { type: "string", enum: ["asc", "desc"], default: "desc" },
+        tags: { type: "array", items: { type: "string" } },
+        filter: { type: "object", additionalProperties: true, description: "Ends a comment */ early?" },
+      },
+      required: ["$top"],
+    };
+    const locked = { type: "object", properties: { value: { type: "array", items: { type: "object", properties: { id: { type: "string" } }, required: ["id"] } } }, required: ["value"] };
+    const text = declarationFor(entry("demo", "list_things", "Lists things.", true, schema), locked);
+    expect(() => transformSync(text, { loader: "ts" })).not.toThrow();
+    expect(text).toContain("$top: number;");
+    expect(text).toContain('"odd-name"?: string;');
+    expect(text).toContain('order?: "asc" | "desc";');
+    expect(text).toContain("tags?: string[];");
+    expect(text).toContain("Default: \"desc\".");
+    expect(text).toContain("Promise<{\n    value: Array<{");
+    expect(text).toContain("@app demo (read-only)");
+    expect(text).not.toContain("comment */ early");
+  });
+
+  it("should give every demo catalog tool a declaration that parses", () => {
+    const all = catalog.all();
+    const text = all.map((item) => declarationFor(item)).join("\n");
+    expect(() => transformSync(text, { loader: "ts" })).not.toThrow();
+    expect(all.length).toBeGreaterThan(1000);
+  });
+
+  it("should describe the meta-tools to the model as functions with JSON Schema parameters", () => {
+    const [search, load] = discoveryToolDefinitions();
+    expect(search?.function.name).toBe("search_functions");
+    expect(search?.function.parameters).toMatchObject({ type: "object", required: ["requests"] });
+    expect(load?.function.parameters).toMatchObject({ properties: { ids: { type: "array" } } });
+  });
+});

@@ -1,0 +1,73 @@
+import { describe, expect, it } from "vitest";
+import { ToolCatalog } from "../../src/discovery/catalog.ts";
+import { ToolSearch } from "../../src/discovery/search.ts";
+import { stem, terms, words } from "../../src/discovery/text.ts";
+import { demoCatalog, entry } from "../helpers/catalog.ts";
+
+describe("tokenizing", () => {
+  it("should split snake_case and camelCase and drop stopwords", () => {
+    expect(words("outlook__listMessages get-HTTPResponse")).toEqual(["outlook", "list", "messages", "get", "http", "response"]);
+    expect(terms("Please list the messages for me")).toEqual(["list", "messag"]);
+  });
+
+  it("should stem word forms onto one term", () => {
+    expect(new Set(["create", "creating", "created", "creation", "creates"].map(stem)).size).toBe(1);
+    expect(stem("entries")).toBe(stem("entry"));
+    expect(stem("uploading")).toBe(stem("uploads"));
+  });
+});
+
+describe("ToolSearch", () => {
+  const catalog = demoCatalog();
+  const search = new ToolSearch({ catalog });
+  const top = (query: string, app?: string) => search.searchLexical({ query, app, k: 5 }).map((hit) => hit.id);
+
+  it("should always rank an exact tool id first", () => {
+    for (const id of ["outlook__list_messages", "gmail__send_message", "jira__transition_issue", "dropbox__get_temporary_link", "zendesk__merge_tickets"]) {
+      expect(top(id)[0]).toBe(id);
+    }
+  });
+
+  it("should rank tools whose exact name was typed above every other match", () => {
+    const hits = search.searchLexical({ query: "list_attachments", k: 10 });
+    const exact = hits.filter((hit) => hit.id.endsWith("__list_attachments"));
+    expect(exact.length).toBeGreaterThan(1);
+    expect(hits.slice(0, exact.length).every((hit) => hit.id.endsWith("__list_attachments"))).toBe(true);
+    expect(top("list messages", "outlook")[0]).toBe("outlook__list_messages");
+  });
+
+  it("should keep an app-filtered search inside the app", () => {
+    const ids = top("upload a file to a folder", "dropbox");
+    expect(ids.length).toBeGreaterThan(0);
+    expect(ids.every((id) => id.startsWith("dropbox__"))).toBe(true);
+    expect(ids[0]).toBe("dropbox__upload_file");
+  });
+
+  it("should tell near-duplicate apps apart when the query names one", () => {
+    expect(top("send an email with gmail")[0]).toBe("gmail__send_message");
+    expect(top("list outlook messages")[0]).toBe("outlook__list_messages");
+    expect(top("list gmail messages")[0]).toBe("gmail__list_messages");
+    expect(top("upload file to google drive")[0]).toBe("google_drive__upload_file");
+    expect(top("create a linear issue")[0]).toBe("linear__create_issue");
+  });
+
+  it("should return nothing for a query with no good match instead of noise", () => {
+    expect(top("launch a rocket to mars")).toEqual([]);
+    expect(top("quantum entanglement spectroscopy")).toEqual([]);
+    expect(search.searchLexical({ query: "launch a rocket to mars" }, 0).length).toBeGreaterThanOrEqual(0);
+  });
+
+  it("should follow catalog changes incrementally", () => {
+    const small = new ToolCatalog();
+    small.setApp("notes", [entry("notes", "create_note", "Create a note.")]);
+    const local = new ToolSearch({ catalog: small });
+    expect(local.searchLexical({ query: "archive old notes" })).toEqual([]);
+    small.setApp("notes", [entry("notes", "create_note", "Create a note."), entry("notes", "archive_notes", "Archive old notes in bulk.")]);
+    expect(local.searchLexical({ query: "archive old notes" })[0]?.id).toBe("notes__archive_notes");
+    small.setApp("notes", [entry("notes", "archive_notes", "Archive old notes in bulk.")]);
+    expect(local.searchLexical({ query: "create_note" })).toEqual([]);
+    small.setApp("notes", []);
+    expect(small.hasApp("notes")).toBe(false);
+    expect(local.searchLexical({ query: "archive_notes" })).toEqual([]);
+  });
+});
