@@ -3,11 +3,12 @@ export type { IsolatedSandboxOptions } from "./runner.ts";
 export { inferSchema, mergeSchemas } from "./shape.ts";
 export type { JsonSchema } from "./shape.ts";
 export { referencedToolIds } from "./referenced-tools.ts";
-export { transpileScript } from "./transpile.ts";
+export { transpileModule, transpileScript } from "./transpile.ts";
 export type {
   SandboxErrorInfo,
   SandboxExecutor,
   SandboxLimits,
+  SandboxMemory,
   SandboxResult,
   SandboxRunOptions,
   SandboxTools,

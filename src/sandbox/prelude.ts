@@ -102,6 +102,16 @@ const tools = new Proxy(freeze(toolFunctions), {
   deleteProperty() { return false; },
 });
 defineProperty(globalThis, "tools", { value: tools, writable: false, configurable: false });
+const memoryCall = (id, key) => bridge.apply(undefined, [id, stringify({ key: String(key) })], { result: { promise: true } }).then((raw) => {
+  const reply = parse(raw);
+  if (reply.error) throw new ToolError(id, reply.error);
+  return reply.value;
+});
+defineProperty(globalThis, "__codemem_memory__", {
+  value: freeze({ has: (key) => memoryCall("$memory.has", key), add: (key) => memoryCall("$memory.add", key).then(() => undefined) }),
+  writable: false,
+  configurable: false,
+});
 defineProperty(globalThis, "ToolError", { value: ToolError, writable: false, configurable: false });
 
 // --- timers: host-backed, cleared by the host when the run ends, so none outlives it ---

@@ -3,11 +3,12 @@ import { z } from "zod";
 import { asCodedError, isCodedError } from "../errors.ts";
 import { preludeSource, SETTLE_FUNCTION } from "./prelude.ts";
 import { inferSchema } from "./shape.ts";
-import { MAIN_FUNCTION, transpileScript } from "./transpile.ts";
+import { MAIN_FUNCTION, transpileModule, transpileScript } from "./transpile.ts";
 import type {
   SandboxErrorInfo,
   SandboxExecutor,
   SandboxLimits,
+  SandboxMemory,
   SandboxResult,
   SandboxRunOptions,
   SandboxTools,
@@ -66,12 +67,15 @@ export class IsolatedSandbox implements SandboxExecutor {
 
     let script: string;
     try {
-      script = transpileScript(code, options.filename ?? "probe.ts");
+      script =
+        options.entry === undefined
+          ? transpileScript(code, options.filename ?? "probe.ts")
+          : transpileScript(moduleCaller(transpileModule(code, options.filename ?? "skill.ts"), options.entry), "skill-entry.js");
     } catch (error) {
       return fail(asCodedError(error, "SANDBOX_COMPILE").toJSON());
     }
 
-    const run = new RunState(options.tools ?? NO_TOOLS, limits, calls);
+    const run = new RunState(options.tools ?? NO_TOOLS, limits, calls, options.memory, options.keepResults === true);
     let isolate: ivm.Isolate | undefined;
     let watchdog: NodeJS.Timeout | undefined;
     let timedOut = false;
@@ -127,6 +131,8 @@ class RunState {
     readonly tools: SandboxTools,
     private readonly limits: SandboxLimits,
     private readonly calls: ToolCallRecord[],
+    private readonly memory: SandboxMemory | undefined,
+    private readonly keepResults: boolean,
   ) {
     this.allowed = new Set(tools.ids);
     this.deadline = Date.now() + limits.timeoutMs;
@@ -138,6 +144,7 @@ class RunState {
     if (typeof id !== "string" || typeof argsJson !== "string") {
       return refusal("SANDBOX_BRIDGE", "tool calls take an id and JSON arguments");
     }
+    if (id === MEMORY_HAS || id === MEMORY_ADD) return this.memoryCall(id, argsJson);
     if (!this.allowed.has(id)) {
       return refusal("TOOL_NOT_LOADED", `tools.${id} is not loaded in this run`);
     }
@@ -166,6 +173,7 @@ class RunState {
       }
       record.ok = true;
       record.shape = inferSchema(value);
+      if (this.keepResults) record.value = value;
       return json;
     } catch (error) {
       record.durationMs = Math.round((performance.now() - started) * 100) / 100;
@@ -174,6 +182,19 @@ class RunState {
       return JSON.stringify({ error: coded.toJSON() });
     }
   };
+
+  private async memoryCall(id: string, argsJson: string): Promise<string> {
+    if (this.memory === undefined) return refusal("MEMORY_UNAVAILABLE", "this run has no dedup memory (ctx.memory)");
+    try {
+      const { key } = JSON.parse(argsJson) as { key?: unknown };
+      if (typeof key !== "string" || key === "") return refusal("MEMORY_BAD_KEY", "memory keys are non-empty strings");
+      if (id === MEMORY_HAS) return JSON.stringify({ value: await this.memory.has(key) });
+      await this.memory.add(key);
+      return JSON.stringify({ value: null });
+    } catch (error) {
+      return JSON.stringify({ error: asCodedError(error, "MEMORY_FAILED").toJSON() });
+    }
+  }
 
   /** `setTimeout` inside the isolate waits on this; clamped to the run's deadline. */
   readonly timer = (ms: unknown): Promise<void> =>
@@ -192,6 +213,25 @@ class RunState {
     for (const handle of this.timers) clearTimeout(handle);
     this.timers.clear();
   }
+}
+
+const MEMORY_HAS = "$memory.has";
+const MEMORY_ADD = "$memory.add";
+
+/** Script body that loads a CommonJS-transpiled module and calls one export with ctx. */
+function moduleCaller(moduleJs: string, entry: { name: string; args: unknown[] }): string {
+  const name = JSON.stringify(entry.name);
+  return `const module = { exports: {} };
+const exports = module.exports;
+${moduleJs}
+const __entry = module.exports[${name}];
+if (typeof __entry !== "function") {
+  const error = new Error("the skill exports no function " + ${name});
+  error.code = "SKILL_NO_ENTRY";
+  throw error;
+}
+const __ctx = Object.freeze({ tools, memory: __codemem_memory__, log: (...args) => console.log(...args) });
+return await __entry(...${JSON.stringify(entry.args)}, __ctx);`;
 }
 
 function refusal(code: string, message: string): string {

@@ -28,20 +28,33 @@ export function transpileScript(source: string, filename = "probe.ts"): string {
   }
 }
 
+/**
+ * Turns a skill module (`export async function items(params, ctx)`, `export async function run(item,
+ * params, ctx)`) into CommonJS statements that fill `module.exports`, to be wrapped by the runner.
+ */
+export function transpileModule(source: string, filename = "skill.ts"): string {
+  try {
+    const { code } = transformSync(source, { loader: "ts", format: "cjs", target: "es2022", sourcefile: filename, logLevel: "silent" });
+    return code;
+  } catch (error) {
+    throw new CodedError("SANDBOX_COMPILE", describeBuildFailure(error, filename, 0), { family: "user", retryable: false, cause: error });
+  }
+}
+
 interface EsbuildMessage {
   text: string;
   location?: { line: number; column: number; lineText?: string } | null;
 }
 
-function describeBuildFailure(error: unknown, filename: string): string {
+function describeBuildFailure(error: unknown, filename: string, wrapperLines = 1): string {
   const errors = (error as { errors?: EsbuildMessage[] }).errors;
   const first = errors?.[0];
   if (first === undefined) return error instanceof Error ? error.message : String(error);
-  const moduleSyntax = /"import"|"export"/.test(first.text) || /^\s*(import|export)\b/.test(first.location?.lineText ?? "");
+  const moduleSyntax = wrapperLines > 0 && (/"import"|"export"/.test(first.text) || /^\s*(import|export)\b/.test(first.location?.lineText ?? ""));
   const text = moduleSyntax
     ? `${first.text} (modules are not available in the sandbox: call tools through tools.<app>__<tool>(args))`
     : first.text;
   if (!first.location) return text;
   // Line 1 of the wrapped source is our wrapper, so the user's line is one less.
-  return `${filename}:${first.location.line - 1}:${first.location.column + 1}: ${text}`;
+  return `${filename}:${first.location.line - wrapperLines}:${first.location.column + 1}: ${text}`;
 }

@@ -28,6 +28,8 @@ export interface ToolCallRecord {
   ok: boolean;
   /** JSON Schema inferred from the result, when the call succeeded. */
   shape?: JsonSchema | undefined;
+  /** The result itself, only with `keepResults` (probes show samples of it). */
+  value?: unknown;
   error?: SandboxErrorInfo | undefined;
 }
 
@@ -47,7 +49,22 @@ export interface SandboxResult {
   error?: SandboxErrorInfo | undefined;
 }
 
+/** A skill's dedup memory as the sandbox sees it (ctx.memory). */
+export interface SandboxMemory {
+  has(key: string): Promise<boolean>;
+  add(key: string): Promise<void>;
+}
+
 export interface SandboxRunOptions {
+  /**
+   * Treat the code as a skill module and call this export with these arguments followed by `ctx`
+   * ({tools, memory, log}). Without it the code is a script (top-level await, `return` allowed).
+   */
+  entry?: { name: string; args: unknown[] } | undefined;
+  /** Keep each tool result on its call record. Default: false (only its shape). */
+  keepResults?: boolean | undefined;
+  /** Backs ctx.memory in module runs. Default: none (ctx.memory calls fail). */
+  memory?: SandboxMemory | undefined;
   tools?: SandboxTools | undefined;
   limits?: Partial<SandboxLimits> | undefined;
   /** Shown in stack traces. Default: "probe.ts". */

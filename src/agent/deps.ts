@@ -1,0 +1,48 @@
+import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming } from "openai/resources/chat/completions";
+import type { ToolCatalog } from "../discovery/catalog.ts";
+import type { Discovery } from "../discovery/meta-tools.ts";
+import type { ToolCaller } from "../mcp/types.ts";
+import type { SandboxExecutor } from "../sandbox/types.ts";
+import type { SkillStore } from "../skills/store.ts";
+import type { ChatSurface } from "../ui/surface.ts";
+
+/** The part of the `openai` client the agent uses. */
+export interface ChatModel {
+  chat: { completions: { create(params: ChatCompletionCreateParamsNonStreaming): Promise<ChatCompletion> } };
+}
+
+export interface AgentLimits {
+  /** Model calls in one turn before the agent stops and says so. Default: 24. */
+  stepsPerTurn: number;
+  /** Characters of conversation kept before old tool outputs are compacted. Default: 60,000. */
+  contextChars: number;
+  /** Wall limit of one probe. Default: 20,000 ms. */
+  probeTimeoutMs: number;
+  /** Items beyond which a skill must ask about a dedup memory. Default: 20. */
+  memoryQuestionAbove: number;
+  /** Items the dry run runs `run()` on. Default: 3. */
+  dryRunItems: number;
+}
+
+export const DEFAULT_AGENT_LIMITS: AgentLimits = {
+  stepsPerTurn: 24,
+  contextChars: 60_000,
+  probeTimeoutMs: 20_000,
+  memoryQuestionAbove: 20,
+  dryRunItems: 3,
+};
+
+/** Everything a turn needs, passed in (tests give real ones pointed at local servers). */
+export interface AgentDeps {
+  model: ChatModel;
+  modelName: string;
+  catalog: ToolCatalog;
+  discovery: Discovery;
+  tools: ToolCaller;
+  sandbox: SandboxExecutor;
+  surface: ChatSurface;
+  skills: SkillStore;
+  limits: AgentLimits;
+  /** People who may click Approve besides the requester. */
+  approvers: readonly string[];
+}

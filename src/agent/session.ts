@@ -1,0 +1,86 @@
+import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
+import type { JsonSchema } from "../sandbox/shape.ts";
+import type { Todo } from "../ui/message.ts";
+import type { MessageRef, ThreadRef } from "../ui/surface.ts";
+
+/** What a session waits for: a click on one of these choices, answering the model's tool call. */
+export interface PendingInput {
+  id: string;
+  kind: "question" | "proposal" | "reject_reason";
+  /** The tool call the answer completes. */
+  toolCallId: string;
+  choices: string[];
+  /** The message holding the buttons, updated when answered. */
+  messageRef?: MessageRef | undefined;
+  /** For proposals: what Approve stores. */
+  proposal?: ProposedSkill | undefined;
+  purpose?: string | undefined;
+}
+
+export interface ProposedSkill {
+  name: string;
+  description: string;
+  params: JsonSchema;
+  sampleParams: Record<string, unknown>;
+  code: string;
+  tools: { id: string; access: "read-only" | "writes" | "destructive"; schema?: JsonSchema | undefined }[];
+  memory: boolean;
+}
+
+export interface ProbeRecord {
+  toolId: string;
+  /** Items seen in the largest list result (Graph `value` arrays, plain arrays). */
+  items: number;
+  /** Whether the result said there were more pages. */
+  more: boolean;
+}
+
+/** One thread's state, written to Redis after every step. */
+export interface SessionState {
+  id: string;
+  thread: ThreadRef;
+  requester: string;
+  createdAt: string;
+  status: "working" | "waiting" | "idle" | "done";
+  messages: ChatCompletionMessageParam[];
+  todos: Todo[];
+  todoMessage?: MessageRef | undefined;
+  loaded: string[];
+  /** Output schema per tool id, locked by probes. */
+  locks: Record<string, JsonSchema>;
+  probes: ProbeRecord[];
+  askedAbout: string[];
+  pending?: PendingInput | undefined;
+  usage: { modelCalls: number; promptTokens: number; completionTokens: number };
+  /** Set by the replay model: every message is labelled as a demo. */
+  demo: boolean;
+  approvedSkill?: string | undefined;
+}
+
+/** The part of ioredis the store uses. */
+export interface SessionRedis {
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string): Promise<unknown>;
+}
+
+export class SessionStore {
+  constructor(
+    private readonly redis: SessionRedis,
+    /** Key namespace. Default: "codemem:session:". */
+    private readonly prefix = "codemem:session:",
+  ) {}
+
+  async load(id: string): Promise<SessionState | undefined> {
+    const raw = await this.redis.get(this.prefix + id);
+    return raw === null ? undefined : (JSON.parse(raw) as SessionState);
+  }
+
+  async save(state: SessionState): Promise<void> {
+    await this.redis.set(this.prefix + state.id, JSON.stringify(state));
+  }
+}
+
+/** Session ids are derived from the thread, so every event of a thread finds the same session. */
+export function sessionIdFor(thread: ThreadRef): string {
+  return `${thread.platform}-${thread.channel}-${thread.thread}`.replace(/[^A-Za-z0-9_.-]/g, "_");
+}

@@ -1,0 +1,110 @@
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { AgentTurn } from "../../src/agent/agent.ts";
+import { DEFAULT_AGENT_LIMITS, type AgentDeps } from "../../src/agent/deps.ts";
+import { SessionStore, type SessionState } from "../../src/agent/session.ts";
+import { readDemoCounters } from "../../src/demo/knobs.ts";
+import { archiveReplayScript, REPLAY_TASK } from "../../src/demo/replay-script.ts";
+import { ToolCatalog } from "../../src/discovery/catalog.ts";
+import { Discovery } from "../../src/discovery/meta-tools.ts";
+import { ToolSearch } from "../../src/discovery/search.ts";
+import { McpPool } from "../../src/mcp/pool.ts";
+import { createOpenAiClient } from "../../src/model/client.ts";
+import { startLocalOpenAiServer, type RunningLocalOpenAi } from "../../src/model/local-openai-server.ts";
+import { IsolatedSandbox } from "../../src/sandbox/runner.ts";
+import { SkillStore } from "../../src/skills/store.ts";
+import { demoConfig, tempStateDir } from "../helpers/demo.ts";
+import { RecordingSurface } from "../helpers/recording-surface.ts";
+
+describe("the paper's running example, turn by turn", () => {
+  let model: RunningLocalOpenAi;
+  let pool: McpPool;
+  let redis: Redis;
+  let state: ReturnType<typeof tempStateDir>;
+  let deps: AgentDeps;
+  const surface = new RecordingSurface();
+  const prefix = `test:${process.pid}:${Date.now()}:`;
+
+  beforeAll(async () => {
+    state = tempStateDir();
+    model = await startLocalOpenAiServer({ script: archiveReplayScript() });
+    pool = new McpPool({ config: demoConfig(state.dir, {}, 200) });
+    redis = new Redis(inject("redisUrl"), { maxRetriesPerRequest: 2 });
+    const catalog = new ToolCatalog();
+    await catalog.follow(pool);
+    deps = {
+      model: createOpenAiClient({ baseUrl: model.baseUrl, maxRetries: 2 }),
+      modelName: "replay",
+      catalog,
+      discovery: new Discovery({ catalog, search: new ToolSearch({ catalog }) }),
+      tools: pool,
+      sandbox: new IsolatedSandbox(),
+      surface,
+      skills: new SkillStore(redis, `${prefix}skill:`),
+      limits: DEFAULT_AGENT_LIMITS,
+      approvers: [],
+    };
+  });
+  afterAll(async () => {
+    await pool.close();
+    await model.close();
+    redis.disconnect();
+    state.cleanup();
+  });
+
+  it("should search, refine, load, probe, ask about memory, propose and store the approved skill", async () => {
+    const store = new SessionStore(redis, `${prefix}session:`);
+    const session: SessionState = {
+      id: "s1",
+      thread: { platform: "test", channel: "c", thread: "t1" },
+      requester: "ana",
+      createdAt: new Date().toISOString(),
+      status: "working",
+      messages: [],
+      todos: [],
+      loaded: [],
+      locks: {},
+      probes: [],
+      askedAbout: [],
+      usage: { modelCalls: 0, promptTokens: 0, completionTokens: 0 },
+      demo: false,
+    };
+    const turn = (s: SessionState) => new AgentTurn(deps, s, () => store.save(s));
+    await turn(session).run({ kind: "mention", text: REPLAY_TASK, user: "ana" });
+
+    expect(session.status).toBe("waiting");
+    expect(session.loaded).toContain("outlook__list_messages");
+    expect(session.locks.outlook__list_messages).toMatchObject({ properties: { "@odata.context": { type: "string" }, value: { type: "array" } } });
+    const question = surface.lastBlock("question");
+    expect(question?.prompt).toMatch(/memory/);
+    const text = surface.text();
+    expect(text).toContain("I'm broadening the search terms");
+    expect(text).toContain("Sample of outlook__list_messages");
+    expect(text).toContain('"@odata.context"');
+    expect(surface.all().every((message) => message.demo === true)).toBe(true);
+    // The probe wrote nothing.
+    const afterProbe = readDemoCounters(state.dir);
+    expect(afterProbe.filesWritten + afterProbe.foldersCreated).toBe(0);
+
+    // A restart: the session comes back from Redis.
+    const restored = (await store.load("s1")) as SessionState;
+    expect(restored.pending?.kind).toBe("question");
+    const button = question?.buttons[0];
+    await turn(restored).run({ kind: "click", pendingId: button?.value.pendingId ?? "", choice: button?.value.choice ?? "", user: "ana" });
+    expect(restored.status).toBe("waiting");
+    const proposal = surface.lastBlock("proposal");
+    expect(proposal).toMatchObject({ name: "archive-attachments" });
+    expect(proposal?.preview).toMatch(/write\(s\) intercepted, nothing changed/);
+    expect(proposal?.tools).toContainEqual({ id: "onedrive__upload_file", access: "destructive" });
+    const dry = readDemoCounters(state.dir);
+    expect(dry.filesWritten + dry.foldersCreated).toBe(0);
+
+    const approve = proposal?.buttons.find((b) => b.value.choice === "approve");
+    await turn(restored).run({ kind: "click", pendingId: approve?.value.pendingId ?? "", choice: "approve", user: "ana" });
+    expect(restored.status).toBe("done");
+    const skill = await deps.skills.latest("archive-attachments");
+    expect(skill).toMatchObject({ version: 1, approver: "ana", author: "ana", memory: true });
+    expect(surface.text()).toContain("Saved skill `archive-attachments` v1");
+    expect(restored.usage.modelCalls).toBe(7);
+  });
+});

@@ -1,0 +1,36 @@
+import { renderText } from "../../src/ui/render-text.ts";
+import type { UiMessage } from "../../src/ui/message.ts";
+import type { ChatSurface, MessageRef, ThreadRef } from "../../src/ui/surface.ts";
+
+/** A ChatSurface that keeps every message and its latest state, as a chat would show them. */
+export class RecordingSurface implements ChatSurface {
+  readonly messages = new Map<string, { thread: ThreadRef; message: UiMessage; updates: number }>();
+  private next = 1;
+
+  async post(thread: ThreadRef, message: UiMessage): Promise<MessageRef> {
+    const id = `m${this.next++}`;
+    this.messages.set(id, { thread, message, updates: 0 });
+    return { thread, id };
+  }
+
+  async update(ref: MessageRef, message: UiMessage): Promise<void> {
+    const current = this.messages.get(ref.id);
+    if (current === undefined) throw new Error(`no message ${ref.id}`);
+    current.message = message;
+    current.updates++;
+  }
+
+  all(): UiMessage[] {
+    return [...this.messages.values()].map((entry) => entry.message);
+  }
+
+  text(): string {
+    return this.all().map(renderText).join("\n---\n");
+  }
+
+  /** The newest block of a type, e.g. the question to click. */
+  lastBlock<T extends UiMessage["blocks"][number]["type"]>(type: T): Extract<UiMessage["blocks"][number], { type: T }> | undefined {
+    const blocks = this.all().flatMap((message) => message.blocks);
+    return blocks.filter((block) => block.type === type).at(-1) as Extract<UiMessage["blocks"][number], { type: T }> | undefined;
+  }
+}
