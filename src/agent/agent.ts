@@ -84,7 +84,7 @@ export class AgentTurn {
         session.approvedSkill = record.name;
         const writes = record.tools.filter((tool) => tool.access !== "read-only").map((tool) => tool.id);
         await this.say(
-          `Saved skill \`${record.name}\` v${record.version} (approved by ${input.user}). It reads with ${record.tools.filter((t) => t.access === "read-only").map((t) => t.id).join(", ") || "nothing"}${writes.length > 0 ? ` and writes with ${writes.join(", ")}` : ""}${record.memory ? ", skipping items already in its dedup memory" : ""}. Run it with \`/codemem run ${record.name}\`.`,
+          `Saved skill \`${record.name}\` v${record.version} (approved by ${input.user}). It reads with ${record.tools.filter((t) => t.access === "read-only").map((t) => t.id).join(", ") || "nothing"}${writes.length > 0 ? ` and writes with ${writes.join(", ")}` : ""}${record.memory ? ", skipping items already in its dedup memory" : ""}. It is stored as procedural memory, version ${record.version}.`,
         );
         return false;
       }

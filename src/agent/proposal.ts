@@ -112,10 +112,11 @@ async function runDry(deps: AgentDeps, session: SessionState, code: string, para
   return { items: hasItems ? items.length : 1, ran: sample.length, intercepted, output: outputs.join("\n").slice(0, 2000) };
 }
 
+/** Long strings (file contents) shortened for the preview card. */
 function abbreviate(args: unknown): unknown {
   const json = JSON.stringify(args);
-  if (json === undefined || json.length <= 300) return args;
-  if (typeof args === "object" && args !== null) {
+  if (json === undefined) return args;
+  if (typeof args === "object" && args !== null && !Array.isArray(args)) {
     return Object.fromEntries(Object.entries(args as Record<string, unknown>).map(([key, value]) => [key, typeof value === "string" && value.length > 60 ? `${value.slice(0, 40)}… (${value.length} chars)` : value]));
   }
   return `${json.slice(0, 300)}…`;

@@ -1,4 +1,5 @@
 import { asCodedError } from "../errors.ts";
+import { demoCommand } from "./demo.ts";
 import { discoveryCommand, DISCOVERY_USAGE } from "./discovery.ts";
 import { execCommand, EXEC_USAGE } from "./exec.ts";
 import { processIo, type CliIo } from "./io.ts";
@@ -9,6 +10,7 @@ import { toolsCommand } from "./tools.ts";
 const HELP = `codemem — turns a request in a chat thread into a tested, reusable code skill
 
   codemem start                     Redis, the MCP servers (demo ones by default); what npm start runs
+  codemem demo                      the paper's example in the terminal (replay model without OPENAI_API_KEY)
   codemem tools [--json]            connected apps and their tool counts
   ${EXEC_USAGE.replace("usage: ", "")}
                                     run a TypeScript probe in the sandbox; tools are tools.app__tool(args)
@@ -21,6 +23,7 @@ Every command takes --mcp <file> (an {"mcpServers": …} file); default ./mcp.js
 
 const COMMANDS: Record<string, (argv: string[], io: CliIo) => Promise<number>> = {
   exec: execCommand,
+  demo: demoCommand,
   search: searchCommand,
   discovery: discoveryCommand,
   tools: toolsCommand,

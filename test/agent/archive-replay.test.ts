@@ -104,7 +104,7 @@ describe("the paper's running example, turn by turn", () => {
     expect(restored.status).toBe("done");
     const skill = await deps.skills.latest("archive-attachments");
     expect(skill).toMatchObject({ version: 1, approver: "ana", author: "ana", memory: true });
-    expect(surface.text()).toContain("Saved skill `archive-attachments` v1");
+    expect(surface.text()).toContain("Saved skill `archive-attachments` v1 (approved by ana)");
     expect(restored.usage.modelCalls).toBe(7);
   });
 });

@@ -1,0 +1,84 @@
+import { randomUUID } from "node:crypto";
+import { sessionIdFor, type SessionState } from "../agent/session.ts";
+import { loadConfig } from "../config.ts";
+import { REPLAY_TASK } from "../demo/replay-script.ts";
+import { userError } from "../errors.ts";
+import type { UiMessage } from "../ui/message.ts";
+import { renderText } from "../ui/render-text.ts";
+import type { ChatSurface, MessageRef, ThreadRef } from "../ui/surface.ts";
+import { startApp } from "./app.ts";
+import type { CliIo } from "./io.ts";
+
+const DEMO_TIMEOUT_MS = 180_000;
+
+/** Prints a thread as readable text: each message once, updates of the plan again. */
+class TerminalSurface implements ChatSurface {
+  private next = 1;
+  constructor(private readonly io: CliIo) {}
+
+  async post(thread: ThreadRef, message: UiMessage): Promise<MessageRef> {
+    this.io.out(`\ncodemem: ${indent(renderText(message))}`);
+    return { thread, id: String(this.next++) };
+  }
+
+  async update(_ref: MessageRef, message: UiMessage): Promise<void> {
+    if (message.blocks.some((block) => block.type === "todos" || block.type === "progress")) this.io.out(`\ncodemem (updated): ${indent(renderText(message))}`);
+  }
+}
+
+const indent = (text: string) => text.replaceAll("\n", "\n  ");
+
+/**
+ * `codemem demo`: the replay of the paper's example (or the real model with OPENAI_API_KEY) through
+ * the same core, in the terminal. Buttons are answered with their default choice, shown as such.
+ * The last line is JSON with the figures.
+ */
+export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
+  if (argv.length > 0) throw userError("USAGE", "usage: codemem demo (no arguments; set OPENAI_API_KEY to use a real model)");
+  const config = loadConfig();
+  const started = performance.now();
+  const app = await startApp({ config, surface: new TerminalSurface(io), log: io.debug, prefix: `codemem-demo-${process.pid}` });
+  try {
+    const thread: ThreadRef = { platform: "terminal", channel: "demo", thread: randomUUID() };
+    const sessionId = sessionIdFor(thread);
+    io.out(`you: @codemem ${REPLAY_TASK}`);
+    await app.bot.onMention({ thread, user: "you", text: REPLAY_TASK });
+    const deadline = Date.now() + DEMO_TIMEOUT_MS;
+    let session: SessionState | undefined;
+    for (;;) {
+      session = await settled(app, sessionId, deadline);
+      const pending = session.pending;
+      if (session.status !== "waiting" || pending === undefined || pending.choices.length === 0) break;
+      const choice = pending.kind === "proposal" ? "approve" : (pending.choices[0] as string);
+      io.out(`\nyou: (clicking the default button) ${choice}`);
+      await app.bot.onAction({ user: "you", value: { sessionId, pendingId: pending.id, choice } });
+    }
+    const seconds = Math.round((performance.now() - started) / 100) / 10;
+    io.out(
+      JSON.stringify({
+        demo: "archive",
+        model: app.modelKind,
+        model_calls: session.usage.modelCalls,
+        prompt_tokens: session.usage.promptTokens,
+        seconds,
+        skill: session.approvedSkill ?? null,
+        approved: session.approvedSkill !== undefined,
+      }),
+    );
+    return session.approvedSkill !== undefined ? 0 : 1;
+  } finally {
+    await app.close();
+  }
+}
+
+/** Waits until the session's turn has run and no turn is queued. */
+async function settled(app: Awaited<ReturnType<typeof startApp>>, sessionId: string, deadline: number): Promise<SessionState> {
+  for (;;) {
+    if (Date.now() > deadline) throw userError("DEMO_TIMEOUT", "the demo did not finish in time");
+    const counts = await app.bot.queue.getJobCounts("active", "waiting", "delayed", "prioritized");
+    const busy = Object.values(counts).some((n) => n > 0);
+    const session = await app.sessions.load(sessionId);
+    if (!busy && session !== undefined && session.status !== "working") return session;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
