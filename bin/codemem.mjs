@@ -13,5 +13,5 @@ if (!process.execArgv.includes("--no-node-snapshot")) {
 } else {
   const { register } = await import("tsx/esm/api");
   register();
-  await import("../src/cli/main.ts");
+  await import("../adapters/cli.ts");
 }

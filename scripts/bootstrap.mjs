@@ -59,15 +59,29 @@ function ensureRedis() {
   process.exit(1);
 }
 
+function ensureChromium() {
+  // Only the console's browser tests need it; they say plainly when it is missing.
+  if (process.env.CHROMIUM_PATH || onPath("chromium") || onPath("chromium-browser")) return;
+  const root = typeof process.getuid === "function" && process.getuid() === 0;
+  if (!root || !onPath("apt-get")) return;
+  say("chromium is missing (browser tests): installing the Debian package chromium…");
+  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+  if (run("apt-get", ["install", "-y", "--no-install-recommends", "chromium"], { env }).status !== 0) {
+    run("apt-get", ["update"], { env });
+    run("apt-get", ["install", "-y", "--no-install-recommends", "chromium"], { env });
+  }
+}
+
 ensureNodeModules();
 ensureRedis();
 
 const node = [process.execPath, "--no-node-snapshot", "--import", "tsx"];
 switch (task) {
   case "start":
-    process.exitCode = run(node[0], [...node.slice(1), "src/cli/main.ts", "start", ...rest]).status;
+    process.exitCode = run(node[0], [...node.slice(1), "adapters/cli.ts", "start", ...rest]).status;
     break;
   case "test": {
+    ensureChromium();
     const typecheck = run(process.execPath, ["node_modules/typescript/bin/tsc", "--noEmit", "-p", "tsconfig.json"]);
     if (typecheck.status !== 0) {
       say("type check failed");

@@ -199,7 +199,7 @@ export class AgentTurn {
           buttons: [button("Approve", "approve", "primary"), button("Reject", "reject", "danger")],
         };
         const messageRef = await this.post({ blocks: [block] });
-        return { suspend: { id, kind: "proposal", choices: ["approve", "reject"], messageRef, proposal } };
+        return { suspend: { id, kind: "proposal", choices: ["approve", "reject"], messageRef, proposal, preview: block.preview } };
       }
       default:
         return { content: `error: UNKNOWN_TOOL: there is no meta-tool ${name}; use search_functions, load_functions, write_todos, execute_code, ask_user or propose_skill` };
@@ -217,7 +217,7 @@ export class AgentTurn {
       blocks.push({ type: "question", prompt: this.lastPrompt(pending) ?? "", buttons: [], answered: answer });
     } else if (pending.proposal !== undefined) {
       const p = pending.proposal;
-      blocks.push({ type: "proposal", name: p.name, description: p.description, params: p.params, code: p.code, preview: "", tools: p.tools.map((t) => ({ id: t.id, access: t.access })), buttons: [], answered: answer });
+      blocks.push({ type: "proposal", name: p.name, description: p.description, params: p.params, code: p.code, preview: pending.preview ?? "", tools: p.tools.map((t) => ({ id: t.id, access: t.access })), buttons: [], answered: answer });
     }
     await this.update(pending.messageRef, { blocks });
   }

@@ -12,8 +12,9 @@ export interface PendingInput {
   choices: string[];
   /** The message holding the buttons, updated when answered. */
   messageRef?: MessageRef | undefined;
-  /** For proposals: what Approve stores. */
+  /** For proposals: what Approve stores, and the dry run shown on the card. */
   proposal?: ProposedSkill | undefined;
+  preview?: string | undefined;
   purpose?: string | undefined;
 }
 

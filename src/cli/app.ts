@@ -18,6 +18,8 @@ import { setUpMcp, type McpSetup } from "./mcp-setup.ts";
 
 export interface App {
   bot: Bot;
+  /** A plain client for adapters that keep their own state (the console's threads). */
+  redis: Redis;
   sessions: SessionStore;
   skills: SkillStore;
   redisUrl: string;
@@ -85,11 +87,11 @@ export async function startApp(options: AppOptions): Promise<App> {
       approvers: [],
     };
     const connection = redisConnection(redisUrl);
-    const bot = new Bot({ connection, prefix, sessions });
+    const bot = new Bot({ connection, prefix, sessions, skills });
     closers.push(() => bot.close());
     const worker = startAgentWorker({ connection, prefix, sessions, deps, locks: redis, log });
     closers.push(() => worker.close());
-    return { bot, sessions, skills, redisUrl, modelKind: replay ? "replay" : "openai", worker, mcp, discovery, close: closeAll };
+    return { bot, redis, sessions, skills, redisUrl, modelKind: replay ? "replay" : "openai", worker, mcp, discovery, close: closeAll };
   } catch (error) {
     await closeAll();
     throw error;

@@ -2,14 +2,13 @@ import { asCodedError } from "../errors.ts";
 import { demoCommand } from "./demo.ts";
 import { discoveryCommand, DISCOVERY_USAGE } from "./discovery.ts";
 import { execCommand, EXEC_USAGE } from "./exec.ts";
-import { processIo, type CliIo } from "./io.ts";
+import type { CliIo } from "./io.ts";
 import { searchCommand, SEARCH_USAGE } from "./search.ts";
-import { startCommand } from "./start.ts";
 import { toolsCommand } from "./tools.ts";
 
 const HELP = `codemem — turns a request in a chat thread into a tested, reusable code skill
 
-  codemem start                     Redis, the MCP servers (demo ones by default); what npm start runs
+  codemem start                     Redis, the MCP servers, the agent and the local console (what npm start runs)
   codemem demo                      the paper's example in the terminal (replay model without OPENAI_API_KEY)
   codemem tools [--json]            connected apps and their tool counts
   ${EXEC_USAGE.replace("usage: ", "")}
@@ -21,22 +20,24 @@ const HELP = `codemem — turns a request in a chat thread into a tested, reusab
 
 Every command takes --mcp <file> (an {"mcpServers": …} file); default ./mcp.json, else the demo servers.`;
 
-const COMMANDS: Record<string, (argv: string[], io: CliIo) => Promise<number>> = {
+export type Command = (argv: string[], io: CliIo) => Promise<number>;
+
+/** The commands of the core; adapters/cli.ts adds the ones that need an adapter (start). */
+export const CORE_COMMANDS: Record<string, Command> = {
   exec: execCommand,
   demo: demoCommand,
   search: searchCommand,
   discovery: discoveryCommand,
   tools: toolsCommand,
-  start: startCommand,
 };
 
-export async function main(argv: string[], io: CliIo): Promise<number> {
+export async function main(argv: string[], io: CliIo, commands: Record<string, Command> = CORE_COMMANDS): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === "help" || name === "--help" || name === "-h") {
     io.out(HELP);
     return name === undefined ? 1 : 0;
   }
-  const command = COMMANDS[name];
+  const command = commands[name];
   if (command === undefined) {
     io.err(`error: USAGE: unknown command "${name}"; try: codemem help`);
     return 2;
@@ -51,6 +52,3 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return code === "USAGE" ? 2 : 1;
   }
 }
-
-// Exit through exitCode, never process.exit(): an exit right after an isolate disposal can segfault.
-process.exitCode = await main(process.argv.slice(2), processIo());

@@ -5,7 +5,9 @@ import { AgentTurn, type TurnInput } from "../agent/agent.ts";
 import type { AgentDeps } from "../agent/deps.ts";
 import { sessionIdFor, SessionStore, type SessionState } from "../agent/session.ts";
 import { asCodedError } from "../errors.ts";
-import type { ButtonValue } from "../ui/message.ts";
+import type { SkillStore } from "../skills/store.ts";
+import type { ButtonValue, UiMessage } from "../ui/message.ts";
+import { COMMAND_HELP, parseCommand } from "./commands.ts";
 import type { ThreadRef } from "../ui/surface.ts";
 
 const buttonValue = z.object({ sessionId: z.string().min(1), pendingId: z.string().min(1), choice: z.string().min(1) }).strict();
@@ -26,6 +28,7 @@ export interface BotOptions {
   /** BullMQ key prefix; tests use a unique one. Default: "codemem". */
   prefix?: string | undefined;
   sessions: SessionStore;
+  skills: SkillStore;
 }
 
 /**
@@ -35,10 +38,34 @@ export interface BotOptions {
 export class Bot {
   readonly queue: Queue<AgentJob>;
   private readonly sessions: SessionStore;
+  private readonly skills: SkillStore;
 
   constructor(options: BotOptions) {
     this.queue = new Queue<AgentJob>("agent", { connection: options.connection, prefix: options.prefix ?? "codemem" });
     this.sessions = options.sessions;
+    this.skills = options.skills;
+  }
+
+  /** `/codemem …`: answered at once, no model call. */
+  async onCommand(event: { user: string; text: string }): Promise<UiMessage> {
+    const command = parseCommand(event.text);
+    switch (command.name) {
+      case "help":
+        return { blocks: [{ type: "code", language: "text", source: COMMAND_HELP, title: "codemem commands" }] };
+      case "skills": {
+        const names = await this.skills.names();
+        if (names.length === 0) return { blocks: [{ type: "text", text: "No skills yet. Mention me with a task to make one." }] };
+        const lines = await Promise.all(
+          names.map(async (name) => {
+            const skill = await this.skills.latest(name);
+            return `• ${name} v${skill?.version ?? "?"} — ${skill?.description ?? ""} (approved by ${skill?.approver ?? "?"})`;
+          }),
+        );
+        return { blocks: [{ type: "text", text: lines.join("\n") }] };
+      }
+      case "unknown":
+        return { blocks: [{ type: "text", text: `Unknown command "${command.word}". Try /codemem help.` }] };
+    }
   }
 
   /** `@codemem <task>` in a thread: starts (or continues) the thread's session. */

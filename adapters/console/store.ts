@@ -1,0 +1,60 @@
+import type { UiMessage } from "../../src/ui/message.ts";
+import type { ThreadRef } from "../../src/ui/surface.ts";
+
+export interface ConsoleMessage {
+  id: string;
+  thread: string;
+  author: "bot" | string;
+  at: string;
+  message: UiMessage;
+}
+
+/** The part of ioredis the console keeps its threads in. */
+export interface ConsoleRedis {
+  hset(key: string, field: string, value: string): Promise<number>;
+  hgetall(key: string): Promise<Record<string, string>>;
+  zadd(key: string, score: number, member: string): Promise<number | string>;
+  zrange(key: string, start: number, stop: number): Promise<string[]>;
+  incr(key: string): Promise<number>;
+}
+
+/**
+ * Console threads and their messages in Redis, so a restart (or another browser) shows the same
+ * conversation with its buttons.
+ */
+export class ConsoleThreadStore {
+  constructor(
+    private readonly redis: ConsoleRedis,
+    private readonly prefix: string,
+  ) {}
+
+  async nextId(): Promise<string> {
+    return `m${await this.redis.incr(`${this.prefix}:seq`)}`;
+  }
+
+  async put(entry: ConsoleMessage): Promise<void> {
+    await this.redis.hset(`${this.prefix}:thread:${entry.thread}`, entry.id, JSON.stringify(entry));
+    await this.redis.zadd(`${this.prefix}:threads`, Date.now(), entry.thread);
+  }
+
+  async get(thread: string, id: string): Promise<ConsoleMessage | undefined> {
+    const all = await this.redis.hgetall(`${this.prefix}:thread:${thread}`);
+    const raw = all[id];
+    return raw === undefined ? undefined : (JSON.parse(raw) as ConsoleMessage);
+  }
+
+  async threads(): Promise<{ id: string; messages: ConsoleMessage[] }[]> {
+    const ids = await this.redis.zrange(`${this.prefix}:threads`, 0, -1);
+    return Promise.all(
+      ids.map(async (id) => {
+        const all = await this.redis.hgetall(`${this.prefix}:thread:${id}`);
+        const messages = Object.values(all)
+          .map((raw) => JSON.parse(raw) as ConsoleMessage)
+          .sort((a, b) => Number(a.id.slice(1)) - Number(b.id.slice(1)));
+        return { id, messages };
+      }),
+    );
+  }
+}
+
+export const consoleThread = (id: string): ThreadRef => ({ platform: "console", channel: "local", thread: id });
