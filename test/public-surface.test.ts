@@ -27,6 +27,7 @@ describe("public surface", () => {
       "inferSchema",
       "mergeSchemas",
       "referencedToolIds",
+      "transpileModule",
       "transpileScript",
     ]);
   });

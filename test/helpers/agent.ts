@@ -1,0 +1,82 @@
+import { Redis } from "ioredis";
+import { inject } from "vitest";
+import { AgentTurn, type TurnInput } from "../../src/agent/agent.ts";
+import { DEFAULT_AGENT_LIMITS, type AgentDeps, type AgentLimits } from "../../src/agent/deps.ts";
+import type { SessionState } from "../../src/agent/session.ts";
+import { ToolCatalog } from "../../src/discovery/catalog.ts";
+import { Discovery } from "../../src/discovery/meta-tools.ts";
+import { ToolSearch } from "../../src/discovery/search.ts";
+import { McpPool } from "../../src/mcp/pool.ts";
+import { createOpenAiClient } from "../../src/model/client.ts";
+import { startLocalOpenAiServer, type ModelScript, type RunningLocalOpenAi } from "../../src/model/local-openai-server.ts";
+import { IsolatedSandbox } from "../../src/sandbox/runner.ts";
+import { SkillStore } from "../../src/skills/store.ts";
+import { demoConfig, tempStateDir } from "./demo.ts";
+import { RecordingSurface } from "./recording-surface.ts";
+
+export interface AgentHarness {
+  deps: AgentDeps;
+  model: RunningLocalOpenAi;
+  surface: RecordingSurface;
+  stateDir: string;
+  session: SessionState;
+  turn(input: TurnInput): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A session driven by a scripted model through the real openai client, real demo servers and sandbox. */
+export async function agentHarness(script: ModelScript, options: { limits?: Partial<AgentLimits>; approvers?: string[]; pool?: McpPool } = {}): Promise<AgentHarness> {
+  const state = tempStateDir();
+  const model = await startLocalOpenAiServer({ script });
+  const pool = options.pool ?? new McpPool({ config: demoConfig(state.dir, {}, 60) });
+  const redis = new Redis(inject("redisUrl"), { maxRetriesPerRequest: 2 });
+  const catalog = new ToolCatalog();
+  await catalog.follow(pool);
+  const surface = new RecordingSurface();
+  const deps: AgentDeps = {
+    model: createOpenAiClient({ baseUrl: model.baseUrl, maxRetries: 2 }),
+    modelName: "scripted",
+    catalog,
+    discovery: new Discovery({ catalog, search: new ToolSearch({ catalog }) }),
+    tools: pool,
+    sandbox: new IsolatedSandbox(),
+    surface,
+    skills: new SkillStore(redis, `test:${process.pid}:${Date.now()}:skill:`),
+    limits: { ...DEFAULT_AGENT_LIMITS, ...options.limits },
+    approvers: options.approvers ?? [],
+  };
+  const session: SessionState = {
+    id: `s-${Date.now()}`,
+    thread: { platform: "test", channel: "c", thread: "t" },
+    requester: "ana",
+    createdAt: new Date().toISOString(),
+    status: "working",
+    messages: [],
+    todos: [],
+    loaded: [],
+    locks: {},
+    probes: [],
+    askedAbout: [],
+    usage: { modelCalls: 0, promptTokens: 0, completionTokens: 0 },
+    demo: false,
+  };
+  return {
+    deps,
+    model,
+    surface,
+    stateDir: state.dir,
+    session,
+    turn: (input) => new AgentTurn(deps, session, async () => {}).run(input),
+    close: async () => {
+      await pool.close();
+      await model.close();
+      redis.disconnect();
+      state.cleanup();
+    },
+  };
+}
+
+/** The tool results the model received, newest last. */
+export function toolResults(session: SessionState): string[] {
+  return session.messages.filter((message) => message.role === "tool").map((message) => String(message.content));
+}
