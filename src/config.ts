@@ -20,6 +20,10 @@ export const configSchema = z
       .string()
       .regex(/^rediss?:\/\//, { error: "expected a redis:// or rediss:// URL" })
       .optional(),
+    /** People who may approve or answer in any thread, besides the requester. */
+    approvers: z
+      .preprocess((value) => (typeof value === "string" ? value.split(",").map((name) => name.trim()).filter(Boolean) : value), z.array(z.string().min(1)))
+      .default([]),
     /** `{"mcpServers": …}` file; without it, ./mcp.json when present, else the demo servers. */
     mcpConfigPath: z.string().min(1).optional(),
     model: z
@@ -65,6 +69,7 @@ export const ENV_FIELDS: Readonly<Record<string, string>> = {
   CODEMEM_HOME: "dataDir",
   REDIS_URL: "redisUrl",
   CODEMEM_MCP_CONFIG: "mcpConfigPath",
+  CODEMEM_APPROVERS: "approvers",
   OPENAI_API_KEY: "model.apiKey",
   OPENAI_BASE_URL: "model.baseUrl",
   CODEMEM_MODEL: "model.name",

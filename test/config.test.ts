@@ -30,6 +30,11 @@ describe("loadConfig", () => {
     expect(config.redisUrl).toBeUndefined();
   });
 
+  it("should read approvers as a comma-separated list", () => {
+    expect(loadConfig({ env: { CODEMEM_APPROVERS: "ana, boss ,," } }).approvers).toEqual(["ana", "boss"]);
+    expect(loadConfig({ env: {} }).approvers).toEqual([]);
+  });
+
   it("should layer defaults < file < env < flags", () => {
     const file = fileWith(JSON.stringify({ sandbox: { memoryMb: 64, timeoutMs: 5000 }, demo: { mailboxSize: 10 } }));
     const config = loadConfig({ env: { CODEMEM_SANDBOX_MEMORY_MB: "96" }, file, overrides: { "sandbox.timeoutMs": "7000" } });

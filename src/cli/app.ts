@@ -84,7 +84,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       surface: options.surface,
       skills,
       limits: DEFAULT_AGENT_LIMITS,
-      approvers: [],
+      approvers: config.approvers,
     };
     const connection = redisConnection(redisUrl);
     const bot = new Bot({ connection, prefix, sessions, skills });
