@@ -1,6 +1,6 @@
 import { CATALOG_APPS } from "../src/demo/catalog/apps.ts";
 import { catalogTools } from "../src/demo/catalog/tools.ts";
-import { ToolCatalog } from "../src/discovery/catalog.ts";
+import { paramsOf, ToolCatalog } from "../src/discovery/catalog.ts";
 import type { CatalogEntry } from "../src/discovery/types.ts";
 
 const PREFIXES = ["acme", "globex", "initech", "umbrella", "hooli", "vandelay", "stark", "wayne", "tyrell", "cyberdyne", "aperture", "soylent", "wonka", "oscorp", "massive", "nimbus", "zenith", "apex", "vertex", "quantum"];
@@ -21,14 +21,13 @@ export function syntheticCatalog(size: number): { catalog: ToolCatalog; entries:
       const appId = `${vendor}_${app.id}`;
       const tools = catalogTools(app).slice(0, size - made);
       const appEntries: CatalogEntry[] = tools.map((tool) => {
-        const properties = (tool.inputSchema.properties ?? {}) as Record<string, { description?: string }>;
         return {
           id: `${appId}__${tool.name}`,
           app: appId,
           name: tool.name,
           title: tool.title,
           description: `${tool.description ?? ""} (${vendor} edition)`,
-          params: Object.entries(properties).map(([name, schema]) => ({ name, description: schema.description })),
+          params: paramsOf(tool.inputSchema as CatalogEntry["inputSchema"]),
           kind: "tool",
           readOnly: tool.annotations?.readOnlyHint === true,
           destructive: tool.annotations?.destructiveHint === true,

@@ -48,6 +48,7 @@ describe("public surface", () => {
       "entryFromTool",
       "evaluate",
       "loadFunctionsArgs",
+      "paramsOf",
       "readQueriesFile",
       "readToolsFile",
       "searchFunctionsArgs",

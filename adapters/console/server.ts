@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import { z } from "zod";
 import type { Bot } from "../../src/core/bot.ts";
 import { isCommandMention } from "../../src/core/commands.ts";
+import { readBody } from "../../src/http/read-body.ts";
 import { consoleThread, type ConsoleThreadStore } from "./store.ts";
 import type { ConsoleSurface } from "./surface.ts";
 
@@ -105,24 +106,11 @@ function json(res: ServerResponse, status: number, body: unknown): void {
   respond(res, status, JSON.stringify(body), "application/json");
 }
 
-function readJson(req: IncomingMessage): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > 100_000) {
-        reject(new Error("request body over 100 kB"));
-        req.destroy();
-      } else chunks.push(chunk);
-    });
-    req.on("end", () => {
-      try {
-        resolve(JSON.parse(Buffer.concat(chunks).toString("utf8") || "null"));
-      } catch {
-        resolve(null);
-      }
-    });
-    req.on("error", reject);
-  });
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  try {
+    return JSON.parse((await readBody(req, 100_000)) || "null");
+  } catch (error) {
+    if ((error as { code?: string }).code === "BODY_TOO_LARGE") throw error;
+    return null;
+  }
 }

@@ -85,3 +85,22 @@ export class SessionStore {
 export function sessionIdFor(thread: ThreadRef): string {
   return `${thread.platform}-${thread.channel}-${thread.thread}`.replace(/[^A-Za-z0-9_.-]/g, "_");
 }
+
+/** A fresh session for a thread; the person who started it is its requester. */
+export function newSession(id: string, thread: ThreadRef, requester: string): SessionState {
+  return {
+    id,
+    thread,
+    requester,
+    createdAt: new Date().toISOString(),
+    status: "working",
+    messages: [],
+    todos: [],
+    loaded: [],
+    locks: {},
+    probes: [],
+    askedAbout: [],
+    usage: { modelCalls: 0, promptTokens: 0, completionTokens: 0 },
+    demo: false,
+  };
+}

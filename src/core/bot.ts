@@ -3,7 +3,7 @@ import { DelayedError, Queue, Worker, type ConnectionOptions, type Job } from "b
 import { z } from "zod";
 import { AgentTurn, type TurnInput } from "../agent/agent.ts";
 import type { AgentDeps } from "../agent/deps.ts";
-import { sessionIdFor, SessionStore, type SessionState } from "../agent/session.ts";
+import { newSession, sessionIdFor, SessionStore } from "../agent/session.ts";
 import { asCodedError } from "../errors.ts";
 import type { SkillStore } from "../skills/store.ts";
 import type { ButtonValue, UiMessage } from "../ui/message.ts";
@@ -140,7 +140,7 @@ export function startAgentWorker(options: AgentWorkerOptions): Worker<AgentJob> 
         throw new DelayedError();
       }
       try {
-        const session = (await options.sessions.load(data.sessionId)) ?? newSession(data);
+        const session = (await options.sessions.load(data.sessionId)) ?? newSession(data.sessionId, data.thread, data.input.user);
         const turn = new AgentTurn(options.deps, session, () => options.sessions.save(session));
         try {
           await turn.run(data.input as TurnInput);
@@ -157,22 +157,4 @@ export function startAgentWorker(options: AgentWorkerOptions): Worker<AgentJob> 
     },
     { connection: options.connection, prefix: options.prefix ?? "codemem", concurrency: options.concurrency ?? 4 },
   );
-}
-
-function newSession(job: AgentJob): SessionState {
-  return {
-    id: job.sessionId,
-    thread: job.thread,
-    requester: job.input.user,
-    createdAt: new Date().toISOString(),
-    status: "working",
-    messages: [],
-    todos: [],
-    loaded: [],
-    locks: {},
-    probes: [],
-    askedAbout: [],
-    usage: { modelCalls: 0, promptTokens: 0, completionTokens: 0 },
-    demo: false,
-  };
 }

@@ -1,22 +1,28 @@
 import type { McpPool } from "../mcp/pool.ts";
 import type { ToolDescriptor } from "../mcp/types.ts";
+import type { JsonSchema } from "../sandbox/shape.ts";
 import type { AppInfo, CatalogEntry } from "./types.ts";
 
 export type CatalogListener = (change: { app: string; added: CatalogEntry[]; removed: string[] }) => void;
 
+/** Searchable parameter names and descriptions of an input schema. */
+export function paramsOf(schema: JsonSchema): CatalogEntry["params"] {
+  const properties = (schema.properties ?? {}) as Record<string, { description?: unknown } | undefined>;
+  return Object.entries(properties).map(([name, property]) => ({
+    name,
+    description: typeof property?.description === "string" ? property.description : undefined,
+  }));
+}
+
 /** A tool of a connected server as a catalog entry. */
 export function entryFromTool(tool: ToolDescriptor): CatalogEntry {
-  const properties = (tool.inputSchema.properties ?? {}) as Record<string, { description?: unknown }>;
   return {
     id: tool.id,
     app: tool.app,
     name: tool.name,
     title: tool.title,
     description: tool.description,
-    params: Object.entries(properties).map(([name, schema]) => ({
-      name,
-      description: typeof schema?.description === "string" ? schema.description : undefined,
-    })),
+    params: paramsOf(tool.inputSchema),
     kind: "tool",
     readOnly: tool.readOnly,
     destructive: tool.destructive,

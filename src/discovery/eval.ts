@@ -2,6 +2,8 @@ import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { userError } from "../errors.ts";
 import { describeZodIssue } from "../zod-issue.ts";
+import type { JsonSchema } from "../sandbox/shape.ts";
+import { paramsOf } from "./catalog.ts";
 import type { CatalogEntry } from "./types.ts";
 
 const toolLine = z.object({
@@ -50,14 +52,13 @@ function readJsonl<T>(path: string, schema: z.ZodType<T>, what: string): T[] {
 /** tools.jsonl lines → catalog entries (parameters are a JSON Schema object). */
 export function readToolsFile(path: string): CatalogEntry[] {
   return readJsonl(path, toolLine, "tools").map((tool) => {
-    const properties = (tool.parameters.properties ?? {}) as Record<string, { description?: string }>;
     return {
       id: tool.id,
       app: tool.app,
       name: tool.name,
       title: tool.title,
       description: tool.description,
-      params: Object.entries(properties).map(([name, schema]) => ({ name, description: schema?.description })),
+      params: paramsOf(tool.parameters as JsonSchema),
       kind: "tool" as const,
       readOnly: false,
       destructive: false,

@@ -1,6 +1,6 @@
 export { bm25Baseline } from "./baseline.ts";
 export { Bm25fIndex } from "./bm25f.ts";
-export { entryFromTool, ToolCatalog } from "./catalog.ts";
+export { entryFromTool, paramsOf, ToolCatalog } from "./catalog.ts";
 export type { CatalogListener } from "./catalog.ts";
 export { declarationFor, declarationsFor, typeOf } from "./declarations.ts";
 export type { DenseHit, DenseRetriever } from "./dense.ts";

@@ -2,7 +2,7 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { AgentTurn } from "../../src/agent/agent.ts";
 import { DEFAULT_AGENT_LIMITS, type AgentDeps } from "../../src/agent/deps.ts";
-import { SessionStore, type SessionState } from "../../src/agent/session.ts";
+import { newSession, SessionStore, type SessionState } from "../../src/agent/session.ts";
 import { readDemoCounters } from "../../src/demo/knobs.ts";
 import { archiveReplayScript, REPLAY_TASK } from "../../src/demo/replay-script.ts";
 import { ToolCatalog } from "../../src/discovery/catalog.ts";
@@ -54,21 +54,7 @@ describe("the paper's running example, turn by turn", () => {
 
   it("should search, refine, load, probe, ask about memory, propose and store the approved skill", async () => {
     const store = new SessionStore(redis, `${prefix}session:`);
-    const session: SessionState = {
-      id: "s1",
-      thread: { platform: "test", channel: "c", thread: "t1" },
-      requester: "ana",
-      createdAt: new Date().toISOString(),
-      status: "working",
-      messages: [],
-      todos: [],
-      loaded: [],
-      locks: {},
-      probes: [],
-      askedAbout: [],
-      usage: { modelCalls: 0, promptTokens: 0, completionTokens: 0 },
-      demo: false,
-    };
+    const session = newSession("s1", { platform: "test", channel: "c", thread: "t1" }, "ana");
     const turn = (s: SessionState) => new AgentTurn(deps, s, () => store.save(s));
     await turn(session).run({ kind: "mention", text: REPLAY_TASK, user: "ana" });
 

@@ -2,7 +2,7 @@ import { Redis } from "ioredis";
 import { inject } from "vitest";
 import { AgentTurn, type TurnInput } from "../../src/agent/agent.ts";
 import { DEFAULT_AGENT_LIMITS, type AgentDeps, type AgentLimits } from "../../src/agent/deps.ts";
-import type { SessionState } from "../../src/agent/session.ts";
+import { newSession, type SessionState } from "../../src/agent/session.ts";
 import { ToolCatalog } from "../../src/discovery/catalog.ts";
 import { Discovery } from "../../src/discovery/meta-tools.ts";
 import { ToolSearch } from "../../src/discovery/search.ts";
@@ -45,21 +45,7 @@ export async function agentHarness(script: ModelScript, options: { limits?: Part
     limits: { ...DEFAULT_AGENT_LIMITS, ...options.limits },
     approvers: options.approvers ?? [],
   };
-  const session: SessionState = {
-    id: `s-${Date.now()}`,
-    thread: { platform: "test", channel: "c", thread: "t" },
-    requester: "ana",
-    createdAt: new Date().toISOString(),
-    status: "working",
-    messages: [],
-    todos: [],
-    loaded: [],
-    locks: {},
-    probes: [],
-    askedAbout: [],
-    usage: { modelCalls: 0, promptTokens: 0, completionTokens: 0 },
-    demo: false,
-  };
+  const session = newSession(`s-${Date.now()}`, { platform: "test", channel: "c", thread: "t" }, "ana");
   return {
     deps,
     model,

@@ -1,6 +1,6 @@
 import { CATALOG_APPS } from "../../src/demo/catalog/apps.ts";
 import { catalogTools } from "../../src/demo/catalog/tools.ts";
-import { ToolCatalog } from "../../src/discovery/catalog.ts";
+import { paramsOf, ToolCatalog } from "../../src/discovery/catalog.ts";
 import type { CatalogEntry } from "../../src/discovery/types.ts";
 
 /** The demo catalog plus hand-written outlook/onedrive entries, without starting servers. */
@@ -22,13 +22,12 @@ export function demoCatalog(apps = CATALOG_APPS.map((app) => app.id)): ToolCatal
 }
 
 export function entry(app: string, name: string, description: string, readOnly = false, inputSchema: CatalogEntry["inputSchema"] = { type: "object", properties: {} }): CatalogEntry {
-  const properties = (inputSchema.properties ?? {}) as Record<string, { description?: string }>;
   return {
     id: `${app}__${name}`,
     app,
     name,
     description,
-    params: Object.entries(properties).map(([paramName, schema]) => ({ name: paramName, description: schema.description })),
+    params: paramsOf(inputSchema),
     kind: "tool",
     readOnly,
     destructive: !readOnly && name.startsWith("delete"),

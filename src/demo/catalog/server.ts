@@ -1,8 +1,9 @@
-import { createServer, type IncomingMessage, type Server as HttpServer } from "node:http";
+import { createServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { CallToolRequestSchema, ListToolsRequestSchema, type Tool } from "@modelcontextprotocol/sdk/types.js";
+import { readBody } from "../../http/read-body.ts";
 import { CATALOG_APPS } from "./apps.ts";
 import type { AppSpec } from "./spec.ts";
 import { catalogTools } from "./tools.ts";
@@ -106,18 +107,4 @@ function appServer(app: AppSpec, tools: Tool[], pageSize: number): Server {
     return { content: [{ type: "text", text: JSON.stringify(canned) }] };
   });
   return server;
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > 1_000_000) reject(new Error("request body over 1 MB"));
-      else chunks.push(chunk);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
 }
