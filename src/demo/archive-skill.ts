@@ -4,7 +4,7 @@
  * internal senders. The replay demo proposes exactly this code.
  */
 export const ARCHIVE_SKILL_CODE = `interface Params { days: number; internalDomain: string; root: string; useMemory: boolean }
-interface Item { key: string; company: string; from: string; subject: string }
+interface Item { key: string; company: string; from: string; subject: string; received: string }
 
 const WANTED = /\\.(pdf|xlsx)$/i;
 
@@ -27,7 +27,7 @@ export async function items(params: Params, ctx: any): Promise<Item[]> {
     for (const message of page.value) {
       const address = message.from.emailAddress.address.toLowerCase();
       if (address.endsWith("@" + params.internalDomain)) continue;
-      found.push({ key: message.id, company: companyOf(address), from: address, subject: message.subject });
+      found.push({ key: message.id, company: companyOf(address), from: address, subject: message.subject, received: message.receivedDateTime });
     }
     if (!page["@odata.nextLink"]) break;
     page = await ctx.tools.outlook__list_messages({ nextLink: page["@odata.nextLink"] });
@@ -44,7 +44,10 @@ async function ensureFolder(ctx: any, parent: string, name: string): Promise<voi
   }
 }
 
-/** One message: its PDF/XLSX attachments into <root>/<Company>/. */
+/**
+ * One message: its PDF/XLSX attachments into <root>/<Company>/, named "<date> <name>" so two messages
+ * with a same-named attachment (a monthly statement) never overwrite each other.
+ */
 export async function run(item: Item, params: Params, ctx: any): Promise<{ uploaded: string[] }> {
   if (params.useMemory && (await ctx.memory.has(item.key))) return { uploaded: [] };
   const attachments = await ctx.tools.outlook__list_attachments({ message_id: item.key });
@@ -57,7 +60,7 @@ export async function run(item: Item, params: Params, ctx: any): Promise<{ uploa
       const file = await ctx.tools.outlook__get_attachment({ message_id: item.key, attachment_id: attachment.id });
       await ctx.tools.onedrive__upload_file({
         parent_path: "/" + params.root + "/" + item.company,
-        name: attachment.name,
+        name: item.received.slice(0, 10) + " " + attachment.name,
         content_base64: file.contentBytes,
         conflictBehavior: "replace",
       });

@@ -11,6 +11,8 @@ export interface JsonSchema {
 }
 
 const MAX_ITEMS_SAMPLED = 20;
+/** Paging fields come and go by page (the last page has no next link): never required. */
+const PAGING_KEYS = /^(@odata\.(nextLink|deltaLink|count)|nextLink|nextCursor|next_cursor|nextPageToken|next_page_token|cursor|continuationToken|has_more|hasMore)$/;
 const MAX_DEPTH = 12;
 
 export function inferSchema(value: unknown, depth = 0): JsonSchema {
@@ -35,7 +37,7 @@ export function inferSchema(value: unknown, depth = 0): JsonSchema {
       for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
         if (child !== undefined) properties[key] = inferSchema(child, depth + 1);
       }
-      return { type: "object", properties, required: Object.keys(properties) };
+      return { type: "object", properties, required: Object.keys(properties).filter((key) => !PAGING_KEYS.test(key)) };
     }
     default:
       return {};

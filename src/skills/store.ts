@@ -1,3 +1,4 @@
+import { userError } from "../errors.ts";
 import type { JsonSchema } from "../sandbox/shape.ts";
 
 export interface SkillRecord {
@@ -51,5 +52,36 @@ export class SkillStore {
 
   async names(): Promise<string[]> {
     return (await this.redis.smembers(`${this.prefix}names`)).sort();
+  }
+
+  async version(name: string, version: number): Promise<SkillRecord | undefined> {
+    const raw = await this.redis.get(`${this.prefix}${name}:v${version}`);
+    return raw === null ? undefined : (JSON.parse(raw) as SkillRecord);
+  }
+
+  /** The latest version, or a user error that names the skills there are. */
+  async require(name: string): Promise<SkillRecord> {
+    const skill = await this.latest(name);
+    if (skill !== undefined) return skill;
+    const names = await this.names();
+    throw userError("SKILL_UNKNOWN", `there is no skill "${name}". Skills: ${names.join(", ") || "none yet"} (see /codemem skills)`);
+  }
+
+  /** Points `latest` at an earlier version; versions themselves never change. */
+  async rollback(name: string, version: number): Promise<SkillRecord> {
+    const current = await this.require(name);
+    const target = await this.version(name, version);
+    if (target === undefined) {
+      throw userError("SKILL_VERSION_UNKNOWN", `${name} has no version ${version}; versions are 1 to ${await this.redis.get(`${this.prefix}${name}:versions`)} (latest is v${current.version})`);
+    }
+    await this.redis.set(`${this.prefix}${name}:latest`, String(version));
+    return target;
+  }
+
+  /** Adds a shipped skill when the store has no skill of that name yet. */
+  async install(skill: Omit<SkillRecord, "version" | "created">): Promise<boolean> {
+    if ((await this.latest(skill.name)) !== undefined) return false;
+    await this.save(skill);
+    return true;
   }
 }

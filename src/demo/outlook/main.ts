@@ -13,7 +13,7 @@ if (!Number.isInteger(size) || size < 0 || Number.isNaN(now.getTime())) {
   process.exit(2);
 }
 const mailbox = generateMailbox({ size, seed: knobs.seed, now });
-const server = createOutlookServer(mailbox, new DemoGate("outlook", knobs));
+const server = createOutlookServer(mailbox, new DemoGate("outlook", knobs), { drift: process.env.DEMO_DRIFT });
 await server.connect(new StdioServerTransport());
 
 /** The same for every process started on one day, so worker processes see one mailbox. */

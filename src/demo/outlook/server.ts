@@ -20,8 +20,11 @@ const listMessagesInput = {
   nextLink: z.string().optional().describe("The @odata.nextLink of a previous page, to get the next page."),
 };
 
-/** Builds the `outlook` MCP server over a mailbox; `gate` adds latency, limits, faults and counters. */
-export function createOutlookServer(mailbox: Mailbox, gate: DemoGate): McpServer {
+/**
+ * Builds the `outlook` MCP server over a mailbox; `gate` adds latency, limits, faults and counters.
+ * `drift: "sender"` renames each message's `from` to `sender`, as an API version change would.
+ */
+export function createOutlookServer(mailbox: Mailbox, gate: DemoGate, options: { drift?: string | undefined } = {}): McpServer {
   const server = new McpServer({ name: "outlook", version: "1.0.0" });
   const context = (path: string) => `${GRAPH}/$metadata#users('${encodeURIComponent(mailbox.owner.address)}')/${path}`;
   const findMessage = (id: string) => {
@@ -47,7 +50,7 @@ export function createOutlookServer(mailbox: Mailbox, gate: DemoGate): McpServer
         let messages = mailbox.messages;
         if (query.$filter !== undefined && query.$filter.trim() !== "") messages = messages.filter(parseFilter(query.$filter));
         if (query.$orderby === "receivedDateTime asc") messages = [...messages].reverse();
-        const page = messages.slice(skip, skip + top).map((m) => selectFields(m, query.$select));
+        const page = messages.slice(skip, skip + top).map((m) => drifted(selectFields(m, query.$select), options.drift));
         const body: Record<string, unknown> = { "@odata.context": context("messages"), value: page };
         if (skip + top < messages.length) {
           const next = new URLSearchParams();
@@ -125,6 +128,12 @@ export function createOutlookServer(mailbox: Mailbox, gate: DemoGate): McpServer
   );
 
   return server;
+}
+
+function drifted<T extends { from?: unknown }>(message: T, drift: string | undefined): T | Omit<T, "from"> {
+  if (drift !== "sender" || message.from === undefined) return message;
+  const { from, ...rest } = message;
+  return { ...rest, sender: from };
 }
 
 function fromNextLink(link: string): { $top?: number; $skip?: number; $filter?: string; $select?: string; $orderby?: string } {

@@ -1,0 +1,306 @@
+import { createHash, randomUUID } from "node:crypto";
+import { Queue, Worker, type ConnectionOptions, type Job } from "bullmq";
+import type { Redis } from "ioredis";
+import { CodedError, asCodedError, userError } from "../errors.ts";
+import { IDEMPOTENCY_META_KEY, type ToolCaller } from "../mcp/types.ts";
+import type { SandboxExecutor, SandboxMemory, SandboxTools } from "../sandbox/types.ts";
+import type { SkillRecord, SkillStore } from "../skills/store.ts";
+import type { ChatSurface, ThreadRef } from "../ui/surface.ts";
+import { findDrift } from "./drift.ts";
+import { validateParams } from "./params.ts";
+import { progressBlock, RunProgress, summaryText, type Outcome, type RunSnapshot } from "./progress.ts";
+
+export interface RunJob {
+  runId?: string | undefined;
+  skill: string;
+  version?: number | undefined;
+  params: Record<string, unknown>;
+  requester: string;
+  thread?: ThreadRef | undefined;
+}
+
+export interface ItemJob {
+  runId: string;
+  key: string;
+  item: unknown;
+}
+
+export interface SkillRuntimeOptions {
+  /** BullMQ connection (workers need maxRetriesPerRequest: null). */
+  connection: ConnectionOptions;
+  /** A client for counters, memory and the journal. */
+  redis: Redis;
+  /** Key and queue prefix. Default: "codemem". */
+  prefix?: string | undefined;
+  skills: SkillStore;
+  tools: ToolCaller;
+  sandbox: SandboxExecutor;
+  /** Where progress and summaries go (runs started from a thread). Default: nowhere. */
+  surface?: ChatSurface | undefined;
+  /** Item jobs run at once in one process. Default: 16. */
+  itemConcurrency?: number | undefined;
+  /** Attempts per item before it counts as failed. Default: 3. */
+  itemAttempts?: number | undefined;
+  /** Drift failures after which a run stops instead of doing damage. Default: 3. */
+  driftThreshold?: number | undefined;
+  /** Wall limit of one item. Default: 60,000 ms. */
+  itemTimeoutMs?: number | undefined;
+  log?: ((line: string) => void) | undefined;
+}
+
+/**
+ * Runs approved skills with no model: a `runs` job lists the work with items() and fans out one
+ * `items` job per key (deterministic ids, so listing twice enqueues nothing twice); item workers run
+ * run(item) in a fresh sandbox, any number of processes sharing the Redis counters.
+ */
+export class SkillRuntime {
+  readonly runs: Queue<RunJob>;
+  readonly items: Queue<ItemJob>;
+  readonly progress: RunProgress;
+  private readonly options: SkillRuntimeOptions;
+  private readonly prefix: string;
+
+  constructor(options: SkillRuntimeOptions) {
+    this.options = options;
+    this.prefix = options.prefix ?? "codemem";
+    this.runs = new Queue<RunJob>("runs", { connection: options.connection, prefix: this.prefix });
+    this.items = new Queue<ItemJob>("items", { connection: options.connection, prefix: this.prefix });
+    this.progress = new RunProgress(options.redis, this.prefix);
+  }
+
+  /** Validates and enqueues a run; bad params or an unknown skill are user errors. */
+  async enqueueRun(request: Omit<RunJob, "runId">): Promise<{ runId: string; skill: SkillRecord }> {
+    const skill = request.version === undefined ? await this.options.skills.require(request.skill) : await this.options.skills.version(request.skill, request.version);
+    if (skill === undefined) throw userError("SKILL_VERSION_UNKNOWN", `${request.skill} has no version ${request.version}`);
+    const params = validateParams(skill.name, skill.params, request.params);
+    const runId = `r${Date.now().toString(36)}${randomUUID().slice(0, 6)}`;
+    await this.runs.add("run", { ...request, params, version: skill.version, runId }, { jobId: runId, attempts: 3, backoff: { type: "exponential", delay: 1000 }, removeOnComplete: 1000, removeOnFail: 1000 });
+    return { runId, skill };
+  }
+
+  status(runId: string): Promise<RunSnapshot | undefined> {
+    return this.progress.snapshot(runId);
+  }
+
+  async close(): Promise<void> {
+    await this.runs.close();
+    await this.items.close();
+  }
+
+  /** Starts a run worker and an item worker in this process. */
+  startWorkers(): { runWorker: Worker<RunJob>; itemWorker: Worker<ItemJob>; close(): Promise<void> } {
+    const connection = this.options.connection;
+    const runWorker = new Worker<RunJob>("runs", (job) => this.processRun(job), { connection, prefix: this.prefix, concurrency: 2 });
+    const itemWorker: Worker<ItemJob> = new Worker<ItemJob>("items", (job, token) => this.processItem(job, itemWorker, token), {
+      connection,
+      prefix: this.prefix,
+      concurrency: this.options.itemConcurrency ?? 16,
+    });
+    for (const worker of [runWorker, itemWorker] as Worker[]) worker.on("error", (error) => this.log(`worker error: ${error.message}`));
+    return {
+      runWorker,
+      itemWorker,
+      close: async () => {
+        await Promise.all([runWorker.close(), itemWorker.close()]);
+      },
+    };
+  }
+
+  private log(line: string): void {
+    this.options.log?.(line);
+  }
+
+  private async processRun(job: Job<RunJob>): Promise<void> {
+    const data = job.data;
+    // Scheduled runs arrive without an id: derive one from the job's, without ":" (BullMQ refuses it in ids).
+    const runId = data.runId ?? `s${createHash("sha1").update(String(job.id)).digest("hex").slice(0, 12)}`;
+    const skill = data.version === undefined ? await this.options.skills.latest(data.skill) : await this.options.skills.version(data.skill, data.version);
+    if (skill === undefined) {
+      this.log(`run ${runId}: skill ${data.skill} is gone`);
+      return;
+    }
+    const fresh = await this.progress.create({ runId, skill: skill.name, version: skill.version, params: data.params, requester: data.requester, thread: data.thread });
+    const before = await this.progress.snapshot(runId);
+    if (!fresh && before?.finishedAt !== undefined) return;
+    if (data.thread !== undefined && this.options.surface !== undefined && before?.messageRef === undefined) {
+      const ref = await this.options.surface.post(data.thread, {
+        blocks: [{ type: "text", text: `Running ${skill.name} v${skill.version} (run ${runId})…` }, progressBlock(before as RunSnapshot)],
+      });
+      await this.progress.set(runId, { messageRef: JSON.stringify(ref) });
+    }
+    await this.progress.set(runId, { status: "listing" });
+    let params: Record<string, unknown>;
+    try {
+      params = validateParams(skill.name, skill.params, data.params);
+    } catch (error) {
+      return this.stop(runId, "failed", asCodedError(error).message);
+    }
+    let listed: { key: string; item: unknown }[];
+    if (/export\s+(async\s+)?function\s+items\b/.test(skill.code)) {
+      const tools = this.toolBridge(skill, runId, "items");
+      const result = await this.options.sandbox.run(skill.code, { tools: tools.bridge, memory: this.memory(skill), entry: { name: "items", args: [params] }, limits: { timeoutMs: 5 * 60_000 }, filename: `${skill.name}.ts` });
+      if (!result.ok) {
+        if (result.error?.code === "MCP_RATE_LIMITED" || tools.rateLimitedMs() !== undefined) throw new Error(`items() was rate limited: ${result.error?.message}`);
+        return this.stop(runId, "failed", `items() failed: ${result.error?.code}: ${result.error?.message}`);
+      }
+      if (!Array.isArray(result.value)) return this.stop(runId, "failed", "items() returned no array");
+      const seen = new Set<string>();
+      listed = [];
+      for (const item of result.value as unknown[]) {
+        const key = (item as { key?: unknown })?.key;
+        if (typeof key !== "string" || key === "") return this.stop(runId, "failed", `items() returned an item without a string key: ${JSON.stringify(item)?.slice(0, 100)}`);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        listed.push({ key, item });
+      }
+    } else {
+      listed = [{ key: "run", item: null }];
+    }
+    let todo = listed;
+    if (skill.memory) {
+      const known = listed.length === 0 ? [] : await this.options.redis.smismember(this.memoryKey(skill.name), ...listed.map((entry) => entry.key));
+      todo = listed.filter((_, index) => known[index] !== 1);
+      for (const entry of listed.filter((_, index) => known[index] === 1)) await this.progress.finishItem(runId, entry.key, "skipped");
+    }
+    await this.progress.set(runId, { total: String(listed.length), status: "running" });
+    const attempts = this.options.itemAttempts ?? 3;
+    for (let start = 0; start < todo.length; start += 500) {
+      await this.items.addBulk(
+        todo.slice(start, start + 500).map((entry) => ({
+          name: "item",
+          data: { runId, key: entry.key, item: entry.item },
+          opts: { jobId: itemJobId(runId, entry.key), attempts, backoff: { type: "exponential", delay: 500 }, removeOnComplete: true, removeOnFail: 5000 },
+        })),
+      );
+    }
+    await this.maybeFinish(runId);
+  }
+
+  private async processItem(job: Job<ItemJob>, worker: Worker<ItemJob>, token: string | undefined): Promise<void> {
+    const { runId, key, item } = job.data;
+    const run = await this.progress.snapshot(runId);
+    if (run === undefined) return;
+    if (run.status === "stopped" || run.status === "failed") {
+      await this.finish(runId, key, "skipped");
+      return;
+    }
+    const skill = await this.options.skills.version(run.skill, run.version);
+    if (skill === undefined) return this.finish(runId, key, "failed", `skill ${run.skill} v${run.version} is gone`);
+    const tools = this.toolBridge(skill, runId, key);
+    const result = await this.options.sandbox.run(skill.code, {
+      tools: tools.bridge,
+      memory: this.memory(skill),
+      entry: { name: "run", args: [item, run.params] },
+      limits: { timeoutMs: this.options.itemTimeoutMs ?? 60_000 },
+      filename: `${skill.name}.ts`,
+    });
+    if (result.ok) {
+      if (skill.memory) await this.options.redis.sadd(this.memoryKey(skill.name), key);
+      return this.finish(runId, key, "done");
+    }
+    const error = result.error ?? { code: "SANDBOX_RUNTIME", message: "failed" };
+    const waitMs = tools.rateLimitedMs();
+    if (waitMs !== undefined) {
+      // A 429 is no failure: pause this queue for the time the server asked, and try the item again.
+      await worker.rateLimit(Math.max(waitMs, 50));
+      throw Worker.RateLimitError();
+    }
+    if (error.code === "SCHEMA_DRIFT" || tools.drift() !== undefined) {
+      const drifts = await this.progress.incrementDrift(runId);
+      await this.finish(runId, key, "failed", `${error.code}: ${error.message}`);
+      if (drifts >= (this.options.driftThreshold ?? 3)) await this.stop(runId, "stopped", `the tools' results no longer match the schemas locked at approval (${tools.drift() ?? error.message}); fix or re-approve the skill`);
+      return;
+    }
+    const attempts = job.opts.attempts ?? 1;
+    if (job.attemptsMade + 1 < attempts) throw new Error(`${error.code}: ${error.message}`);
+    return this.finish(runId, key, "failed", `${error.code}: ${error.message}`);
+  }
+
+  /** The tools a skill's code sees: reads checked against their locked schemas, writes journaled. */
+  private toolBridge(skill: SkillRecord, runId: string, itemKey: string): { bridge: SandboxTools; rateLimitedMs(): number | undefined; drift(): string | undefined } {
+    let rateLimited: number | undefined;
+    let drift: string | undefined;
+    let callIndex = 0;
+    const journal = `${this.prefix}:journal:${runId}:${createHash("sha1").update(itemKey).digest("hex").slice(0, 20)}`;
+    const access = new Map(skill.tools.map((tool) => [tool.id, tool]));
+    const bridge: SandboxTools = {
+      ids: skill.tools.map((tool) => tool.id),
+      call: async (id, args) => {
+        const tool = access.get(id);
+        if (tool === undefined) throw userError("TOOL_NOT_LOADED", `${skill.name} was approved without ${id}`);
+        try {
+          if (tool.access === "read-only") {
+            const value = await this.options.tools.call(id, args);
+            const changed = findDrift(tool.schema, value);
+            if (changed !== undefined) {
+              drift = `${id}: ${changed}`;
+              throw new CodedError("SCHEMA_DRIFT", `${id} no longer returns the locked shape: ${changed}`, { retryable: false });
+            }
+            return value;
+          }
+          // Writes: the n-th write of this item always carries the same key, and its result is journaled,
+          // so a retried item replays instead of repeating effects.
+          const n = callIndex++;
+          const journaled = await this.options.redis.hget(journal, String(n));
+          if (journaled !== null) return JSON.parse(journaled) as unknown;
+          const value = await this.options.tools.call(id, args, { meta: { [IDEMPOTENCY_META_KEY]: `${runId}/${itemKey}/${n}` } });
+          await this.options.redis.hset(journal, String(n), JSON.stringify(value ?? null));
+          await this.options.redis.expire(journal, 7 * 86_400);
+          return value;
+        } catch (error) {
+          const coded = asCodedError(error);
+          if (coded.code === "MCP_RATE_LIMITED") rateLimited = coded.retryAfterMs ?? 1000;
+          throw coded;
+        }
+      },
+    };
+    return { bridge, rateLimitedMs: () => rateLimited, drift: () => drift };
+  }
+
+  private memory(skill: SkillRecord): SandboxMemory | undefined {
+    if (!skill.memory) return undefined;
+    const key = this.memoryKey(skill.name);
+    return {
+      has: async (item) => (await this.options.redis.sismember(key, item)) === 1,
+      add: async (item) => void (await this.options.redis.sadd(key, item)),
+    };
+  }
+
+  private memoryKey(skill: string): string {
+    return `${this.prefix}:memory:${skill}`;
+  }
+
+  private async finish(runId: string, key: string, outcome: Outcome, error?: string): Promise<void> {
+    await this.progress.finishItem(runId, key, outcome, error);
+    await this.maybeFinish(runId);
+  }
+
+  private async stop(runId: string, status: "stopped" | "failed", reason: string): Promise<void> {
+    await this.progress.set(runId, { error: reason });
+    if (await this.progress.markFinished(runId, status)) await this.report(runId, true);
+  }
+
+  private async maybeFinish(runId: string): Promise<void> {
+    const run = await this.progress.snapshot(runId);
+    if (run === undefined || run.total < 0) return;
+    if (run.done + run.skipped + run.failed >= run.total) {
+      if (await this.progress.markFinished(runId, "completed")) return this.report(runId, true);
+    }
+    await this.report(runId, false);
+  }
+
+  private async report(runId: string, final: boolean): Promise<void> {
+    const surface = this.options.surface;
+    const run = await this.progress.snapshot(runId);
+    if (surface === undefined || run === undefined || run.thread === undefined) return;
+    if (run.messageRef !== undefined) {
+      await surface.update(run.messageRef, { blocks: [{ type: "text", text: `${run.skill} v${run.version} (run ${runId})` }, progressBlock(run)] });
+    }
+    if (final) await surface.post(run.thread, { blocks: [{ type: "text", text: summaryText(run) }] });
+  }
+}
+
+/** `<run>-<key hash>`: deterministic, and free of ":" which BullMQ refuses in custom ids. */
+export function itemJobId(runId: string, key: string): string {
+  return `${runId}-${createHash("sha1").update(key).digest("hex").slice(0, 16)}`;
+}

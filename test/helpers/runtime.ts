@@ -1,0 +1,93 @@
+import { Redis } from "ioredis";
+import { inject } from "vitest";
+import { redisConnection } from "../../src/cli/app.ts";
+import { ARCHIVE_SKILL_CODE, ARCHIVE_SKILL_PARAMS } from "../../src/demo/archive-skill.ts";
+import { McpPool } from "../../src/mcp/pool.ts";
+import type { McpConfig } from "../../src/mcp/config-file.ts";
+import { SkillRuntime, type SkillRuntimeOptions } from "../../src/runtime/runtime.ts";
+import { IsolatedSandbox } from "../../src/sandbox/runner.ts";
+import { inferSchema, type JsonSchema } from "../../src/sandbox/shape.ts";
+import { SkillStore, type SkillRecord } from "../../src/skills/store.ts";
+import { RecordingSurface } from "./recording-surface.ts";
+
+export interface RuntimeHarness {
+  runtime: SkillRuntime;
+  skills: SkillStore;
+  pool: McpPool;
+  redis: Redis;
+  surface: RecordingSurface;
+  prefix: string;
+  workers: ReturnType<SkillRuntime["startWorkers"]>;
+  waitForRun(runId: string, timeoutMs?: number): Promise<NonNullable<Awaited<ReturnType<SkillRuntime["status"]>>>>;
+  close(): Promise<void>;
+}
+
+/** A runtime with workers in this process, on the suite's Redis with a unique prefix. */
+export async function runtimeHarness(config: McpConfig, options: Partial<SkillRuntimeOptions> = {}): Promise<RuntimeHarness> {
+  const prefix = `rt${process.pid}x${Date.now().toString(36)}${Math.floor(Math.random() * 1000)}`;
+  const redis = new Redis(inject("redisUrl"), { maxRetriesPerRequest: null });
+  const pool = new McpPool({ config });
+  const skills = new SkillStore(redis, `${prefix}:skill:`);
+  const surface = new RecordingSurface();
+  const runtime = new SkillRuntime({
+    connection: redisConnection(inject("redisUrl")),
+    redis,
+    prefix,
+    skills,
+    tools: pool,
+    sandbox: new IsolatedSandbox(),
+    surface,
+    itemConcurrency: 8,
+    ...options,
+  });
+  const workers = runtime.startWorkers();
+  return {
+    runtime,
+    skills,
+    pool,
+    redis,
+    surface,
+    prefix,
+    workers,
+    waitForRun: async (runId, timeoutMs = 60_000) => {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const run = await runtime.status(runId);
+        if (run?.finishedAt !== undefined) return run;
+        if (Date.now() > deadline) throw new Error(`run ${runId} did not finish: ${JSON.stringify(run)}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
+    close: async () => {
+      await workers.close();
+      await runtime.close();
+      await pool.close();
+      redis.disconnect();
+    },
+  };
+}
+
+/** The archive skill as approved after probes: read-only tools carry the shapes they returned. */
+export async function approveArchiveSkill(skills: SkillStore, pool: McpPool, memory = true): Promise<SkillRecord> {
+  const page = (await pool.call("outlook__list_messages", { $top: 3, $select: "id,from,subject,receivedDateTime" })) as { value: { id: string }[] };
+  const attachments = await pool.call("outlook__list_attachments", { message_id: page.value[0]?.id });
+  const attachment = (attachments as { value: { id: string }[] }).value[0];
+  const file = attachment ? await pool.call("outlook__get_attachment", { message_id: page.value[0]?.id, attachment_id: attachment.id }) : { contentBytes: "" };
+  const lock = (value: unknown): JsonSchema => inferSchema(value);
+  return skills.save({
+    name: "archive-attachments",
+    description: "Archive PDF/XLSX attachments per sender company.",
+    params: ARCHIVE_SKILL_PARAMS as unknown as JsonSchema,
+    code: ARCHIVE_SKILL_CODE,
+    memory,
+    tools: [
+      { id: "outlook__list_messages", access: "read-only", schema: lock(page) },
+      { id: "outlook__list_attachments", access: "read-only", schema: lock(attachments) },
+      { id: "outlook__get_attachment", access: "read-only", schema: lock(file) },
+      { id: "onedrive__create_folder", access: "writes" },
+      { id: "onedrive__upload_file", access: "destructive" },
+    ],
+    author: "ana",
+    approver: "ana",
+  });
+}

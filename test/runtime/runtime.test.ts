@@ -1,0 +1,111 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { readDemoCounters } from "../../src/demo/knobs.ts";
+import { generateMailbox, INTERNAL_DOMAIN } from "../../src/demo/outlook/mailbox.ts";
+import { demoConfig, demoServer, tempStateDir } from "../helpers/demo.ts";
+import { approveArchiveSkill, runtimeHarness, type RuntimeHarness } from "../helpers/runtime.ts";
+
+const THREAD = { platform: "test", channel: "c", thread: "runs" };
+
+/** What the archive skill should write for the demo mailbox: PDF/XLSX of external senders in the window. */
+function expectedUploads(size: number, days: number): number {
+  const today = new Date();
+  const now = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate()));
+  const { messages, attachments } = generateMailbox({ size, seed: 42, now });
+  const since = new Date(Date.now() - days * 86_400_000).toISOString();
+  return messages
+    .filter((m) => m.hasAttachments && m.receivedDateTime >= since.replace(/\.\d{3}Z$/, "Z") && !m.from.emailAddress.address.endsWith(`@${INTERNAL_DOMAIN}`))
+    .flatMap((m) => attachments.get(m.id) ?? [])
+    .filter((a) => /\.(pdf|xlsx)$/i.test(a.name) && !a.isInline).length;
+}
+
+describe("SkillRuntime", () => {
+  let harness: RuntimeHarness | undefined;
+  const dirs: ReturnType<typeof tempStateDir>[] = [];
+  afterEach(async () => {
+    await harness?.close();
+    harness = undefined;
+    for (const dir of dirs.splice(0)) dir.cleanup();
+  });
+  const stateDir = () => {
+    const dir = tempStateDir();
+    dirs.push(dir);
+    return dir.dir;
+  };
+
+  it("should run the archive skill item by item, report progress, and skip done items on a re-run", async () => {
+    const dir = stateDir();
+    harness = await runtimeHarness(demoConfig(dir, {}, 200));
+    await approveArchiveSkill(harness.skills, harness.pool);
+    const { runId } = await harness.runtime.enqueueRun({ skill: "archive-attachments", params: { days: 15 }, requester: "ana", thread: THREAD });
+    const run = await harness.waitForRun(runId);
+    expect(run.error).toBeUndefined();
+    expect(run.status).toBe("completed");
+    expect(run.total).toBeGreaterThan(10);
+    expect(run.done).toBe(run.total);
+    expect(run.lastErrors).toEqual([]);
+    expect(run.failed).toBe(0);
+    const counters = readDemoCounters(dir);
+    expect(counters.filesWritten).toBe(expectedUploads(200, 15));
+    expect(counters.duplicateWrites).toBe(0);
+    expect(Object.values(counters.writesByPath).every((n) => n === 1)).toBe(true);
+    expect(harness.surface.lastBlock("progress")).toMatchObject({ done: run.total, total: run.total });
+    expect(harness.surface.text()).toContain(`Run ${runId} of archive-attachments v1 finished`);
+
+    const again = await harness.runtime.enqueueRun({ skill: "archive-attachments", params: { days: 15 }, requester: "ana" });
+    const second = await harness.waitForRun(again.runId);
+    expect(second).toMatchObject({ status: "completed", skipped: run.total, done: 0 });
+    expect(readDemoCounters(dir).filesWritten).toBe(counters.filesWritten);
+  }, 90_000);
+
+  it("should refuse an unknown skill and bad params in one line each", async () => {
+    harness = await runtimeHarness(demoConfig(stateDir(), {}, 20));
+    await approveArchiveSkill(harness.skills, harness.pool);
+    await expect(harness.runtime.enqueueRun({ skill: "nope", params: {}, requester: "ana" })).rejects.toMatchObject({ code: "SKILL_UNKNOWN", message: expect.stringContaining("Skills: archive-attachments") });
+    await expect(harness.runtime.enqueueRun({ skill: "archive-attachments", params: { days: "many" }, requester: "ana" })).rejects.toMatchObject({
+      code: "PARAMS_INVALID",
+      message: 'archive-attachments: days = "many": must be integer (parameters: days, internalDomain, root, useMemory)',
+    });
+    await expect(harness.runtime.enqueueRun({ skill: "archive-attachments", params: { days: 0 }, requester: "ana" })).rejects.toMatchObject({ message: expect.stringContaining("days = 0: must be >= 1") });
+  });
+
+  it("should replay a retried item's journaled writes instead of repeating them", async () => {
+    const dir = stateDir();
+    harness = await runtimeHarness({ mcpServers: { onedrive: demoServer("onedrive", dir) } });
+    await harness.skills.save({
+      name: "flaky-writer",
+      description: "Writes a file, then fails once.",
+      params: { type: "object", properties: {} },
+      code: `export async function run(item: unknown, params: unknown, ctx: any) {
+  await ctx.tools.onedrive__upload_file({ parent_path: "/", name: "report.txt", content_text: "v1", conflictBehavior: "fail" });
+  if (!(await ctx.memory.has("failed-once"))) { await ctx.memory.add("failed-once"); throw new Error("transient failure after the write"); }
+}`,
+      memory: true,
+      tools: [{ id: "onedrive__upload_file", access: "destructive" }],
+      author: "ana",
+      approver: "ana",
+    });
+    const { runId } = await harness.runtime.enqueueRun({ skill: "flaky-writer", params: {}, requester: "ana" });
+    const run = await harness.waitForRun(runId);
+    expect(run).toMatchObject({ status: "completed", done: 1, failed: 0 });
+    const counters = readDemoCounters(dir);
+    expect(counters.filesWritten).toBe(1);
+    expect(counters.conflicts).toBe(0);
+    expect(counters.calls.onedrive__upload_file).toBe(1);
+  }, 60_000);
+
+  it("should stop a run when a tool's shape drifts, naming the path", async () => {
+    const dir = stateDir();
+    const approvedAgainst = await runtimeHarness(demoConfig(stateDir(), {}, 200));
+    const skill = await approveArchiveSkill(approvedAgainst.skills, approvedAgainst.pool);
+    await approvedAgainst.close();
+    harness = await runtimeHarness(demoConfig(dir, { DEMO_DRIFT: "sender" }, 200));
+    const { version: _version, created: _created, ...record } = skill;
+    await harness.skills.save(record);
+    const { runId } = await harness.runtime.enqueueRun({ skill: "archive-attachments", params: { days: 15 }, requester: "ana", thread: THREAD });
+    const run = await harness.waitForRun(runId);
+    expect(run.status).toBe("failed");
+    expect(run.error).toMatch(/SCHEMA_DRIFT: outlook__list_messages no longer returns the locked shape: value\[0\]\.from: missing \(was object\)/);
+    expect(harness.surface.text()).toContain(`Run ${runId} of archive-attachments v1 failed`);
+    expect(readDemoCounters(dir).filesWritten).toBe(0);
+  }, 60_000);
+});
