@@ -91,10 +91,13 @@ switch (task) {
     process.exitCode = run(process.execPath, ["node_modules/vitest/vitest.mjs", "run", ...rest]).status;
     break;
   }
+  case "worker":
+    process.exitCode = run(node[0], [...node.slice(1), "adapters/cli.ts", "worker", ...rest]).status;
+    break;
   case "bench":
     process.exitCode = run(node[0], [...node.slice(1), "bench/run.ts", ...rest]).status;
     break;
   default:
-    say(`unknown task "${task}": use start, test or bench`);
+    say(`unknown task "${task}": use start, test, worker or bench`);
     process.exitCode = 2;
 }

@@ -63,7 +63,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
         const ref = consoleThread(thread);
         const mention = /^@codemem\b/i.exec(text);
         if (/^\/codemem\b/i.test(text) || (mention && isCommandMention(text.slice(mention[0].length)))) {
-          await surface.post(ref, await bot.onCommand({ user, text: mention ? text.slice(mention[0].length) : text }));
+          await surface.post(ref, await bot.onCommand({ user, text: mention ? text.slice(mention[0].length) : text, thread: ref }));
         } else if (mention) {
           await bot.onMention({ thread: ref, user, text: text.slice(mention[0].length).trim(), eventId: `console-${human.id}` });
         } else {

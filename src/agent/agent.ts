@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { ChatCompletionMessageFunctionToolCall, ChatCompletionMessageParam } from "openai/resources/chat/completions";
 import { asCodedError } from "../errors.ts";
+import { lineDiff } from "../skills/diff.ts";
 import type { Button, UiBlock, UiMessage } from "../ui/message.ts";
 import type { MessageRef } from "../ui/surface.ts";
 import { parseArgs } from "./args.ts";
@@ -83,9 +84,13 @@ export class AgentTurn {
         session.status = "done";
         session.approvedSkill = record.name;
         const writes = record.tools.filter((tool) => tool.access !== "read-only").map((tool) => tool.id);
+        const previous = record.version > 1 ? await this.deps.skills.version(record.name, record.version - 1) : undefined;
         await this.say(
           `Saved skill \`${record.name}\` v${record.version} (approved by ${input.user}). It reads with ${record.tools.filter((t) => t.access === "read-only").map((t) => t.id).join(", ") || "nothing"}${writes.length > 0 ? ` and writes with ${writes.join(", ")}` : ""}${record.memory ? ", skipping items already in its dedup memory" : ""}. It is stored as procedural memory, version ${record.version}.`,
         );
+        if (previous !== undefined) {
+          await this.post({ blocks: [{ type: "code", language: "diff", title: `What changed since v${previous.version}`, source: lineDiff(previous.code, record.code), collapsed: true }] });
+        }
         return false;
       }
       await this.markAnswered(pending, `Rejected by ${input.user}`);

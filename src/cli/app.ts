@@ -11,6 +11,8 @@ import { createOpenAiClient, openAiClientFromConfig } from "../model/client.ts";
 import { startLocalOpenAiServer, type RunningLocalOpenAi } from "../model/local-openai-server.ts";
 import { startRedisServer, type RunningRedis } from "../redis/server.ts";
 import { IsolatedSandbox } from "../sandbox/runner.ts";
+import { SkillRuntime } from "../runtime/runtime.ts";
+import { installShippedSkills } from "../skills/shipped.ts";
 import { SkillStore } from "../skills/store.ts";
 import type { ChatSurface } from "../ui/surface.ts";
 import { setUpDiscovery, type DiscoverySetup } from "./discovery-setup.ts";
@@ -26,6 +28,7 @@ export interface App {
   /** "replay" when no model is configured: the scripted demo of the paper's example. */
   modelKind: "replay" | "openai";
   worker: Worker<AgentJob>;
+  runtime: SkillRuntime;
   mcp: McpSetup;
   discovery: DiscoverySetup;
   close(): Promise<void>;
@@ -74,6 +77,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     }
     const sessions = new SessionStore(redis, `${prefix}:session:`);
     const skills = new SkillStore(redis, `${prefix}:skill:`);
+    for (const name of await installShippedSkills(skills)) log(`installed shipped skill ${name}`);
     const deps: AgentDeps = {
       model,
       modelName: replay ? "replay" : config.model.name,
@@ -87,11 +91,15 @@ export async function startApp(options: AppOptions): Promise<App> {
       approvers: config.approvers,
     };
     const connection = redisConnection(redisUrl);
-    const bot = new Bot({ connection, prefix, sessions, skills });
+    const runtime = new SkillRuntime({ connection, redis, prefix, skills, tools: mcp.pool, sandbox: deps.sandbox, surface: options.surface, log });
+    closers.push(() => runtime.close());
+    const runWorkers = runtime.startWorkers();
+    closers.push(() => runWorkers.close());
+    const bot = new Bot({ connection, prefix, sessions, skills, runtime });
     closers.push(() => bot.close());
     const worker = startAgentWorker({ connection, prefix, sessions, deps, locks: redis, log });
     closers.push(() => worker.close());
-    return { bot, redis, sessions, skills, redisUrl, modelKind: replay ? "replay" : "openai", worker, mcp, discovery, close: closeAll };
+    return { bot, redis, runtime, sessions, skills, redisUrl, modelKind: replay ? "replay" : "openai", worker, mcp, discovery, close: closeAll };
   } catch (error) {
     await closeAll();
     throw error;

@@ -3,6 +3,7 @@ import { demoCommand } from "./demo.ts";
 import { discoveryCommand, DISCOVERY_USAGE } from "./discovery.ts";
 import { execCommand, EXEC_USAGE } from "./exec.ts";
 import type { CliIo } from "./io.ts";
+import { runCommand, statusCommand, workerCommand } from "./runs.ts";
 import { searchCommand, SEARCH_USAGE } from "./search.ts";
 import { toolsCommand } from "./tools.ts";
 
@@ -11,6 +12,9 @@ const HELP = `codemem — turns a request in a chat thread into a tested, reusab
   codemem start                     Redis, the MCP servers, the agent and the local console (what npm start runs)
   codemem demo                      the paper's example in the terminal (replay model without OPENAI_API_KEY)
   codemem tools [--json]            connected apps and their tool counts
+  codemem run <skill> [json]        run an approved skill now (workers in this process); prints the summary
+  codemem status [run]              progress of the latest runs, or of one
+  codemem worker                    run and item workers on REDIS_URL until SIGTERM (npm run worker)
   ${EXEC_USAGE.replace("usage: ", "")}
                                     run a TypeScript probe in the sandbox; tools are tools.app__tool(args)
   ${SEARCH_USAGE.replace("usage: ", "")}
@@ -29,6 +33,9 @@ export const CORE_COMMANDS: Record<string, Command> = {
   search: searchCommand,
   discovery: discoveryCommand,
   tools: toolsCommand,
+  run: runCommand,
+  status: statusCommand,
+  worker: workerCommand,
 };
 
 export async function main(argv: string[], io: CliIo, commands: Record<string, Command> = CORE_COMMANDS): Promise<number> {

@@ -7,6 +7,10 @@ import { newSession, sessionIdFor, SessionStore } from "../agent/session.ts";
 import { asCodedError } from "../errors.ts";
 import type { SkillStore } from "../skills/store.ts";
 import type { ButtonValue, UiMessage } from "../ui/message.ts";
+import type { SkillRuntime } from "../runtime/runtime.ts";
+import { progressBlock, summaryText } from "../runtime/progress.ts";
+import { Schedules } from "../runtime/schedules.ts";
+import { lineDiff } from "../skills/diff.ts";
 import { COMMAND_HELP, parseCommand } from "./commands.ts";
 import type { ThreadRef } from "../ui/surface.ts";
 
@@ -29,6 +33,8 @@ export interface BotOptions {
   prefix?: string | undefined;
   sessions: SessionStore;
   skills: SkillStore;
+  /** Runs and schedules; without it /codemem run and schedule say the runtime is off. */
+  runtime?: SkillRuntime | undefined;
 }
 
 /**
@@ -39,32 +45,86 @@ export class Bot {
   readonly queue: Queue<AgentJob>;
   private readonly sessions: SessionStore;
   private readonly skills: SkillStore;
+  private readonly runtime: SkillRuntime | undefined;
 
   constructor(options: BotOptions) {
     this.queue = new Queue<AgentJob>("agent", { connection: options.connection, prefix: options.prefix ?? "codemem" });
     this.sessions = options.sessions;
     this.skills = options.skills;
+    this.runtime = options.runtime;
   }
 
-  /** `/codemem …`: answered at once, no model call. */
-  async onCommand(event: { user: string; text: string }): Promise<UiMessage> {
+  /** `/codemem …`: answered at once, no model call. Every mistake is one line with the fix. */
+  async onCommand(event: { user: string; text: string; thread?: ThreadRef | undefined }): Promise<UiMessage> {
+    try {
+      return await this.command(event);
+    } catch (error) {
+      const coded = asCodedError(error);
+      return { blocks: [{ type: "text", text: coded.family === "user" ? coded.message : `That failed on my side (${coded.code}: ${coded.message}).` }] };
+    }
+  }
+
+  private async command(event: { user: string; text: string; thread?: ThreadRef | undefined }): Promise<UiMessage> {
+    const say = (text: string): UiMessage => ({ blocks: [{ type: "text", text }] });
     const command = parseCommand(event.text);
     switch (command.name) {
       case "help":
         return { blocks: [{ type: "code", language: "text", source: COMMAND_HELP, title: "codemem commands" }] };
       case "skills": {
         const names = await this.skills.names();
-        if (names.length === 0) return { blocks: [{ type: "text", text: "No skills yet. Mention me with a task to make one." }] };
+        if (names.length === 0) return say("No skills yet. Mention me with a task to make one.");
         const lines = await Promise.all(
           names.map(async (name) => {
             const skill = await this.skills.latest(name);
             return `• ${name} v${skill?.version ?? "?"} — ${skill?.description ?? ""} (approved by ${skill?.approver ?? "?"})`;
           }),
         );
-        return { blocks: [{ type: "text", text: lines.join("\n") }] };
+        return say(lines.join("\n"));
       }
-      case "unknown":
-        return { blocks: [{ type: "text", text: `Unknown command "${command.word}". Try /codemem help.` }] };
+      case "rollback": {
+        const before = await this.skills.require(command.skill);
+        const target = await this.skills.rollback(command.skill, command.version);
+        return { blocks: [{ type: "text", text: `${command.skill} now runs v${target.version} (was v${before.version}).` }, { type: "code", language: "diff", source: lineDiff(before.code, target.code), title: `v${before.version} → v${target.version}`, collapsed: true }] };
+      }
+      case "diff": {
+        const from = await this.skills.version(command.skill, command.from);
+        const to = await this.skills.version(command.skill, command.to);
+        if (from === undefined || to === undefined) return say(`${command.skill} has no version ${from === undefined ? command.from : command.to}; see /codemem skills`);
+        return { blocks: [{ type: "code", language: "diff", source: lineDiff(from.code, to.code), title: `${command.skill} v${command.from} → v${command.to}` }] };
+      }
+      default:
+        break;
+    }
+    const runtime = this.runtime;
+    if (runtime === undefined) return say("Runs are not enabled in this process.");
+    switch (command.name) {
+      case "run": {
+        const { runId, skill } = await runtime.enqueueRun({ skill: command.skill, params: command.params, requester: event.user, thread: event.thread });
+        return say(`Started ${skill.name} v${skill.version} as run ${runId}; progress follows in this thread.`);
+      }
+      case "status": {
+        const ids = command.runId !== undefined ? [command.runId] : await runtime.progress.recent(5);
+        if (ids.length === 0) return say("No runs yet. Start one with /codemem run <skill>.");
+        const blocks: UiMessage["blocks"] = [];
+        for (const id of ids) {
+          const run = await runtime.status(id);
+          if (run === undefined) return say(`There is no run "${id}"; /codemem status lists the latest.`);
+          blocks.push({ type: "text", text: run.finishedAt !== undefined ? summaryText(run) : `Run ${id}: ${run.skill} v${run.version}, ${run.status}` }, progressBlock(run));
+        }
+        return { blocks };
+      }
+      case "schedule": {
+        const schedule = await new Schedules(runtime).create({ skill: command.skill, cron: command.cron, tz: command.tz, params: command.params, requester: event.user, thread: event.thread });
+        return say(`Scheduled ${schedule.skill} "${schedule.cron}" (${schedule.tz}) as ${schedule.id}; next run ${schedule.next}. Results post in this thread.`);
+      }
+      case "schedules": {
+        const list = await new Schedules(runtime).list();
+        if (list.length === 0) return say("No schedules. Make one with /codemem schedule <skill> \"<cron>\" [tz] [json].");
+        return say(list.map((s) => `• ${s.id}: ${s.skill} "${s.cron}" ${s.tz}, next ${s.next ?? "?"}`).join("\n"));
+      }
+      case "unschedule":
+        await new Schedules(runtime).remove(command.id);
+        return say(`Removed schedule ${command.id}.`);
     }
   }
 

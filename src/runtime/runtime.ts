@@ -68,11 +68,16 @@ export class SkillRuntime {
     this.progress = new RunProgress(options.redis, this.prefix);
   }
 
-  /** Validates and enqueues a run; bad params or an unknown skill are user errors. */
+  /** The skill and its checked params; bad params or an unknown skill are user errors. */
+  async checkRun(name: string, rawParams: unknown, version?: number): Promise<{ skill: SkillRecord; params: Record<string, unknown> }> {
+    const skill = version === undefined ? await this.options.skills.require(name) : await this.options.skills.version(name, version);
+    if (skill === undefined) throw userError("SKILL_VERSION_UNKNOWN", `${name} has no version ${version}`);
+    return { skill, params: validateParams(skill.name, skill.params, rawParams) };
+  }
+
+  /** Validates and enqueues a run. */
   async enqueueRun(request: Omit<RunJob, "runId">): Promise<{ runId: string; skill: SkillRecord }> {
-    const skill = request.version === undefined ? await this.options.skills.require(request.skill) : await this.options.skills.version(request.skill, request.version);
-    if (skill === undefined) throw userError("SKILL_VERSION_UNKNOWN", `${request.skill} has no version ${request.version}`);
-    const params = validateParams(skill.name, skill.params, request.params);
+    const { skill, params } = await this.checkRun(request.skill, request.params, request.version);
     const runId = `r${Date.now().toString(36)}${randomUUID().slice(0, 6)}`;
     await this.runs.add("run", { ...request, params, version: skill.version, runId }, { jobId: runId, attempts: 3, backoff: { type: "exponential", delay: 1000 }, removeOnComplete: 1000, removeOnFail: 1000 });
     return { runId, skill };

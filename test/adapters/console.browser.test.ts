@@ -41,17 +41,49 @@ describe("the local console in headless Chromium", () => {
     expect(await page.locator(".tools span.destructive").textContent()).toBe("onedrive__upload_file · destructive");
     await approve.click();
 
-    await page.getByText("Saved skill `archive-attachments` v1").waitFor({ timeout: 30_000 });
+    // v1 ships in skills/; the approved proposal is the next version.
+    await page.getByText("Saved skill `archive-attachments` v2").waitFor({ timeout: 30_000 });
     expect(await page.locator(".answered").allTextContents()).toEqual(["✓ Yes, add a dedup memory (by you)", "✓ Approved by you"]);
-    expect(await running.app.skills.latest("archive-attachments")).toMatchObject({ version: 1, approver: "you" });
+    expect(await running.app.skills.latest("archive-attachments")).toMatchObject({ version: 2, approver: "you" });
+    expect(await page.getByText("What changed since v1").count()).toBe(1);
   }, 90_000);
+
+  it("should run the approved skill with a live progress bar, skip done items on a re-run, and fire a schedule", async () => {
+    const page = await browser.newPage();
+    await page.goto(running.web.url);
+    const send = async (text: string) => {
+      await page.locator("#text").fill(text);
+      await page.getByRole("button", { name: "Send" }).click();
+    };
+    await send('/codemem run archive-attachments {"days": 15}');
+    await page.getByText(/Run r\w+ of archive-attachments v2 finished in/).first().waitFor({ timeout: 60_000 });
+    await expect.poll(() => page.locator(".progress .bar div").first().getAttribute("style")).toBe("width:100%");
+    const first = (await page.locator(".text", { hasText: /of archive-attachments v2 finished/ }).first().textContent()) ?? "";
+    const done = Number(/(\d+) done/.exec(first)?.[1]);
+    expect(done).toBeGreaterThan(5);
+    expect(first).toContain("0 failed");
+
+    await send('/codemem run archive-attachments {"days": 15}');
+    await page.getByText(new RegExp(`0 done, ${done} skipped, 0 failed of ${done}`)).waitFor({ timeout: 60_000 });
+
+    await send('/codemem schedule archive-attachments "*/2 * * * * *" UTC {"days": 1}');
+    const scheduled = page.getByText(/Scheduled archive-attachments .* as (sch-[\w-]+)/);
+    await scheduled.waitFor({ timeout: 10_000 });
+    const id = /as (sch-[\w-]+)/.exec((await scheduled.textContent()) ?? "")?.[1] as string;
+    await expect.poll(async () => (await running.app.runtime.progress.recent(20)).length, { timeout: 20_000 }).toBeGreaterThanOrEqual(3);
+    await send(`/codemem unschedule ${id}`);
+    await page.getByText(`Removed schedule ${id}.`).waitFor({ timeout: 10_000 });
+    await send('/codemem schedule archive-attachments "61 * * * *"');
+    await page.getByText(/bad cron "61 \* \* \* \*"/).waitFor({ timeout: 10_000 });
+  }, 120_000);
 
   it("should answer /codemem commands in the thread without a model call", async () => {
     const page = await browser.newPage();
     await page.goto(running.web.url);
+    await page.getByRole("button", { name: "New thread" }).click();
     await page.locator("#text").fill("/codemem skills");
     await page.getByRole("button", { name: "Send" }).click();
-    await page.getByText("archive-attachments v1").waitFor({ timeout: 10_000 });
+    await page.getByText(/• archive-attachments v2 — /).waitFor({ timeout: 10_000 });
     await page.locator("#text").fill("/codemem frobnicate");
     await page.getByRole("button", { name: "Send" }).click();
     await page.getByText('Unknown command "frobnicate". Try /codemem help.').waitFor({ timeout: 10_000 });

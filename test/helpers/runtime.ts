@@ -19,6 +19,8 @@ export interface RuntimeHarness {
   prefix: string;
   workers: ReturnType<SkillRuntime["startWorkers"]>;
   waitForRun(runId: string, timeoutMs?: number): Promise<NonNullable<Awaited<ReturnType<SkillRuntime["status"]>>>>;
+  /** Another runtime on the same Redis, prefix and servers (a restarted process). */
+  revive(): SkillRuntime;
   close(): Promise<void>;
 }
 
@@ -29,7 +31,7 @@ export async function runtimeHarness(config: McpConfig, options: Partial<SkillRu
   const pool = new McpPool({ config });
   const skills = new SkillStore(redis, `${prefix}:skill:`);
   const surface = new RecordingSurface();
-  const runtime = new SkillRuntime({
+  const runtimeOptions: SkillRuntimeOptions = {
     connection: redisConnection(inject("redisUrl")),
     redis,
     prefix,
@@ -39,7 +41,8 @@ export async function runtimeHarness(config: McpConfig, options: Partial<SkillRu
     surface,
     itemConcurrency: 8,
     ...options,
-  });
+  };
+  const runtime = new SkillRuntime(runtimeOptions);
   const workers = runtime.startWorkers();
   return {
     runtime,
@@ -49,6 +52,7 @@ export async function runtimeHarness(config: McpConfig, options: Partial<SkillRu
     surface,
     prefix,
     workers,
+    revive: () => new SkillRuntime(runtimeOptions),
     waitForRun: async (runId, timeoutMs = 60_000) => {
       const deadline = Date.now() + timeoutMs;
       for (;;) {

@@ -1,0 +1,96 @@
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { Redis } from "ioredis";
+import { loadConfig, type Config } from "../config.ts";
+import { parseCommand } from "../core/commands.ts";
+import { userError } from "../errors.ts";
+import { startRedisServer, type RunningRedis } from "../redis/server.ts";
+import { summaryText } from "../runtime/progress.ts";
+import { SkillRuntime } from "../runtime/runtime.ts";
+import { IsolatedSandbox } from "../sandbox/runner.ts";
+import { installShippedSkills } from "../skills/shipped.ts";
+import { SkillStore } from "../skills/store.ts";
+import { redisConnection } from "./app.ts";
+import type { CliIo } from "./io.ts";
+import { setUpMcp } from "./mcp-setup.ts";
+
+/** Redis, MCP, sandbox and the runtime, without any model or chat surface. */
+async function runtimeFor(config: Config, io: CliIo, mcpFlag?: string | undefined) {
+  let redisServer: RunningRedis | undefined;
+  let url = config.redisUrl;
+  if (url === undefined) {
+    redisServer = await startRedisServer({ dir: resolve(config.dataDir, "redis") });
+    url = redisServer.url;
+  }
+  const redis = new Redis(url, { maxRetriesPerRequest: null });
+  const mcp = await setUpMcp(config, mcpFlag, { log: io.debug });
+  const skills = new SkillStore(redis, "codemem:skill:");
+  await installShippedSkills(skills);
+  const runtime = new SkillRuntime({ connection: redisConnection(url), redis, prefix: "codemem", skills, tools: mcp.pool, sandbox: new IsolatedSandbox({ defaults: config.sandbox }), log: io.debug });
+  return {
+    runtime,
+    skills,
+    close: async () => {
+      await runtime.close();
+      await mcp.close();
+      redis.disconnect();
+      await redisServer?.stop();
+    },
+  };
+}
+
+/** `codemem run <skill> [json]`: runs a skill with workers in this process and prints the summary. */
+export async function runCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { mcp: { type: "string" }, json: { type: "boolean" } } });
+  const parsed = parseCommand(`run ${positionals.join(" ")}`);
+  if (parsed.name !== "run") throw userError("USAGE", "usage: codemem run <skill> [json]");
+  const setup = await runtimeFor(loadConfig(), io, values.mcp);
+  const workers = setup.runtime.startWorkers();
+  try {
+    const { runId } = await setup.runtime.enqueueRun({ skill: parsed.skill, params: parsed.params, requester: process.env.USER ?? "cli" });
+    for (;;) {
+      const run = await setup.runtime.status(runId);
+      if (run?.finishedAt !== undefined) {
+        io.out(values.json ? JSON.stringify(run) : summaryText(run));
+        return run.status === "completed" && run.failed === 0 ? 0 : 1;
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  } finally {
+    await workers.close();
+    await setup.close();
+  }
+}
+
+/** `codemem status [run]`: the same figures /codemem status shows. */
+export async function statusCommand(argv: string[], io: CliIo): Promise<number> {
+  const setup = await runtimeFor(loadConfig(), io);
+  try {
+    const ids = argv[0] !== undefined ? [argv[0]] : await setup.runtime.progress.recent(5);
+    if (ids.length === 0) io.out("no runs yet");
+    for (const id of ids) {
+      const run = await setup.runtime.status(id);
+      if (run === undefined) throw userError("RUN_UNKNOWN", `there is no run "${id}"; codemem status lists the latest`);
+      io.out(run.finishedAt !== undefined ? summaryText(run) : `${id}: ${run.skill} v${run.version} ${run.status} ${run.done + run.skipped + run.failed}/${Math.max(run.total, 0)}`);
+    }
+    return 0;
+  } finally {
+    await setup.close();
+  }
+}
+
+/** `codemem worker` (npm run worker): run and item workers until SIGTERM, then a graceful close. */
+export async function workerCommand(_argv: string[], io: CliIo): Promise<number> {
+  const config = loadConfig();
+  if (config.redisUrl === undefined) throw userError("WORKER_NEEDS_REDIS", "a worker joins an existing Redis: set REDIS_URL (the one npm start prints)");
+  const setup = await runtimeFor(config, io);
+  const workers = setup.runtime.startWorkers();
+  io.out(`worker   ${process.pid} on ${config.redisUrl}; Ctrl-C or SIGTERM finishes the current items and stops`);
+  await new Promise<void>((done) => {
+    process.once("SIGINT", () => done());
+    process.once("SIGTERM", () => done());
+  });
+  await workers.close();
+  await setup.close();
+  return 0;
+}

@@ -1,0 +1,73 @@
+import { createHash } from "node:crypto";
+import { CronExpressionParser } from "cron-parser";
+import { userError } from "../errors.ts";
+import type { ThreadRef } from "../ui/surface.ts";
+import type { SkillRuntime } from "./runtime.ts";
+
+export interface ScheduleInfo {
+  id: string;
+  skill: string;
+  cron: string;
+  tz: string;
+  next: string | null;
+  params: Record<string, unknown>;
+}
+
+/** Checks a cron expression and time zone; one user error with the fix when either is wrong. */
+export function checkCron(cron: string, tz: string): Date {
+  if (!isTimeZone(tz)) throw userError("SCHEDULE_BAD_TZ", `unknown time zone "${tz}": use an IANA name such as UTC, Europe/Paris or America/New_York`);
+  try {
+    return CronExpressionParser.parse(cron, { tz }).next().toDate();
+  } catch (error) {
+    throw userError("SCHEDULE_BAD_CRON", `bad cron "${cron}": ${(error as Error).message}. Five fields: minute hour day-of-month month day-of-week, e.g. "0 8 * * 1-5" (8:00 on weekdays)`);
+  }
+}
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Schedules are BullMQ job schedulers on the runs queue: each firing enqueues a run of the skill's
+ * latest version with the saved params, no model call. They live in Redis, so they survive restarts.
+ */
+export class Schedules {
+  constructor(private readonly runtime: SkillRuntime) {}
+
+  async create(request: { skill: string; cron: string; tz?: string | undefined; params: Record<string, unknown>; requester: string; thread?: ThreadRef | undefined }): Promise<ScheduleInfo> {
+    const tz = request.tz ?? "UTC";
+    const next = checkCron(request.cron, tz);
+    // Validates the skill and the params now, not at 3 a.m.
+    const { params } = await this.runtime.checkRun(request.skill, request.params);
+    const id = `sch-${request.skill}-${createHash("sha1").update(`${request.cron}|${tz}|${JSON.stringify(params)}`).digest("hex").slice(0, 8)}`;
+    await this.runtime.runs.upsertJobScheduler(
+      id,
+      { pattern: request.cron, tz },
+      { name: "run", data: { skill: request.skill, params, requester: request.requester, thread: request.thread }, opts: { attempts: 3, backoff: { type: "exponential", delay: 1000 } } },
+    );
+    return { id, skill: request.skill, cron: request.cron, tz, next: next.toISOString(), params };
+  }
+
+  async list(): Promise<ScheduleInfo[]> {
+    const schedulers = await this.runtime.runs.getJobSchedulers(0, -1, true);
+    return schedulers.map((scheduler) => ({
+      id: scheduler.key,
+      skill: scheduler.template?.data?.skill ?? "?",
+      cron: scheduler.pattern ?? `every ${scheduler.every} ms`,
+      tz: scheduler.tz ?? "UTC",
+      next: scheduler.next ? new Date(scheduler.next).toISOString() : null,
+      params: scheduler.template?.data?.params ?? {},
+    }));
+  }
+
+  async remove(id: string): Promise<void> {
+    if (!(await this.runtime.runs.removeJobScheduler(id))) {
+      throw userError("SCHEDULE_UNKNOWN", `there is no schedule "${id}"; see /codemem schedules`);
+    }
+  }
+}
