@@ -20,6 +20,8 @@ export const configSchema = z
       .string()
       .regex(/^rediss?:\/\//, { error: "expected a redis:// or rediss:// URL" })
       .optional(),
+    /** Namespace of every Redis key and BullMQ queue, so several codemems can share one Redis. */
+    prefix: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, { error: "expected letters, digits, _ or - (no \":\")" }).default("codemem"),
     /** People who may approve or answer in any thread, besides the requester. */
     approvers: z
       .preprocess((value) => (typeof value === "string" ? value.split(",").map((name) => name.trim()).filter(Boolean) : value), z.array(z.string().min(1)))
@@ -51,6 +53,15 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    runtime: z
+      .object({
+        itemConcurrency: positiveInt(1, 1000, "items at once").default(16),
+        /** How long a worker holds an item before another may take it over (after a crash). */
+        lockDurationMs: positiveInt(1000, 3_600_000, "milliseconds").default(30_000),
+        stalledIntervalMs: positiveInt(500, 3_600_000, "milliseconds").default(30_000),
+      })
+      .strict()
+      .prefault({}),
     demo: z
       .object({
         mailboxSize: positiveInt(0, 1_000_000, "messages").default(200),
@@ -69,6 +80,7 @@ export const ENV_FIELDS: Readonly<Record<string, string>> = {
   CODEMEM_HOME: "dataDir",
   REDIS_URL: "redisUrl",
   CODEMEM_MCP_CONFIG: "mcpConfigPath",
+  CODEMEM_PREFIX: "prefix",
   CODEMEM_APPROVERS: "approvers",
   OPENAI_API_KEY: "model.apiKey",
   OPENAI_BASE_URL: "model.baseUrl",
@@ -79,6 +91,9 @@ export const ENV_FIELDS: Readonly<Record<string, string>> = {
   CODEMEM_SANDBOX_MAX_OUTPUT: "sandbox.maxOutputChars",
   CODEMEM_MCP_CALL_TIMEOUT_MS: "mcp.callTimeoutMs",
   CODEMEM_MCP_CONNECT_TIMEOUT_MS: "mcp.connectTimeoutMs",
+  CODEMEM_ITEM_CONCURRENCY: "runtime.itemConcurrency",
+  CODEMEM_LOCK_MS: "runtime.lockDurationMs",
+  CODEMEM_STALLED_MS: "runtime.stalledIntervalMs",
   DEMO_MAILBOX_SIZE: "demo.mailboxSize",
   DEMO_LATENCY_MS: "demo.latencyMs",
   DEMO_RATE_LIMIT: "demo.rateLimitPerSecond",

@@ -25,7 +25,7 @@ export async function startCommand(argv: string[], io: CliIo): Promise<number> {
   };
   const app = await startApp({ config, surface: new ThrottledSurface(late, { intervalMs: 250 }), log: io.debug });
   try {
-    const store = new ConsoleThreadStore(app.redis, "codemem:console");
+    const store = new ConsoleThreadStore(app.redis, `${config.prefix}:console`);
     surface = new ConsoleSurface(store);
     const web = await startConsoleServer({ bot: app.bot, surface, store, port });
     io.out(`redis    ${app.redisUrl}${config.redisUrl === undefined ? ` (own redis-server, AOF in ${resolve(config.dataDir, "redis")})` : " (from REDIS_URL)"}`);

@@ -39,10 +39,13 @@ async function ensureFolder(ctx: any, parent: string, name: string): Promise<voi
   }
 }
 
-/**
- * One message: its PDF/XLSX attachments into <root>/<Company>/, named "<date> <name>" so two messages
- * with a same-named attachment (a monthly statement) never overwrite each other.
- */
+/** "<date> <6 characters of the message id> <name>": two messages with a same-named attachment never overwrite each other. */
+function fileName(item: Item, attachment: string): string {
+  const tag = item.key.replace(/[^A-Za-z0-9]/g, "").slice(-9, -3);
+  return item.received.slice(0, 10) + " " + tag + " " + attachment;
+}
+
+/** One message: its PDF/XLSX attachments into <root>/<Company>/. */
 export async function run(item: Item, params: Params, ctx: any): Promise<{ uploaded: string[] }> {
   if (params.useMemory && (await ctx.memory.has(item.key))) return { uploaded: [] };
   const attachments = await ctx.tools.outlook__list_attachments({ message_id: item.key });
@@ -55,7 +58,7 @@ export async function run(item: Item, params: Params, ctx: any): Promise<{ uploa
       const file = await ctx.tools.outlook__get_attachment({ message_id: item.key, attachment_id: attachment.id });
       await ctx.tools.onedrive__upload_file({
         parent_path: "/" + params.root + "/" + item.company,
-        name: item.received.slice(0, 10) + " " + attachment.name,
+        name: fileName(item, attachment.name),
         content_base64: file.contentBytes,
         conflictBehavior: "replace",
       });

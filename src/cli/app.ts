@@ -48,7 +48,7 @@ export interface AppOptions {
  */
 export async function startApp(options: AppOptions): Promise<App> {
   const { config, log } = options;
-  const prefix = options.prefix ?? "codemem";
+  const prefix = options.prefix ?? config.prefix;
   const closers: (() => Promise<void>)[] = [];
   const closeAll = async () => {
     for (const close of closers.reverse()) await close().catch((error: unknown) => log(`close failed: ${(error as Error).message}`));
@@ -91,7 +91,19 @@ export async function startApp(options: AppOptions): Promise<App> {
       approvers: config.approvers,
     };
     const connection = redisConnection(redisUrl);
-    const runtime = new SkillRuntime({ connection, redis, prefix, skills, tools: mcp.pool, sandbox: deps.sandbox, surface: options.surface, log });
+    const runtime = new SkillRuntime({
+      connection,
+      redis,
+      prefix,
+      skills,
+      tools: mcp.pool,
+      sandbox: deps.sandbox,
+      surface: options.surface,
+      itemConcurrency: config.runtime.itemConcurrency,
+      lockDurationMs: config.runtime.lockDurationMs,
+      stalledIntervalMs: config.runtime.stalledIntervalMs,
+      log,
+    });
     closers.push(() => runtime.close());
     const runWorkers = runtime.startWorkers();
     closers.push(() => runWorkers.close());

@@ -24,9 +24,20 @@ async function runtimeFor(config: Config, io: CliIo, mcpFlag?: string | undefine
   }
   const redis = new Redis(url, { maxRetriesPerRequest: null });
   const mcp = await setUpMcp(config, mcpFlag, { log: io.debug });
-  const skills = new SkillStore(redis, "codemem:skill:");
+  const skills = new SkillStore(redis, `${config.prefix}:skill:`);
   await installShippedSkills(skills);
-  const runtime = new SkillRuntime({ connection: redisConnection(url), redis, prefix: "codemem", skills, tools: mcp.pool, sandbox: new IsolatedSandbox({ defaults: config.sandbox }), log: io.debug });
+  const runtime = new SkillRuntime({
+    connection: redisConnection(url),
+    redis,
+    prefix: config.prefix,
+    skills,
+    tools: mcp.pool,
+    sandbox: new IsolatedSandbox({ defaults: config.sandbox }),
+    itemConcurrency: config.runtime.itemConcurrency,
+    lockDurationMs: config.runtime.lockDurationMs,
+    stalledIntervalMs: config.runtime.stalledIntervalMs,
+    log: io.debug,
+  });
   return {
     runtime,
     skills,

@@ -45,6 +45,10 @@ export interface SkillRuntimeOptions {
   driftThreshold?: number | undefined;
   /** Wall limit of one item. Default: 60,000 ms. */
   itemTimeoutMs?: number | undefined;
+  /** BullMQ lock of an active job; a crashed worker's jobs are taken over after it. Default: 30,000 ms. */
+  lockDurationMs?: number | undefined;
+  /** How often workers look for stalled jobs. Default: 30,000 ms. */
+  stalledIntervalMs?: number | undefined;
   log?: ((line: string) => void) | undefined;
 }
 
@@ -94,11 +98,17 @@ export class SkillRuntime {
 
   /** Starts a run worker and an item worker in this process. */
   startWorkers(): { runWorker: Worker<RunJob>; itemWorker: Worker<ItemJob>; close(): Promise<void> } {
-    const connection = this.options.connection;
-    const runWorker = new Worker<RunJob>("runs", (job) => this.processRun(job), { connection, prefix: this.prefix, concurrency: 2 });
-    const itemWorker: Worker<ItemJob> = new Worker<ItemJob>("items", (job, token) => this.processItem(job, itemWorker, token), {
-      connection,
+    const common = {
+      connection: this.options.connection,
       prefix: this.prefix,
+      lockDuration: this.options.lockDurationMs ?? 30_000,
+      stalledInterval: this.options.stalledIntervalMs ?? 30_000,
+      // A job whose worker died is retried; past this it fails (and the item is counted as failed by the next run's check).
+      maxStalledCount: 5,
+    };
+    const runWorker = new Worker<RunJob>("runs", (job) => this.processRun(job), { ...common, concurrency: 2 });
+    const itemWorker: Worker<ItemJob> = new Worker<ItemJob>("items", (job, token) => this.processItem(job, itemWorker, token), {
+      ...common,
       concurrency: this.options.itemConcurrency ?? 16,
     });
     for (const worker of [runWorker, itemWorker] as Worker[]) worker.on("error", (error) => this.log(`worker error: ${error.message}`));

@@ -1,0 +1,93 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, describe, expect, inject, it } from "vitest";
+import { readDemoCounters } from "../../src/demo/knobs.ts";
+import { demoMcpConfig } from "../../src/demo/mcp-config.ts";
+import { generateMailbox, INTERNAL_DOMAIN } from "../../src/demo/outlook/mailbox.ts";
+import { McpPool } from "../../src/mcp/pool.ts";
+import { tempStateDir } from "../helpers/demo.ts";
+import { approveArchiveSkill, runtimeHarness } from "../helpers/runtime.ts";
+
+const BIN = join(import.meta.dirname, "..", "..", "bin", "codemem.mjs");
+const MAILBOX = 2900;
+const WORKERS = 3;
+const KILLS = 10;
+
+/** The archive skill's expected work on the demo mailbox: items and files. */
+function expected(days: number): { items: number; files: number } {
+  const today = new Date();
+  const now = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate()));
+  const { messages, attachments } = generateMailbox({ size: MAILBOX, seed: 42, now });
+  const since = new Date(Date.now() - days * 86_400_000).toISOString().replace(/\.\d{3}Z$/, "Z");
+  const items = messages.filter((m) => m.hasAttachments && m.receivedDateTime >= since && !m.from.emailAddress.address.endsWith(`@${INTERNAL_DOMAIN}`));
+  const files = items.flatMap((m) => attachments.get(m.id) ?? []).filter((a) => /\.(pdf|xlsx)$/i.test(a.name) && !a.isInline).length;
+  return { items: items.length, files };
+}
+
+describe("chaos: worker processes killed at random during a 2,000-item run", () => {
+  const state = tempStateDir("codemem-chaos-");
+  const children = new Set<ChildProcess>();
+  afterAll(() => {
+    for (const child of children) child.kill("SIGKILL");
+    state.cleanup();
+  });
+
+  it("should finish with every item done once and no duplicated write", async () => {
+    const mcpFile = join(state.dir, "mcp.json");
+    writeFileSync(mcpFile, JSON.stringify(demoMcpConfig({ stateDir: join(state.dir, "demo"), mailboxSize: MAILBOX })));
+    const harness = await runtimeHarness({ mcpServers: {} });
+    // No workers in this process: only the spawned ones work.
+    await harness.workers.close();
+    const pool = new McpPool({ config: demoMcpConfig({ stateDir: join(state.dir, "probe"), mailboxSize: MAILBOX }) });
+    await approveArchiveSkill(harness.skills, pool);
+    await pool.close();
+
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      REDIS_URL: inject("redisUrl"),
+      CODEMEM_PREFIX: harness.prefix,
+      CODEMEM_MCP_CONFIG: mcpFile,
+      CODEMEM_HOME: join(state.dir, ".codemem"),
+      CODEMEM_ITEM_CONCURRENCY: "8",
+      CODEMEM_LOCK_MS: "2000",
+      CODEMEM_STALLED_MS: "1000",
+    };
+    const spawnWorker = () => {
+      const child = spawn(process.execPath, [BIN, "worker"], { env, stdio: "ignore" });
+      children.add(child);
+      child.on("exit", () => children.delete(child));
+      return child;
+    };
+    for (let i = 0; i < WORKERS; i++) spawnWorker();
+
+    const want = expected(60);
+    expect(want.items).toBeGreaterThanOrEqual(2000);
+    const { runId } = await harness.runtime.enqueueRun({ skill: "archive-attachments", params: { days: 60 }, requester: "chaos" });
+
+    let kills = 0;
+    const started = Date.now();
+    while (kills < KILLS && Date.now() - started < 120_000) {
+      await new Promise((resolve) => setTimeout(resolve, 400 + Math.random() * 1200));
+      const run = await harness.runtime.status(runId);
+      if (run?.finishedAt !== undefined) break;
+      const victim = [...children][Math.floor(Math.random() * children.size)];
+      if (victim === undefined) continue;
+      victim.kill("SIGKILL");
+      kills++;
+      spawnWorker();
+    }
+    const run = await harness.waitForRun(runId, 150_000);
+    for (const child of children) child.kill("SIGTERM");
+
+    expect(kills).toBeGreaterThanOrEqual(5);
+    expect(run.lastErrors).toEqual([]);
+    expect(run).toMatchObject({ status: "completed", total: want.items, done: want.items, failed: 0, skipped: 0 });
+    const counters = readDemoCounters(join(state.dir, "demo"));
+    expect(counters.filesWritten).toBe(want.files);
+    expect(counters.duplicateWrites).toBe(0);
+    expect(counters.calls.onedrive__upload_file).toBe(want.files);
+    expect(Object.values(counters.writesByPath).filter((n) => n > 1)).toEqual([]);
+    await harness.close();
+  }, 180_000);
+});
