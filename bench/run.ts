@@ -6,6 +6,8 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   sandbox: async () => (await import("./sandbox.ts")).benchSandbox(),
   discovery: async () => (await import("./discovery.ts")).benchDiscovery(),
   tokens: async () => (await import("./tokens.ts")).benchTokens(),
+  "skill-run": async () => (await import("./skill-run.ts")).benchSkillRun(),
+  "queue-overhead": async () => (await import("./queue-overhead.ts")).benchQueueOverhead(),
 };
 
 const names = process.argv.slice(2).filter((arg) => !arg.startsWith("-"));

@@ -12,6 +12,7 @@ import { startLocalOpenAiServer, type RunningLocalOpenAi } from "../model/local-
 import { startRedisServer, type RunningRedis } from "../redis/server.ts";
 import { IsolatedSandbox } from "../sandbox/runner.ts";
 import { SkillRuntime } from "../runtime/runtime.ts";
+import { followSkills } from "../skills/catalog.ts";
 import { installShippedSkills } from "../skills/shipped.ts";
 import { SkillStore } from "../skills/store.ts";
 import type { ChatSurface } from "../ui/surface.ts";
@@ -62,6 +63,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       redisUrl = redisServer.url;
     }
     const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+    redis.on("error", (error: Error) => log(`redis: ${error.message} (reconnecting)`));
     closers.push(async () => redis.disconnect());
     const mcp = await setUpMcp(config, undefined, { log });
     closers.push(() => mcp.close());
@@ -78,6 +80,8 @@ export async function startApp(options: AppOptions): Promise<App> {
     const sessions = new SessionStore(redis, `${prefix}:session:`);
     const skills = new SkillStore(redis, `${prefix}:skill:`);
     for (const name of await installShippedSkills(skills)) log(`installed shipped skill ${name}`);
+    const stopFollowing = await followSkills(skills, discovery.catalog);
+    closers.push(async () => stopFollowing());
     const deps: AgentDeps = {
       model,
       modelName: replay ? "replay" : config.model.name,

@@ -23,6 +23,7 @@ async function runtimeFor(config: Config, io: CliIo, mcpFlag?: string | undefine
     url = redisServer.url;
   }
   const redis = new Redis(url, { maxRetriesPerRequest: null });
+  redis.on("error", (error: Error) => io.debug(`redis: ${error.message} (reconnecting)`));
   const mcp = await setUpMcp(config, mcpFlag, { log: io.debug });
   const skills = new SkillStore(redis, `${config.prefix}:skill:`);
   await installShippedSkills(skills);

@@ -30,6 +30,8 @@ export interface SearchRequest {
 const DEFAULT_WEIGHTS: Record<Field, number> = { app: 1.5, name: 2, title: 2, description: 1, params: 0.5 };
 const EXACT_MATCH = 1e6;
 const APP_MENTION_BOOST = 1.5;
+/** A saved skill that matches as well as a tool ranks first: a repeated task reuses memory. */
+const SKILL_BOOST = 2;
 const CANDIDATES = 50;
 const RRF_K = 60;
 
@@ -139,7 +141,7 @@ export class ToolSearch {
     for (const [id, raw] of scores) {
       const entry = this.catalog.get(id);
       if (entry === undefined || (request.app !== undefined && entry.app !== request.app)) continue;
-      const score = mentioned.has(entry.app) ? raw * APP_MENTION_BOOST : raw;
+      const score = raw * (mentioned.has(entry.app) ? APP_MENTION_BOOST : 1) * (entry.kind === "skill" ? SKILL_BOOST : 1);
       hits.push({ id, app: entry.app, score, confidence: 0 });
     }
     hits.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));

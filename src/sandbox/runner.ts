@@ -47,8 +47,20 @@ export interface IsolatedSandboxOptions {
 export class IsolatedSandbox implements SandboxExecutor {
   private readonly defaults: SandboxLimits;
 
+  /** A skill's module, transpiled once per process: item runs repeat the same code thousands of times. */
+  private readonly modules = new Map<string, string>();
+
   constructor(options: IsolatedSandboxOptions = {}) {
     this.defaults = { ...DEFAULT_SANDBOX_LIMITS, ...definedOnly(options.defaults ?? {}) };
+  }
+
+  private compiledModule(code: string, filename: string): string {
+    const cached = this.modules.get(code);
+    if (cached !== undefined) return cached;
+    const compiled = transpileModule(code, filename);
+    if (this.modules.size >= 64) this.modules.delete(this.modules.keys().next().value as string);
+    this.modules.set(code, compiled);
+    return compiled;
   }
 
   async run(code: string, options: SandboxRunOptions = {}): Promise<SandboxResult> {
@@ -70,7 +82,7 @@ export class IsolatedSandbox implements SandboxExecutor {
       script =
         options.entry === undefined
           ? transpileScript(code, options.filename ?? "probe.ts")
-          : transpileScript(moduleCaller(transpileModule(code, options.filename ?? "skill.ts"), options.entry), "skill-entry.js");
+          : transpileScript(moduleCaller(this.compiledModule(code, options.filename ?? "skill.ts"), options.entry), "skill-entry.js");
     } catch (error) {
       return fail(asCodedError(error, "SANDBOX_COMPILE").toJSON());
     }

@@ -16,12 +16,13 @@ export function lineDiff(before: string, after: string, context = 2): string {
       lines.push({ mark: " ", text: a[i] as string });
       i++;
       j++;
-    } else if (j < b.length && (i >= a.length || ((lcs[i] as number[])[j + 1] as number) >= ((lcs[i + 1] as number[])[j] as number))) {
-      lines.push({ mark: "+", text: b[j] as string });
-      j++;
-    } else {
+    } else if (i < a.length && (j >= b.length || ((lcs[i + 1] as number[])[j] as number) >= ((lcs[i] as number[])[j + 1] as number))) {
+      // Removed lines before added ones, as diffs are read.
       lines.push({ mark: "-", text: a[i] as string });
       i++;
+    } else {
+      lines.push({ mark: "+", text: b[j] as string });
+      j++;
     }
   }
   const keep = lines.map((line, index) => line.mark !== " " || lines.slice(Math.max(0, index - context), index + context + 1).some((near) => near.mark !== " "));

@@ -28,6 +28,14 @@ export interface SkillRedis {
  * (rollback and diffs build on this in the runtime work).
  */
 export class SkillStore {
+  private readonly listeners = new Set<(skill: SkillRecord) => void>();
+
+  /** Called in this process after each save or rollback (the search index follows it). */
+  onChange(listener: (skill: SkillRecord) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
   constructor(
     private readonly redis: SkillRedis,
     /** Default: "codemem:skill:". */
@@ -40,6 +48,7 @@ export class SkillStore {
     await this.redis.set(`${this.prefix}${skill.name}:v${version}`, JSON.stringify(record));
     await this.redis.set(`${this.prefix}${skill.name}:latest`, String(version));
     await this.redis.sadd(`${this.prefix}names`, skill.name);
+    for (const listener of this.listeners) listener(record);
     return record;
   }
 
@@ -75,6 +84,7 @@ export class SkillStore {
       throw userError("SKILL_VERSION_UNKNOWN", `${name} has no version ${version}; versions are 1 to ${await this.redis.get(`${this.prefix}${name}:versions`)} (latest is v${current.version})`);
     }
     await this.redis.set(`${this.prefix}${name}:latest`, String(version));
+    for (const listener of this.listeners) listener(target);
     return target;
   }
 

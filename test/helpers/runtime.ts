@@ -25,14 +25,16 @@ export interface RuntimeHarness {
 }
 
 /** A runtime with workers in this process, on the suite's Redis with a unique prefix. */
-export async function runtimeHarness(config: McpConfig, options: Partial<SkillRuntimeOptions> = {}): Promise<RuntimeHarness> {
+export async function runtimeHarness(config: McpConfig, options: Partial<SkillRuntimeOptions> = {}, redisUrl: string = inject("redisUrl")): Promise<RuntimeHarness> {
   const prefix = `rt${process.pid}x${Date.now().toString(36)}${Math.floor(Math.random() * 1000)}`;
-  const redis = new Redis(inject("redisUrl"), { maxRetriesPerRequest: null });
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  // Outages are part of some tests; ioredis reconnects by itself.
+  redis.on("error", () => {});
   const pool = new McpPool({ config });
   const skills = new SkillStore(redis, `${prefix}:skill:`);
   const surface = new RecordingSurface();
   const runtimeOptions: SkillRuntimeOptions = {
-    connection: redisConnection(inject("redisUrl")),
+    connection: redisConnection(redisUrl),
     redis,
     prefix,
     skills,

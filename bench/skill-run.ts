@@ -1,0 +1,103 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Redis } from "ioredis";
+import { redisConnection } from "../src/cli/app.ts";
+import { readDemoCounters } from "../src/demo/knobs.ts";
+import { demoMcpConfig } from "../src/demo/mcp-config.ts";
+import { McpPool } from "../src/mcp/pool.ts";
+import { startRedisServer } from "../src/redis/server.ts";
+import { SkillRuntime } from "../src/runtime/runtime.ts";
+import { IsolatedSandbox } from "../src/sandbox/runner.ts";
+import { readShippedSkills } from "../src/skills/shipped.ts";
+import { SkillStore } from "../src/skills/store.ts";
+import { round } from "./stats.ts";
+
+const LATENCY_MS = 100;
+const RATE_LIMIT = 1000;
+const CONCURRENCY = 64;
+const MAILBOX = 7100;
+const SEQUENTIAL_SAMPLE = 15;
+
+/**
+ * The shipped archive skill over 5,000+ items with the demo servers at a set per-call latency and rate
+ * limit, then the same skill one item at a time on a sample; prints items/s against the physical limit.
+ */
+export async function benchSkillRun(): Promise<void> {
+  const home = mkdtempSync(join(tmpdir(), "codemem-bench-run-"));
+  const redisServer = await startRedisServer({ dir: join(home, "redis") });
+  const redis = new Redis(redisServer.url, { maxRetriesPerRequest: null });
+  const config = demoMcpConfig({ stateDir: join(home, "demo"), mailboxSize: MAILBOX, env: { DEMO_LATENCY_MS: String(LATENCY_MS), DEMO_RATE_LIMIT: String(RATE_LIMIT) } });
+  const pool = new McpPool({ config });
+  const skills = new SkillStore(redis, "bench:skill:");
+  const shipped = readShippedSkills().find((skill) => skill.name === "archive-attachments");
+  if (shipped === undefined) throw new Error("skills/archive-attachments is missing");
+  try {
+    const runAt = async (concurrency: number, prefix: string, sample?: number) => {
+      await skills.save({ ...shipped, memory: false });
+      const runtime = new SkillRuntime({ connection: redisConnection(redisServer.url), redis, prefix, skills, tools: pool, sandbox: new IsolatedSandbox(), itemConcurrency: concurrency });
+      const workers = runtime.startWorkers();
+      const root = sample === undefined ? "Archive" : "Sequential";
+      const { runId } = await runtime.enqueueRun({ skill: shipped.name, params: { days: 60, root, useMemory: false }, requester: "bench" });
+      let listedAt = 0;
+      for (;;) {
+        const run = await runtime.status(runId);
+        if (run !== undefined && run.total >= 0 && listedAt === 0) listedAt = performance.now();
+        if (run?.finishedAt !== undefined) {
+          const seconds = (performance.now() - listedAt) / 1000;
+          await workers.close();
+          await runtime.close();
+          return { run, seconds };
+        }
+        if (sample !== undefined && run !== undefined && run.done >= sample && listedAt > 0) {
+          const seconds = (performance.now() - listedAt) / 1000;
+          const done = run.done;
+          await runtime.items.obliterate({ force: true });
+          await workers.close();
+          await runtime.close();
+          return { run: { ...run, done }, seconds };
+        }
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    };
+    const before = readDemoCounters(join(home, "demo"));
+    const parallel = await runAt(CONCURRENCY, "bench-par");
+    const after = readDemoCounters(join(home, "demo"));
+    const itemCalls = (app: string) =>
+      Object.entries(after.calls)
+        .filter(([id]) => id.startsWith(`${app}__`) && id !== "outlook__list_messages")
+        .reduce((sum, [id, n]) => sum + n - (before.calls[id] ?? 0), 0);
+    const items = parallel.run.done + parallel.run.failed;
+    const callsPerItem = (itemCalls("outlook") + itemCalls("onedrive")) / items;
+    // Each item's calls run one after another, so one item takes callsPerItem × latency; each server
+    // process admits RATE_LIMIT calls per second.
+    const concurrencyLimit = CONCURRENCY / ((callsPerItem * LATENCY_MS) / 1000);
+    const rateLimit = Math.min(RATE_LIMIT / (itemCalls("outlook") / items), RATE_LIMIT / (itemCalls("onedrive") / items));
+    const limit = Math.min(concurrencyLimit, rateLimit);
+    const itemsPerSecond = items / parallel.seconds;
+    const sequential = await runAt(1, "bench-seq", SEQUENTIAL_SAMPLE);
+    const sequentialPerSecond = sequential.run.done / sequential.seconds;
+    process.stdout.write(
+      `${JSON.stringify({
+        bench: "skill-run",
+        items,
+        failed: parallel.run.failed,
+        latency_ms: LATENCY_MS,
+        rate_limit_per_s: RATE_LIMIT,
+        concurrency: CONCURRENCY,
+        calls_per_item: round(callsPerItem, 2),
+        items_per_s: round(itemsPerSecond, 1),
+        limit_per_s: round(limit, 1),
+        ratio: round(itemsPerSecond / limit, 3),
+        sequential_items_per_s: round(sequentialPerSecond, 2),
+        speedup: round(itemsPerSecond / sequentialPerSecond, 1),
+        duplicate_writes: after.duplicateWrites,
+      })}\n`,
+    );
+  } finally {
+    await pool.close();
+    redis.disconnect();
+    await redisServer.stop();
+    rmSync(home, { recursive: true, force: true });
+  }
+}

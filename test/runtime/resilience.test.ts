@@ -1,0 +1,54 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { readDemoCounters } from "../../src/demo/knobs.ts";
+import { startRedisServer } from "../../src/redis/server.ts";
+import { demoConfig, tempStateDir } from "../helpers/demo.ts";
+import { approveArchiveSkill, runtimeHarness, type RuntimeHarness } from "../helpers/runtime.ts";
+
+describe("runs under pressure", () => {
+  let harness: RuntimeHarness | undefined;
+  const cleanups: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    await harness?.close();
+    harness = undefined;
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  it("should treat 429s as rate limiting, not failures", async () => {
+    const state = tempStateDir();
+    cleanups.push(state.cleanup);
+    harness = await runtimeHarness(demoConfig(state.dir, { DEMO_RATE_LIMIT: "40" }, 200));
+    await approveArchiveSkill(harness.skills, harness.pool);
+    const { runId } = await harness.runtime.enqueueRun({ skill: "archive-attachments", params: { days: 15 }, requester: "ana" });
+    const run = await harness.waitForRun(runId, 90_000);
+    expect(run).toMatchObject({ status: "completed", failed: 0 });
+    expect(run.done).toBe(run.total);
+    const counters = readDemoCounters(state.dir);
+    expect(counters.rateLimited).toBeGreaterThan(0);
+    expect(counters.duplicateWrites).toBe(0);
+  }, 120_000);
+
+  it("should finish a run across a redis-server restart (AOF on) with no duplicated write", async () => {
+    const state = tempStateDir();
+    const redisDir = tempStateDir("codemem-redis-restart-");
+    cleanups.push(state.cleanup, redisDir.cleanup);
+    let redis = await startRedisServer({ dir: redisDir.dir });
+    cleanups.push(() => redis.stop());
+    harness = await runtimeHarness(demoConfig(state.dir, { DEMO_LATENCY_MS: "15" }, 400), { itemConcurrency: 4 }, redis.url);
+    await approveArchiveSkill(harness.skills, harness.pool);
+    const { runId } = await harness.runtime.enqueueRun({ skill: "archive-attachments", params: { days: 30 }, requester: "ana" });
+    for (;;) {
+      const run = await harness.runtime.status(runId);
+      if (run !== undefined && run.total > 0 && run.done > 5) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await redis.stop();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    redis = await startRedisServer({ dir: redisDir.dir, port: redis.port });
+    const run = await harness.waitForRun(runId, 90_000);
+    expect(run).toMatchObject({ status: "completed", failed: 0 });
+    expect(run.done + run.skipped).toBe(run.total);
+    const counters = readDemoCounters(state.dir);
+    expect(counters.duplicateWrites).toBe(0);
+    expect(Object.values(counters.writesByPath).filter((n) => n > 1)).toEqual([]);
+  }, 120_000);
+});
