@@ -238,34 +238,48 @@ export class SkillRuntime {
     let callIndex = 0;
     const journal = `${this.prefix}:journal:${runId}:${createHash("sha1").update(itemKey).digest("hex").slice(0, 20)}`;
     const access = new Map(skill.tools.map((tool) => [tool.id, tool]));
+    let waitedMs = 0;
+    const read = async (id: string, args: unknown, schema: SkillRecord["tools"][number]["schema"]): Promise<unknown> => {
+      const value = await this.options.tools.call(id, args);
+      const changed = findDrift(schema, value);
+      if (changed !== undefined) {
+        drift = `${id}: ${changed}`;
+        throw new CodedError("SCHEMA_DRIFT", `${id} no longer returns the locked shape: ${changed}`, { retryable: false });
+      }
+      return value;
+    };
+    // The n-th write of an item always carries the same key and its result is journaled, so a retried
+    // item (or a retried call) replays instead of repeating the effect.
+    const write = async (id: string, args: unknown, n: number): Promise<unknown> => {
+      const journaled = await this.options.redis.hget(journal, String(n));
+      if (journaled !== null) return JSON.parse(journaled) as unknown;
+      const value = await this.options.tools.call(id, args, { meta: { [IDEMPOTENCY_META_KEY]: `${runId}/${itemKey}/${n}` } });
+      await this.options.redis.hset(journal, String(n), JSON.stringify(value ?? null));
+      await this.options.redis.expire(journal, 7 * 86_400);
+      return value;
+    };
     const bridge: SandboxTools = {
       ids: skill.tools.map((tool) => tool.id),
       call: async (id, args) => {
         const tool = access.get(id);
         if (tool === undefined) throw userError("TOOL_NOT_LOADED", `${skill.name} was approved without ${id}`);
-        try {
-          if (tool.access === "read-only") {
-            const value = await this.options.tools.call(id, args);
-            const changed = findDrift(tool.schema, value);
-            if (changed !== undefined) {
-              drift = `${id}: ${changed}`;
-              throw new CodedError("SCHEMA_DRIFT", `${id} no longer returns the locked shape: ${changed}`, { retryable: false });
+        const n = tool.access === "read-only" ? -1 : callIndex++;
+        // A short 429 is waited out right here, so an item does not start over for a blip; a long one
+        // goes back to the queue, which BullMQ then pauses (rateLimitedMs).
+        for (;;) {
+          try {
+            return n < 0 ? await read(id, args, tool.schema) : await write(id, args, n);
+          } catch (error) {
+            const coded = asCodedError(error);
+            if (coded.code !== "MCP_RATE_LIMITED") throw coded;
+            const wait = (coded.retryAfterMs ?? 1000) + Math.random() * 50;
+            if (waitedMs + wait > RATE_LIMIT_WAIT_BUDGET_MS) {
+              rateLimited = coded.retryAfterMs ?? 1000;
+              throw coded;
             }
-            return value;
+            waitedMs += wait;
+            await new Promise((resolve) => setTimeout(resolve, wait));
           }
-          // Writes: the n-th write of this item always carries the same key, and its result is journaled,
-          // so a retried item replays instead of repeating effects.
-          const n = callIndex++;
-          const journaled = await this.options.redis.hget(journal, String(n));
-          if (journaled !== null) return JSON.parse(journaled) as unknown;
-          const value = await this.options.tools.call(id, args, { meta: { [IDEMPOTENCY_META_KEY]: `${runId}/${itemKey}/${n}` } });
-          await this.options.redis.hset(journal, String(n), JSON.stringify(value ?? null));
-          await this.options.redis.expire(journal, 7 * 86_400);
-          return value;
-        } catch (error) {
-          const coded = asCodedError(error);
-          if (coded.code === "MCP_RATE_LIMITED") rateLimited = coded.retryAfterMs ?? 1000;
-          throw coded;
         }
       },
     };
@@ -314,6 +328,9 @@ export class SkillRuntime {
     if (final) await surface.post(run.thread, { blocks: [{ type: "text", text: summaryText(run) }] });
   }
 }
+
+/** How long one item may wait out 429s in place before it hands the wait to the queue. */
+const RATE_LIMIT_WAIT_BUDGET_MS = 5000;
 
 /** `<run>-<key hash>`: deterministic, and free of ":" which BullMQ refuses in custom ids. */
 export function itemJobId(runId: string, key: string): string {

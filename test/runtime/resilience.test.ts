@@ -16,7 +16,7 @@ describe("runs under pressure", () => {
   it("should treat 429s as rate limiting, not failures", async () => {
     const state = tempStateDir();
     cleanups.push(state.cleanup);
-    harness = await runtimeHarness(demoConfig(state.dir, { DEMO_RATE_LIMIT: "40" }, 200));
+    harness = await runtimeHarness(demoConfig(state.dir, { DEMO_RATE_LIMIT: "15" }, 200));
     await approveArchiveSkill(harness.skills, harness.pool);
     const { runId } = await harness.runtime.enqueueRun({ skill: "archive-attachments", params: { days: 15 }, requester: "ana" });
     const run = await harness.waitForRun(runId, 90_000);
