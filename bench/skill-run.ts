@@ -16,7 +16,7 @@ import { round } from "./stats.ts";
 const LATENCY_MS = 100;
 const RATE_LIMIT = 1000;
 const CONCURRENCY = 64;
-const MAILBOX = 7100;
+const MAILBOX = 7200;
 const SEQUENTIAL_SAMPLE = 15;
 
 /**
