@@ -2,6 +2,7 @@ import { Redis } from "ioredis";
 import { inject } from "vitest";
 import { redisConnection } from "../../src/cli/app.ts";
 import { ARCHIVE_SKILL_CODE, ARCHIVE_SKILL_PARAMS } from "../../src/demo/archive-skill.ts";
+import { generateMailbox, INTERNAL_DOMAIN } from "../../src/demo/outlook/mailbox.ts";
 import { McpPool } from "../../src/mcp/pool.ts";
 import type { McpConfig } from "../../src/mcp/config-file.ts";
 import { SkillRuntime, type SkillRuntimeOptions } from "../../src/runtime/runtime.ts";
@@ -96,4 +97,15 @@ export async function approveArchiveSkill(skills: SkillStore, pool: McpPool, mem
     author: "ana",
     approver: "ana",
   });
+}
+
+/** What the archive skill should do on the demo mailbox (seed 42, today): items, and PDF/XLSX files. */
+export function archiveExpectations(mailboxSize: number, days: number): { items: number; files: number } {
+  const today = new Date();
+  const now = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate()));
+  const { messages, attachments } = generateMailbox({ size: mailboxSize, seed: 42, now });
+  const since = new Date(Date.now() - days * 86_400_000).toISOString().replace(/\.\d{3}Z$/, "Z");
+  const items = messages.filter((m) => m.hasAttachments && m.receivedDateTime >= since && !m.from.emailAddress.address.endsWith(`@${INTERNAL_DOMAIN}`));
+  const files = items.flatMap((m) => attachments.get(m.id) ?? []).filter((a) => /\.(pdf|xlsx)$/i.test(a.name) && !a.isInline).length;
+  return { items: items.length, files };
 }

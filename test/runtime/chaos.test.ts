@@ -4,26 +4,14 @@ import { join } from "node:path";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { readDemoCounters } from "../../src/demo/knobs.ts";
 import { demoMcpConfig } from "../../src/demo/mcp-config.ts";
-import { generateMailbox, INTERNAL_DOMAIN } from "../../src/demo/outlook/mailbox.ts";
 import { McpPool } from "../../src/mcp/pool.ts";
 import { tempStateDir } from "../helpers/demo.ts";
-import { approveArchiveSkill, runtimeHarness } from "../helpers/runtime.ts";
+import { approveArchiveSkill, archiveExpectations, runtimeHarness } from "../helpers/runtime.ts";
 
 const BIN = join(import.meta.dirname, "..", "..", "bin", "codemem.mjs");
 const MAILBOX = 2900;
 const WORKERS = 3;
 const KILLS = 10;
-
-/** The archive skill's expected work on the demo mailbox: items and files. */
-function expected(days: number): { items: number; files: number } {
-  const today = new Date();
-  const now = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate()));
-  const { messages, attachments } = generateMailbox({ size: MAILBOX, seed: 42, now });
-  const since = new Date(Date.now() - days * 86_400_000).toISOString().replace(/\.\d{3}Z$/, "Z");
-  const items = messages.filter((m) => m.hasAttachments && m.receivedDateTime >= since && !m.from.emailAddress.address.endsWith(`@${INTERNAL_DOMAIN}`));
-  const files = items.flatMap((m) => attachments.get(m.id) ?? []).filter((a) => /\.(pdf|xlsx)$/i.test(a.name) && !a.isInline).length;
-  return { items: items.length, files };
-}
 
 describe("chaos: worker processes killed at random during a 2,000-item run", () => {
   const state = tempStateDir("codemem-chaos-");
@@ -61,7 +49,7 @@ describe("chaos: worker processes killed at random during a 2,000-item run", () 
     };
     for (let i = 0; i < WORKERS; i++) spawnWorker();
 
-    const want = expected(60);
+    const want = archiveExpectations(MAILBOX, 60);
     expect(want.items).toBeGreaterThanOrEqual(2000);
     const { runId } = await harness.runtime.enqueueRun({ skill: "archive-attachments", params: { days: 60 }, requester: "chaos" });
 

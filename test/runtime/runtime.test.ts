@@ -1,22 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { readDemoCounters } from "../../src/demo/knobs.ts";
-import { generateMailbox, INTERNAL_DOMAIN } from "../../src/demo/outlook/mailbox.ts";
 import { demoConfig, demoServer, tempStateDir } from "../helpers/demo.ts";
-import { approveArchiveSkill, runtimeHarness, type RuntimeHarness } from "../helpers/runtime.ts";
+import { approveArchiveSkill, archiveExpectations, runtimeHarness, type RuntimeHarness } from "../helpers/runtime.ts";
 
 const THREAD = { platform: "test", channel: "c", thread: "runs" };
-
-/** What the archive skill should write for the demo mailbox: PDF/XLSX of external senders in the window. */
-function expectedUploads(size: number, days: number): number {
-  const today = new Date();
-  const now = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate()));
-  const { messages, attachments } = generateMailbox({ size, seed: 42, now });
-  const since = new Date(Date.now() - days * 86_400_000).toISOString();
-  return messages
-    .filter((m) => m.hasAttachments && m.receivedDateTime >= since.replace(/\.\d{3}Z$/, "Z") && !m.from.emailAddress.address.endsWith(`@${INTERNAL_DOMAIN}`))
-    .flatMap((m) => attachments.get(m.id) ?? [])
-    .filter((a) => /\.(pdf|xlsx)$/i.test(a.name) && !a.isInline).length;
-}
 
 describe("SkillRuntime", () => {
   let harness: RuntimeHarness | undefined;
@@ -45,7 +32,7 @@ describe("SkillRuntime", () => {
     expect(run.lastErrors).toEqual([]);
     expect(run.failed).toBe(0);
     const counters = readDemoCounters(dir);
-    expect(counters.filesWritten).toBe(expectedUploads(200, 15));
+    expect(counters.filesWritten).toBe(archiveExpectations(200, 15).files);
     expect(counters.duplicateWrites).toBe(0);
     expect(Object.values(counters.writesByPath).every((n) => n === 1)).toBe(true);
     expect(harness.surface.lastBlock("progress")).toMatchObject({ done: run.total, total: run.total });
