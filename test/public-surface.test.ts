@@ -26,6 +26,7 @@ describe("public surface", () => {
       "IsolatedSandbox",
       "inferSchema",
       "mergeSchemas",
+      "moduleExports",
       "referencedToolIds",
       "transpileModule",
       "transpileScript",

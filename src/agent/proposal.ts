@@ -2,7 +2,7 @@ import { z } from "zod";
 import { userError } from "../errors.ts";
 import { referencedToolIds } from "../sandbox/referenced-tools.ts";
 import type { SandboxTools } from "../sandbox/types.ts";
-import { transpileModule } from "../sandbox/transpile.ts";
+import { moduleExports, transpileModule } from "../sandbox/transpile.ts";
 import type { JsonSchema } from "../sandbox/shape.ts";
 import type { AgentDeps } from "./deps.ts";
 import { parseArgs } from "./args.ts";
@@ -39,7 +39,8 @@ export async function checkProposal(deps: AgentDeps, session: SessionState, raw:
   } catch (error) {
     throw userError("PROPOSAL_REFUSED", `propose_skill refused: the code does not compile: ${(error as Error).message}`);
   }
-  if (!/\bexports\.run\b|\brun: \(\) => run\b/.test(compiled)) {
+  const exported = moduleExports(compiled);
+  if (!exported.has("run")) {
     throw userError("PROPOSAL_REFUSED", "propose_skill refused: the module must `export async function run(item, params, ctx)` (and may export items(params, ctx))");
   }
   const named = referencedToolIds(args.code);
@@ -62,7 +63,7 @@ export async function checkProposal(deps: AgentDeps, session: SessionState, raw:
       `propose_skill refused: the probes saw more than ${deps.limits.memoryQuestionAbove} items, so ask the user first whether to add a dedup memory (ask_user with purpose "dedup_memory"), so re-runs skip done items`,
     );
   }
-  const dryRun = await runDry(deps, session, args.code, args.sample_params);
+  const dryRun = await runDry(deps, session, args.code, args.sample_params, exported.has("items"));
   const proposal: ProposedSkill = {
     name: args.name,
     description: args.description,
@@ -78,7 +79,7 @@ export async function checkProposal(deps: AgentDeps, session: SessionState, raw:
   return { proposal, dryRun };
 }
 
-async function runDry(deps: AgentDeps, session: SessionState, code: string, params: Record<string, unknown>): Promise<DryRun> {
+async function runDry(deps: AgentDeps, session: SessionState, code: string, params: Record<string, unknown>, hasItems: boolean): Promise<DryRun> {
   const intercepted: { id: string; args: unknown }[] = [];
   const tools: SandboxTools = {
     ids: session.loaded,
@@ -91,7 +92,6 @@ async function runDry(deps: AgentDeps, session: SessionState, code: string, para
   const seen = new Set<string>();
   const memory = { has: async (key: string) => seen.has(key), add: async (key: string) => void seen.add(key) };
   const limits = { timeoutMs: deps.limits.probeTimeoutMs };
-  const hasItems = /\bexports\.items\b|\bitems: \(\) => items\b/.test(transpileModule(code));
   let items: unknown[] = [null];
   const outputs: string[] = [];
   if (hasItems) {

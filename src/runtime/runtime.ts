@@ -3,6 +3,7 @@ import { Queue, Worker, type ConnectionOptions, type Job } from "bullmq";
 import type { Redis } from "ioredis";
 import { CodedError, asCodedError, userError } from "../errors.ts";
 import { IDEMPOTENCY_META_KEY, type ToolCaller } from "../mcp/types.ts";
+import { moduleExports, transpileModule } from "../sandbox/transpile.ts";
 import type { SandboxExecutor, SandboxMemory, SandboxTools } from "../sandbox/types.ts";
 import type { SkillRecord, SkillStore } from "../skills/store.ts";
 import type { ChatSurface, ThreadRef } from "../ui/surface.ts";
@@ -151,7 +152,7 @@ export class SkillRuntime {
       return this.stop(runId, "failed", asCodedError(error).message);
     }
     let listed: { key: string; item: unknown }[];
-    if (/export\s+(async\s+)?function\s+items\b/.test(skill.code)) {
+    if (moduleExports(transpileModule(skill.code)).has("items")) {
       const tools = this.toolBridge(skill, runId, "items");
       const result = await this.options.sandbox.run(skill.code, { tools: tools.bridge, memory: this.memory(skill), entry: { name: "items", args: [params] }, limits: { timeoutMs: 5 * 60_000 }, filename: `${skill.name}.ts` });
       if (!result.ok) {

@@ -3,7 +3,7 @@ export type { IsolatedSandboxOptions } from "./runner.ts";
 export { inferSchema, mergeSchemas } from "./shape.ts";
 export type { JsonSchema } from "./shape.ts";
 export { referencedToolIds } from "./referenced-tools.ts";
-export { transpileModule, transpileScript } from "./transpile.ts";
+export { moduleExports, transpileModule, transpileScript } from "./transpile.ts";
 export type {
   SandboxErrorInfo,
   SandboxExecutor,

@@ -41,6 +41,12 @@ export function transpileModule(source: string, filename = "skill.ts"): string {
   }
 }
 
+/** The names a skill module exports (from esbuild's `__export(…, { name: () => name })` table). */
+export function moduleExports(compiled: string): Set<string> {
+  const table = /__export\(\w+, \{([^}]*)\}\);/.exec(compiled)?.[1] ?? "";
+  return new Set([...table.matchAll(/(\w+): \(\) =>/g)].map((match) => match[1] as string));
+}
+
 interface EsbuildMessage {
   text: string;
   location?: { line: number; column: number; lineText?: string } | null;

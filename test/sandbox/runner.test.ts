@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { IsolatedSandbox, referencedToolIds, type SandboxTools } from "../../src/sandbox/index.ts";
+import { IsolatedSandbox, moduleExports, referencedToolIds, transpileModule, type SandboxTools } from "../../src/sandbox/index.ts";
 
 const graphTools: SandboxTools = {
   ids: ["outlook__list_messages"],
@@ -73,6 +73,13 @@ describe("IsolatedSandbox", () => {
     const result = await sandbox.run("console.log('started'); await new Promise(() => {})", { limits: { timeoutMs: 300 } });
     expect(result).toMatchObject({ ok: false, output: "started", error: { code: "SANDBOX_TIMEOUT" } });
     expect(result.durationMs).toBeGreaterThanOrEqual(290);
+  });
+});
+
+describe("moduleExports", () => {
+  it("should list function and const exports of a skill module", () => {
+    expect([...moduleExports(transpileModule("export const items = async () => [];\nexport async function run() {}\nfunction helper() {}"))].sort()).toEqual(["items", "run"]);
+    expect(moduleExports(transpileModule("const x = 1;")).size).toBe(0);
   });
 });
 
