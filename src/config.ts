@@ -59,6 +59,16 @@ export const configSchema = z
         /** How long a worker holds an item before another may take it over (after a crash). */
         lockDurationMs: positiveInt(1000, 3_600_000, "milliseconds").default(30_000),
         stalledIntervalMs: positiveInt(500, 3_600_000, "milliseconds").default(30_000),
+        /** Calls per second per app across all workers, e.g. "outlook=50,onedrive=20". */
+        appRateLimits: z
+          .preprocess(
+            (value) =>
+              typeof value === "string"
+                ? Object.fromEntries(value.split(",").filter((pair) => pair.trim() !== "").map((pair) => pair.split("=").map((part) => part.trim())).map(([app, rate]) => [app, Number(rate)]))
+                : value,
+            z.record(z.string().regex(/^[A-Za-z0-9_]+$/), z.number({ error: "expected app=calls-per-second pairs, e.g. outlook=50,onedrive=20" }).positive()),
+          )
+          .default({}),
       })
       .strict()
       .prefault({}),
@@ -94,6 +104,7 @@ export const ENV_FIELDS: Readonly<Record<string, string>> = {
   CODEMEM_ITEM_CONCURRENCY: "runtime.itemConcurrency",
   CODEMEM_LOCK_MS: "runtime.lockDurationMs",
   CODEMEM_STALLED_MS: "runtime.stalledIntervalMs",
+  CODEMEM_APP_RATE_LIMITS: "runtime.appRateLimits",
   DEMO_MAILBOX_SIZE: "demo.mailboxSize",
   DEMO_LATENCY_MS: "demo.latencyMs",
   DEMO_RATE_LIMIT: "demo.rateLimitPerSecond",

@@ -30,6 +30,11 @@ describe("loadConfig", () => {
     expect(config.redisUrl).toBeUndefined();
   });
 
+  it("should read per-app rate limits as app=rate pairs", () => {
+    expect(loadConfig({ env: { CODEMEM_APP_RATE_LIMITS: "outlook=50, onedrive=2.5" } }).runtime.appRateLimits).toEqual({ outlook: 50, onedrive: 2.5 });
+    expect(() => loadConfig({ env: { CODEMEM_APP_RATE_LIMITS: "outlook=fast" } })).toThrow(/runtime\.appRateLimits\.outlook = "outlook=fast" \(from CODEMEM_APP_RATE_LIMITS\)|runtime\.appRateLimits/);
+  });
+
   it("should read approvers as a comma-separated list", () => {
     expect(loadConfig({ env: { CODEMEM_APPROVERS: "ana, boss ,," } }).approvers).toEqual(["ana", "boss"]);
     expect(loadConfig({ env: {} }).approvers).toEqual([]);

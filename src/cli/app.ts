@@ -106,6 +106,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       itemConcurrency: config.runtime.itemConcurrency,
       lockDurationMs: config.runtime.lockDurationMs,
       stalledIntervalMs: config.runtime.stalledIntervalMs,
+      appRateLimits: config.runtime.appRateLimits,
       log,
     });
     closers.push(() => runtime.close());

@@ -37,6 +37,7 @@ async function runtimeFor(config: Config, io: CliIo, mcpFlag?: string | undefine
     itemConcurrency: config.runtime.itemConcurrency,
     lockDurationMs: config.runtime.lockDurationMs,
     stalledIntervalMs: config.runtime.stalledIntervalMs,
+    appRateLimits: config.runtime.appRateLimits,
     log: io.debug,
   });
   return {

@@ -7,6 +7,7 @@ import { moduleExports, transpileModule } from "../sandbox/transpile.ts";
 import type { SandboxExecutor, SandboxMemory, SandboxTools } from "../sandbox/types.ts";
 import type { SkillRecord, SkillStore } from "../skills/store.ts";
 import type { ChatSurface, ThreadRef } from "../ui/surface.ts";
+import { AppLimiter } from "./app-limiter.ts";
 import { findDrift } from "./drift.ts";
 import { validateParams } from "./params.ts";
 import { progressBlock, RunProgress, summaryText, type Outcome, type RunSnapshot } from "./progress.ts";
@@ -50,6 +51,8 @@ export interface SkillRuntimeOptions {
   lockDurationMs?: number | undefined;
   /** How often workers look for stalled jobs. Default: 30,000 ms. */
   stalledIntervalMs?: number | undefined;
+  /** Calls per second per app, shared by every worker process (e.g. {outlook: 50}). Default: none. */
+  appRateLimits?: Readonly<Record<string, number>> | undefined;
   log?: ((line: string) => void) | undefined;
 }
 
@@ -62,6 +65,7 @@ export class SkillRuntime {
   readonly runs: Queue<RunJob>;
   readonly items: Queue<ItemJob>;
   readonly progress: RunProgress;
+  private readonly limiter: AppLimiter;
   private readonly options: SkillRuntimeOptions;
   private readonly prefix: string;
 
@@ -71,6 +75,7 @@ export class SkillRuntime {
     this.runs = new Queue<RunJob>("runs", { connection: options.connection, prefix: this.prefix });
     this.items = new Queue<ItemJob>("items", { connection: options.connection, prefix: this.prefix });
     this.progress = new RunProgress(options.redis, this.prefix);
+    this.limiter = new AppLimiter(options.redis, this.prefix, options.appRateLimits ?? {});
   }
 
   /** The skill and its checked params; bad params or an unknown skill are user errors. */
@@ -265,14 +270,17 @@ export class SkillRuntime {
         const tool = access.get(id);
         if (tool === undefined) throw userError("TOOL_NOT_LOADED", `${skill.name} was approved without ${id}`);
         const n = tool.access === "read-only" ? -1 : callIndex++;
-        // A short 429 is waited out right here, so an item does not start over for a blip; a long one
-        // goes back to the queue, which BullMQ then pauses (rateLimitedMs).
+        const app = id.slice(0, id.indexOf("__"));
+        // A 429 pauses that app for every process; short waits are sat out right here, so an item does
+        // not start over for a blip; a long one goes back to the queue, which BullMQ then pauses.
         for (;;) {
+          await this.limiter.acquire(app);
           try {
             return n < 0 ? await read(id, args, tool.schema) : await write(id, args, n);
           } catch (error) {
             const coded = asCodedError(error);
             if (coded.code !== "MCP_RATE_LIMITED") throw coded;
+            await this.limiter.pause(app, coded.retryAfterMs ?? 1000);
             const wait = (coded.retryAfterMs ?? 1000) + Math.random() * 50;
             if (waitedMs + wait > RATE_LIMIT_WAIT_BUDGET_MS) {
               rateLimited = coded.retryAfterMs ?? 1000;

@@ -27,6 +27,33 @@ describe("runs under pressure", () => {
     expect(counters.duplicateWrites).toBe(0);
   }, 120_000);
 
+  it("should keep every worker under a per-app rate limit shared in Redis", async () => {
+    const state = tempStateDir();
+    cleanups.push(state.cleanup);
+    harness = await runtimeHarness(demoConfig(state.dir, { DEMO_RATE_LIMIT: "30" }, 400), { appRateLimits: { outlook: 20, onedrive: 20 } });
+    await approveArchiveSkill(harness.skills, harness.pool);
+    const second = harness.revive();
+    const secondWorkers = second.startWorkers();
+    cleanups.push(async () => {
+      await secondWorkers.close();
+      await second.close();
+    });
+    const before = readDemoCounters(state.dir);
+    const started = Date.now();
+    const { runId } = await harness.runtime.enqueueRun({ skill: "archive-attachments", params: { days: 15 }, requester: "ana" });
+    const run = await harness.waitForRun(runId, 90_000);
+    const seconds = (Date.now() - started) / 1000;
+    expect(run).toMatchObject({ status: "completed", failed: 0 });
+    const counters = readDemoCounters(state.dir);
+    const outlookCalls = Object.entries(counters.calls).filter(([id]) => id.startsWith("outlook__")).reduce((sum, [id, n]) => sum + n - (before.calls[id] ?? 0), 0);
+    expect(outlookCalls).toBeGreaterThan(100);
+    // The server counts at processing time, so a stall on its side can still bunch calls into a 429 now
+    // and then; with onedrive left unlimited, this run drew 147 from onedrive alone.
+    expect(counters.rateLimited).toBeLessThan(outlookCalls * 0.05);
+    // A bucket of 20 starts full, then admits 20 calls a second, across both runtimes.
+    expect(seconds).toBeGreaterThanOrEqual((outlookCalls - 20) / 20 - 0.5);
+  }, 120_000);
+
   it("should finish a run across a redis-server restart (AOF on) with no duplicated write", async () => {
     const state = tempStateDir();
     const redisDir = tempStateDir("codemem-redis-restart-");
