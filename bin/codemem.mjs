@@ -1,15 +1,17 @@
 #!/usr/bin/env -S node --no-node-snapshot
 // isolated-vm needs --no-node-snapshot on Node 20; when started without it (node bin/codemem.mjs),
-// run again with it rather than fail later inside the sandbox.
-import { spawnSync } from "node:child_process";
+// run again with it rather than fail later inside the sandbox. Signals go to the child, so SIGTERM
+// still means a graceful stop.
+import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 if (!process.execArgv.includes("--no-node-snapshot")) {
   const self = fileURLToPath(import.meta.url);
-  const result = spawnSync(process.execPath, ["--no-node-snapshot", ...process.execArgv, self, ...process.argv.slice(2)], {
-    stdio: "inherit",
+  const child = spawn(process.execPath, ["--no-node-snapshot", ...process.execArgv, self, ...process.argv.slice(2)], { stdio: "inherit" });
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, () => child.kill(signal));
+  child.on("exit", (code, signal) => {
+    process.exitCode = code ?? (signal === "SIGINT" ? 130 : signal === "SIGTERM" ? 143 : 1);
   });
-  process.exitCode = result.status ?? 1;
 } else {
   const { register } = await import("tsx/esm/api");
   register();

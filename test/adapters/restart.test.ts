@@ -18,7 +18,8 @@ function start(): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((resolve, reject) => {
     const env: NodeJS.ProcessEnv = { ...process.env, REDIS_URL: inject("redisUrl"), CODEMEM_HOME: join(work.dir, ".codemem"), CODEMEM_PORT: "0", DEMO_MAILBOX_SIZE: "200" };
     delete env.OPENAI_API_KEY;
-    const child = spawn(process.execPath, [BIN, "start"], { cwd: work.dir, env });
+    // Straight to node with the flag (no re-exec wrapper), so SIGKILL hits codemem itself.
+    const child = spawn(process.execPath, ["--no-node-snapshot", BIN, "start"], { cwd: work.dir, env });
     children.push(child);
     let out = "";
     child.stdout?.on("data", (chunk: Buffer) => {
@@ -56,6 +57,7 @@ describe("a restart while a session waits for a click", () => {
 
     first.child.kill("SIGKILL");
     await new Promise((resolve) => first.child.once("exit", resolve));
+    expect(() => process.kill(first.child.pid as number, 0)).toThrow();
 
     const second = await start();
     const after = (await threads(second.url)).find((t) => t.id === sent.thread);

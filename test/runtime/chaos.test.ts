@@ -42,7 +42,8 @@ describe("chaos: worker processes killed at random during a 2,000-item run", () 
       CODEMEM_STALLED_MS: "1000",
     };
     const spawnWorker = () => {
-      const child = spawn(process.execPath, [BIN, "worker"], { env, stdio: "ignore" });
+      // Straight to node with the flag (no re-exec wrapper), so SIGKILL hits the worker itself.
+      const child = spawn(process.execPath, ["--no-node-snapshot", BIN, "worker"], { env, stdio: "ignore" });
       children.add(child);
       child.on("exit", () => children.delete(child));
       return child;
