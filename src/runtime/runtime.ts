@@ -223,6 +223,7 @@ export class SkillRuntime {
     const waitMs = tools.rateLimitedMs();
     if (waitMs !== undefined) {
       // A 429 is no failure: pause this queue for the time the server asked, and try the item again.
+      this.log(`item ${key} of ${runId} handed back after 429s; items paused for ${waitMs} ms`);
       await worker.rateLimit(Math.max(waitMs, 50));
       throw Worker.RateLimitError();
     }

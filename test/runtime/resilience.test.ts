@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { readDemoCounters } from "../../src/demo/knobs.ts";
+import { McpPool } from "../../src/mcp/pool.ts";
 import { startRedisServer } from "../../src/redis/server.ts";
 import { demoConfig, tempStateDir } from "../helpers/demo.ts";
 import { approveArchiveSkill, runtimeHarness, type RuntimeHarness } from "../helpers/runtime.ts";
@@ -25,6 +26,24 @@ describe("runs under pressure", () => {
     const counters = readDemoCounters(state.dir);
     expect(counters.rateLimited).toBeGreaterThan(0);
     expect(counters.duplicateWrites).toBe(0);
+  }, 120_000);
+
+  it("should hand an item whose 429 waits run long back to BullMQ's rate limiter and still finish it", async () => {
+    const state = tempStateDir();
+    cleanups.push(state.cleanup);
+    const log: string[] = [];
+    harness = await runtimeHarness(demoConfig(state.dir, { DEMO_RATE_LIMIT: "2" }, 60), { log: (line) => log.push(line) });
+    // Probed (approved) against an unthrottled copy of the servers.
+    const probeState = tempStateDir();
+    const probePool = new McpPool({ config: demoConfig(probeState.dir, {}, 60) });
+    cleanups.push(probeState.cleanup, () => probePool.close());
+    await approveArchiveSkill(harness.skills, probePool);
+    const { runId } = await harness.runtime.enqueueRun({ skill: "archive-attachments", params: { days: 15 }, requester: "ana" });
+    const run = await harness.waitForRun(runId, 110_000);
+    expect(run).toMatchObject({ status: "completed", failed: 0 });
+    expect(run.done).toBe(run.total);
+    expect(log.some((line) => /handed back after 429s/.test(line))).toBe(true);
+    expect(readDemoCounters(state.dir).duplicateWrites).toBe(0);
   }, 120_000);
 
   it("should keep every worker under a per-app rate limit shared in Redis", async () => {
