@@ -325,13 +325,16 @@ export class SkillRuntime {
     if (run.done + run.skipped + run.failed >= run.total) {
       if (await this.progress.markFinished(runId, "completed")) return this.report(runId, true);
     }
-    await this.report(runId, false);
+    await this.report(runId, false, run);
   }
 
-  private async report(runId: string, final: boolean): Promise<void> {
+  /** Updates the progress message (and posts the summary when final); `known` saves a re-read. */
+  private async report(runId: string, final: boolean, known?: RunSnapshot): Promise<void> {
     const surface = this.options.surface;
-    const run = await this.progress.snapshot(runId);
-    if (surface === undefined || run === undefined || run.thread === undefined) return;
+    if (surface === undefined) return;
+    // A final report re-reads: markFinished just changed the status and the finish time.
+    const run = final || known === undefined ? await this.progress.snapshot(runId) : known;
+    if (run === undefined || run.thread === undefined) return;
     if (run.messageRef !== undefined) {
       await surface.update(run.messageRef, { blocks: [{ type: "text", text: `${run.skill} v${run.version} (run ${runId})` }, progressBlock(run)] });
     }

@@ -29,6 +29,8 @@ export interface SkillRedis {
  */
 export class SkillStore {
   private readonly listeners = new Set<(skill: SkillRecord) => void>();
+  /** Versions never change once saved, so item workers read each one from Redis once per process. */
+  private readonly versions = new Map<string, SkillRecord>();
 
   /** Called in this process after each save or rollback (the search index follows it). */
   onChange(listener: (skill: SkillRecord) => void): () => void {
@@ -54,9 +56,7 @@ export class SkillStore {
 
   async latest(name: string): Promise<SkillRecord | undefined> {
     const version = await this.redis.get(`${this.prefix}${name}:latest`);
-    if (version === null) return undefined;
-    const raw = await this.redis.get(`${this.prefix}${name}:v${version}`);
-    return raw === null ? undefined : (JSON.parse(raw) as SkillRecord);
+    return version === null ? undefined : this.version(name, Number(version));
   }
 
   async names(): Promise<string[]> {
@@ -64,8 +64,14 @@ export class SkillStore {
   }
 
   async version(name: string, version: number): Promise<SkillRecord | undefined> {
-    const raw = await this.redis.get(`${this.prefix}${name}:v${version}`);
-    return raw === null ? undefined : (JSON.parse(raw) as SkillRecord);
+    const key = `${this.prefix}${name}:v${version}`;
+    const cached = this.versions.get(key);
+    if (cached !== undefined) return cached;
+    const raw = await this.redis.get(key);
+    if (raw === null) return undefined;
+    const record = JSON.parse(raw) as SkillRecord;
+    this.versions.set(key, record);
+    return record;
   }
 
   /** The latest version, or a user error that names the skills there are. */
