@@ -51,6 +51,8 @@ export interface SkillRuntimeOptions {
   lockDurationMs?: number | undefined;
   /** How often workers look for stalled jobs. Default: 30,000 ms. */
   stalledIntervalMs?: number | undefined;
+  /** How long one item may sit out 429s in place before it goes back to the queue. Default: 5,000 ms. */
+  rateLimitWaitBudgetMs?: number | undefined;
   /** Calls per second per app, shared by every worker process (e.g. {outlook: 50}). Default: none. */
   appRateLimits?: Readonly<Record<string, number>> | undefined;
   log?: ((line: string) => void) | undefined;
@@ -283,7 +285,7 @@ export class SkillRuntime {
             if (coded.code !== "MCP_RATE_LIMITED") throw coded;
             await this.limiter.pause(app, coded.retryAfterMs ?? 1000);
             const wait = (coded.retryAfterMs ?? 1000) + Math.random() * 50;
-            if (waitedMs + wait > RATE_LIMIT_WAIT_BUDGET_MS) {
+            if (waitedMs + wait > (this.options.rateLimitWaitBudgetMs ?? 5000)) {
               rateLimited = coded.retryAfterMs ?? 1000;
               throw coded;
             }
@@ -341,9 +343,6 @@ export class SkillRuntime {
     if (final) await surface.post(run.thread, { blocks: [{ type: "text", text: summaryText(run) }] });
   }
 }
-
-/** How long one item may wait out 429s in place before it hands the wait to the queue. */
-const RATE_LIMIT_WAIT_BUDGET_MS = 5000;
 
 /** `<run>-<key hash>`: deterministic, and free of ":" which BullMQ refuses in custom ids. */
 export function itemJobId(runId: string, key: string): string {
