@@ -1,12 +1,8 @@
 import { resolve } from "node:path";
-import { startApp } from "../../src/cli/app.ts";
 import type { CliIo } from "../../src/cli/io.ts";
 import { loadConfig } from "../../src/config.ts";
 import { userError } from "../../src/errors.ts";
-import { startConsoleServer } from "./server.ts";
-import { ConsoleThreadStore } from "./store.ts";
-import { ConsoleSurface } from "./surface.ts";
-import { ThrottledSurface } from "../../src/ui/surface.ts";
+import { startConsoleApp } from "./app.ts";
 
 /**
  * `codemem start` (what `npm start` runs after the bootstrap): Redis (its own unless REDIS_URL is set),
@@ -17,17 +13,8 @@ export async function startCommand(argv: string[], io: CliIo): Promise<number> {
   const port = portFlag >= 0 ? Number(argv[portFlag + 1]) : Number(process.env.CODEMEM_PORT ?? 3977);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw userError("USAGE", `--port must be a port number (got ${argv[portFlag + 1] ?? process.env.CODEMEM_PORT})`);
   const config = loadConfig();
-  // The surface needs the app's Redis and the app needs the surface: bind it once the app is up.
-  let surface: ConsoleSurface | undefined;
-  const late = {
-    post: (...args: Parameters<ConsoleSurface["post"]>) => (surface as ConsoleSurface).post(...args),
-    update: (...args: Parameters<ConsoleSurface["update"]>) => (surface as ConsoleSurface).update(...args),
-  };
-  const app = await startApp({ config, surface: new ThrottledSurface(late, { intervalMs: 250 }), log: io.debug });
+  const { app, web, close } = await startConsoleApp({ config, log: io.debug, port });
   try {
-    const store = new ConsoleThreadStore(app.redis, `${config.prefix}:console`);
-    surface = new ConsoleSurface(store);
-    const web = await startConsoleServer({ bot: app.bot, surface, store, port });
     io.out(`redis    ${app.redisUrl}${config.redisUrl === undefined ? ` (own redis-server, AOF in ${resolve(config.dataDir, "redis")})` : " (from REDIS_URL)"}`);
     const apps = app.discovery.catalog.apps();
     io.out(`mcp      ${apps.length} apps, ${app.discovery.catalog.size} tools (${app.mcp.source === "demo" ? `demo servers: outlook + onedrive over stdio, catalog over HTTP on port ${app.mcp.catalog?.port}` : app.mcp.source})`);
@@ -39,9 +26,8 @@ export async function startCommand(argv: string[], io: CliIo): Promise<number> {
       process.once("SIGTERM", () => resolveStop());
     });
     io.out("stopping…");
-    await web.close();
     return 0;
   } finally {
-    await app.close();
+    await close();
   }
 }

@@ -11,7 +11,7 @@ import { createOpenAiClient, openAiClientFromConfig } from "../model/client.ts";
 import { startLocalOpenAiServer, type RunningLocalOpenAi } from "../model/local-openai-server.ts";
 import { startRedisServer, type RunningRedis } from "../redis/server.ts";
 import { IsolatedSandbox } from "../sandbox/runner.ts";
-import { SkillRuntime } from "../runtime/runtime.ts";
+import { SkillRuntime, type SkillRuntimeOptions } from "../runtime/runtime.ts";
 import { followSkills } from "../skills/catalog.ts";
 import { installShippedSkills } from "../skills/shipped.ts";
 import { SkillStore } from "../skills/store.ts";
@@ -55,16 +55,8 @@ export async function startApp(options: AppOptions): Promise<App> {
     for (const close of closers.reverse()) await close().catch((error: unknown) => log(`close failed: ${(error as Error).message}`));
   };
   try {
-    let redisServer: RunningRedis | undefined;
-    let redisUrl = config.redisUrl;
-    if (redisUrl === undefined) {
-      redisServer = await startRedisServer({ dir: resolve(config.dataDir, "redis") });
-      closers.push(() => redisServer!.stop());
-      redisUrl = redisServer.url;
-    }
-    const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
-    redis.on("error", (error: Error) => log(`redis: ${error.message} (reconnecting)`));
-    closers.push(async () => redis.disconnect());
+    const { url: redisUrl, redis, close: closeRedis } = await connectRedis(config, log);
+    closers.push(closeRedis);
     const mcp = await setUpMcp(config, undefined, { log });
     closers.push(() => mcp.close());
     const discovery = await setUpDiscovery(config, mcp.pool, log);
@@ -103,10 +95,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       tools: mcp.pool,
       sandbox: deps.sandbox,
       surface: options.surface,
-      itemConcurrency: config.runtime.itemConcurrency,
-      lockDurationMs: config.runtime.lockDurationMs,
-      stalledIntervalMs: config.runtime.stalledIntervalMs,
-      appRateLimits: config.runtime.appRateLimits,
+      ...runtimeSettings(config),
       log,
     });
     closers.push(() => runtime.close());
@@ -132,4 +121,30 @@ export function redisConnection(url: string): { host: string; port: number; pass
   if (parsed.pathname.length > 1) options.db = Number(parsed.pathname.slice(1));
   if (parsed.protocol === "rediss:") options.tls = {};
   return options;
+}
+
+/** REDIS_URL's Redis, or a private redis-server under the data dir; `close` stops what was started. */
+export async function connectRedis(config: Config, log: (line: string) => void): Promise<{ url: string; redis: Redis; close(): Promise<void> }> {
+  let server: RunningRedis | undefined;
+  let url = config.redisUrl;
+  if (url === undefined) {
+    server = await startRedisServer({ dir: resolve(config.dataDir, "redis") });
+    url = server.url;
+  }
+  const redis = new Redis(url, { maxRetriesPerRequest: null });
+  redis.on("error", (error: Error) => log(`redis: ${error.message} (reconnecting)`));
+  return {
+    url,
+    redis,
+    close: async () => {
+      redis.disconnect();
+      await server?.stop();
+    },
+  };
+}
+
+/** The runtime's settings from the config, for every process that runs workers. */
+export function runtimeSettings(config: Config): Pick<SkillRuntimeOptions, "itemConcurrency" | "lockDurationMs" | "stalledIntervalMs" | "appRateLimits"> {
+  const { itemConcurrency, lockDurationMs, stalledIntervalMs, appRateLimits } = config.runtime;
+  return { itemConcurrency, lockDurationMs, stalledIntervalMs, appRateLimits };
 }

@@ -1,29 +1,19 @@
-import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { Redis } from "ioredis";
 import { loadConfig, type Config } from "../config.ts";
 import { parseCommand } from "../core/commands.ts";
 import { userError } from "../errors.ts";
-import { startRedisServer, type RunningRedis } from "../redis/server.ts";
 import { summaryText } from "../runtime/progress.ts";
 import { SkillRuntime } from "../runtime/runtime.ts";
 import { IsolatedSandbox } from "../sandbox/runner.ts";
 import { installShippedSkills } from "../skills/shipped.ts";
 import { SkillStore } from "../skills/store.ts";
-import { redisConnection } from "./app.ts";
+import { connectRedis, redisConnection, runtimeSettings } from "./app.ts";
 import type { CliIo } from "./io.ts";
 import { setUpMcp } from "./mcp-setup.ts";
 
 /** Redis, MCP, sandbox and the runtime, without any model or chat surface. */
 async function runtimeFor(config: Config, io: CliIo, mcpFlag?: string | undefined) {
-  let redisServer: RunningRedis | undefined;
-  let url = config.redisUrl;
-  if (url === undefined) {
-    redisServer = await startRedisServer({ dir: resolve(config.dataDir, "redis") });
-    url = redisServer.url;
-  }
-  const redis = new Redis(url, { maxRetriesPerRequest: null });
-  redis.on("error", (error: Error) => io.debug(`redis: ${error.message} (reconnecting)`));
+  const { url, redis, close: closeRedis } = await connectRedis(config, io.debug);
   const mcp = await setUpMcp(config, mcpFlag, { log: io.debug });
   const skills = new SkillStore(redis, `${config.prefix}:skill:`);
   await installShippedSkills(skills);
@@ -34,10 +24,7 @@ async function runtimeFor(config: Config, io: CliIo, mcpFlag?: string | undefine
     skills,
     tools: mcp.pool,
     sandbox: new IsolatedSandbox({ defaults: config.sandbox }),
-    itemConcurrency: config.runtime.itemConcurrency,
-    lockDurationMs: config.runtime.lockDurationMs,
-    stalledIntervalMs: config.runtime.stalledIntervalMs,
-    appRateLimits: config.runtime.appRateLimits,
+    ...runtimeSettings(config),
     log: io.debug,
   });
   return {
@@ -46,8 +33,7 @@ async function runtimeFor(config: Config, io: CliIo, mcpFlag?: string | undefine
     close: async () => {
       await runtime.close();
       await mcp.close();
-      redis.disconnect();
-      await redisServer?.stop();
+      await closeRedis();
     },
   };
 }

@@ -1,17 +1,17 @@
 import { existsSync } from "node:fs";
 import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startConsoleApp } from "../helpers/app.ts";
+import { startTestConsoleApp } from "../helpers/app.ts";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((path) => existsSync(path));
 
 describe("the local console in headless Chromium", () => {
   let browser: Browser;
-  let running: Awaited<ReturnType<typeof startConsoleApp>>;
+  let running: Awaited<ReturnType<typeof startTestConsoleApp>>;
 
   beforeAll(async () => {
     if (CHROMIUM === undefined) throw new Error("Chromium is missing: apt-get install chromium (npm test installs it when run as root)");
-    running = await startConsoleApp();
+    running = await startTestConsoleApp();
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
