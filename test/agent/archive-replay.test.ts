@@ -1,59 +1,28 @@
-import { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AgentTurn } from "../../src/agent/agent.ts";
-import { DEFAULT_AGENT_LIMITS, type AgentDeps } from "../../src/agent/deps.ts";
+import type { AgentDeps } from "../../src/agent/deps.ts";
 import { newSession, SessionStore, type SessionState } from "../../src/agent/session.ts";
 import { readDemoCounters } from "../../src/demo/knobs.ts";
 import { archiveReplayScript, REPLAY_TASK } from "../../src/demo/replay-script.ts";
-import { ToolCatalog } from "../../src/discovery/catalog.ts";
-import { Discovery } from "../../src/discovery/meta-tools.ts";
-import { ToolSearch } from "../../src/discovery/search.ts";
-import { McpPool } from "../../src/mcp/pool.ts";
-import { createOpenAiClient } from "../../src/model/client.ts";
-import { startLocalOpenAiServer, type RunningLocalOpenAi } from "../../src/model/local-openai-server.ts";
-import { IsolatedSandbox } from "../../src/sandbox/runner.ts";
-import { SkillStore } from "../../src/skills/store.ts";
-import { demoConfig, tempStateDir } from "../helpers/demo.ts";
-import { RecordingSurface } from "../helpers/recording-surface.ts";
+import { agentHarness, type AgentHarness } from "../helpers/agent.ts";
+import type { RecordingSurface } from "../helpers/recording-surface.ts";
 
 describe("the paper's running example, turn by turn", () => {
-  let model: RunningLocalOpenAi;
-  let pool: McpPool;
-  let redis: Redis;
-  let state: ReturnType<typeof tempStateDir>;
+  let harness: AgentHarness;
   let deps: AgentDeps;
-  const surface = new RecordingSurface();
+  let surface: RecordingSurface;
   const prefix = `test:${process.pid}:${Date.now()}:`;
 
   beforeAll(async () => {
-    state = tempStateDir();
-    model = await startLocalOpenAiServer({ script: archiveReplayScript() });
-    pool = new McpPool({ config: demoConfig(state.dir, {}, 200) });
-    redis = new Redis(inject("redisUrl"), { maxRetriesPerRequest: 2 });
-    const catalog = new ToolCatalog();
-    await catalog.follow(pool);
-    deps = {
-      model: createOpenAiClient({ baseUrl: model.baseUrl, maxRetries: 2 }),
-      modelName: "replay",
-      catalog,
-      discovery: new Discovery({ catalog, search: new ToolSearch({ catalog }) }),
-      tools: pool,
-      sandbox: new IsolatedSandbox(),
-      surface,
-      skills: new SkillStore(redis, `${prefix}skill:`),
-      limits: DEFAULT_AGENT_LIMITS,
-      approvers: [],
-    };
+    harness = await agentHarness(archiveReplayScript(), { mailboxSize: 200 });
+    ({ deps, surface } = harness);
   });
   afterAll(async () => {
-    await pool.close();
-    await model.close();
-    redis.disconnect();
-    state.cleanup();
+    await harness.close();
   });
 
   it("should search, refine, load, probe, ask about memory, propose and store the approved skill", async () => {
-    const store = new SessionStore(redis, `${prefix}session:`);
+    const store = new SessionStore(harness.redis, `${prefix}session:`);
     const session = newSession("s1", { platform: "test", channel: "c", thread: "t1" }, "ana");
     const turn = (s: SessionState) => new AgentTurn(deps, s, () => store.save(s));
     await turn(session).run({ kind: "mention", text: REPLAY_TASK, user: "ana" });
@@ -69,7 +38,7 @@ describe("the paper's running example, turn by turn", () => {
     expect(text).toContain('"@odata.context"');
     expect(surface.all().every((message) => message.demo === true)).toBe(true);
     // The probe wrote nothing.
-    const afterProbe = readDemoCounters(state.dir);
+    const afterProbe = readDemoCounters(harness.stateDir);
     expect(afterProbe.filesWritten + afterProbe.foldersCreated).toBe(0);
 
     // A restart: the session comes back from Redis.
@@ -82,7 +51,7 @@ describe("the paper's running example, turn by turn", () => {
     expect(proposal).toMatchObject({ name: "archive-attachments" });
     expect(proposal?.preview).toMatch(/write\(s\) intercepted, nothing changed/);
     expect(proposal?.tools).toContainEqual({ id: "onedrive__upload_file", access: "destructive" });
-    const dry = readDemoCounters(state.dir);
+    const dry = readDemoCounters(harness.stateDir);
     expect(dry.filesWritten + dry.foldersCreated).toBe(0);
 
     const approve = proposal?.buttons.find((b) => b.value.choice === "approve");

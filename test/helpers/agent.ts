@@ -16,6 +16,8 @@ import { RecordingSurface } from "./recording-surface.ts";
 
 export interface AgentHarness {
   deps: AgentDeps;
+  /** The suite's Redis, for tests that keep sessions there. */
+  redis: Redis;
   model: RunningLocalOpenAi;
   surface: RecordingSurface;
   stateDir: string;
@@ -25,10 +27,13 @@ export interface AgentHarness {
 }
 
 /** A session driven by a scripted model through the real openai client, real demo servers and sandbox. */
-export async function agentHarness(script: ModelScript, options: { limits?: Partial<AgentLimits>; approvers?: string[]; pool?: McpPool } = {}): Promise<AgentHarness> {
+export async function agentHarness(
+  script: ModelScript,
+  options: { limits?: Partial<AgentLimits>; approvers?: string[]; pool?: McpPool; mailboxSize?: number } = {},
+): Promise<AgentHarness> {
   const state = tempStateDir();
   const model = await startLocalOpenAiServer({ script });
-  const pool = options.pool ?? new McpPool({ config: demoConfig(state.dir, {}, 60) });
+  const pool = options.pool ?? new McpPool({ config: demoConfig(state.dir, {}, options.mailboxSize ?? 60) });
   const redis = new Redis(inject("redisUrl"), { maxRetriesPerRequest: 2 });
   const catalog = new ToolCatalog();
   await catalog.follow(pool);
@@ -48,6 +53,7 @@ export async function agentHarness(script: ModelScript, options: { limits?: Part
   const session = newSession(`s-${Date.now()}`, { platform: "test", channel: "c", thread: "t" }, "ana");
   return {
     deps,
+    redis,
     model,
     surface,
     stateDir: state.dir,
