@@ -13,6 +13,7 @@ export interface ConsoleMessage {
 export interface ConsoleRedis {
   hset(key: string, field: string, value: string): Promise<number>;
   hgetall(key: string): Promise<Record<string, string>>;
+  hget(key: string, field: string): Promise<string | null>;
   zadd(key: string, score: number, member: string): Promise<number | string>;
   zrange(key: string, start: number, stop: number): Promise<string[]>;
   incr(key: string): Promise<number>;
@@ -38,9 +39,8 @@ export class ConsoleThreadStore {
   }
 
   async get(thread: string, id: string): Promise<ConsoleMessage | undefined> {
-    const all = await this.redis.hgetall(`${this.prefix}:thread:${thread}`);
-    const raw = all[id];
-    return raw === undefined ? undefined : (JSON.parse(raw) as ConsoleMessage);
+    const raw = await this.redis.hget(`${this.prefix}:thread:${thread}`, id);
+    return raw === null ? undefined : (JSON.parse(raw) as ConsoleMessage);
   }
 
   async threads(): Promise<{ id: string; messages: ConsoleMessage[] }[]> {
