@@ -1,11 +1,12 @@
 import type { Redis } from "ioredis";
+import { RedisScript } from "../redis/script.ts";
 
 /**
  * Returns how long to wait (ms) before a call to the app may go: 0 = go now. A token bucket per app
  * at `rate` calls/s (no bucket when rate is 0), and a pause set by a 429, both in Redis with Redis's own
  * clock, so every worker process shares them.
  */
-const ACQUIRE = `
+const ACQUIRE = new RedisScript(`
 local t = redis.call("TIME")
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local rate = tonumber(ARGV[1])
@@ -19,16 +20,16 @@ local wait = 0
 if tokens >= 1 then tokens = tokens - 1 else wait = math.ceil((1 - tokens) * 1000 / rate) end
 redis.call("HSET", KEYS[1], "tokens", tostring(tokens), "ts", tostring(now))
 redis.call("PEXPIRE", KEYS[1], 600000)
-return wait`;
+return wait`);
 
-const PAUSE = `
+const PAUSE = new RedisScript(`
 local t = redis.call("TIME")
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local until_ms = now + tonumber(ARGV[1])
 local paused = tonumber(redis.call("HGET", KEYS[1], "pausedUntil") or "0")
 if until_ms > paused then redis.call("HSET", KEYS[1], "pausedUntil", tostring(until_ms)) end
 redis.call("PEXPIRE", KEYS[1], 600000)
-return 0`;
+return 0`);
 
 export class AppLimiter {
   constructor(
@@ -41,7 +42,7 @@ export class AppLimiter {
   /** Waits until a call to this app may go. */
   async acquire(app: string): Promise<void> {
     for (;;) {
-      const wait = Number(await this.redis.eval(ACQUIRE, 1, this.key(app), String(this.rates[app] ?? 0)));
+      const wait = Number(await ACQUIRE.run(this.redis, [this.key(app)], [this.rates[app] ?? 0]));
       if (wait <= 0) return;
       await new Promise((resolve) => setTimeout(resolve, wait));
     }
@@ -49,7 +50,7 @@ export class AppLimiter {
 
   /** After a 429: no process calls this app again before `ms` have passed. */
   async pause(app: string, ms: number): Promise<void> {
-    await this.redis.eval(PAUSE, 1, this.key(app), String(Math.max(0, Math.round(ms))));
+    await PAUSE.run(this.redis, [this.key(app)], [Math.max(0, Math.round(ms))]);
   }
 
   private key(app: string): string {

@@ -1,4 +1,5 @@
 import type { Redis } from "ioredis";
+import { RedisScript } from "../redis/script.ts";
 import type { UiBlock } from "../ui/message.ts";
 import type { MessageRef, ThreadRef } from "../ui/surface.ts";
 
@@ -29,13 +30,42 @@ export interface RunSnapshot {
 
 export type Outcome = "done" | "skipped" | "failed";
 
-/** Counts an item once, whichever worker process finishes it and however often it is retried. */
-const FINISH_ITEM = `
-if redis.call("SADD", KEYS[2], ARGV[1]) == 1 then
-  redis.call("HINCRBY", KEYS[1], ARGV[2], 1)
-  return 1
+/** Marks the run completed when every listed item is counted (and nobody did it yet): returns 2 then. */
+const COMPLETE_IF_DONE = `
+local v = redis.call("HMGET", KEYS[1], "total", "done", "skipped", "failed", "finishedAt")
+local total = tonumber(v[1] or "-1")
+if total >= 0 and not v[5] and tonumber(v[2] or "0") + tonumber(v[3] or "0") + tonumber(v[4] or "0") >= total then
+  redis.call("HSET", KEYS[1], "finishedAt", ARGV[1], "status", "completed")
+  return 2
 end
-return 0`;
+return 1`;
+
+/**
+ * Counts an item once, whichever worker process finishes it and however often it is retried; in the
+ * same step records its error, puts a done key in the skill's dedup memory, and completes the run when
+ * it was the last item. 0 = counted before, 1 = counted, 2 = counted and the run completed.
+ */
+const FINISH_ITEM = new RedisScript(`
+if redis.call("SADD", KEYS[2], ARGV[2]) == 0 then return 0 end
+redis.call("HINCRBY", KEYS[1], ARGV[3], 1)
+if ARGV[4] ~= "" then
+  redis.call("LPUSH", KEYS[3], ARGV[4])
+  redis.call("LTRIM", KEYS[3], 0, 9)
+end
+-- KEYS[4] is KEYS[2] when the skill keeps no dedup memory.
+if ARGV[3] == "done" and KEYS[4] ~= KEYS[2] then redis.call("SADD", KEYS[4], ARGV[2]) end
+${COMPLETE_IF_DONE}`);
+
+const CHECK_DONE = new RedisScript(COMPLETE_IF_DONE);
+
+/** Counts keys skipped at listing (already in the dedup memory), each once. */
+const SKIP_ITEMS = new RedisScript(`
+local added = redis.call("SADD", KEYS[2], unpack(ARGV))
+if added > 0 then redis.call("HINCRBY", KEYS[1], "skipped", added) end
+return added`);
+
+export type FinishResult = "counted-before" | "counted" | "completed";
+const FINISH_RESULTS: readonly FinishResult[] = ["counted-before", "counted", "completed"];
 
 /** Progress of runs in Redis hashes: any number of worker processes share the counters. */
 export class RunProgress {
@@ -72,14 +102,34 @@ export class RunProgress {
     await this.redis.hset(this.key(runId), fields);
   }
 
-  /** Records an item's outcome; false when it was already counted (a retried or replayed job). */
-  async finishItem(runId: string, itemKey: string, outcome: Outcome, error?: string): Promise<boolean> {
-    const counted = (await this.redis.eval(FINISH_ITEM, 2, this.key(runId), `${this.key(runId)}:finished`, itemKey, outcome)) === 1;
-    if (counted && error !== undefined) {
-      await this.redis.lpush(`${this.key(runId)}:errors`, `${itemKey}: ${error}`.slice(0, 500));
-      await this.redis.ltrim(`${this.key(runId)}:errors`, 0, 9);
-    }
-    return counted;
+  /**
+   * Records an item's outcome once (a retried or replayed job is not counted again); a done item's key
+   * also goes into `memoryKey` (the skill's dedup memory) when given. "completed" goes to exactly one
+   * caller: the one that finished the run's last item.
+   */
+  async finishItem(runId: string, itemKey: string, outcome: Outcome, options: { error?: string | undefined; memoryKey?: string | undefined } = {}): Promise<FinishResult> {
+    const key = this.key(runId);
+    const keys = [key, `${key}:finished`, `${key}:errors`, options.memoryKey ?? `${key}:finished`];
+    const error = options.error === undefined ? "" : `${itemKey}: ${options.error}`.slice(0, 500);
+    const result = Number(await FINISH_ITEM.run(this.redis, keys, [Date.now(), itemKey, outcome, error]));
+    return FINISH_RESULTS[result] ?? "counted";
+  }
+
+  /** Counts items skipped before they were enqueued (their keys are in the dedup memory). */
+  async skipItems(runId: string, itemKeys: readonly string[]): Promise<void> {
+    const key = this.key(runId);
+    // unpack() is bounded by Lua's stack; 1,000 keys per call stay well inside it.
+    for (let start = 0; start < itemKeys.length; start += 1000) await SKIP_ITEMS.run(this.redis, [key, `${key}:finished`], itemKeys.slice(start, start + 1000));
+  }
+
+  /** Completes the run when nothing is left to count (e.g. every item was skipped); true for the caller that did. */
+  async completeIfDone(runId: string): Promise<boolean> {
+    return Number(await CHECK_DONE.run(this.redis, [this.key(runId)], [Date.now()])) === 2;
+  }
+
+  /** The run's status alone: read before each item, so a stopped run stops fast. */
+  async status(runId: string): Promise<RunStatus | undefined> {
+    return ((await this.redis.hget(this.key(runId), "status")) ?? undefined) as RunStatus | undefined;
   }
 
   async incrementDrift(runId: string): Promise<number> {

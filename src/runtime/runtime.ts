@@ -10,7 +10,11 @@ import type { ChatSurface, ThreadRef } from "../ui/surface.ts";
 import { AppLimiter } from "./app-limiter.ts";
 import { findDrift } from "./drift.ts";
 import { validateParams } from "./params.ts";
-import { progressBlock, RunProgress, summaryText, type Outcome, type RunSnapshot } from "./progress.ts";
+import { progressBlock, RunProgress, type Outcome, type RunSnapshot, type RunStatus } from "./progress.ts";
+import { ProgressReporter } from "./reporter.ts";
+
+/** How long a process trusts the run status it read (see runStatus). */
+const STATUS_TTL_MS = 250;
 
 export interface RunJob {
   runId?: string | undefined;
@@ -53,6 +57,8 @@ export interface SkillRuntimeOptions {
   stalledIntervalMs?: number | undefined;
   /** How long one item may sit out 429s in place before it goes back to the queue. Default: 5,000 ms. */
   rateLimitWaitBudgetMs?: number | undefined;
+  /** Least time between two refreshes of a run's progress message from one process. Default: 1,000 ms. */
+  progressIntervalMs?: number | undefined;
   /** Calls per second per app, shared by every worker process (e.g. {outlook: 50}). Default: none. */
   appRateLimits?: Readonly<Record<string, number>> | undefined;
   log?: ((line: string) => void) | undefined;
@@ -67,7 +73,11 @@ export class SkillRuntime {
   readonly runs: Queue<RunJob>;
   readonly items: Queue<ItemJob>;
   readonly progress: RunProgress;
+  private readonly reporter: ProgressReporter;
   private readonly limiter: AppLimiter;
+  /** What items need of their run and never changes (skill, version, params), per run id. */
+  private readonly runInfo = new Map<string, Pick<RunSnapshot, "skill" | "version" | "params">>();
+  private readonly statuses = new Map<string, { status: RunStatus; at: number }>();
   private readonly options: SkillRuntimeOptions;
   private readonly prefix: string;
 
@@ -77,6 +87,7 @@ export class SkillRuntime {
     this.runs = new Queue<RunJob>("runs", { connection: options.connection, prefix: this.prefix });
     this.items = new Queue<ItemJob>("items", { connection: options.connection, prefix: this.prefix });
     this.progress = new RunProgress(options.redis, this.prefix);
+    this.reporter = new ProgressReporter({ progress: this.progress, surface: options.surface, intervalMs: options.progressIntervalMs, log: options.log });
     this.limiter = new AppLimiter(options.redis, this.prefix, options.appRateLimits ?? {});
   }
 
@@ -100,6 +111,7 @@ export class SkillRuntime {
   }
 
   async close(): Promise<void> {
+    this.reporter.close();
     await this.runs.close();
     await this.items.close();
   }
@@ -183,7 +195,10 @@ export class SkillRuntime {
     if (skill.memory) {
       const known = listed.length === 0 ? [] : await this.options.redis.smismember(this.memoryKey(skill.name), ...listed.map((entry) => entry.key));
       todo = listed.filter((_, index) => known[index] !== 1);
-      for (const entry of listed.filter((_, index) => known[index] === 1)) await this.progress.finishItem(runId, entry.key, "skipped");
+      await this.progress.skipItems(
+        runId,
+        listed.filter((_, index) => known[index] === 1).map((entry) => entry.key),
+      );
     }
     await this.progress.set(runId, { total: String(listed.length), status: "running" });
     const attempts = this.options.itemAttempts ?? 3;
@@ -196,17 +211,17 @@ export class SkillRuntime {
         })),
       );
     }
-    await this.maybeFinish(runId);
+    if (await this.progress.completeIfDone(runId)) await this.reporter.final(runId);
+    else this.reporter.changed(runId);
   }
 
   private async processItem(job: Job<ItemJob>, worker: Worker<ItemJob>, token: string | undefined): Promise<void> {
     const { runId, key, item } = job.data;
-    const run = await this.progress.snapshot(runId);
+    const status = await this.runStatus(runId);
+    if (status === undefined) return;
+    if (status === "stopped" || status === "failed") return this.finish(runId, key, "skipped");
+    const run = await this.itemsRun(runId);
     if (run === undefined) return;
-    if (run.status === "stopped" || run.status === "failed") {
-      await this.finish(runId, key, "skipped");
-      return;
-    }
     const skill = await this.options.skills.version(run.skill, run.version);
     if (skill === undefined) return this.finish(runId, key, "failed", `skill ${run.skill} v${run.version} is gone`);
     const tools = this.toolBridge(skill, runId, key);
@@ -216,11 +231,9 @@ export class SkillRuntime {
       entry: { name: "run", args: [item, run.params] },
       limits: { timeoutMs: this.options.itemTimeoutMs ?? 60_000 },
       filename: `${skill.name}.ts`,
+      shapes: false,
     });
-    if (result.ok) {
-      if (skill.memory) await this.options.redis.sadd(this.memoryKey(skill.name), key);
-      return this.finish(runId, key, "done");
-    }
+    if (result.ok) return this.finish(runId, key, "done", undefined, skill);
     const error = result.error ?? { code: "SANDBOX_RUNTIME", message: "failed" };
     const waitMs = tools.rateLimitedMs();
     if (waitMs !== undefined) {
@@ -245,8 +258,9 @@ export class SkillRuntime {
     let rateLimited: number | undefined;
     let drift: string | undefined;
     let callIndex = 0;
-    const journal = `${this.prefix}:journal:${runId}:${createHash("sha1").update(itemKey).digest("hex").slice(0, 20)}`;
-    const access = new Map(skill.tools.map((tool) => [tool.id, tool]));
+    let journalKey: string | undefined;
+    const journal = () => (journalKey ??= `${this.prefix}:journal:${runId}:${createHash("sha1").update(itemKey).digest("hex").slice(0, 20)}`);
+    const access = toolAccess(skill);
     let waitedMs = 0;
     const read = async (id: string, args: unknown, schema: SkillRecord["tools"][number]["schema"]): Promise<unknown> => {
       const value = await this.options.tools.call(id, args);
@@ -260,15 +274,15 @@ export class SkillRuntime {
     // The n-th write of an item always carries the same key and its result is journaled, so a retried
     // item (or a retried call) replays instead of repeating the effect.
     const write = async (id: string, args: unknown, n: number): Promise<unknown> => {
-      const journaled = await this.options.redis.hget(journal, String(n));
+      const journaled = await this.options.redis.hget(journal(), String(n));
       if (journaled !== null) return JSON.parse(journaled) as unknown;
       const value = await this.options.tools.call(id, args, { meta: { [IDEMPOTENCY_META_KEY]: `${runId}/${itemKey}/${n}` } });
-      await this.options.redis.hset(journal, String(n), JSON.stringify(value ?? null));
-      await this.options.redis.expire(journal, 7 * 86_400);
+      await this.options.redis.hset(journal(), String(n), JSON.stringify(value ?? null));
+      await this.options.redis.expire(journal(), 7 * 86_400);
       return value;
     };
     const bridge: SandboxTools = {
-      ids: skill.tools.map((tool) => tool.id),
+      ids: access.ids,
       call: async (id, args) => {
         const tool = access.get(id);
         if (tool === undefined) throw userError("TOOL_NOT_LOADED", `${skill.name} was approved without ${id}`);
@@ -311,37 +325,57 @@ export class SkillRuntime {
     return `${this.prefix}:memory:${skill}`;
   }
 
-  private async finish(runId: string, key: string, outcome: Outcome, error?: string): Promise<void> {
-    await this.progress.finishItem(runId, key, outcome, error);
-    await this.maybeFinish(runId);
+  /**
+   * The run's status, read at most every STATUS_TTL_MS per process: a run stopped elsewhere stops here
+   * that much later (this process sees its own stops at once), and items save a round trip.
+   */
+  private async runStatus(runId: string): Promise<RunStatus | undefined> {
+    const known = this.statuses.get(runId);
+    if (known !== undefined && Date.now() - known.at < STATUS_TTL_MS) return known.status;
+    const status = await this.progress.status(runId);
+    if (this.statuses.size >= 256) this.statuses.delete(this.statuses.keys().next().value as string);
+    if (status !== undefined) this.statuses.set(runId, { status, at: Date.now() });
+    return status;
+  }
+
+  /** The run's fixed part, read once per process per run. */
+  private async itemsRun(runId: string): Promise<Pick<RunSnapshot, "skill" | "version" | "params"> | undefined> {
+    const known = this.runInfo.get(runId);
+    if (known !== undefined) return known;
+    const run = await this.progress.snapshot(runId);
+    if (run === undefined) return undefined;
+    if (this.runInfo.size >= 256) this.runInfo.delete(this.runInfo.keys().next().value as string);
+    const info = { skill: run.skill, version: run.version, params: run.params };
+    this.runInfo.set(runId, info);
+    return info;
+  }
+
+  /** Counts the item (a done item of a skill with memory also goes into its memory) and reports. */
+  private async finish(runId: string, key: string, outcome: Outcome, error?: string, skill?: SkillRecord): Promise<void> {
+    const memoryKey = outcome === "done" && skill?.memory === true ? this.memoryKey(skill.name) : undefined;
+    const result = await this.progress.finishItem(runId, key, outcome, { error, memoryKey });
+    if (result === "completed") await this.reporter.final(runId);
+    else this.reporter.changed(runId);
   }
 
   private async stop(runId: string, status: "stopped" | "failed", reason: string): Promise<void> {
+    this.statuses.set(runId, { status, at: Date.now() });
     await this.progress.set(runId, { error: reason });
-    if (await this.progress.markFinished(runId, status)) await this.report(runId, true);
+    if (await this.progress.markFinished(runId, status)) await this.reporter.final(runId);
   }
+}
 
-  private async maybeFinish(runId: string): Promise<void> {
-    const run = await this.progress.snapshot(runId);
-    if (run === undefined || run.total < 0) return;
-    if (run.done + run.skipped + run.failed >= run.total) {
-      if (await this.progress.markFinished(runId, "completed")) return this.report(runId, true);
-    }
-    await this.report(runId, false, run);
-  }
+const accessBySkill = new WeakMap<SkillRecord, { ids: string[]; get(id: string): SkillRecord["tools"][number] | undefined }>();
 
-  /** Updates the progress message (and posts the summary when final); `known` saves a re-read. */
-  private async report(runId: string, final: boolean, known?: RunSnapshot): Promise<void> {
-    const surface = this.options.surface;
-    if (surface === undefined) return;
-    // A final report re-reads: markFinished just changed the status and the finish time.
-    const run = final || known === undefined ? await this.progress.snapshot(runId) : known;
-    if (run === undefined || run.thread === undefined) return;
-    if (run.messageRef !== undefined) {
-      await surface.update(run.messageRef, { blocks: [{ type: "text", text: `${run.skill} v${run.version} (run ${runId})` }, progressBlock(run)] });
-    }
-    if (final) await surface.post(run.thread, { blocks: [{ type: "text", text: summaryText(run) }] });
+/** A skill's tools by id (records are immutable and cached, so this is worked out once per version). */
+function toolAccess(skill: SkillRecord): { ids: string[]; get(id: string): SkillRecord["tools"][number] | undefined } {
+  let access = accessBySkill.get(skill);
+  if (access === undefined) {
+    const byId = new Map(skill.tools.map((tool) => [tool.id, tool]));
+    access = { ids: [...byId.keys()], get: (id) => byId.get(id) };
+    accessBySkill.set(skill, access);
   }
+  return access;
 }
 
 /** `<run>-<key hash>`: deterministic, and free of ":" which BullMQ refuses in custom ids. */

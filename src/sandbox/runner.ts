@@ -1,9 +1,9 @@
-import ivm from "isolated-vm";
 import { z } from "zod";
 import { asCodedError, isCodedError } from "../errors.ts";
-import { preludeSource, SETTLE_FUNCTION } from "./prelude.ts";
+import { Realm, RealmPool, type RealmRun } from "./realm.ts";
+import type { RunScopeConfig } from "./realm-source.ts";
 import { inferSchema } from "./shape.ts";
-import { MAIN_FUNCTION, transpileModule, transpileScript } from "./transpile.ts";
+import { ARGS_PARAMETER, exportBindings, stripExportClause, transpileModule, transpileScript } from "./transpile.ts";
 import type {
   SandboxErrorInfo,
   SandboxExecutor,
@@ -23,6 +23,12 @@ export const DEFAULT_SANDBOX_LIMITS: SandboxLimits = {
   maxResultChars: 5_000_000,
 };
 
+/**
+ * Longest stretch of code before its first await, which runs on the caller's thread: past it the run
+ * fails rather than stall the process (skills await a tool within microseconds).
+ */
+const SYNC_SLICE_MS = 1000;
+
 const NO_TOOLS: SandboxTools = { ids: [], call: () => Promise.reject(new Error("no tools")) };
 
 /** What the isolate's settle function resolves to (parsed, never trusted). */
@@ -40,118 +46,207 @@ export interface IsolatedSandboxOptions {
 }
 
 /**
- * Runs untrusted TypeScript in a fresh isolated-vm isolate per run. The isolate's own timeout stops
- * only synchronous code, so a host-side watchdog disposes the isolate at the wall limit: that also ends
- * code that resumes after an `await`, infinite loops and promises that never settle.
+ * Runs untrusted TypeScript in isolated-vm. A probe or script gets a new isolate; a skill entry runs in
+ * a warm frozen realm of the same code when one is idle (see RealmPool), with a fresh scope per run.
+ * The isolate's own timeout stops only synchronous code, so a host-side watchdog disposes the isolate
+ * at the wall limit: that also ends code that resumes after an `await`, infinite loops and promises
+ * that never settle.
  */
 export class IsolatedSandbox implements SandboxExecutor {
   private readonly defaults: SandboxLimits;
+  private readonly realms = new RealmPool();
+  /** Runs in progress by realm, so a realm that dies (memory limit) fails its run. */
+  private readonly live = new Map<Realm, RunState>();
+  private liveTicker: NodeJS.Timeout | undefined;
+  private created = 0;
+  private reused = 0;
 
-  /** A skill's module, transpiled once per process: item runs repeat the same code thousands of times. */
-  private readonly modules = new Map<string, string>();
+  /** Skill entries transpiled once per process (item runs repeat one code thousands of times), by code. */
+  private readonly entries = new Map<string, CompiledEntry[]>();
 
   constructor(options: IsolatedSandboxOptions = {}) {
     this.defaults = { ...DEFAULT_SANDBOX_LIMITS, ...definedOnly(options.defaults ?? {}) };
   }
 
-  private compiledModule(code: string, filename: string): string {
-    const cached = this.modules.get(code);
-    if (cached !== undefined) return cached;
-    const compiled = transpileModule(code, filename);
-    if (this.modules.size >= 64) this.modules.delete(this.modules.keys().next().value as string);
-    this.modules.set(code, compiled);
-    return compiled;
+  /** Realms created and runs that reused a warm one, since this sandbox was made. */
+  stats(): { realmsCreated: number; realmsReused: number } {
+    return { realmsCreated: this.created, realmsReused: this.reused };
+  }
+
+  /** Disposes the warm realms (they are also disposed after 30 s unused). */
+  close(): void {
+    this.realms.clear();
   }
 
   async run(code: string, options: SandboxRunOptions = {}): Promise<SandboxResult> {
     const limits: SandboxLimits = { ...this.defaults, ...definedOnly(options.limits ?? {}) };
-    const started = performance.now();
-    const calls: ToolCallRecord[] = [];
-    const head: string[] = [];
-    const elapsed = () => Math.round((performance.now() - started) * 100) / 100;
-    const fail = (error: SandboxErrorInfo, output = head.join("\n")): SandboxResult => ({
-      ok: false,
-      output,
-      calls,
-      durationMs: elapsed(),
-      error,
-    });
-
+    const run = new RunState(options.tools ?? NO_TOOLS, limits, options);
     let script: string;
+    let key: string | undefined;
     try {
-      script =
-        options.entry === undefined
-          ? transpileScript(code, options.filename ?? "probe.ts")
-          : transpileScript(moduleCaller(this.compiledModule(code, options.filename ?? "skill.ts"), options.entry), "skill-entry.js");
+      if (options.entry === undefined) script = transpileScript(code, options.filename ?? "probe.ts");
+      else ({ script, key } = this.entry(code, options.entry.name, options.filename ?? "skill.ts", limits.memoryMb));
     } catch (error) {
-      return fail(asCodedError(error, "SANDBOX_COMPILE").toJSON());
+      return run.failed(asCodedError(error, "SANDBOX_COMPILE").toJSON());
     }
 
-    const run = new RunState(options.tools ?? NO_TOOLS, limits, calls, options.memory, options.keepResults === true);
-    let isolate: ivm.Isolate | undefined;
+    let realm: Realm | undefined;
     let watchdog: NodeJS.Timeout | undefined;
     let timedOut = false;
+    let reusable = false;
     try {
-      isolate = new ivm.Isolate({ memoryLimit: limits.memoryMb });
-      const context = await isolate.createContext();
-      const half = Math.floor(limits.maxOutputChars / 2);
-      await context.evalClosure(
-        preludeSource({ toolIds: run.tools.ids, headChars: half, tailChars: limits.maxOutputChars - half }),
-        [run.bridge, (line: unknown) => void (typeof line === "string" && head.push(line)), run.timer],
-        { arguments: { reference: true } },
-      );
-      const doomed = isolate;
+      realm = key === undefined ? undefined : this.realms.take(key);
+      if (realm === undefined) {
+        realm = await Realm.create(key, script, limits.memoryMb, options.filename ?? "probe.ts");
+        this.created++;
+      } else this.reused++;
+      const doomed = realm;
       watchdog = setTimeout(() => {
         timedOut = true;
-        if (!doomed.isDisposed) doomed.dispose();
+        doomed.dispose();
+        run.fail(new Error("timed out"));
       }, limits.timeoutMs);
-      const raw: unknown = await context.eval(`${script}\n${SETTLE_FUNCTION}(${MAIN_FUNCTION});`, {
-        timeout: limits.timeoutMs,
-        filename: `file:///${options.filename ?? "probe.ts"}`,
-        promise: true,
-      });
-      const reply = settledReply.parse(JSON.parse(String(raw)));
-      const output = joinOutput(head, reply.tail, reply.omittedChars);
-      if (!reply.ok) return fail(reply.error ?? { code: "SANDBOX_RUNTIME", message: "failed" }, output);
+      this.watch(realm, run);
+      const half = Math.floor(limits.maxOutputChars / 2);
+      const config: RunScopeConfig = { toolIds: run.tools.ids, headChars: half, tailChars: limits.maxOutputChars - half };
+      try {
+        realm.start(run, JSON.stringify(config), JSON.stringify(options.entry?.args ?? []), Math.min(limits.timeoutMs, SYNC_SLICE_MS));
+      } catch (error) {
+        return run.failed(classifyHostFailure(error, timedOut, limits, limits.timeoutMs > SYNC_SLICE_MS));
+      }
+      const raw = await run.outcome;
+      reusable = run.quiet();
+      const reply = settledReply.parse(JSON.parse(raw));
+      const output = joinOutput(run.head, reply.tail, reply.omittedChars);
+      if (!reply.ok) return run.failed(reply.error ?? { code: "SANDBOX_RUNTIME", message: "failed" }, output);
       if (reply.valueJson !== undefined && reply.valueJson.length > limits.maxResultChars) {
-        return fail(
+        return run.failed(
           { code: "SANDBOX_RESULT", message: `the returned value is ${reply.valueJson.length} characters of JSON; the limit is ${limits.maxResultChars}` },
           output,
         );
       }
-      const result: SandboxResult = { ok: true, output, calls, durationMs: elapsed() };
+      const result: SandboxResult = { ok: true, output, calls: run.calls, durationMs: run.elapsed() };
       if (reply.valueJson !== undefined) result.value = JSON.parse(reply.valueJson);
       return result;
     } catch (error) {
-      return fail(classifyHostFailure(error, timedOut, limits));
+      return run.failed(classifyHostFailure(error, timedOut, limits));
     } finally {
       clearTimeout(watchdog);
       run.finish();
-      if (isolate !== undefined && !isolate.isDisposed) isolate.dispose();
+      if (realm !== undefined) {
+        this.live.delete(realm);
+        realm.end();
+        if (reusable && !timedOut) this.realms.give(realm);
+        else realm.dispose();
+      }
     }
+  }
+
+  /** The script of a skill entry and the key of the realms that can run it. */
+  private entry(code: string, name: string, filename: string, memoryMb: number): CompiledEntry {
+    const compiled = this.entries.get(code) ?? [];
+    const known = compiled.find((entry) => entry.name === name && entry.filename === filename && entry.memoryMb === memoryMb);
+    if (known !== undefined) return known;
+    const script = transpileScript(moduleCaller(transpileModule(code, filename), name), "skill-entry.js");
+    const entry: CompiledEntry = { name, filename, memoryMb, script, key: `${memoryMb}\u0000${script}` };
+    if (this.entries.size >= 64 && !this.entries.has(code)) this.entries.delete(this.entries.keys().next().value as string);
+    this.entries.set(code, [...compiled, entry]);
+    return entry;
+  }
+
+  /** An isolate over its memory limit is disposed by isolated-vm and says nothing to a run waiting on it. */
+  private watch(realm: Realm, run: RunState): void {
+    this.live.set(realm, run);
+    this.liveTicker ??= setInterval(() => {
+      for (const [realm, run] of this.live) if (realm.disposed) run.fail(new Error("the isolate was disposed: memory limit"));
+      if (this.live.size === 0) {
+        clearInterval(this.liveTicker);
+        this.liveTicker = undefined;
+      }
+    }, 100).unref();
   }
 }
 
-/** Host-side state of one run: the bridge the isolate calls, its timers, and the call log. */
-class RunState {
+interface CompiledEntry {
+  name: string;
+  filename: string;
+  memoryMb: number;
+  script: string;
+  key: string;
+}
+
+/** Host-side state of one run: what the isolate calls (bridge, log, timers, done), and the call log. */
+class RunState implements RealmRun {
+  readonly calls: ToolCallRecord[] = [];
+  /** Console lines the isolate handed over as they were printed (kept if the run dies). */
+  readonly head: string[] = [];
+  readonly tools: SandboxTools;
+  /** The settled reply's JSON; rejects when the run dies (timeout, memory). */
+  readonly outcome: Promise<string>;
+  private settle!: { resolve(json: string): void; reject(error: Error): void };
   private finished = false;
+  /** Bridge calls the host has not answered yet. */
+  private inFlight = 0;
   private readonly allowed: ReadonlySet<string>;
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly started = performance.now();
   private readonly deadline: number;
+  private readonly memory: SandboxMemory | undefined;
+  private readonly keepResults: boolean;
+  private readonly shapes: boolean;
 
   constructor(
-    readonly tools: SandboxTools,
+    tools: SandboxTools,
     private readonly limits: SandboxLimits,
-    private readonly calls: ToolCallRecord[],
-    private readonly memory: SandboxMemory | undefined,
-    private readonly keepResults: boolean,
+    options: SandboxRunOptions,
   ) {
+    this.tools = tools;
     this.allowed = new Set(tools.ids);
     this.deadline = Date.now() + limits.timeoutMs;
+    this.memory = options.memory;
+    this.keepResults = options.keepResults === true;
+    this.shapes = options.shapes !== false;
+    this.outcome = new Promise<string>((resolve, reject) => (this.settle = { resolve, reject }));
+    // A run that fails before it starts never awaits its outcome.
+    this.outcome.catch(() => {});
+  }
+
+  elapsed(): number {
+    return Math.round((performance.now() - this.started) * 100) / 100;
+  }
+
+  failed(error: SandboxErrorInfo, output = this.head.join("\n")): SandboxResult {
+    return { ok: false, output, calls: this.calls, durationMs: this.elapsed(), error };
+  }
+
+  done(json: string): void {
+    this.settle.resolve(json);
+  }
+
+  fail(error: Error): void {
+    this.settle.reject(error);
+  }
+
+  log(line: unknown): void {
+    if (typeof line === "string") this.head.push(line);
   }
 
   /** Called from the isolate with (id, argsJson); always resolves to `{value}` or `{error}` JSON. */
-  readonly bridge = async (id: unknown, argsJson: unknown): Promise<string> => {
+  async bridge(id: unknown, argsJson: unknown): Promise<string> {
+    this.inFlight++;
+    try {
+      return await this.answer(id, argsJson);
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  /** True when nothing of the run can resume: no call unanswered, no timer pending. */
+  quiet(): boolean {
+    return this.inFlight === 0 && this.timers.size === 0;
+  }
+
+  private async answer(id: unknown, argsJson: unknown): Promise<string> {
     if (this.finished) return refusal("SANDBOX_FINISHED", "the run has ended");
     if (typeof id !== "string" || typeof argsJson !== "string") {
       return refusal("SANDBOX_BRIDGE", "tool calls take an id and JSON arguments");
@@ -184,7 +279,7 @@ class RunState {
         return JSON.stringify({ error: record.error });
       }
       record.ok = true;
-      record.shape = inferSchema(value);
+      if (this.shapes) record.shape = inferSchema(value);
       if (this.keepResults) record.value = value;
       return json;
     } catch (error) {
@@ -193,7 +288,7 @@ class RunState {
       record.error = { code: coded.code, message: coded.message };
       return JSON.stringify({ error: coded.toJSON() });
     }
-  };
+  }
 
   private async memoryCall(id: string, argsJson: string): Promise<string> {
     if (this.memory === undefined) return refusal("MEMORY_UNAVAILABLE", "this run has no dedup memory (ctx.memory)");
@@ -209,8 +304,8 @@ class RunState {
   }
 
   /** `setTimeout` inside the isolate waits on this; clamped to the run's deadline. */
-  readonly timer = (ms: unknown): Promise<void> =>
-    new Promise((resolve) => {
+  timer(ms: unknown): Promise<void> {
+    return new Promise((resolve) => {
       if (this.finished) return;
       const wait = Math.min(Math.max(Number(ms) || 0, 0), Math.max(this.deadline - Date.now(), 0));
       const handle = setTimeout(() => {
@@ -219,6 +314,7 @@ class RunState {
       }, wait);
       this.timers.add(handle);
     });
+  }
 
   finish(): void {
     this.finished = true;
@@ -230,20 +326,18 @@ class RunState {
 const MEMORY_HAS = "$memory.has";
 const MEMORY_ADD = "$memory.add";
 
-/** Script body that loads a CommonJS-transpiled module and calls one export with ctx. */
-function moduleCaller(moduleJs: string, entry: { name: string; args: unknown[] }): string {
-  const name = JSON.stringify(entry.name);
-  return `const module = { exports: {} };
-const exports = module.exports;
-${moduleJs}
-const __entry = module.exports[${name}];
+/** Script body that evaluates a transpiled module and calls one export with the run's args and ctx. */
+function moduleCaller(moduleJs: string, entry: string): string {
+  const local = exportBindings(moduleJs).get(entry);
+  return `${stripExportClause(moduleJs)}
+const __entry = ${local ?? "undefined"};
 if (typeof __entry !== "function") {
-  const error = new Error("the skill exports no function " + ${name});
+  const error = new Error("the skill exports no function " + ${JSON.stringify(entry)});
   error.code = "SKILL_NO_ENTRY";
   throw error;
 }
 const __ctx = Object.freeze({ tools, memory: __codemem_memory__, log: (...args) => console.log(...args) });
-return await __entry(...${JSON.stringify(entry.args)}, __ctx);`;
+return await __entry(...${ARGS_PARAMETER}, __ctx);`;
 }
 
 function refusal(code: string, message: string): string {
@@ -257,8 +351,14 @@ function joinOutput(head: string[], tail: string, omittedChars: number): string 
   return lines.join("\n");
 }
 
-function classifyHostFailure(error: unknown, timedOut: boolean, limits: SandboxLimits): SandboxErrorInfo {
+function classifyHostFailure(error: unknown, timedOut: boolean, limits: SandboxLimits, inSlice = false): SandboxErrorInfo {
   const message = error instanceof Error ? error.message : String(error);
+  if (inSlice && !timedOut && /timed out/i.test(message)) {
+    return {
+      code: "SANDBOX_TIMEOUT",
+      message: `the code ran ${SYNC_SLICE_MS} ms before its first await (an endless loop?); code may compute that long only after awaiting something`,
+    };
+  }
   if (timedOut || /timed out/i.test(message)) {
     return {
       code: "SANDBOX_TIMEOUT",

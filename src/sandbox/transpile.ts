@@ -3,6 +3,8 @@ import { CodedError } from "../errors.ts";
 
 /** Name of the async function the script body is wrapped in, so top-level `await` works as in probes. */
 export const MAIN_FUNCTION = "__codemem_main__";
+/** Its one parameter: the arguments of a skill entry (see the runner's moduleCaller). */
+export const ARGS_PARAMETER = "__codemem_args__";
 
 /**
  * Turns a TypeScript script (top-level await allowed, no imports) into the source of one async function.
@@ -10,7 +12,7 @@ export const MAIN_FUNCTION = "__codemem_main__";
  * type errors are the model's problem, syntax errors are ours to report with a line number.
  */
 export function transpileScript(source: string, filename = "probe.ts"): string {
-  const wrapped = `async function ${MAIN_FUNCTION}() {\n${source}\n}`;
+  const wrapped = `async function ${MAIN_FUNCTION}(${ARGS_PARAMETER}) {\n${source}\n}`;
   try {
     const { code } = transformSync(wrapped, {
       loader: "ts",
@@ -30,21 +32,49 @@ export function transpileScript(source: string, filename = "probe.ts"): string {
 
 /**
  * Turns a skill module (`export async function items(params, ctx)`, `export async function run(item,
- * params, ctx)`) into CommonJS statements that fill `module.exports`, to be wrapped by the runner.
+ * params, ctx)`) into plain statements followed by esbuild's one `export { local as name, … };` clause,
+ * which the runner strips: evaluating a skill's module for every item must be cheap, and CommonJS
+ * output's getter-based exports cost three times the rest of a warm run.
  */
 export function transpileModule(source: string, filename = "skill.ts"): string {
+  let code: string;
   try {
-    const { code } = transformSync(source, { loader: "ts", format: "cjs", target: "es2022", sourcefile: filename, logLevel: "silent" });
-    return code;
+    ({ code } = transformSync(source, { loader: "ts", format: "esm", target: "es2022", sourcefile: filename, logLevel: "silent" }));
   } catch (error) {
     throw new CodedError("SANDBOX_COMPILE", describeBuildFailure(error, filename, 0), { family: "user", retryable: false, cause: error });
   }
+  const imported = /^(?:import\b[^\n]*?["']([^"'\n]+)["']|export\s*\*[^\n]*?["']([^"'\n]+)["'])/m.exec(stripExportClause(code));
+  if (imported) {
+    throw new CodedError(
+      "SANDBOX_COMPILE",
+      `${filename}: skills cannot import modules ("${imported[1] ?? imported[2]}"): call tools through ctx.tools.<app>__<tool>(args)`,
+      { family: "user", retryable: false },
+    );
+  }
+  return code;
 }
 
-/** The names a skill module exports (from esbuild's `__export(…, { name: () => name })` table). */
+const EXPORT_CLAUSE = /\nexport \{([^}]*)\};\s*$/;
+
+/** A transpiled module's statements without its export clause. */
+export function stripExportClause(compiled: string): string {
+  return compiled.replace(EXPORT_CLAUSE, "\n");
+}
+
+/** Exported name → local binding, from the module's export clause. */
+export function exportBindings(compiled: string): Map<string, string> {
+  const clause = EXPORT_CLAUSE.exec(compiled)?.[1] ?? "";
+  const bindings = new Map<string, string>();
+  for (const part of clause.split(",")) {
+    const [local, exported] = part.trim().split(/\s+as\s+/);
+    if (local) bindings.set(exported ?? local, local);
+  }
+  return bindings;
+}
+
+/** The names a skill module exports. */
 export function moduleExports(compiled: string): Set<string> {
-  const table = /__export\(\w+, \{([^}]*)\}\);/.exec(compiled)?.[1] ?? "";
-  return new Set([...table.matchAll(/(\w+): \(\) =>/g)].map((match) => match[1] as string));
+  return new Set(exportBindings(compiled).keys());
 }
 
 interface EsbuildMessage {

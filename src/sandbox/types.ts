@@ -63,6 +63,8 @@ export interface SandboxRunOptions {
   entry?: { name: string; args: unknown[] } | undefined;
   /** Keep each tool result on its call record. Default: false (only its shape). */
   keepResults?: boolean | undefined;
+  /** Infer each result's shape onto its call record (probes lock them). Default: true; item runs skip it. */
+  shapes?: boolean | undefined;
   /** Backs ctx.memory in module runs. Default: none (ctx.memory calls fail). */
   memory?: SandboxMemory | undefined;
   tools?: SandboxTools | undefined;

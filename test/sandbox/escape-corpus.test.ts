@@ -78,13 +78,23 @@ const cases: EscapeCase[] = [
     expect: returns([]),
   },
   {
-    name: "prototype pollution stays in the isolate",
-    code: "Object.prototype.polluted = 'yes'; Array.prototype.push = () => 0; await tools.demo__echo({ a: 1 }); return ({}).polluted",
+    name: "prototype pollution does not take: the realm is frozen",
+    code: "Object.prototype.polluted = 'yes'; await tools.demo__echo({ a: 1 }); return [({}).polluted === undefined, ({}).hasOwnProperty('polluted')]",
     expect: (r) => {
-      expect(r.value).toBe("yes");
+      expect(r.value).toEqual([true, false]);
       expect(({} as Record<string, unknown>).polluted).toBeUndefined();
       expect(r.calls).toHaveLength(1);
     },
+  },
+  {
+    name: "replacing a built-in method is refused",
+    code: "Array.prototype.push = () => 0",
+    expect: failsWith("SANDBOX_RUNTIME", /read only property 'push'/),
+  },
+  {
+    name: "strict code writing to a frozen intrinsic fails loudly",
+    code: "'use strict'; Object.prototype.polluted = 'yes'",
+    expect: failsWith("SANDBOX_RUNTIME", /not extensible/),
   },
   {
     name: "replacing JSON.parse cannot forge tool results",
@@ -100,17 +110,22 @@ const cases: EscapeCase[] = [
   {
     name: "replacing the tools global",
     code: "Object.defineProperty(globalThis, 'tools', { value: {} })",
-    expect: failsWith("SANDBOX_RUNTIME", /Cannot redefine property/),
+    expect: failsWith("SANDBOX_RUNTIME", /Cannot define property tools, object is not extensible/),
   },
   {
     name: "forging the run's result",
     code: "try { globalThis.__codemem_settle__ = () => '{\"ok\":true,\"tail\":\"\",\"omittedChars\":0}' } catch {} throw new Error('real failure')",
     expect: failsWith("SANDBOX_RUNTIME", /real failure/),
   },
-  { name: "infinite loop", code: "while (true) {}", expect: failsWith("SANDBOX_TIMEOUT") },
+  { name: "infinite loop", code: "while (true) {}", expect: failsWith("SANDBOX_TIMEOUT", /before its first await/) },
   { name: "infinite loop after an await", code: "await tools.demo__echo({}); for (;;) {}", expect: failsWith("SANDBOX_TIMEOUT") },
   { name: "a promise that never settles", code: "await new Promise(() => {})", expect: failsWith("SANDBOX_TIMEOUT") },
   { name: "Atomics.wait blocking the thread", code: "Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0); return 1", expect: failsWith("SANDBOX_TIMEOUT") },
+  {
+    name: "memory bomb after an await (off the caller's thread)",
+    code: "await tools.demo__echo({}); const keep = []; while (true) keep.push(new Array(100_000).fill(Math.random()))",
+    expect: failsWith("SANDBOX_MEMORY"),
+  },
   {
     name: "memory bomb",
     code: "const keep = []; while (true) keep.push(new Array(100_000).fill(Math.random()))",

@@ -92,3 +92,84 @@ describe("referencedToolIds", () => {
     ]);
   });
 });
+
+describe("IsolatedSandbox warm realms", () => {
+  const entry = (args: unknown[] = []) => ({ entry: { name: "run", args }, filename: "skill.ts" });
+
+  it("should run items of one skill in a warm realm that keeps nothing of the previous item", async () => {
+    const sandbox = new IsolatedSandbox({ defaults: { timeoutMs: 3000 } });
+    const skill = `let count = 0;
+export async function run(item: { n: number }) {
+  count++;
+  const seen = [typeof (globalThis as any).leftover, (Array.prototype as any).extra, JSON.parse("1"), RegExp["$1"], count];
+  try { (globalThis as any).leftover = item.n; } catch {}
+  try { (Array.prototype as any).extra = item.n; } catch {}
+  try { JSON.parse = () => "forged"; } catch {}
+  /(x)/.exec("x");
+  return seen;
+}`;
+    const first = await sandbox.run(skill, entry([{ n: 1 }]));
+    const second = await sandbox.run(skill, entry([{ n: 2 }]));
+    // undefined inside an array comes back as null (JSON).
+    expect(first.value).toEqual(["undefined", null, 1, null, 1]);
+    expect(second.value).toEqual(["undefined", null, 1, null, 1]);
+    expect(sandbox.stats()).toEqual({ realmsCreated: 1, realmsReused: 1 });
+    sandbox.close();
+  });
+
+  it("should let ordinary code assign over frozen prototype properties (error.name, toString)", async () => {
+    const sandbox = new IsolatedSandbox({ defaults: { timeoutMs: 3000 } });
+    const skill = `class NotFound extends Error { constructor(m: string) { super(m); this.name = "NotFound"; } }
+export async function run() {
+  const o: any = {}; o.toString = () => "custom";
+  const e = new NotFound("gone");
+  return [e.name, String(o), e instanceof Error, new Error("x").name];
+}`;
+    const result = await sandbox.run(skill, entry());
+    expect(result.value).toEqual(["NotFound", "custom", true, "Error"]);
+    sandbox.close();
+  });
+
+  it("should not let a timer or an unawaited call of one item act during the next", async () => {
+    const sandbox = new IsolatedSandbox({ defaults: { timeoutMs: 3000 } });
+    const written: unknown[] = [];
+    const tools: SandboxTools = { ids: ["demo__write"], call: async (_id, args) => void written.push(args) };
+    const skill = `export async function run(item: string, _params: unknown, ctx: any) {
+  if (item === "first") {
+    setTimeout(() => { console.log("late timer"); ctx.tools.demo__write({ from: "timer" }); }, 50);
+    ctx.tools.demo__write({ from: "unawaited" });
+    return item;
+  }
+  await ctx.tools.demo__write({ from: item });
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  return item;
+}`;
+    expect((await sandbox.run(skill, { ...entry(["first", {}]), tools })).value).toBe("first");
+    const second = await sandbox.run(skill, { ...entry(["second", {}]), tools });
+    expect(second).toMatchObject({ ok: true, value: "second", output: "" });
+    expect(written).toEqual([{ from: "second" }]);
+    expect(sandbox.stats()).toEqual({ realmsCreated: 1, realmsReused: 1 });
+    sandbox.close();
+  });
+
+  it("should not reuse a realm whose run timed out", async () => {
+    const sandbox = new IsolatedSandbox({ defaults: { timeoutMs: 400 } });
+    const skill = `export async function run(item: string) {
+  if (item === "hang") await new Promise(() => {});
+  return item;
+}`;
+    expect((await sandbox.run(skill, entry(["plain"]))).value).toBe("plain");
+    expect((await sandbox.run(skill, entry(["hang"]))).error?.code).toBe("SANDBOX_TIMEOUT");
+    expect((await sandbox.run(skill, entry(["plain"]))).value).toBe("plain");
+    expect(sandbox.stats()).toEqual({ realmsCreated: 2, realmsReused: 1 });
+    sandbox.close();
+  });
+
+  it("should give different skills different realms", async () => {
+    const sandbox = new IsolatedSandbox({ defaults: { timeoutMs: 3000 } });
+    await sandbox.run("export async function run() { return 1 }", entry());
+    await sandbox.run("export async function run() { return 2 }", entry());
+    expect(sandbox.stats()).toEqual({ realmsCreated: 2, realmsReused: 0 });
+    sandbox.close();
+  });
+});

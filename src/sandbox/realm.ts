@@ -1,0 +1,164 @@
+import ivm from "isolated-vm";
+import { entrySource, REALM_SOURCE } from "./realm-source.ts";
+import { MAIN_FUNCTION } from "./transpile.ts";
+
+/** A realm retires after this many runs, so nothing long-lived builds up in one heap. */
+const RUNS_PER_REALM = 2000;
+/** Idle realms kept for reuse, over all codes. */
+const MAX_IDLE_REALMS = 128;
+/** Idle realms are disposed after this long unused. */
+const IDLE_MS = 30_000;
+
+/** The run a realm is hosting: where its four host functions lead. */
+export interface RealmRun {
+  bridge(id: unknown, argsJson: unknown): Promise<string>;
+  log(line: unknown): void;
+  timer(ms: unknown): Promise<void>;
+  done(json: string): void;
+}
+
+/**
+ * One isolate with one frozen context and the compiled entry of one script. It hosts one run at a
+ * time; between runs it can go back to the pool (see RealmPool.give). Its host functions are made once
+ * and answer only the run in progress (by token), which saves four References per run.
+ */
+export class Realm {
+  runs = 0;
+  idleSince = 0;
+  private current: { token: number; run: RealmRun } | undefined;
+  private nextToken = 1;
+  private entry: ivm.Reference<(token: number, configJson: string, argsJson: string) => void> | undefined;
+
+  private constructor(
+    readonly key: string | undefined,
+    readonly isolate: ivm.Isolate,
+  ) {}
+
+  /** A new isolate, the realm source, then the script compiled into its entry function. */
+  static async create(key: string | undefined, script: string, memoryMb: number, filename: string): Promise<Realm> {
+    const isolate = new ivm.Isolate({ memoryLimit: memoryMb });
+    const realm = new Realm(key, isolate);
+    try {
+      const context = await isolate.createContext();
+      const stale = (token: unknown) => token !== realm.current?.token;
+      await context.evalClosure(
+        REALM_SOURCE,
+        [
+          (token: unknown, id: unknown, argsJson: unknown) =>
+            stale(token) ? Promise.resolve(JSON.stringify({ error: { code: "SANDBOX_FINISHED", message: "the run has ended" } })) : realm.current?.run.bridge(id, argsJson),
+          (token: unknown, line: unknown) => void (stale(token) || realm.current?.run.log(line)),
+          // A timer of an ended run never fires.
+          (token: unknown, ms: unknown) => (stale(token) ? new Promise<void>(() => {}) : realm.current?.run.timer(ms)),
+          (token: unknown, json: unknown) => void (stale(token) || realm.current?.run.done(String(json))),
+        ],
+        { arguments: { reference: true }, filename: "file:///codemem-realm.js" },
+      );
+      realm.entry = (await context.eval(entrySource(script, MAIN_FUNCTION), { filename: `file:///${filename}`, reference: true })) as typeof realm.entry;
+      return realm;
+    } catch (error) {
+      realm.dispose();
+      throw error;
+    }
+  }
+
+  /**
+   * Starts a run: its code runs on this thread up to its first await (at most `sliceMs`), the rest on
+   * isolated-vm's threads; the run's `done` receives the outcome.
+   */
+  start(run: RealmRun, configJson: string, argsJson: string, sliceMs: number): void {
+    const token = this.nextToken++;
+    this.current = { token, run };
+    this.runs++;
+    const t0 = performance.now();
+    this.entry?.applySync(undefined, [token, configJson, argsJson], process.env.NOTIMEOUT ? {} : { timeout: sliceMs });
+    (globalThis as any).__st = ((globalThis as any).__st ?? 0) + performance.now() - t0;
+    (globalThis as any).__sn = ((globalThis as any).__sn ?? 0) + 1;
+  }
+
+  /** The run is over: whatever of it is left can no longer reach the host. */
+  end(): void {
+    this.current = undefined;
+  }
+
+  get disposed(): boolean {
+    return this.isolate.isDisposed;
+  }
+
+  dispose(): void {
+    this.current = undefined;
+    if (!this.isolate.isDisposed) this.isolate.dispose();
+  }
+}
+
+/**
+ * Warm realms per script, so thousands of item runs of one skill do not each pay for an isolate, a
+ * context and the lockdown (~2 ms). A realm comes back only when its run ended quiet — no tool call,
+ * timer or late call still pending — so nothing of the last run can resume inside the next.
+ */
+export class RealmPool {
+  private readonly idle = new Map<string, Realm[]>();
+  private idleCount = 0;
+  private sweeper: NodeJS.Timeout | undefined;
+
+  take(key: string): Realm | undefined {
+    const realms = this.idle.get(key);
+    if (realms === undefined) return undefined;
+    let realm: Realm | undefined;
+    while (realm === undefined && realms.length > 0) {
+      const candidate = realms.pop() as Realm;
+      this.idleCount--;
+      if (!candidate.disposed) realm = candidate;
+    }
+    if (realms.length === 0) this.idle.delete(key);
+    return realm;
+  }
+
+  give(realm: Realm): void {
+    if (realm.key === undefined || realm.disposed || realm.runs >= RUNS_PER_REALM) return realm.dispose();
+    if (this.idleCount >= MAX_IDLE_REALMS) this.evictOldest();
+    realm.idleSince = Date.now();
+    const realms = this.idle.get(realm.key) ?? [];
+    realms.push(realm);
+    this.idle.set(realm.key, realms);
+    this.idleCount++;
+    this.sweeper ??= setInterval(() => this.sweep(), IDLE_MS / 2).unref();
+  }
+
+  /** Disposes every idle realm. */
+  clear(): void {
+    for (const realms of this.idle.values()) for (const realm of realms) realm.dispose();
+    this.idle.clear();
+    this.idleCount = 0;
+    clearInterval(this.sweeper);
+    this.sweeper = undefined;
+  }
+
+  private sweep(): void {
+    const cutoff = Date.now() - IDLE_MS;
+    for (const [key, realms] of this.idle) {
+      const keep = realms.filter((realm) => realm.idleSince > cutoff);
+      for (const realm of realms) if (realm.idleSince <= cutoff) realm.dispose();
+      this.idleCount -= realms.length - keep.length;
+      if (keep.length === 0) this.idle.delete(key);
+      else this.idle.set(key, keep);
+    }
+    if (this.idleCount === 0) {
+      clearInterval(this.sweeper);
+      this.sweeper = undefined;
+    }
+  }
+
+  private evictOldest(): void {
+    let oldest: { key: string; index: number; at: number } | undefined;
+    for (const [key, realms] of this.idle) {
+      realms.forEach((realm, index) => {
+        if (oldest === undefined || realm.idleSince < oldest.at) oldest = { key, index, at: realm.idleSince };
+      });
+    }
+    if (oldest === undefined) return;
+    const realms = this.idle.get(oldest.key) as Realm[];
+    realms.splice(oldest.index, 1)[0]?.dispose();
+    if (realms.length === 0) this.idle.delete(oldest.key);
+    this.idleCount--;
+  }
+}
