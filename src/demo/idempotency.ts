@@ -1,9 +1,11 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { IDEMPOTENCY_META_KEY } from "../mcp/types.ts";
 import { recordEvent } from "./knobs.ts";
+
+const madeDirs = new Set<string>();
 
 /**
  * Same idempotency key → the stored result, no second effect. Results live as files in the state
@@ -19,14 +21,16 @@ export async function withIdempotency(
   const key = meta?.[IDEMPOTENCY_META_KEY];
   if (typeof key !== "string" || key === "") return perform();
   const dir = join(stateDir, "idempotency");
-  mkdirSync(dir, { recursive: true });
+  if (!madeDirs.has(dir)) {
+    mkdirSync(dir, { recursive: true });
+    madeDirs.add(dir);
+  }
   const file = join(dir, `${createHash("sha256").update(`${server}/${tool}/${key}`).digest("hex")}.json`);
-  try {
+  // A stat that does not throw: most keys are new, and an ENOENT exception per write is not free.
+  if (statSync(file, { throwIfNoEntry: false }) !== undefined) {
     const stored = JSON.parse(readFileSync(file, "utf8")) as CallToolResult;
     recordEvent(stateDir, { server, kind: "idempotent_replay", tool, detail: key });
     return stored;
-  } catch {
-    // Not seen before: perform it.
   }
   const result = await perform();
   // Errors are not stored: a failed write had no effect, so trying again is right.

@@ -31,7 +31,12 @@ if until_ms > paused then redis.call("HSET", KEYS[1], "pausedUntil", tostring(un
 redis.call("PEXPIRE", KEYS[1], 600000)
 return 0`);
 
+/** How long a process trusts the pause state it read for an app without a rate. */
+const PAUSE_CHECK_MS = 200;
+
 export class AppLimiter {
+  private readonly pauses = new Map<string, { checkedAt: number; until: number }>();
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
@@ -41,8 +46,18 @@ export class AppLimiter {
 
   /** Waits until a call to this app may go. */
   async acquire(app: string): Promise<void> {
+    const rate = this.rates[app] ?? 0;
     for (;;) {
-      const wait = Number(await ACQUIRE.run(this.redis, [this.key(app)], [this.rates[app] ?? 0]));
+      // An app without a rate has only 429 pauses to obey; they are read from Redis at most every
+      // PAUSE_CHECK_MS (a process learns its own at once), which spares a round trip per call.
+      const known = rate > 0 ? undefined : this.pauses.get(app);
+      const now = Date.now();
+      let wait: number;
+      if (known !== undefined && now - known.checkedAt < PAUSE_CHECK_MS) wait = known.until - now;
+      else {
+        wait = Number(await ACQUIRE.run(this.redis, [this.key(app)], [rate]));
+        if (rate <= 0) this.pauses.set(app, { checkedAt: now, until: now + Math.max(wait, 0) });
+      }
       if (wait <= 0) return;
       await new Promise((resolve) => setTimeout(resolve, wait));
     }
@@ -50,6 +65,9 @@ export class AppLimiter {
 
   /** After a 429: no process calls this app again before `ms` have passed. */
   async pause(app: string, ms: number): Promise<void> {
+    const until = Date.now() + Math.max(0, ms);
+    const known = this.pauses.get(app);
+    if (known === undefined || known.until < until) this.pauses.set(app, { checkedAt: Date.now(), until });
     await PAUSE.run(this.redis, [this.key(app)], [Math.max(0, Math.round(ms))]);
   }
 

@@ -9,6 +9,7 @@ import type { SkillRecord, SkillStore } from "../skills/store.ts";
 import type { ChatSurface, ThreadRef } from "../ui/surface.ts";
 import { AppLimiter } from "./app-limiter.ts";
 import { findDrift } from "./drift.ts";
+import { WriteJournal } from "./journal.ts";
 import { validateParams } from "./params.ts";
 import { progressBlock, RunProgress, type Outcome, type RunSnapshot, type RunStatus } from "./progress.ts";
 import { ProgressReporter } from "./reporter.ts";
@@ -233,6 +234,8 @@ export class SkillRuntime {
       filename: `${skill.name}.ts`,
       shapes: false,
     });
+    // Whatever happens next, the writes this attempt made are journaled first.
+    await tools.flush();
     if (result.ok) return this.finish(runId, key, "done", undefined, skill);
     const error = result.error ?? { code: "SANDBOX_RUNTIME", message: "failed" };
     const waitMs = tools.rateLimitedMs();
@@ -254,12 +257,16 @@ export class SkillRuntime {
   }
 
   /** The tools a skill's code sees: reads checked against their locked schemas, writes journaled. */
-  private toolBridge(skill: SkillRecord, runId: string, itemKey: string): { bridge: SandboxTools; rateLimitedMs(): number | undefined; drift(): string | undefined } {
+  private toolBridge(
+    skill: SkillRecord,
+    runId: string,
+    itemKey: string,
+  ): { bridge: SandboxTools; rateLimitedMs(): number | undefined; drift(): string | undefined; flush(): Promise<void> } {
     let rateLimited: number | undefined;
     let drift: string | undefined;
     let callIndex = 0;
-    let journalKey: string | undefined;
-    const journal = () => (journalKey ??= `${this.prefix}:journal:${runId}:${createHash("sha1").update(itemKey).digest("hex").slice(0, 20)}`);
+    let journalOfItem: WriteJournal | undefined;
+    const journal = () => (journalOfItem ??= new WriteJournal(this.options.redis, `${this.prefix}:journal:${runId}:${createHash("sha1").update(itemKey).digest("hex").slice(0, 20)}`));
     const access = toolAccess(skill);
     let waitedMs = 0;
     const read = async (id: string, args: unknown, schema: SkillRecord["tools"][number]["schema"]): Promise<unknown> => {
@@ -274,11 +281,10 @@ export class SkillRuntime {
     // The n-th write of an item always carries the same key and its result is journaled, so a retried
     // item (or a retried call) replays instead of repeating the effect.
     const write = async (id: string, args: unknown, n: number): Promise<unknown> => {
-      const journaled = await this.options.redis.hget(journal(), String(n));
-      if (journaled !== null) return JSON.parse(journaled) as unknown;
+      const journaled = await journal().replay(n);
+      if (journaled !== undefined) return journaled.value;
       const value = await this.options.tools.call(id, args, { meta: { [IDEMPOTENCY_META_KEY]: `${runId}/${itemKey}/${n}` } });
-      await this.options.redis.hset(journal(), String(n), JSON.stringify(value ?? null));
-      await this.options.redis.expire(journal(), 7 * 86_400);
+      journal().record(n, value);
       return value;
     };
     const bridge: SandboxTools = {
@@ -309,7 +315,7 @@ export class SkillRuntime {
         }
       },
     };
-    return { bridge, rateLimitedMs: () => rateLimited, drift: () => drift };
+    return { bridge, rateLimitedMs: () => rateLimited, drift: () => drift, flush: async () => journalOfItem?.flush() };
   }
 
   private memory(skill: SkillRecord): SandboxMemory | undefined {

@@ -5,15 +5,15 @@
  * JSON.parse can be changed — so a warm realm can host the next item of the same skill as safely as a
  * new one, for a fraction of the cost (the approach of SES's lockdown()).
  *
- * The host starts a run synchronously (applySync: an asynchronous apply costs ~80 µs of thread hand-off,
- * more than the rest of a warm run) and the run reports its end through the `done` function.
+ * All of a run's code runs on the host's thread, one stretch between awaits at a time: the host
+ * starts a run with applySync and later hands each tool result or timer tick back with applySync
+ * (deliver), so the run continues right there. Crossing to isolated-vm's threads instead (apply with
+ * a promise result) costs ~80 µs and a thread wake-up per await — more than a warm run itself.
  *
- * The realm's four host functions ($0 bridge, $1 log, $2 timer, $3 done) live in this closure, so no
- * Reference is ever reachable from the global; each call carries its run's token, and the host answers
- * only the run in progress, so code left over from an earlier run cannot act or log in a later one. Only strings cross the boundary: arguments and results
- * are JSON. The bridge never rejects (a rejecting host function surfaced as an unhandled rejection
- * that killed the host with isolated-vm 5.0.4 on Node 20): it resolves `{value}` or `{error}` and this
- * side throws.
+ * The realm's one host function ($0) lives in this closure, so no Reference is ever reachable from
+ * the global; each request carries its run's token, and the host answers only the run in progress,
+ * so code left over from an earlier run cannot act or log in a later one. Only strings and numbers
+ * cross the boundary: arguments and results are JSON.
  */
 export const OPEN_FUNCTION = "__codemem_open__";
 
@@ -25,8 +25,8 @@ export interface RunScopeConfig {
 }
 
 export const REALM_SOURCE = `"use strict";
-const bridge = $0, logHost = $1, timerHost = $2, done = $3;
-(() => {
+const host = $0;
+return (() => {
 const { parse, stringify } = JSON;
 const freeze = Object.freeze, defineProperty = Object.defineProperty, getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
 const getPrototypeOf = Object.getPrototypeOf, ownKeys = Reflect.ownKeys, hasOwn = Object.prototype.hasOwnProperty;
@@ -71,9 +71,23 @@ const describe = (error) => {
   return { code: "SANDBOX_RUNTIME", message: "thrown: " + show(error) };
 };
 
+// Each run's delivery function by token: the host hands tool results and timer ticks to the run
+// that asked, and to nobody once that run has ended.
+const runs = new Map();
+const deliver = (token, ticket, json) => { const run = runs.get(token); if (run !== undefined) run(ticket, json); };
+
 // One run's scope: everything here is per run, so nothing of one run is reachable from the next.
 const open = (token, configJson, argsJson) => {
   const config = parse(configJson);
+  const ask = (op, a, b) => host.applySync(undefined, [token, op, a, b]);
+  // Tickets the host will answer through deliver(): tool calls and timers.
+  const waiting = new Map();
+  runs.set(token, (ticket, json) => {
+    const answer = waiting.get(ticket);
+    if (answer === undefined) return;
+    waiting.delete(ticket);
+    answer(json);
+  });
 
   // --- console: the head goes to the host line by line; past it only a tail is kept here ---
   let headUsed = 0, headOpen = true, tail = [], tailLen = 0, totalChars = 0;
@@ -82,11 +96,11 @@ const open = (token, configJson, argsJson) => {
     if (headOpen) {
       if (headUsed + line.length + 1 <= config.headChars) {
         headUsed += line.length + 1;
-        logHost.applySync(undefined, [token, line]);
+        ask("log", line);
         return;
       }
       const room = config.headChars - headUsed;
-      if (room > 0) logHost.applySync(undefined, [token, line.slice(0, room)]);
+      if (room > 0) ask("log", line.slice(0, room));
       headUsed = config.headChars;
       headOpen = false;
       line = line.slice(Math.max(room, 0));
@@ -100,11 +114,16 @@ const open = (token, configJson, argsJson) => {
   const console = freeze({ log, info: log, warn: log, error: log, debug: log, trace: log, dir: (v) => log(v), table: (v) => log(v) });
 
   // --- tools: only the ids handed in; the host refuses any other id too ---
-  const call = (id, json) => bridge.apply(undefined, [token, id, json], { result: { promise: true } }).then((raw) => {
-    const reply = parse(raw);
-    if (reply.error) throw new ToolError(id, reply.error);
-    return reply.value;
-  });
+  // The host answers a refusal at once (a JSON string) or later, through a ticket (a number).
+  const call = (id, json) => {
+    const ticket = ask("call", id, json);
+    const raw = typeof ticket === "number" ? new PromiseCtor((resolve) => waiting.set(ticket, resolve)) : PromiseCtor.resolve(ticket);
+    return raw.then((text) => {
+      const reply = parse(text);
+      if (reply.error) throw new ToolError(id, reply.error);
+      return reply.value;
+    });
+  };
   const toolIds = new SetCtor(config.toolIds);
   const toolFunctions = Object.create(null);
   for (const id of toolIds) {
@@ -134,17 +153,12 @@ const open = (token, configJson, argsJson) => {
   });
 
   // --- timers: host-backed, cleared by the host when the run ends, so none outlives it ---
-  let nextTimer = 1;
-  const liveTimers = new SetCtor();
   const setTimeout = (callback, ms, ...args) => {
-    const id = nextTimer++;
-    liveTimers.add(id);
-    timerHost.apply(undefined, [token, Number(ms) || 0], { result: { promise: true } }).then(() => {
-      if (liveTimers.delete(id) && typeof callback === "function") callback(...args);
-    });
-    return id;
+    const ticket = ask("timer", Number(ms) || 0);
+    waiting.set(ticket, () => { if (typeof callback === "function") callback(...args); });
+    return ticket;
   };
-  const clearTimeout = (id) => { liveTimers.delete(id); };
+  const clearTimeout = (ticket) => { if (waiting.delete(ticket)) ask("clear", ticket); };
 
   // --- settle: runs main and always hands the host one JSON string (through done) ---
   const finish = (reply) => {
@@ -160,7 +174,7 @@ const open = (token, configJson, argsJson) => {
       return finish(json === undefined ? { ok: true } : { ok: true, valueJson: json });
     },
     (error) => finish({ ok: false, error: describe(error) }),
-  ).then((json) => done.applySync(undefined, [token, json])); };
+  ).then((json) => { runs.delete(token); ask("done", json); }); };
   return freeze({ tools, console, setTimeout, clearTimeout, memory, settle });
 };
 defineProperty(globalThis, "${OPEN_FUNCTION}", { value: freeze(open) });
@@ -221,6 +235,7 @@ while (todo.length > 0) {
     else todo.push(desc.get, desc.set);
   }
 }
+return deliver;
 })();
 `;
 

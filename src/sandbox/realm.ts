@@ -9,25 +9,36 @@ const MAX_IDLE_REALMS = 128;
 /** Idle realms are disposed after this long unused. */
 const IDLE_MS = 30_000;
 
-/** The run a realm is hosting: where its four host functions lead. */
+/** The run a realm is hosting: what its code asks of the host. */
 export interface RealmRun {
-  bridge(id: unknown, argsJson: unknown): Promise<string>;
+  /** Starts a tool call: a ticket answered later through `deliver`, or a refusal (JSON) at once. */
+  call(id: unknown, argsJson: unknown, deliver: Deliver): number | string;
   log(line: unknown): void;
-  timer(ms: unknown): Promise<void>;
+  /** Starts a timer: a ticket answered through `deliver` when it fires. */
+  timer(ms: unknown, deliver: Deliver): number;
+  clear(ticket: unknown): void;
   done(json: string): void;
+  /** The code failed outside its own error handling (a stretch too long, memory). */
+  fail(error: unknown): void;
 }
+
+/** Hands an answer to the run that holds the ticket; its code continues right away, on this thread. */
+export type Deliver = (ticket: number, json: string) => void;
 
 /**
  * One isolate with one frozen context and the compiled entry of one script. It hosts one run at a
- * time; between runs it can go back to the pool (see RealmPool.give). Its host functions are made once
- * and answer only the run in progress (by token), which saves four References per run.
+ * time; between runs it can go back to the pool (see RealmPool.give). Its one host function is made
+ * once and answers only the run in progress (by token).
  */
 export class Realm {
   runs = 0;
   idleSince = 0;
-  private current: { token: number; run: RealmRun } | undefined;
+  private current: { token: number; run: RealmRun; deliver: Deliver } | undefined;
   private nextToken = 1;
+  private sliceMs = 1000;
+  private deadline = 0;
   private entry: ivm.Reference<(token: number, configJson: string, argsJson: string) => void> | undefined;
+  private deliverRef: ivm.Reference<(token: number, ticket: number, json: string) => void> | undefined;
 
   private constructor(
     readonly key: string | undefined,
@@ -40,19 +51,11 @@ export class Realm {
     const realm = new Realm(key, isolate);
     try {
       const context = await isolate.createContext();
-      const stale = (token: unknown) => token !== realm.current?.token;
-      await context.evalClosure(
-        REALM_SOURCE,
-        [
-          (token: unknown, id: unknown, argsJson: unknown) =>
-            stale(token) ? Promise.resolve(JSON.stringify({ error: { code: "SANDBOX_FINISHED", message: "the run has ended" } })) : realm.current?.run.bridge(id, argsJson),
-          (token: unknown, line: unknown) => void (stale(token) || realm.current?.run.log(line)),
-          // A timer of an ended run never fires.
-          (token: unknown, ms: unknown) => (stale(token) ? new Promise<void>(() => {}) : realm.current?.run.timer(ms)),
-          (token: unknown, json: unknown) => void (stale(token) || realm.current?.run.done(String(json))),
-        ],
-        { arguments: { reference: true }, filename: "file:///codemem-realm.js" },
-      );
+      realm.deliverRef = (await context.evalClosure(REALM_SOURCE, [(token: unknown, op: unknown, a: unknown, b: unknown) => realm.answer(token, op, a, b)], {
+        arguments: { reference: true },
+        result: { reference: true },
+        filename: "file:///codemem-realm.js",
+      })) as typeof realm.deliverRef;
       realm.entry = (await context.eval(entrySource(script, MAIN_FUNCTION), { filename: `file:///${filename}`, reference: true })) as typeof realm.entry;
       return realm;
     } catch (error) {
@@ -62,20 +65,29 @@ export class Realm {
   }
 
   /**
-   * Starts a run: its code runs on this thread up to its first await (at most `sliceMs`), the rest on
-   * isolated-vm's threads; the run's `done` receives the outcome.
+   * Starts a run: its code runs on this thread up to its first await, and each later stretch when its
+   * awaited result is delivered, each at most `sliceMs`.
    */
-  start(run: RealmRun, configJson: string, argsJson: string, sliceMs: number): void {
+  start(run: RealmRun, configJson: string, argsJson: string, limits: { sliceMs: number; deadline: number }): void {
     const token = this.nextToken++;
-    this.current = { token, run };
+    const deliver: Deliver = (ticket, json) => {
+      if (this.current?.token !== token) return;
+      try {
+        // A stretch never runs past the run's wall limit (the watchdog cannot fire while it runs).
+        const timeout = Math.max(1, Math.min(this.sliceMs, this.deadline - Date.now()));
+        this.deliverRef?.applySync(undefined, [token, ticket, json], { timeout });
+      } catch (error) {
+        run.fail(error);
+      }
+    };
+    this.current = { token, run, deliver };
+    this.sliceMs = limits.sliceMs;
+    this.deadline = limits.deadline;
     this.runs++;
-    const t0 = performance.now();
-    this.entry?.applySync(undefined, [token, configJson, argsJson], process.env.NOTIMEOUT ? {} : { timeout: sliceMs });
-    (globalThis as any).__st = ((globalThis as any).__st ?? 0) + performance.now() - t0;
-    (globalThis as any).__sn = ((globalThis as any).__sn ?? 0) + 1;
+    this.entry?.applySync(undefined, [token, configJson, argsJson], { timeout: Math.max(1, Math.min(limits.sliceMs, limits.deadline - Date.now())) });
   }
 
-  /** The run is over: whatever of it is left can no longer reach the host. */
+  /** The run is over: whatever of it is left can no longer reach the host or be reached. */
   end(): void {
     this.current = undefined;
   }
@@ -87,6 +99,28 @@ export class Realm {
   dispose(): void {
     this.current = undefined;
     if (!this.isolate.isDisposed) this.isolate.dispose();
+  }
+
+  /** The realm's one host function: requests of the run in progress, refused for any other token. */
+  private answer(token: unknown, op: unknown, a: unknown, b: unknown): unknown {
+    const current = this.current;
+    if (current === undefined || token !== current.token) {
+      return op === "call" ? JSON.stringify({ error: { code: "SANDBOX_FINISHED", message: "the run has ended" } }) : -1;
+    }
+    switch (op) {
+      case "call":
+        return current.run.call(a, b, current.deliver);
+      case "log":
+        return current.run.log(a);
+      case "timer":
+        return current.run.timer(a, current.deliver);
+      case "clear":
+        return current.run.clear(a);
+      case "done":
+        return current.run.done(String(a));
+      default:
+        return undefined;
+    }
   }
 }
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { asCodedError, isCodedError } from "../errors.ts";
-import { Realm, RealmPool, type RealmRun } from "./realm.ts";
+import { Realm, RealmPool, type Deliver, type RealmRun } from "./realm.ts";
 import type { RunScopeConfig } from "./realm-source.ts";
 import { inferSchema } from "./shape.ts";
 import { ARGS_PARAMETER, exportBindings, stripExportClause, transpileModule, transpileScript } from "./transpile.ts";
@@ -24,8 +24,9 @@ export const DEFAULT_SANDBOX_LIMITS: SandboxLimits = {
 };
 
 /**
- * Longest stretch of code before its first await, which runs on the caller's thread: past it the run
- * fails rather than stall the process (skills await a tool within microseconds).
+ * Longest stretch of code between two awaits. Sandboxed code runs on the caller's thread (see
+ * realm-source.ts), so past this a run fails rather than stall the process; skills await a tool
+ * within microseconds of starting and spend microseconds on each result.
  */
 const SYNC_SLICE_MS = 1000;
 
@@ -55,9 +56,6 @@ export interface IsolatedSandboxOptions {
 export class IsolatedSandbox implements SandboxExecutor {
   private readonly defaults: SandboxLimits;
   private readonly realms = new RealmPool();
-  /** Runs in progress by realm, so a realm that dies (memory limit) fails its run. */
-  private readonly live = new Map<Realm, RunState>();
-  private liveTicker: NodeJS.Timeout | undefined;
   private created = 0;
   private reused = 0;
 
@@ -106,14 +104,9 @@ export class IsolatedSandbox implements SandboxExecutor {
         doomed.dispose();
         run.fail(new Error("timed out"));
       }, limits.timeoutMs);
-      this.watch(realm, run);
       const half = Math.floor(limits.maxOutputChars / 2);
       const config: RunScopeConfig = { toolIds: run.tools.ids, headChars: half, tailChars: limits.maxOutputChars - half };
-      try {
-        realm.start(run, JSON.stringify(config), JSON.stringify(options.entry?.args ?? []), Math.min(limits.timeoutMs, SYNC_SLICE_MS));
-      } catch (error) {
-        return run.failed(classifyHostFailure(error, timedOut, limits, limits.timeoutMs > SYNC_SLICE_MS));
-      }
+      realm.start(run, JSON.stringify(config), JSON.stringify(options.entry?.args ?? []), { sliceMs: SYNC_SLICE_MS, deadline: run.deadline });
       const raw = await run.outcome;
       reusable = run.quiet();
       const reply = settledReply.parse(JSON.parse(raw));
@@ -129,12 +122,11 @@ export class IsolatedSandbox implements SandboxExecutor {
       if (reply.valueJson !== undefined) result.value = JSON.parse(reply.valueJson);
       return result;
     } catch (error) {
-      return run.failed(classifyHostFailure(error, timedOut, limits));
+      return run.failed(classifyHostFailure(error, timedOut || Date.now() >= run.deadline - 1, limits));
     } finally {
       clearTimeout(watchdog);
       run.finish();
       if (realm !== undefined) {
-        this.live.delete(realm);
         realm.end();
         if (reusable && !timedOut) this.realms.give(realm);
         else realm.dispose();
@@ -154,17 +146,6 @@ export class IsolatedSandbox implements SandboxExecutor {
     return entry;
   }
 
-  /** An isolate over its memory limit is disposed by isolated-vm and says nothing to a run waiting on it. */
-  private watch(realm: Realm, run: RunState): void {
-    this.live.set(realm, run);
-    this.liveTicker ??= setInterval(() => {
-      for (const [realm, run] of this.live) if (realm.disposed) run.fail(new Error("the isolate was disposed: memory limit"));
-      if (this.live.size === 0) {
-        clearInterval(this.liveTicker);
-        this.liveTicker = undefined;
-      }
-    }, 100).unref();
-  }
 }
 
 interface CompiledEntry {
@@ -183,14 +164,15 @@ class RunState implements RealmRun {
   readonly tools: SandboxTools;
   /** The settled reply's JSON; rejects when the run dies (timeout, memory). */
   readonly outcome: Promise<string>;
-  private settle!: { resolve(json: string): void; reject(error: Error): void };
+  private settle!: { resolve(json: string): void; reject(error: unknown): void };
   private finished = false;
   /** Bridge calls the host has not answered yet. */
   private inFlight = 0;
   private readonly allowed: ReadonlySet<string>;
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly timers = new Map<number, NodeJS.Timeout>();
+  private nextTicket = 1;
   private readonly started = performance.now();
-  private readonly deadline: number;
+  readonly deadline: number;
   private readonly memory: SandboxMemory | undefined;
   private readonly keepResults: boolean;
   private readonly shapes: boolean;
@@ -223,7 +205,7 @@ class RunState implements RealmRun {
     this.settle.resolve(json);
   }
 
-  fail(error: Error): void {
+  fail(error: unknown): void {
     this.settle.reject(error);
   }
 
@@ -231,14 +213,17 @@ class RunState implements RealmRun {
     if (typeof line === "string") this.head.push(line);
   }
 
-  /** Called from the isolate with (id, argsJson); always resolves to `{value}` or `{error}` JSON. */
-  async bridge(id: unknown, argsJson: unknown): Promise<string> {
+  /** A tool call from the isolate: a refusal at once, or a ticket answered through `deliver`. */
+  call(id: unknown, argsJson: unknown, deliver: Deliver): number | string {
+    if (this.finished) return refusal("SANDBOX_FINISHED", "the run has ended");
+    if (typeof id !== "string" || typeof argsJson !== "string") return refusal("SANDBOX_BRIDGE", "tool calls take an id and JSON arguments");
+    const ticket = this.nextTicket++;
     this.inFlight++;
-    try {
-      return await this.answer(id, argsJson);
-    } finally {
+    void this.answer(id, argsJson).then((json) => {
       this.inFlight--;
-    }
+      if (!this.finished) deliver(ticket, json);
+    });
+    return ticket;
   }
 
   /** True when nothing of the run can resume: no call unanswered, no timer pending. */
@@ -246,11 +231,8 @@ class RunState implements RealmRun {
     return this.inFlight === 0 && this.timers.size === 0;
   }
 
-  private async answer(id: unknown, argsJson: unknown): Promise<string> {
-    if (this.finished) return refusal("SANDBOX_FINISHED", "the run has ended");
-    if (typeof id !== "string" || typeof argsJson !== "string") {
-      return refusal("SANDBOX_BRIDGE", "tool calls take an id and JSON arguments");
-    }
+  /** Always resolves to `{value}` or `{error}` JSON. */
+  private async answer(id: string, argsJson: string): Promise<string> {
     if (id === MEMORY_HAS || id === MEMORY_ADD) return this.memoryCall(id, argsJson);
     if (!this.allowed.has(id)) {
       return refusal("TOOL_NOT_LOADED", `tools.${id} is not loaded in this run`);
@@ -303,22 +285,27 @@ class RunState implements RealmRun {
     }
   }
 
-  /** `setTimeout` inside the isolate waits on this; clamped to the run's deadline. */
-  timer(ms: unknown): Promise<void> {
-    return new Promise((resolve) => {
-      if (this.finished) return;
-      const wait = Math.min(Math.max(Number(ms) || 0, 0), Math.max(this.deadline - Date.now(), 0));
-      const handle = setTimeout(() => {
-        this.timers.delete(handle);
-        resolve();
-      }, wait);
-      this.timers.add(handle);
-    });
+  /** `setTimeout` inside the isolate: a ticket delivered when it fires, clamped to the run's deadline. */
+  timer(ms: unknown, deliver: Deliver): number {
+    const ticket = this.nextTicket++;
+    if (this.finished) return ticket;
+    const wait = Math.min(Math.max(Number(ms) || 0, 0), Math.max(this.deadline - Date.now(), 0));
+    const handle = setTimeout(() => {
+      this.timers.delete(ticket);
+      deliver(ticket, "null");
+    }, wait);
+    this.timers.set(ticket, handle);
+    return ticket;
+  }
+
+  clear(ticket: unknown): void {
+    clearTimeout(this.timers.get(ticket as number));
+    this.timers.delete(ticket as number);
   }
 
   finish(): void {
     this.finished = true;
-    for (const handle of this.timers) clearTimeout(handle);
+    for (const handle of this.timers.values()) clearTimeout(handle);
     this.timers.clear();
   }
 }
@@ -351,15 +338,16 @@ function joinOutput(head: string[], tail: string, omittedChars: number): string 
   return lines.join("\n");
 }
 
-function classifyHostFailure(error: unknown, timedOut: boolean, limits: SandboxLimits, inSlice = false): SandboxErrorInfo {
+/** `pastWallLimit`: the watchdog fired, or a stretch was cut at the run's wall limit. */
+function classifyHostFailure(error: unknown, pastWallLimit: boolean, limits: SandboxLimits): SandboxErrorInfo {
   const message = error instanceof Error ? error.message : String(error);
-  if (inSlice && !timedOut && /timed out/i.test(message)) {
+  if (!pastWallLimit && /timed out/i.test(message)) {
     return {
       code: "SANDBOX_TIMEOUT",
-      message: `the code ran ${SYNC_SLICE_MS} ms before its first await (an endless loop?); code may compute that long only after awaiting something`,
+      message: `the code ran ${SYNC_SLICE_MS} ms without awaiting anything (an endless loop?); each stretch between awaits may take at most ${SYNC_SLICE_MS} ms`,
     };
   }
-  if (timedOut || /timed out/i.test(message)) {
+  if (pastWallLimit || /timed out/i.test(message)) {
     return {
       code: "SANDBOX_TIMEOUT",
       message: `the code ran longer than ${limits.timeoutMs} ms (an endless loop, or a promise that never settles?)`,

@@ -28,6 +28,16 @@ export class RecordingSurface implements ChatSurface {
     return this.all().map(renderText).join("\n---\n");
   }
 
+  /** Waits until the chat shows `expected` (a run's summary is posted just after its status turns final). */
+  async waitForText(expected: string, timeoutMs = 10_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.text().includes(expected)) {
+      if (Date.now() > deadline) throw new Error(`the chat never showed "${expected}"; it shows:\n${this.text()}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return this.text();
+  }
+
   /** The newest block of a type, e.g. the question to click. */
   lastBlock<T extends UiMessage["blocks"][number]["type"]>(type: T): Extract<UiMessage["blocks"][number], { type: T }> | undefined {
     const blocks = this.all().flatMap((message) => message.blocks);

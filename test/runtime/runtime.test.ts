@@ -35,8 +35,9 @@ describe("SkillRuntime", () => {
     expect(counters.filesWritten).toBe(archiveExpectations(200, 15).files);
     expect(counters.duplicateWrites).toBe(0);
     expect(Object.values(counters.writesByPath).every((n) => n === 1)).toBe(true);
+    // The summary goes out after the final progress update.
+    expect(await harness.surface.waitForText(`Run ${runId} of archive-attachments v1 finished`)).toContain("0 failed");
     expect(harness.surface.lastBlock("progress")).toMatchObject({ done: run.total, total: run.total });
-    expect(harness.surface.text()).toContain(`Run ${runId} of archive-attachments v1 finished`);
 
     const again = await harness.runtime.enqueueRun({ skill: "archive-attachments", params: { days: 15 }, requester: "ana" });
     const second = await harness.waitForRun(again.runId);
@@ -92,7 +93,7 @@ describe("SkillRuntime", () => {
     const run = await harness.waitForRun(runId);
     expect(run.status).toBe("failed");
     expect(run.error).toMatch(/SCHEMA_DRIFT: outlook__list_messages no longer returns the locked shape: value\[0\]\.from: missing \(was object\)/);
-    expect(harness.surface.text()).toContain(`Run ${runId} of archive-attachments v1 failed`);
+    await harness.surface.waitForText(`Run ${runId} of archive-attachments v1 failed`);
     expect(readDemoCounters(dir).filesWritten).toBe(0);
   }, 60_000);
 });

@@ -144,11 +144,17 @@ export async function run() {
   await new Promise((resolve) => setTimeout(resolve, 200));
   return item;
 }`;
-    expect((await sandbox.run(skill, { ...entry(["first", {}]), tools })).value).toBe("first");
+    const first = await sandbox.run(skill, { ...entry(["first", {}]), tools });
+    expect(first.value).toBe("first");
+    // The unawaited call was made during the first run (and is its call); its timer never fires.
+    expect(first.calls.map((call) => call.args)).toEqual([{ from: "unawaited" }]);
     const second = await sandbox.run(skill, { ...entry(["second", {}]), tools });
     expect(second).toMatchObject({ ok: true, value: "second", output: "" });
-    expect(written).toEqual([{ from: "second" }]);
-    expect(sandbox.stats()).toEqual({ realmsCreated: 1, realmsReused: 1 });
+    expect(second.calls.map((call) => call.args)).toEqual([{ from: "second" }]);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(written).toEqual([{ from: "unawaited" }, { from: "second" }]);
+    // A call still in flight when the first run ended: its realm was not given to the second.
+    expect(sandbox.stats()).toEqual({ realmsCreated: 2, realmsReused: 0 });
     sandbox.close();
   });
 

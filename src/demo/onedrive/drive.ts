@@ -55,20 +55,15 @@ export class Drive {
     checkName(name);
     this.requireFolder(parentPath);
     let target = posix.join(normalize(parentPath), name);
-    try {
-      mkdirSync(this.resolve(target));
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    // mkdir decides races between processes; the stat first spares the usual case (it exists) an exception.
+    if (this.exists(target) || !makeDirectory(this.resolve(target))) {
       if (conflict === "fail") {
         recordEvent(this.stateDir, { server: "onedrive", kind: "conflict", tool: "create_folder", detail: target });
         throw new GraphError(409, "nameAlreadyExists", `An item with the name '${name}' already exists in ${normalize(parentPath)}.`);
       }
-      if (conflict === "rename") {
-        target = this.freeName(parentPath, name);
-        mkdirSync(this.resolve(target));
-      } else {
-        return this.item(target);
-      }
+      if (conflict !== "rename") return this.item(target);
+      target = this.freeName(parentPath, name);
+      mkdirSync(this.resolve(target));
     }
     recordEvent(this.stateDir, { server: "onedrive", kind: "folder_created", tool: "create_folder", detail: target });
     return this.item(target);
@@ -128,21 +123,15 @@ export class Drive {
     if (!stat.isDirectory()) throw new GraphError(400, "invalidRequest", `${path} is a file, not a folder`);
   }
 
+  // stat without throwing: an ENOENT exception per call costs more than the stat itself.
   private statOrThrow(absolute: string, path: string) {
-    try {
-      return statSync(absolute);
-    } catch {
-      throw new GraphError(404, "itemNotFound", `The resource '${normalize(path)}' could not be found. Create the folder first.`);
-    }
+    const stat = statSync(absolute, { throwIfNoEntry: false });
+    if (stat === undefined) throw new GraphError(404, "itemNotFound", `The resource '${normalize(path)}' could not be found. Create the folder first.`);
+    return stat;
   }
 
   private exists(path: string): boolean {
-    try {
-      statSync(this.resolve(path));
-      return true;
-    } catch {
-      return false;
-    }
+    return statSync(this.resolve(path), { throwIfNoEntry: false }) !== undefined;
   }
 
   /** Maps a drive path into the root: normalizing an absolute path leaves no `..` to climb out with. */
@@ -152,6 +141,17 @@ export class Drive {
 
   readText(path: string): string {
     return readFileSync(this.resolve(path), "utf8");
+  }
+}
+
+/** mkdir; false when the name is taken. */
+function makeDirectory(absolute: string): boolean {
+  try {
+    mkdirSync(absolute);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
+    throw error;
   }
 }
 
