@@ -26,7 +26,8 @@ const SEQUENTIAL_SAMPLE = 15;
 export async function benchSkillRun(): Promise<void> {
   const home = mkdtempSync(join(tmpdir(), "codemem-bench-run-"));
   const redisServer = await startRedisServer({ dir: join(home, "redis") });
-  const redis = new Redis(redisServer.url, { maxRetriesPerRequest: null });
+  // As connectRedis makes it for every codemem process.
+  const redis = new Redis(redisServer.url, { maxRetriesPerRequest: null, enableAutoPipelining: true });
   const config = demoMcpConfig({ stateDir: join(home, "demo"), mailboxSize: MAILBOX, env: { DEMO_LATENCY_MS: String(LATENCY_MS), DEMO_RATE_LIMIT: String(RATE_LIMIT) } });
   const pool = new McpPool({ config });
   const skills = new SkillStore(redis, "bench:skill:");

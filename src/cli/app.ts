@@ -131,7 +131,8 @@ export async function connectRedis(config: Config, log: (line: string) => void):
     server = await startRedisServer({ dir: resolve(config.dataDir, "redis") });
     url = server.url;
   }
-  const redis = new Redis(url, { maxRetriesPerRequest: null });
+  // Auto-pipelining: the commands of items finishing in one tick share one write (and one read).
+  const redis = new Redis(url, { maxRetriesPerRequest: null, enableAutoPipelining: true });
   redis.on("error", (error: Error) => log(`redis: ${error.message} (reconnecting)`));
   return {
     url,

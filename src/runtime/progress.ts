@@ -30,33 +30,48 @@ export interface RunSnapshot {
 
 export type Outcome = "done" | "skipped" | "failed";
 
-/** Marks the run completed when every listed item is counted (and nobody did it yet): returns 2 then. */
+/** Marks the run completed when every listed item is counted (and nobody did it yet): 2 then, else 1. */
 const COMPLETE_IF_DONE = `
-local v = redis.call("HMGET", KEYS[1], "total", "done", "skipped", "failed", "finishedAt")
-local total = tonumber(v[1] or "-1")
-if total >= 0 and not v[5] and tonumber(v[2] or "0") + tonumber(v[3] or "0") + tonumber(v[4] or "0") >= total then
-  redis.call("HSET", KEYS[1], "finishedAt", ARGV[1], "status", "completed")
-  return 2
-end
-return 1`;
+local function complete_if_done(now)
+  local v = redis.call("HMGET", KEYS[1], "total", "done", "skipped", "failed", "finishedAt")
+  local total = tonumber(v[1] or "-1")
+  if total >= 0 and not v[5] and tonumber(v[2] or "0") + tonumber(v[3] or "0") + tonumber(v[4] or "0") >= total then
+    redis.call("HSET", KEYS[1], "finishedAt", now, "status", "completed")
+    return 2
+  end
+  return 1
+end`;
 
 /**
- * Counts an item once, whichever worker process finishes it and however often it is retried; in the
- * same step records its error, puts a done key in the skill's dedup memory, and completes the run when
- * it was the last item. 0 = counted before, 1 = counted, 2 = counted and the run completed.
+ * Counts items once each, whichever worker process finishes them and however often they are retried;
+ * in the same step records their errors, puts done keys into the skill's dedup memory, and completes
+ * the run when the last item is in. ARGV: now, then (key, outcome, error) per item. Returns 1 (counted)
+ * or 0 (counted before) per item, then 2 when this step completed the run, else 1.
  */
-const FINISH_ITEM = new RedisScript(`
-if redis.call("SADD", KEYS[2], ARGV[2]) == 0 then return 0 end
-redis.call("HINCRBY", KEYS[1], ARGV[3], 1)
-if ARGV[4] ~= "" then
-  redis.call("LPUSH", KEYS[3], ARGV[4])
-  redis.call("LTRIM", KEYS[3], 0, 9)
+const FINISH_ITEMS = new RedisScript(`${COMPLETE_IF_DONE}
+local results, counts, errors = {}, {}, false
+for i = 2, #ARGV, 3 do
+  local key, outcome, err = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+  if redis.call("SADD", KEYS[2], key) == 1 then
+    counts[outcome] = (counts[outcome] or 0) + 1
+    if err ~= "" then
+      redis.call("LPUSH", KEYS[3], err)
+      errors = true
+    end
+    -- KEYS[4] is KEYS[2] when the skill keeps no dedup memory.
+    if outcome == "done" and KEYS[4] ~= KEYS[2] then redis.call("SADD", KEYS[4], key) end
+    results[#results + 1] = 1
+  else
+    results[#results + 1] = 0
+  end
 end
--- KEYS[4] is KEYS[2] when the skill keeps no dedup memory.
-if ARGV[3] == "done" and KEYS[4] ~= KEYS[2] then redis.call("SADD", KEYS[4], ARGV[2]) end
-${COMPLETE_IF_DONE}`);
+for outcome, n in pairs(counts) do redis.call("HINCRBY", KEYS[1], outcome, n) end
+if errors then redis.call("LTRIM", KEYS[3], 0, 9) end
+results[#results + 1] = complete_if_done(ARGV[1])
+return results`);
 
-const CHECK_DONE = new RedisScript(COMPLETE_IF_DONE);
+const CHECK_DONE = new RedisScript(`${COMPLETE_IF_DONE}
+return complete_if_done(ARGV[1])`);
 
 /** Counts keys skipped at listing (already in the dedup memory), each once. */
 const SKIP_ITEMS = new RedisScript(`
@@ -65,10 +80,18 @@ if added > 0 then redis.call("HINCRBY", KEYS[1], "skipped", added) end
 return added`);
 
 export type FinishResult = "counted-before" | "counted" | "completed";
-const FINISH_RESULTS: readonly FinishResult[] = ["counted-before", "counted", "completed"];
+
+interface FinishBatch {
+  runId: string;
+  memoryKey: string | undefined;
+  entries: { itemKey: string; outcome: Outcome; error: string; resolve(result: FinishResult): void; reject(error: unknown): void }[];
+}
 
 /** Progress of runs in Redis hashes: any number of worker processes share the counters. */
 export class RunProgress {
+  /** Outcomes waiting for this turn's script call, by run (and memory key). */
+  private readonly batches = new Map<string, FinishBatch>();
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
@@ -105,14 +128,42 @@ export class RunProgress {
   /**
    * Records an item's outcome once (a retried or replayed job is not counted again); a done item's key
    * also goes into `memoryKey` (the skill's dedup memory) when given. "completed" goes to exactly one
-   * caller: the one that finished the run's last item.
+   * caller: one whose step finished the run's last item. Items finishing in the same turn of the
+   * event loop are counted in one script call.
    */
-  async finishItem(runId: string, itemKey: string, outcome: Outcome, options: { error?: string | undefined; memoryKey?: string | undefined } = {}): Promise<FinishResult> {
-    const key = this.key(runId);
-    const keys = [key, `${key}:finished`, `${key}:errors`, options.memoryKey ?? `${key}:finished`];
+  finishItem(runId: string, itemKey: string, outcome: Outcome, options: { error?: string | undefined; memoryKey?: string | undefined } = {}): Promise<FinishResult> {
+    const batchKey = `${runId}\u0000${options.memoryKey ?? ""}`;
+    let batch = this.batches.get(batchKey);
+    if (batch === undefined) {
+      batch = { runId, memoryKey: options.memoryKey, entries: [] };
+      this.batches.set(batchKey, batch);
+      if (this.batches.size === 1) setImmediate(() => this.flushBatches());
+    }
     const error = options.error === undefined ? "" : `${itemKey}: ${options.error}`.slice(0, 500);
-    const result = Number(await FINISH_ITEM.run(this.redis, keys, [Date.now(), itemKey, outcome, error]));
-    return FINISH_RESULTS[result] ?? "counted";
+    const entries = batch.entries;
+    return new Promise((resolve, reject) => entries.push({ itemKey, outcome, error, resolve, reject }));
+  }
+
+  private flushBatches(): void {
+    const batches = [...this.batches.values()];
+    this.batches.clear();
+    for (const batch of batches) void this.sendBatch(batch);
+  }
+
+  private async sendBatch(batch: FinishBatch): Promise<void> {
+    const key = this.key(batch.runId);
+    const keys = [key, `${key}:finished`, `${key}:errors`, batch.memoryKey ?? `${key}:finished`];
+    const args: (string | number)[] = [Date.now()];
+    for (const entry of batch.entries) args.push(entry.itemKey, entry.outcome, entry.error);
+    try {
+      const results = (await FINISH_ITEMS.run(this.redis, keys, args)) as number[];
+      const completed = results[results.length - 1] === 2;
+      batch.entries.forEach((entry, index) => {
+        entry.resolve(completed && index === 0 ? "completed" : results[index] === 1 ? "counted" : "counted-before");
+      });
+    } catch (error) {
+      for (const entry of batch.entries) entry.reject(error);
+    }
   }
 
   /** Counts items skipped before they were enqueued (their keys are in the dedup memory). */

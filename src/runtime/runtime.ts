@@ -35,7 +35,7 @@ export interface ItemJob {
 export interface SkillRuntimeOptions {
   /** BullMQ connection (workers need maxRetriesPerRequest: null). */
   connection: ConnectionOptions;
-  /** A client for counters, memory and the journal. */
+  /** A client for counters, memory and the journal (with enableAutoPipelining, as connectRedis makes it). */
   redis: Redis;
   /** Key and queue prefix. Default: "codemem". */
   prefix?: string | undefined;

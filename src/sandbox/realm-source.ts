@@ -77,8 +77,11 @@ const runs = new Map();
 const deliver = (token, ticket, json) => { const run = runs.get(token); if (run !== undefined) run(ticket, json); };
 
 // One run's scope: everything here is per run, so nothing of one run is reachable from the next.
+// Items of one skill pass the same config: parse it once.
+let lastConfigJson, lastConfig;
 const open = (token, configJson, argsJson) => {
-  const config = parse(configJson);
+  const config = configJson === lastConfigJson ? lastConfig : (lastConfig = freeze(parse(configJson)));
+  lastConfigJson = configJson;
   const ask = (op, a, b) => host.applySync(undefined, [token, op, a, b]);
   // Tickets the host will answer through deliver(): tool calls and timers.
   const waiting = new Map();

@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { asCodedError, isCodedError } from "../errors.ts";
 import { Realm, RealmPool, type Deliver, type RealmRun } from "./realm.ts";
 import type { RunScopeConfig } from "./realm-source.ts";
@@ -32,14 +31,30 @@ const SYNC_SLICE_MS = 1000;
 
 const NO_TOOLS: SandboxTools = { ids: [], call: () => Promise.reject(new Error("no tools")) };
 
-/** What the isolate's settle function resolves to (parsed, never trusted). */
-const settledReply = z.object({
-  ok: z.boolean(),
-  valueJson: z.string().optional(),
-  error: z.object({ code: z.string(), message: z.string() }).optional(),
-  tail: z.string(),
-  omittedChars: z.number(),
-});
+/** What a run hands the host when it settles (parsed, never trusted). */
+interface SettledReply {
+  ok: boolean;
+  valueJson?: string | undefined;
+  error?: { code: string; message: string } | undefined;
+  tail: string;
+  omittedChars: number;
+}
+
+/** Checked by hand: this runs once per item, where a schema library's parse showed in profiles. */
+function parseSettledReply(json: string): SettledReply {
+  const reply = JSON.parse(json) as Partial<SettledReply> | null;
+  const error = reply?.error;
+  const valid =
+    typeof reply === "object" &&
+    reply !== null &&
+    typeof reply.ok === "boolean" &&
+    (reply.valueJson === undefined || typeof reply.valueJson === "string") &&
+    (error === undefined || (typeof error === "object" && error !== null && typeof error.code === "string" && typeof error.message === "string")) &&
+    typeof reply.tail === "string" &&
+    typeof reply.omittedChars === "number";
+  if (!valid) throw new Error(`the sandbox settled with a malformed reply: ${json.slice(0, 200)}`);
+  return reply as SettledReply;
+}
 
 export interface IsolatedSandboxOptions {
   /** Limits used when a run does not set its own. Default: DEFAULT_SANDBOX_LIMITS. */
@@ -109,7 +124,7 @@ export class IsolatedSandbox implements SandboxExecutor {
       realm.start(run, JSON.stringify(config), JSON.stringify(options.entry?.args ?? []), { sliceMs: SYNC_SLICE_MS, deadline: run.deadline });
       const raw = await run.outcome;
       reusable = run.quiet();
-      const reply = settledReply.parse(JSON.parse(raw));
+      const reply = parseSettledReply(raw);
       const output = joinOutput(run.head, reply.tail, reply.omittedChars);
       if (!reply.ok) return run.failed(reply.error ?? { code: "SANDBOX_RUNTIME", message: "failed" }, output);
       if (reply.valueJson !== undefined && reply.valueJson.length > limits.maxResultChars) {
