@@ -1,15 +1,14 @@
 import { createHash, randomUUID } from "node:crypto";
 import { Queue, Worker, type ConnectionOptions, type Job } from "bullmq";
 import type { Redis } from "ioredis";
-import { CodedError, asCodedError, userError } from "../errors.ts";
-import { IDEMPOTENCY_META_KEY, type ToolCaller } from "../mcp/types.ts";
+import { asCodedError, userError } from "../errors.ts";
+import type { ToolCaller } from "../mcp/types.ts";
 import { moduleExports, transpileModule } from "../sandbox/transpile.ts";
-import type { SandboxExecutor, SandboxMemory, SandboxTools } from "../sandbox/types.ts";
+import type { SandboxExecutor, SandboxMemory } from "../sandbox/types.ts";
 import type { SkillRecord, SkillStore } from "../skills/store.ts";
 import type { ChatSurface, ThreadRef } from "../ui/surface.ts";
 import { AppLimiter } from "./app-limiter.ts";
-import { findDrift } from "./drift.ts";
-import { WriteJournal } from "./journal.ts";
+import { ItemTools, type ItemToolsContext } from "./item-tools.ts";
 import { validateParams } from "./params.ts";
 import { progressBlock, RunProgress, type Outcome, type RunSnapshot, type RunStatus } from "./progress.ts";
 import { ProgressReporter } from "./reporter.ts";
@@ -30,6 +29,8 @@ export interface ItemJob {
   runId: string;
   key: string;
   item: unknown;
+  /** Times the item went back to the queue after 429s. */
+  handBacks?: number | undefined;
 }
 
 export interface SkillRuntimeOptions {
@@ -128,7 +129,7 @@ export class SkillRuntime {
       maxStalledCount: 5,
     };
     const runWorker = new Worker<RunJob>("runs", (job) => this.processRun(job), { ...common, concurrency: 2 });
-    const itemWorker: Worker<ItemJob> = new Worker<ItemJob>("items", (job, token) => this.processItem(job, itemWorker, token), {
+    const itemWorker: Worker<ItemJob> = new Worker<ItemJob>("items", (job) => this.processItem(job, itemWorker), {
       ...common,
       concurrency: this.options.itemConcurrency ?? 16,
     });
@@ -172,11 +173,11 @@ export class SkillRuntime {
       return this.stop(runId, "failed", asCodedError(error).message);
     }
     let listed: { key: string; item: unknown }[];
-    if (moduleExports(transpileModule(skill.code)).has("items")) {
-      const tools = this.toolBridge(skill, runId, "items");
-      const result = await this.options.sandbox.run(skill.code, { tools: tools.bridge, memory: this.memory(skill), entry: { name: "items", args: [params] }, limits: { timeoutMs: 5 * 60_000 }, filename: `${skill.name}.ts` });
+    if (exportsOf(skill).has("items")) {
+      const tools = this.itemTools(skill, runId, "items");
+      const result = await this.options.sandbox.run(skill.code, { tools, memory: this.memory(skill), entry: { name: "items", args: [params] }, limits: { timeoutMs: 5 * 60_000 }, filename: `${skill.name}.ts` });
       if (!result.ok) {
-        if (result.error?.code === "MCP_RATE_LIMITED" || tools.rateLimitedMs() !== undefined) throw new Error(`items() was rate limited: ${result.error?.message}`);
+        if (result.error?.code === "MCP_RATE_LIMITED" || tools.rateLimitedMs !== undefined) throw new Error(`items() was rate limited: ${result.error?.message}`);
         return this.stop(runId, "failed", `items() failed: ${result.error?.code}: ${result.error?.message}`);
       }
       if (!Array.isArray(result.value)) return this.stop(runId, "failed", "items() returned no array");
@@ -216,7 +217,7 @@ export class SkillRuntime {
     else this.reporter.changed(runId);
   }
 
-  private async processItem(job: Job<ItemJob>, worker: Worker<ItemJob>, token: string | undefined): Promise<void> {
+  private async processItem(job: Job<ItemJob>, worker: Worker<ItemJob>): Promise<void> {
     const { runId, key, item } = job.data;
     const status = await this.runStatus(runId);
     if (status === undefined) return;
@@ -225,9 +226,9 @@ export class SkillRuntime {
     if (run === undefined) return;
     const skill = await this.options.skills.version(run.skill, run.version);
     if (skill === undefined) return this.finish(runId, key, "failed", `skill ${run.skill} v${run.version} is gone`);
-    const tools = this.toolBridge(skill, runId, key);
+    const tools = this.itemTools(skill, runId, key, job.data.handBacks ?? 0);
     const result = await this.options.sandbox.run(skill.code, {
-      tools: tools.bridge,
+      tools,
       memory: this.memory(skill),
       entry: { name: "run", args: [item, run.params] },
       limits: { timeoutMs: this.options.itemTimeoutMs ?? 60_000 },
@@ -238,17 +239,20 @@ export class SkillRuntime {
     await tools.flush();
     if (result.ok) return this.finish(runId, key, "done", undefined, skill);
     const error = result.error ?? { code: "SANDBOX_RUNTIME", message: "failed" };
-    const waitMs = tools.rateLimitedMs();
+    const waitMs = tools.rateLimitedMs;
     if (waitMs !== undefined) {
-      // A 429 is no failure: pause this queue for the time the server asked, and try the item again.
+      // A 429 is no failure: pause this queue for the time the server asked, and try the item again,
+      // with twice the wait budget each time, so an item that needs more calls than the app admits in
+      // one budget still gets through instead of going round for ever.
       this.log(`item ${key} of ${runId} handed back after 429s; items paused for ${waitMs} ms`);
+      await job.updateData({ ...job.data, handBacks: (job.data.handBacks ?? 0) + 1 });
       await worker.rateLimit(Math.max(waitMs, 50));
       throw Worker.RateLimitError();
     }
-    if (error.code === "SCHEMA_DRIFT" || tools.drift() !== undefined) {
+    if (error.code === "SCHEMA_DRIFT" || tools.drift !== undefined) {
       const drifts = await this.progress.incrementDrift(runId);
       await this.finish(runId, key, "failed", `${error.code}: ${error.message}`);
-      if (drifts >= (this.options.driftThreshold ?? 3)) await this.stop(runId, "stopped", `the tools' results no longer match the schemas locked at approval (${tools.drift() ?? error.message}); fix or re-approve the skill`);
+      if (drifts >= (this.options.driftThreshold ?? 3)) await this.stop(runId, "stopped", `the tools' results no longer match the schemas locked at approval (${tools.drift ?? error.message}); fix or re-approve the skill`);
       return;
     }
     const attempts = job.opts.attempts ?? 1;
@@ -256,66 +260,16 @@ export class SkillRuntime {
     return this.finish(runId, key, "failed", `${error.code}: ${error.message}`);
   }
 
-  /** The tools a skill's code sees: reads checked against their locked schemas, writes journaled. */
-  private toolBridge(
-    skill: SkillRecord,
-    runId: string,
-    itemKey: string,
-  ): { bridge: SandboxTools; rateLimitedMs(): number | undefined; drift(): string | undefined; flush(): Promise<void> } {
-    let rateLimited: number | undefined;
-    let drift: string | undefined;
-    let callIndex = 0;
-    let journalOfItem: WriteJournal | undefined;
-    const journal = () => (journalOfItem ??= new WriteJournal(this.options.redis, `${this.prefix}:journal:${runId}:${createHash("sha1").update(itemKey).digest("hex").slice(0, 20)}`));
-    const access = toolAccess(skill);
-    let waitedMs = 0;
-    const read = async (id: string, args: unknown, schema: SkillRecord["tools"][number]["schema"]): Promise<unknown> => {
-      const value = await this.options.tools.call(id, args);
-      const changed = findDrift(schema, value);
-      if (changed !== undefined) {
-        drift = `${id}: ${changed}`;
-        throw new CodedError("SCHEMA_DRIFT", `${id} no longer returns the locked shape: ${changed}`, { retryable: false });
-      }
-      return value;
+  /** The tools an item's code sees; `handBacks` doubles its 429 wait budget per earlier hand-back. */
+  private itemTools(skill: SkillRecord, runId: string, itemKey: string, handBacks = 0): ItemTools {
+    const context: ItemToolsContext = {
+      tools: this.options.tools,
+      limiter: this.limiter,
+      redis: this.options.redis,
+      prefix: this.prefix,
+      waitBudgetMs: (this.options.rateLimitWaitBudgetMs ?? 5000) * 2 ** Math.min(handBacks, 10),
     };
-    // The n-th write of an item always carries the same key and its result is journaled, so a retried
-    // item (or a retried call) replays instead of repeating the effect.
-    const write = async (id: string, args: unknown, n: number): Promise<unknown> => {
-      const journaled = await journal().replay(n);
-      if (journaled !== undefined) return journaled.value;
-      const value = await this.options.tools.call(id, args, { meta: { [IDEMPOTENCY_META_KEY]: `${runId}/${itemKey}/${n}` } });
-      journal().record(n, value);
-      return value;
-    };
-    const bridge: SandboxTools = {
-      ids: access.ids,
-      call: async (id, args) => {
-        const tool = access.get(id);
-        if (tool === undefined) throw userError("TOOL_NOT_LOADED", `${skill.name} was approved without ${id}`);
-        const n = tool.access === "read-only" ? -1 : callIndex++;
-        const app = id.slice(0, id.indexOf("__"));
-        // A 429 pauses that app for every process; short waits are sat out right here, so an item does
-        // not start over for a blip; a long one goes back to the queue, which BullMQ then pauses.
-        for (;;) {
-          await this.limiter.acquire(app);
-          try {
-            return n < 0 ? await read(id, args, tool.schema) : await write(id, args, n);
-          } catch (error) {
-            const coded = asCodedError(error);
-            if (coded.code !== "MCP_RATE_LIMITED") throw coded;
-            await this.limiter.pause(app, coded.retryAfterMs ?? 1000);
-            const wait = (coded.retryAfterMs ?? 1000) + Math.random() * 50;
-            if (waitedMs + wait > (this.options.rateLimitWaitBudgetMs ?? 5000)) {
-              rateLimited = coded.retryAfterMs ?? 1000;
-              throw coded;
-            }
-            waitedMs += wait;
-            await new Promise((resolve) => setTimeout(resolve, wait));
-          }
-        }
-      },
-    };
-    return { bridge, rateLimitedMs: () => rateLimited, drift: () => drift, flush: async () => journalOfItem?.flush() };
+    return new ItemTools(context, skill, runId, itemKey);
   }
 
   private memory(skill: SkillRecord): SandboxMemory | undefined {
@@ -371,17 +325,16 @@ export class SkillRuntime {
   }
 }
 
-const accessBySkill = new WeakMap<SkillRecord, { ids: string[]; get(id: string): SkillRecord["tools"][number] | undefined }>();
+const exportsBySkill = new WeakMap<SkillRecord, Set<string>>();
 
-/** A skill's tools by id (records are immutable and cached, so this is worked out once per version). */
-function toolAccess(skill: SkillRecord): { ids: string[]; get(id: string): SkillRecord["tools"][number] | undefined } {
-  let access = accessBySkill.get(skill);
-  if (access === undefined) {
-    const byId = new Map(skill.tools.map((tool) => [tool.id, tool]));
-    access = { ids: [...byId.keys()], get: (id) => byId.get(id) };
-    accessBySkill.set(skill, access);
+/** The names a skill's module exports, worked out once per version (records are cached). */
+function exportsOf(skill: SkillRecord): Set<string> {
+  let names = exportsBySkill.get(skill);
+  if (names === undefined) {
+    names = moduleExports(transpileModule(skill.code));
+    exportsBySkill.set(skill, names);
   }
-  return access;
+  return names;
 }
 
 /** `<run>-<key hash>`: deterministic, and free of ":" which BullMQ refuses in custom ids. */

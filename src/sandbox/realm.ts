@@ -11,19 +11,28 @@ const IDLE_MS = 30_000;
 
 /** The run a realm is hosting: what its code asks of the host. */
 export interface RealmRun {
-  /** Starts a tool call: a ticket answered later through `deliver`, or a refusal (JSON) at once. */
-  call(id: unknown, argsJson: unknown, deliver: Deliver): number | string;
+  /** Starts a tool call: a ticket answered later through `delivery`, or a refusal (JSON) at once. */
+  call(id: unknown, argsJson: unknown, delivery: Delivery): number | string;
   log(line: unknown): void;
-  /** Starts a timer: a ticket answered through `deliver` when it fires. */
-  timer(ms: unknown, deliver: Deliver): number;
+  /** Starts a timer: a ticket answered through `delivery` when it fires. */
+  timer(ms: unknown, delivery: Delivery): number;
   clear(ticket: unknown): void;
   done(json: string): void;
   /** The code failed outside its own error handling (a stretch too long, memory). */
   fail(error: unknown): void;
 }
 
-/** Hands an answer to the run that holds the ticket; its code continues right away, on this thread. */
-export type Deliver = (ticket: number, json: string) => void;
+/** Hands answers to one run of a realm; its code continues right away, on this thread. */
+export class Delivery {
+  constructor(
+    private readonly realm: Realm,
+    private readonly token: number,
+  ) {}
+
+  send(ticket: number, json: string): void {
+    this.realm.deliver(this.token, ticket, json);
+  }
+}
 
 /**
  * One isolate with one frozen context and the compiled entry of one script. It hosts one run at a
@@ -33,7 +42,7 @@ export type Deliver = (ticket: number, json: string) => void;
 export class Realm {
   runs = 0;
   idleSince = 0;
-  private current: { token: number; run: RealmRun; deliver: Deliver } | undefined;
+  private current: { token: number; run: RealmRun; delivery: Delivery } | undefined;
   private nextToken = 1;
   private sliceMs = 1000;
   private deadline = 0;
@@ -70,21 +79,24 @@ export class Realm {
    */
   start(run: RealmRun, configJson: string, argsJson: string, limits: { sliceMs: number; deadline: number }): void {
     const token = this.nextToken++;
-    const deliver: Deliver = (ticket, json) => {
-      if (this.current?.token !== token) return;
-      try {
-        // A stretch never runs past the run's wall limit (the watchdog cannot fire while it runs).
-        const timeout = Math.max(1, Math.min(this.sliceMs, this.deadline - Date.now()));
-        this.deliverRef?.applySync(undefined, [token, ticket, json], { timeout });
-      } catch (error) {
-        run.fail(error);
-      }
-    };
-    this.current = { token, run, deliver };
+    this.current = { token, run, delivery: new Delivery(this, token) };
     this.sliceMs = limits.sliceMs;
     this.deadline = limits.deadline;
     this.runs++;
     this.entry?.applySync(undefined, [token, configJson, argsJson], { timeout: Math.max(1, Math.min(limits.sliceMs, limits.deadline - Date.now())) });
+  }
+
+  /** Hands a ticket's answer to the run, if it is still the one in progress. */
+  deliver(token: number, ticket: number, json: string): void {
+    const current = this.current;
+    if (current?.token !== token) return;
+    try {
+      // A stretch never runs past the run's wall limit (the watchdog cannot fire while it runs).
+      const timeout = Math.max(1, Math.min(this.sliceMs, this.deadline - Date.now()));
+      this.deliverRef?.applySync(undefined, [token, ticket, json], { timeout });
+    } catch (error) {
+      current.run.fail(error);
+    }
   }
 
   /** The run is over: whatever of it is left can no longer reach the host or be reached. */
@@ -109,11 +121,11 @@ export class Realm {
     }
     switch (op) {
       case "call":
-        return current.run.call(a, b, current.deliver);
+        return current.run.call(a, b, current.delivery);
       case "log":
         return current.run.log(a);
       case "timer":
-        return current.run.timer(a, current.deliver);
+        return current.run.timer(a, current.delivery);
       case "clear":
         return current.run.clear(a);
       case "done":

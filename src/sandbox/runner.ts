@@ -1,5 +1,5 @@
 import { asCodedError, isCodedError } from "../errors.ts";
-import { Realm, RealmPool, type Deliver, type RealmRun } from "./realm.ts";
+import { Realm, RealmPool, type Delivery, type RealmRun } from "./realm.ts";
 import type { RunScopeConfig } from "./realm-source.ts";
 import { inferSchema } from "./shape.ts";
 import { ARGS_PARAMETER, exportBindings, stripExportClause, transpileModule, transpileScript } from "./transpile.ts";
@@ -228,15 +228,15 @@ class RunState implements RealmRun {
     if (typeof line === "string") this.head.push(line);
   }
 
-  /** A tool call from the isolate: a refusal at once, or a ticket answered through `deliver`. */
-  call(id: unknown, argsJson: unknown, deliver: Deliver): number | string {
+  /** A tool call from the isolate: a refusal at once, or a ticket answered through `delivery`. */
+  call(id: unknown, argsJson: unknown, delivery: Delivery): number | string {
     if (this.finished) return refusal("SANDBOX_FINISHED", "the run has ended");
     if (typeof id !== "string" || typeof argsJson !== "string") return refusal("SANDBOX_BRIDGE", "tool calls take an id and JSON arguments");
     const ticket = this.nextTicket++;
     this.inFlight++;
     void this.answer(id, argsJson).then((json) => {
       this.inFlight--;
-      if (!this.finished) deliver(ticket, json);
+      if (!this.finished) delivery.send(ticket, json);
     });
     return ticket;
   }
@@ -301,13 +301,13 @@ class RunState implements RealmRun {
   }
 
   /** `setTimeout` inside the isolate: a ticket delivered when it fires, clamped to the run's deadline. */
-  timer(ms: unknown, deliver: Deliver): number {
+  timer(ms: unknown, delivery: Delivery): number {
     const ticket = this.nextTicket++;
     if (this.finished) return ticket;
     const wait = Math.min(Math.max(Number(ms) || 0, 0), Math.max(this.deadline - Date.now(), 0));
     const handle = setTimeout(() => {
       this.timers.delete(ticket);
-      deliver(ticket, "null");
+      delivery.send(ticket, "null");
     }, wait);
     this.timers.set(ticket, handle);
     return ticket;

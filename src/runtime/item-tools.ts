@@ -1,0 +1,120 @@
+import { createHash } from "node:crypto";
+import type { Redis } from "ioredis";
+import { CodedError, asCodedError, userError } from "../errors.ts";
+import { IDEMPOTENCY_META_KEY, type ToolCaller } from "../mcp/types.ts";
+import type { SandboxTools } from "../sandbox/types.ts";
+import type { SkillRecord } from "../skills/store.ts";
+import type { AppLimiter } from "./app-limiter.ts";
+import { findDrift } from "./drift.ts";
+import { WriteJournal } from "./journal.ts";
+
+type SkillTool = SkillRecord["tools"][number];
+
+export interface ItemToolsContext {
+  tools: ToolCaller;
+  limiter: AppLimiter;
+  redis: Redis;
+  prefix: string;
+  /** How long the item may sit out 429s in place before it goes back to the queue. */
+  waitBudgetMs: number;
+}
+
+/**
+ * The tools one item's code sees: only the skill's approved tools; reads checked against the schemas
+ * locked at approval; the n-th write carries the idempotency key `run/key/n` and is journaled, so a
+ * retried item replays it instead of repeating the effect; 429s sat out in place up to a budget.
+ * A class, not closures: one is made per item, and named closures cost more than the rest of it.
+ */
+export class ItemTools implements SandboxTools {
+  readonly ids: string[];
+  /** Set when the item gave up on 429s: how long the server asked to wait. */
+  rateLimitedMs: number | undefined;
+  /** Set when a read no longer matched its locked schema: which tool and path. */
+  drift: string | undefined;
+  private readonly access: ReadonlyMap<string, SkillTool>;
+  private callIndex = 0;
+  private waitedMs = 0;
+  private journal: WriteJournal | undefined;
+
+  constructor(
+    private readonly context: ItemToolsContext,
+    private readonly skill: SkillRecord,
+    private readonly runId: string,
+    private readonly itemKey: string,
+  ) {
+    this.access = toolsById(skill);
+    this.ids = idsOf(skill);
+  }
+
+  async call(id: string, args: unknown): Promise<unknown> {
+    const tool = this.access.get(id);
+    if (tool === undefined) throw userError("TOOL_NOT_LOADED", `${this.skill.name} was approved without ${id}`);
+    const n = tool.access === "read-only" ? -1 : this.callIndex++;
+    const app = id.slice(0, id.indexOf("__"));
+    // A 429 pauses that app for every process; short waits are sat out right here, so an item does
+    // not start over for a blip; a long one goes back to the queue, which BullMQ then pauses.
+    for (;;) {
+      await this.context.limiter.acquire(app);
+      try {
+        return n < 0 ? await this.read(id, args, tool.schema) : await this.write(id, args, n);
+      } catch (error) {
+        const coded = asCodedError(error);
+        if (coded.code !== "MCP_RATE_LIMITED") throw coded;
+        const retryAfterMs = coded.retryAfterMs ?? 1000;
+        await this.context.limiter.pause(app, retryAfterMs);
+        const wait = retryAfterMs + Math.random() * 50;
+        if (this.waitedMs + wait > this.context.waitBudgetMs) {
+          this.rateLimitedMs = retryAfterMs;
+          throw coded;
+        }
+        this.waitedMs += wait;
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+    }
+  }
+
+  /** Waits until every write this attempt made is journaled. */
+  async flush(): Promise<void> {
+    await this.journal?.flush();
+  }
+
+  private async read(id: string, args: unknown, schema: SkillTool["schema"]): Promise<unknown> {
+    const value = await this.context.tools.call(id, args);
+    const changed = findDrift(schema, value);
+    if (changed !== undefined) {
+      this.drift = `${id}: ${changed}`;
+      throw new CodedError("SCHEMA_DRIFT", `${id} no longer returns the locked shape: ${changed}`, { retryable: false });
+    }
+    return value;
+  }
+
+  private async write(id: string, args: unknown, n: number): Promise<unknown> {
+    this.journal ??= new WriteJournal(this.context.redis, `${this.context.prefix}:journal:${this.runId}:${createHash("sha1").update(this.itemKey).digest("hex").slice(0, 20)}`);
+    const journaled = await this.journal.replay(n);
+    if (journaled !== undefined) return journaled.value;
+    const value = await this.context.tools.call(id, args, { meta: { [IDEMPOTENCY_META_KEY]: `${this.runId}/${this.itemKey}/${n}` } });
+    this.journal.record(n, value);
+    return value;
+  }
+}
+
+const accessBySkill = new WeakMap<SkillRecord, { byId: Map<string, SkillTool>; ids: string[] }>();
+
+/** A skill's tools by id, worked out once per version (records are immutable and cached). */
+function access(skill: SkillRecord): { byId: Map<string, SkillTool>; ids: string[] } {
+  let known = accessBySkill.get(skill);
+  if (known === undefined) {
+    const byId = new Map(skill.tools.map((tool) => [tool.id, tool]));
+    known = { byId, ids: [...byId.keys()] };
+    accessBySkill.set(skill, known);
+  }
+  return known;
+}
+
+function toolsById(skill: SkillRecord): ReadonlyMap<string, SkillTool> {
+  return access(skill).byId;
+}
+
+function idsOf(skill: SkillRecord): string[] {
+  return access(skill).ids;
+}
