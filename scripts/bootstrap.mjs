@@ -21,6 +21,11 @@ function run(command, args, options = {}) {
   return { status: result.status ?? 1 };
 }
 
+/** The env of a codemem child that stops itself if this launcher is SIGKILLed (src/cli/parent-watch.ts). */
+function watchedBy(pid) {
+  return { ...process.env, CODEMEM_PARENT_PID: String(pid) };
+}
+
 function onPath(binary) {
   const dirs = [...(process.env.PATH ?? "").split(delimiter), "/usr/bin", "/usr/sbin", "/usr/local/bin"];
   return dirs.some((dir) => {
@@ -78,7 +83,7 @@ ensureRedis();
 const node = [process.execPath, "--no-node-snapshot", "--import", "tsx"];
 switch (task) {
   case "start":
-    process.exitCode = run(node[0], [...node.slice(1), "adapters/cli.ts", "start", ...rest]).status;
+    process.exitCode = run(node[0], [...node.slice(1), "adapters/cli.ts", "start", ...rest], { env: watchedBy(process.pid) }).status;
     break;
   case "test": {
     ensureChromium();
@@ -92,7 +97,7 @@ switch (task) {
     break;
   }
   case "worker":
-    process.exitCode = run(node[0], [...node.slice(1), "adapters/cli.ts", "worker", ...rest]).status;
+    process.exitCode = run(node[0], [...node.slice(1), "adapters/cli.ts", "worker", ...rest], { env: watchedBy(process.pid) }).status;
     break;
   case "bench":
     process.exitCode = run(node[0], [...node.slice(1), "bench/run.ts", ...rest]).status;

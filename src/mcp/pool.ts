@@ -99,21 +99,15 @@ export class McpPool implements ToolCaller {
 
   /** The tool with this id, or a user error naming near matches. */
   async resolve(id: string): Promise<ToolDescriptor> {
-    const connection = this.connectionFor(id);
-    if (connection === undefined) {
-      throw new CodedError("MCP_UNKNOWN_TOOL", `there is no tool ${id}: ids are app__tool and the apps are ${this.apps().join(", ")}`, {
-        family: "user",
-        retryable: false,
-      });
-    }
+    const connection = this.connectionOrThrow(id);
     const tool = await connection.describe(id);
     if (tool === undefined) throw unknownTool(id, connection.app, connection.cachedTools() ?? []);
     return tool;
   }
 
   async call(id: string, args: unknown, options: ToolCallOptions = {}): Promise<unknown> {
-    const tool = await this.resolve(id);
-    return this.connection(tool.app).call(id, args, options);
+    // The connection looks the tool up itself (and names near matches when it has none).
+    return this.connectionOrThrow(id).call(id, args, options);
   }
 
   /** Called whenever an app's tool list is read or changes (first listing, list_changed, restart). */
@@ -124,6 +118,15 @@ export class McpPool implements ToolCaller {
 
   async close(): Promise<void> {
     await Promise.all([...this.connections.values()].map((connection) => connection.close()));
+  }
+
+  private connectionOrThrow(id: string): ServerConnection {
+    const connection = this.connectionFor(id);
+    if (connection !== undefined) return connection;
+    throw new CodedError("MCP_UNKNOWN_TOOL", `there is no tool ${id}: ids are app__tool and the apps are ${this.apps().join(", ")}`, {
+      family: "user",
+      retryable: false,
+    });
   }
 
   /** The app whose id is the longest `app__` prefix of the tool id. */

@@ -90,6 +90,7 @@ async function launch(binary: string, port: number, options: RedisServerOptions)
     "--protected-mode", "yes",
   ];
   const child: ChildProcess = spawn(binary, args, { stdio: ["ignore", "pipe", "pipe"] });
+  const guard = guardAgainstOrphaning(child);
   const output: string[] = [];
   const onData = (chunk: Buffer) => {
     for (const line of chunk.toString("utf8").split("\n")) {
@@ -108,15 +109,18 @@ async function launch(binary: string, port: number, options: RedisServerOptions)
   void exited.then(() => (exitedEarly = true));
   while (!(await answersPing(port))) {
     if (exitedEarly) {
+      guard?.kill();
       throw new CodedError("REDIS_START_FAILED", `redis-server exited at start: ${output.at(-1) ?? "no output"}`);
     }
     if (Date.now() > deadline) {
       child.kill("SIGKILL");
+      guard?.kill();
       throw new CodedError("REDIS_START_FAILED", `redis-server did not answer on port ${port} within ${options.startTimeoutMs ?? 10_000} ms`);
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   const signal = async (name: NodeJS.Signals) => {
+    guard?.kill();
     if (child.exitCode !== null || child.signalCode !== null) return;
     child.kill(name);
     const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
@@ -131,6 +135,19 @@ async function launch(binary: string, port: number, options: RedisServerOptions)
     stop: () => signal("SIGTERM"),
     kill: () => signal("SIGKILL"),
   };
+}
+
+/**
+ * A SIGKILLed parent cannot stop its children, and redis-server would outlive it holding its port and
+ * data dir. A tiny shell watches the parent and stops redis-server when the parent is gone.
+ */
+function guardAgainstOrphaning(child: ChildProcess): ChildProcess | undefined {
+  if (child.pid === undefined || process.platform === "win32") return undefined;
+  const script = 'while kill -0 "$1" 2>/dev/null; do sleep 1; done; kill -TERM "$2" 2>/dev/null';
+  const guard = spawn("/bin/sh", ["-c", script, "codemem-redis-guard", String(process.pid), String(child.pid)], { stdio: "ignore" });
+  guard.on("error", () => {});
+  guard.unref();
+  return guard;
 }
 
 /** A raw RESP PING, so this module needs no Redis client. */

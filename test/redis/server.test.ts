@@ -1,3 +1,5 @@
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
 import { describe, expect, inject, it } from "vitest";
 import { startRedisServer } from "../../src/redis/server.ts";
@@ -38,4 +40,34 @@ describe("startRedisServer", () => {
       client.disconnect();
     }
   });
+
+  it("should stop its redis-server when the process that started it is SIGKILLed", async () => {
+    const dir = tempStateDir("codemem-redis-orphan-");
+    const module = fileURLToPath(new URL("../../src/redis/server.ts", import.meta.url));
+    const script = `const { startRedisServer } = await import(${JSON.stringify(module)}); const r = await startRedisServer({ dir: ${JSON.stringify(dir.dir)} }); console.log(r.pid); setInterval(() => {}, 1000);`;
+    const parent = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { stdio: ["ignore", "pipe", "inherit"] });
+    try {
+      const pid = await new Promise<number>((resolve, reject) => {
+        parent.stdout?.once("data", (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
+        parent.once("exit", () => reject(new Error("the parent exited before starting redis-server")));
+      });
+      expect(alive(pid)).toBe(true);
+      parent.kill("SIGKILL");
+      const deadline = Date.now() + 5000;
+      while (alive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(alive(pid)).toBe(false);
+    } finally {
+      parent.kill("SIGKILL");
+      dir.cleanup();
+    }
+  }, 20_000);
 });
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
