@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { isAlive, waitForExit } from "../helpers/process.ts";
 
 const module = fileURLToPath(new URL("../../src/cli/parent-watch.ts", import.meta.url));
 
@@ -18,14 +19,6 @@ setInterval(() => {}, 1000);`;
   return spawn(process.execPath, ["--input-type=module", "-e", launcher], { stdio: ["ignore", "pipe", "inherit"] });
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe("stopWhenLauncherDies", () => {
   it("should stop the child gracefully when its launcher is SIGKILLed, and keep the variable from grandchildren", async () => {
@@ -37,9 +30,7 @@ describe("stopWhenLauncherDies", () => {
       const [pid, variable] = output.trim().split(" ");
       expect(variable).toBe("cleared");
       launcher.kill("SIGKILL");
-      const deadline = Date.now() + 5000;
-      while (alive(Number(pid)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-      expect(alive(Number(pid))).toBe(false);
+      expect(await waitForExit(Number(pid))).toBe(true);
       expect(output).toContain("graceful");
     } finally {
       launcher.kill("SIGKILL");
@@ -57,7 +48,7 @@ describe("stopWhenLauncherDies", () => {
     try {
       launcher.kill("SIGKILL");
       await new Promise((resolve) => setTimeout(resolve, 500));
-      expect(alive(pid)).toBe(true);
+      expect(isAlive(pid)).toBe(true);
     } finally {
       process.kill(pid, "SIGKILL");
     }

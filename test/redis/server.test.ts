@@ -4,6 +4,7 @@ import { Redis } from "ioredis";
 import { describe, expect, inject, it } from "vitest";
 import { startRedisServer } from "../../src/redis/server.ts";
 import { tempStateDir } from "../helpers/demo.ts";
+import { isAlive, waitForExit } from "../helpers/process.ts";
 
 describe("startRedisServer", () => {
   it("should start a private redis-server with AOF and noeviction, and stop it", async () => {
@@ -51,11 +52,9 @@ describe("startRedisServer", () => {
         parent.stdout?.once("data", (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
         parent.once("exit", () => reject(new Error("the parent exited before starting redis-server")));
       });
-      expect(alive(pid)).toBe(true);
+      expect(isAlive(pid)).toBe(true);
       parent.kill("SIGKILL");
-      const deadline = Date.now() + 5000;
-      while (alive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-      expect(alive(pid)).toBe(false);
+      expect(await waitForExit(pid)).toBe(true);
     } finally {
       parent.kill("SIGKILL");
       dir.cleanup();
@@ -63,11 +62,3 @@ describe("startRedisServer", () => {
   }, 20_000);
 });
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
