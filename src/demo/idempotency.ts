@@ -1,11 +1,13 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
+import { link, readFile, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { IDEMPOTENCY_META_KEY } from "../mcp/types.ts";
 import { recordEvent } from "./knobs.ts";
 
 const madeDirs = new Set<string>();
+let records = 0;
 
 /**
  * Same idempotency key → the stored result, no second effect. Results live as files in the state
@@ -26,20 +28,29 @@ export async function withIdempotency(
     madeDirs.add(dir);
   }
   const file = join(dir, `${createHash("sha256").update(`${server}/${tool}/${key}`).digest("hex")}.json`);
-  // A stat that does not throw: most keys are new, and an ENOENT exception per write is not free.
-  if (statSync(file, { throwIfNoEntry: false }) !== undefined) {
-    const stored = JSON.parse(readFileSync(file, "utf8")) as CallToolResult;
+  const stored = await readIfAny(file);
+  if (stored !== undefined) {
     recordEvent(stateDir, { server, kind: "idempotent_replay", tool, detail: key });
-    return stored;
+    return JSON.parse(stored) as CallToolResult;
   }
   const result = await perform();
   // Errors are not stored: a failed write had no effect, so trying again is right.
   if (result.isError !== true) {
-    try {
-      writeFileSync(file, JSON.stringify(result), { flag: "wx" });
-    } catch {
-      // Another process stored the same key first; both results describe the same item.
-    }
+    // Written beside and linked into place: a reader never sees half a record, and link fails when
+    // another process stored the same key first (both results describe the same item).
+    const temporary = `${file}.${process.pid}.${++records}.partial`;
+    await writeFile(temporary, JSON.stringify(result));
+    await link(temporary, file).catch(() => {});
+    await unlink(temporary).catch(() => {});
   }
   return result;
+}
+
+async function readIfAny(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw error;
+  }
 }

@@ -17,6 +17,8 @@ export interface ItemToolsContext {
   prefix: string;
   /** How long the item may sit out 429s in place before it goes back to the queue. */
   waitBudgetMs: number;
+  /** No attempt of this item started before (BullMQ's attemptsStarted is 1): its journal is empty. */
+  firstAttempt: boolean;
 }
 
 /**
@@ -73,11 +75,6 @@ export class ItemTools implements SandboxTools {
     }
   }
 
-  /** Waits until every write this attempt made is journaled. */
-  async flush(): Promise<void> {
-    await this.journal?.flush();
-  }
-
   private async read(id: string, args: unknown, schema: SkillTool["schema"]): Promise<unknown> {
     const value = await this.context.tools.call(id, args);
     const changed = findDrift(schema, value);
@@ -89,11 +86,15 @@ export class ItemTools implements SandboxTools {
   }
 
   private async write(id: string, args: unknown, n: number): Promise<unknown> {
-    this.journal ??= new WriteJournal(this.context.redis, `${this.context.prefix}:journal:${this.runId}:${createHash("sha1").update(this.itemKey).digest("hex").slice(0, 20)}`);
+    this.journal ??= new WriteJournal(
+      this.context.redis,
+      `${this.context.prefix}:journal:${this.runId}:${createHash("sha1").update(this.itemKey).digest("hex").slice(0, 20)}`,
+      this.context.firstAttempt,
+    );
     const journaled = await this.journal.replay(n);
     if (journaled !== undefined) return journaled.value;
     const value = await this.context.tools.call(id, args, { meta: { [IDEMPOTENCY_META_KEY]: `${this.runId}/${this.itemKey}/${n}` } });
-    this.journal.record(n, value);
+    await this.journal.record(n, value);
     return value;
   }
 }

@@ -6,18 +6,22 @@ const JOURNAL_TTL_SECONDS = 7 * 86_400;
 /**
  * The results of one item's writes by call number, in a Redis hash. A retried item replays the calls
  * journaled by earlier attempts instead of repeating their effects. The hash is read once per attempt
- * (at its first write), and results are recorded in the background: the item waits for them only at
- * its end (flush), not before its next call. A crash between a write and its record is covered as
- * before by the call's idempotency key.
+ * (at its first write, and not at all on a first attempt), and each result is recorded before the
+ * skill sees it, so the window in which a killed worker leaves an effect unjournaled is one round trip.
+ * A call still in flight when its worker dies cannot be journaled at all: its retry sends it again, and
+ * only the call's idempotency key (`_meta`) keeps the server from a second effect.
  */
 export class WriteJournal {
   private known: Promise<Map<string, string>> | undefined;
-  private readonly pending: Promise<unknown>[] = [];
 
+  /** `firstAttempt`: no attempt of this item ever started before, so there is nothing to read. */
   constructor(
     private readonly redis: Redis,
     private readonly key: string,
-  ) {}
+    firstAttempt = false,
+  ) {
+    if (firstAttempt) this.known = Promise.resolve(new Map());
+  }
 
   /** The journaled result of write `n`, if an earlier attempt made it. */
   async replay(n: number): Promise<{ value: unknown } | undefined> {
@@ -26,21 +30,12 @@ export class WriteJournal {
     return json === undefined ? undefined : { value: JSON.parse(json) as unknown };
   }
 
-  record(n: number, value: unknown): void {
+  /** Records write `n`'s result (one round trip); throws if Redis did not take it. */
+  async record(n: number, value: unknown): Promise<void> {
     const json = JSON.stringify(value ?? null);
-    const written = this.redis.multi().hset(this.key, String(n), json).expire(this.key, JOURNAL_TTL_SECONDS).exec();
-    // flush() reports a failure; until then it must not surface as an unhandled rejection.
-    written.catch(() => {});
-    this.pending.push(written);
+    const results = await this.redis.multi().hset(this.key, String(n), json).expire(this.key, JOURNAL_TTL_SECONDS).exec();
+    const failed = results?.find(([error]) => error !== null);
+    if (failed) throw failed[0];
     void this.known?.then((map) => map.set(String(n), json));
-  }
-
-  /** Waits until every recorded result is in Redis; throws if one could not be written. */
-  async flush(): Promise<void> {
-    const results = await Promise.all(this.pending.splice(0));
-    for (const result of results as ([Error | null, unknown][] | null)[]) {
-      const failed = result?.find(([error]) => error !== null);
-      if (failed) throw failed[0];
-    }
   }
 }

@@ -226,7 +226,8 @@ export class SkillRuntime {
     if (run === undefined) return;
     const skill = await this.options.skills.version(run.skill, run.version);
     if (skill === undefined) return this.finish(runId, key, "failed", `skill ${run.skill} v${run.version} is gone`);
-    const tools = this.itemTools(skill, runId, key, job.data.handBacks ?? 0);
+    // attemptsStarted counts every start (retries, stalled-job recovery, 429 hand-backs alike).
+    const tools = this.itemTools(skill, runId, key, job.data.handBacks ?? 0, job.attemptsStarted <= 1);
     const result = await this.options.sandbox.run(skill.code, {
       tools,
       memory: this.memory(skill),
@@ -235,8 +236,6 @@ export class SkillRuntime {
       filename: `${skill.name}.ts`,
       shapes: false,
     });
-    // Whatever happens next, the writes this attempt made are journaled first.
-    await tools.flush();
     if (result.ok) return this.finish(runId, key, "done", undefined, skill);
     const error = result.error ?? { code: "SANDBOX_RUNTIME", message: "failed" };
     const waitMs = tools.rateLimitedMs;
@@ -261,13 +260,14 @@ export class SkillRuntime {
   }
 
   /** The tools an item's code sees; `handBacks` doubles its 429 wait budget per earlier hand-back. */
-  private itemTools(skill: SkillRecord, runId: string, itemKey: string, handBacks = 0): ItemTools {
+  private itemTools(skill: SkillRecord, runId: string, itemKey: string, handBacks = 0, firstAttempt = false): ItemTools {
     const context: ItemToolsContext = {
       tools: this.options.tools,
       limiter: this.limiter,
       redis: this.options.redis,
       prefix: this.prefix,
       waitBudgetMs: (this.options.rateLimitWaitBudgetMs ?? 5000) * 2 ** Math.min(handBacks, 10),
+      firstAttempt,
     };
     return new ItemTools(context, skill, runId, itemKey);
   }

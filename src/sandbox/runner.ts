@@ -110,7 +110,7 @@ export class IsolatedSandbox implements SandboxExecutor {
     try {
       realm = key === undefined ? undefined : this.realms.take(key);
       if (realm === undefined) {
-        realm = await Realm.create(key, script, limits.memoryMb, options.filename ?? "probe.ts");
+        realm = Realm.create(key, script, limits.memoryMb, options.filename ?? "probe.ts");
         this.created++;
       } else this.reused++;
       const doomed = realm;

@@ -11,10 +11,9 @@ describe("WriteJournal", () => {
     const key = `journal:${Date.now().toString(36)}`;
     const first = new WriteJournal(redis, key);
     expect(await first.replay(0)).toBeUndefined();
-    first.record(0, { id: "folder" });
-    first.record(1, null);
+    await first.record(0, { id: "folder" });
+    await first.record(1, null);
     expect(await first.replay(0)).toEqual({ value: { id: "folder" } });
-    await first.flush();
 
     const retry = new WriteJournal(redis, key);
     expect(await retry.replay(0)).toEqual({ value: { id: "folder" } });
@@ -23,11 +22,21 @@ describe("WriteJournal", () => {
     expect(await redis.ttl(key)).toBeGreaterThan(86_400);
   });
 
-  it("should report a record that did not reach Redis when flushed", async () => {
+  it("should throw when a record did not reach Redis", async () => {
     const key = `journal:${Date.now().toString(36)}:wrongtype`;
     await redis.set(key, "a string, not a hash");
     const journal = new WriteJournal(redis, key);
-    journal.record(0, { id: "x" });
-    await expect(journal.flush()).rejects.toThrow(/WRONGTYPE/);
+    await expect(journal.record(0, { id: "x" })).rejects.toThrow(/WRONGTYPE/);
+  });
+});
+
+describe("WriteJournal of a first attempt", () => {
+  it("should not read Redis (nothing can be journaled yet) but still record", async () => {
+    const key = `journal:${Date.now().toString(36)}:first`;
+    await redis.hset(key, "0", JSON.stringify("left by nobody"));
+    const first = new WriteJournal(redis, key, true);
+    expect(await first.replay(0)).toBeUndefined();
+    await first.record(1, { id: "x" });
+    expect(await new WriteJournal(redis, key).replay(1)).toEqual({ value: { id: "x" } });
   });
 });

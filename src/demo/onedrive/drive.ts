@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, type Stats } from "node:fs";
+import { mkdir, readdir, rename, stat as fsStat, writeFile } from "node:fs/promises";
 import { join, posix } from "node:path";
 import { GraphError } from "../graph.ts";
 import { recordEvent } from "../knobs.ts";
@@ -36,72 +37,75 @@ const MIME: Record<string, string> = {
  */
 export class Drive {
   readonly root: string;
+  private uploads = 0;
 
   constructor(private readonly stateDir: string) {
     this.root = join(stateDir, "drive");
     mkdirSync(this.root, { recursive: true });
   }
 
-  listChildren(path: string): DriveItem[] {
+  // File system work is asynchronous: a server handles dozens of calls at once, and one call's
+  // syscalls must not hold up the others' replies.
+
+  async listChildren(path: string): Promise<DriveItem[]> {
     const folder = this.resolve(path);
-    const stat = this.statOrThrow(folder, path);
+    const stat = await this.statOrThrow(folder, path);
     if (!stat.isDirectory()) throw new GraphError(400, "invalidRequest", `${path} is a file, not a folder`);
-    return readdirSync(folder)
-      .sort()
-      .map((name) => this.item(posix.join(normalize(path), name)));
+    const names = (await readdir(folder)).sort();
+    return Promise.all(names.map((name) => this.item(posix.join(normalize(path), name))));
   }
 
-  createFolder(parentPath: string, name: string, conflict: ConflictBehavior): DriveItem {
+  async createFolder(parentPath: string, name: string, conflict: ConflictBehavior): Promise<DriveItem> {
     checkName(name);
-    this.requireFolder(parentPath);
+    await this.requireFolder(parentPath);
     let target = posix.join(normalize(parentPath), name);
     // mkdir decides races between processes; the stat first spares the usual case (it exists) an exception.
-    if (this.exists(target) || !makeDirectory(this.resolve(target))) {
+    if ((await this.exists(target)) || !(await makeDirectory(this.resolve(target)))) {
       if (conflict === "fail") {
         recordEvent(this.stateDir, { server: "onedrive", kind: "conflict", tool: "create_folder", detail: target });
         throw new GraphError(409, "nameAlreadyExists", `An item with the name '${name}' already exists in ${normalize(parentPath)}.`);
       }
       if (conflict !== "rename") return this.item(target);
-      target = this.freeName(parentPath, name);
-      mkdirSync(this.resolve(target));
+      target = await this.freeName(parentPath, name);
+      await mkdir(this.resolve(target));
     }
     recordEvent(this.stateDir, { server: "onedrive", kind: "folder_created", tool: "create_folder", detail: target });
     return this.item(target);
   }
 
-  uploadFile(parentPath: string, name: string, content: Buffer, conflict: ConflictBehavior): DriveItem {
+  async uploadFile(parentPath: string, name: string, content: Buffer, conflict: ConflictBehavior): Promise<DriveItem> {
     checkName(name);
-    this.requireFolder(parentPath);
+    await this.requireFolder(parentPath);
     let target = posix.join(normalize(parentPath), name);
-    const existed = this.exists(target);
+    const existed = await this.exists(target);
     if (existed) {
       if (conflict === "fail") {
         recordEvent(this.stateDir, { server: "onedrive", kind: "conflict", tool: "upload_file", detail: target });
         throw new GraphError(409, "nameAlreadyExists", `A file named '${name}' already exists in ${normalize(parentPath)}.`);
       }
-      if (conflict === "rename") target = this.freeName(parentPath, name);
+      if (conflict === "rename") target = await this.freeName(parentPath, name);
       recordEvent(this.stateDir, { server: "onedrive", kind: "duplicate_write", tool: "upload_file", detail: target });
     }
-    // Write beside, then rename: a reader never sees half a file, even across processes.
-    const temporary = `${this.resolve(target)}.${process.pid}.partial`;
-    writeFileSync(temporary, content);
-    renameSync(temporary, this.resolve(target));
+    // Write beside, then rename: a reader never sees half a file, even across processes (and calls).
+    const temporary = `${this.resolve(target)}.${process.pid}.${++this.uploads}.partial`;
+    await writeFile(temporary, content);
+    await rename(temporary, this.resolve(target));
     recordEvent(this.stateDir, { server: "onedrive", kind: "file_written", tool: "upload_file", detail: target });
     return this.item(target);
   }
 
-  private freeName(parentPath: string, name: string): string {
+  private async freeName(parentPath: string, name: string): Promise<string> {
     const dot = name.lastIndexOf(".");
     const stem = dot > 0 ? name.slice(0, dot) : name;
     const extension = dot > 0 ? name.slice(dot) : "";
     for (let n = 1; ; n++) {
       const candidate = posix.join(normalize(parentPath), `${stem} ${n}${extension}`);
-      if (!this.exists(candidate)) return candidate;
+      if (!(await this.exists(candidate))) return candidate;
     }
   }
 
-  private item(path: string): DriveItem {
-    const stat = statSync(this.resolve(path));
+  private async item(path: string): Promise<DriveItem> {
+    const stat = await fsStat(this.resolve(path));
     const name = posix.basename(path);
     const parent = posix.dirname(path);
     const item: DriveItem = {
@@ -113,25 +117,24 @@ export class Drive {
       webUrl: `https://contoso-my.sharepoint.com/personal/sam_rivera/Documents${encodeURI(path)}`,
       parentReference: { driveId: DRIVE_ID, driveType: "business", path: `/drive/root:${parent === "/" ? "" : parent}` },
     };
-    if (stat.isDirectory()) item.folder = { childCount: readdirSync(this.resolve(path)).length };
+    if (stat.isDirectory()) item.folder = { childCount: (await readdir(this.resolve(path))).length };
     else item.file = { mimeType: MIME[name.split(".").pop()?.toLowerCase() ?? ""] ?? "application/octet-stream" };
     return item;
   }
 
-  private requireFolder(path: string): void {
-    const stat = this.statOrThrow(this.resolve(path), path);
+  private async requireFolder(path: string): Promise<void> {
+    const stat = await this.statOrThrow(this.resolve(path), path);
     if (!stat.isDirectory()) throw new GraphError(400, "invalidRequest", `${path} is a file, not a folder`);
   }
 
-  // stat without throwing: an ENOENT exception per call costs more than the stat itself.
-  private statOrThrow(absolute: string, path: string) {
-    const stat = statSync(absolute, { throwIfNoEntry: false });
+  private async statOrThrow(absolute: string, path: string): Promise<Stats> {
+    const stat = await statIfAny(absolute);
     if (stat === undefined) throw new GraphError(404, "itemNotFound", `The resource '${normalize(path)}' could not be found. Create the folder first.`);
     return stat;
   }
 
-  private exists(path: string): boolean {
-    return statSync(this.resolve(path), { throwIfNoEntry: false }) !== undefined;
+  private async exists(path: string): Promise<boolean> {
+    return (await statIfAny(this.resolve(path))) !== undefined;
   }
 
   /** Maps a drive path into the root: normalizing an absolute path leaves no `..` to climb out with. */
@@ -145,12 +148,21 @@ export class Drive {
 }
 
 /** mkdir; false when the name is taken. */
-function makeDirectory(absolute: string): boolean {
+async function makeDirectory(absolute: string): Promise<boolean> {
   try {
-    mkdirSync(absolute);
+    await mkdir(absolute);
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
+    throw error;
+  }
+}
+
+async function statIfAny(absolute: string): Promise<Stats | undefined> {
+  try {
+    return await fsStat(absolute);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw error;
   }
 }

@@ -34,10 +34,10 @@ export function createOneDriveServer(drive: Drive, gate: DemoGate, stateDir: str
       annotations: { readOnlyHint: true, openWorldHint: true },
     },
     (args) =>
-      gate.handle("list_children", () =>
+      gate.handle("list_children", async () =>
         graphResult({
           "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users('me')/drive/root/children",
-          value: drive.listChildren(args.path),
+          value: await drive.listChildren(args.path),
         }),
       ),
   );
@@ -59,7 +59,7 @@ export function createOneDriveServer(drive: Drive, gate: DemoGate, stateDir: str
     (args, extra) =>
       gate.handle("create_folder", () =>
         withIdempotency(stateDir, "onedrive", "create_folder", extra._meta, async () =>
-          graphResult(drive.createFolder(args.parent_path, args.name, args.conflictBehavior), true),
+          graphResult(await drive.createFolder(args.parent_path, args.name, args.conflictBehavior), true),
         ),
       ),
   );
@@ -88,7 +88,7 @@ export function createOneDriveServer(drive: Drive, gate: DemoGate, stateDir: str
           }
           const content =
             args.content_base64 !== undefined ? Buffer.from(args.content_base64, "base64") : Buffer.from(args.content_text ?? "", "utf8");
-          return graphResult(drive.uploadFile(args.parent_path, args.name, content, args.conflictBehavior), true);
+          return graphResult(await drive.uploadFile(args.parent_path, args.name, content, args.conflictBehavior), true);
         }),
       ),
   );
