@@ -273,12 +273,7 @@ export class SkillRuntime {
   }
 
   private memory(skill: SkillRecord): SandboxMemory | undefined {
-    if (!skill.memory) return undefined;
-    const key = this.memoryKey(skill.name);
-    return {
-      has: async (item) => (await this.options.redis.sismember(key, item)) === 1,
-      add: async (item) => void (await this.options.redis.sadd(key, item)),
-    };
+    return skill.memory ? new DedupMemory(this.options.redis, this.memoryKey(skill.name)) : undefined;
   }
 
   private memoryKey(skill: string): string {
@@ -322,6 +317,22 @@ export class SkillRuntime {
     this.statuses.set(runId, { status, at: Date.now() });
     await this.progress.set(runId, { error: reason });
     if (await this.progress.markFinished(runId, status)) await this.reporter.final(runId);
+  }
+}
+
+/** A skill's dedup memory (ctx.memory): keys of the items it has done, a Redis set. */
+class DedupMemory implements SandboxMemory {
+  constructor(
+    private readonly redis: Redis,
+    private readonly key: string,
+  ) {}
+
+  async has(item: string): Promise<boolean> {
+    return (await this.redis.sismember(this.key, item)) === 1;
+  }
+
+  async add(item: string): Promise<void> {
+    await this.redis.sadd(this.key, item);
   }
 }
 

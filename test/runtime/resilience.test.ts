@@ -52,6 +52,34 @@ export async function run(item: unknown, params: unknown, ctx: any) { return (aw
     expect(readDemoCounters(state.dir).rateLimited).toBeGreaterThan(0);
   }, 90_000);
 
+  it("should finish an item that needs more calls than one wait budget admits (its budget doubles per hand-back)", async () => {
+    const state = tempStateDir();
+    cleanups.push(state.cleanup);
+    const log: string[] = [];
+    // Four calls per item at 2 calls/s with a 100 ms budget: a retried item starts over, so with a fixed
+    // budget it would go back to the queue for ever.
+    harness = await runtimeHarness(demoConfig(state.dir, { DEMO_RATE_LIMIT: "2" }, 20), { log: (line) => log.push(line), rateLimitWaitBudgetMs: 100 });
+    await harness.skills.save({
+      name: "peek4",
+      description: "Reads four pages per item.",
+      params: { type: "object", properties: {} },
+      code: `export async function items() { return [{ key: "a" }, { key: "b" }]; }
+export async function run(item: unknown, params: unknown, ctx: any) {
+  let n = 0;
+  for (let i = 0; i < 4; i++) n += (await ctx.tools.outlook__list_messages({ $top: 1, $skip: i })).value.length;
+  return n;
+}`,
+      memory: false,
+      tools: [{ id: "outlook__list_messages", access: "read-only" }],
+      author: "ana",
+      approver: "ana",
+    });
+    const { runId } = await harness.runtime.enqueueRun({ skill: "peek4", params: {}, requester: "ana" });
+    const run = await harness.waitForRun(runId, 80_000);
+    expect(run).toMatchObject({ status: "completed", total: 2, done: 2, failed: 0 });
+    expect(log.filter((line) => /handed back after 429s/.test(line)).length).toBeGreaterThanOrEqual(2);
+  }, 100_000);
+
   it("should keep every worker under a per-app rate limit shared in Redis", async () => {
     const state = tempStateDir();
     cleanups.push(state.cleanup);
