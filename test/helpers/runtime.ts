@@ -109,3 +109,11 @@ export function archiveExpectations(mailboxSize: number, days: number): { items:
   const files = items.flatMap((m) => attachments.get(m.id) ?? []).filter((a) => /\.(pdf|xlsx)$/i.test(a.name) && !a.isInline).length;
   return { items: items.length, files };
 }
+
+/** Saves a small skill written for a test: the fields every test skill shares are filled in. */
+export function saveTestSkill(
+  skills: SkillStore,
+  skill: Pick<SkillRecord, "name" | "code" | "tools"> & Partial<Pick<SkillRecord, "description" | "params" | "memory">>,
+): Promise<SkillRecord> {
+  return skills.save({ description: `Test skill ${skill.name}.`, params: { type: "object", properties: {} }, memory: false, author: "ana", approver: "ana", ...skill });
+}

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { readDemoCounters } from "../../src/demo/knobs.ts";
 import { startRedisServer } from "../../src/redis/server.ts";
 import { demoConfig, tempStateDir } from "../helpers/demo.ts";
-import { approveArchiveSkill, runtimeHarness, type RuntimeHarness } from "../helpers/runtime.ts";
+import { approveArchiveSkill, runtimeHarness, saveTestSkill, type RuntimeHarness } from "../helpers/runtime.ts";
 
 describe("runs under pressure", () => {
   let harness: RuntimeHarness | undefined;
@@ -34,16 +34,12 @@ describe("runs under pressure", () => {
     // A budget shorter than one 429 wait (~0.5 s at 2 calls/s): every 429 goes back to the queue, however
     // fast or slow the machine is. One call per item, so a retried item always makes progress.
     harness = await runtimeHarness(demoConfig(state.dir, { DEMO_RATE_LIMIT: "2" }, 20), { log: (line) => log.push(line), rateLimitWaitBudgetMs: 100 });
-    await harness.skills.save({
+    await saveTestSkill(harness.skills, {
       name: "peek",
       description: "Reads one message per item.",
-      params: { type: "object", properties: {} },
       code: `export async function items() { return Array.from({ length: 10 }, (_, i) => ({ key: "k" + i })); }
 export async function run(item: unknown, params: unknown, ctx: any) { return (await ctx.tools.outlook__list_messages({ $top: 1 })).value.length; }`,
-      memory: false,
       tools: [{ id: "outlook__list_messages", access: "read-only" }],
-      author: "ana",
-      approver: "ana",
     });
     const { runId } = await harness.runtime.enqueueRun({ skill: "peek", params: {}, requester: "ana" });
     const run = await harness.waitForRun(runId, 60_000);
@@ -59,20 +55,16 @@ export async function run(item: unknown, params: unknown, ctx: any) { return (aw
     // Four calls per item at 2 calls/s with a 100 ms budget: a retried item starts over, so with a fixed
     // budget it would go back to the queue for ever.
     harness = await runtimeHarness(demoConfig(state.dir, { DEMO_RATE_LIMIT: "2" }, 20), { log: (line) => log.push(line), rateLimitWaitBudgetMs: 100 });
-    await harness.skills.save({
+    await saveTestSkill(harness.skills, {
       name: "peek4",
       description: "Reads four pages per item.",
-      params: { type: "object", properties: {} },
       code: `export async function items() { return [{ key: "a" }, { key: "b" }]; }
 export async function run(item: unknown, params: unknown, ctx: any) {
   let n = 0;
   for (let i = 0; i < 4; i++) n += (await ctx.tools.outlook__list_messages({ $top: 1, $skip: i })).value.length;
   return n;
 }`,
-      memory: false,
       tools: [{ id: "outlook__list_messages", access: "read-only" }],
-      author: "ana",
-      approver: "ana",
     });
     const { runId } = await harness.runtime.enqueueRun({ skill: "peek4", params: {}, requester: "ana" });
     const run = await harness.waitForRun(runId, 80_000);

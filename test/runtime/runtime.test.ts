@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { readDemoCounters } from "../../src/demo/knobs.ts";
 import { demoConfig, demoServer, tempStateDir } from "../helpers/demo.ts";
-import { approveArchiveSkill, archiveExpectations, runtimeHarness, type RuntimeHarness } from "../helpers/runtime.ts";
+import { approveArchiveSkill, archiveExpectations, runtimeHarness, saveTestSkill, type RuntimeHarness } from "../helpers/runtime.ts";
 
 const THREAD = { platform: "test", channel: "c", thread: "runs" };
 
@@ -59,18 +59,15 @@ describe("SkillRuntime", () => {
   it("should replay a retried item's journaled writes instead of repeating them", async () => {
     const dir = stateDir();
     harness = await runtimeHarness({ mcpServers: { onedrive: demoServer("onedrive", dir) } });
-    await harness.skills.save({
+    await saveTestSkill(harness.skills, {
       name: "flaky-writer",
       description: "Writes a file, then fails once.",
-      params: { type: "object", properties: {} },
       code: `export async function run(item: unknown, params: unknown, ctx: any) {
   await ctx.tools.onedrive__upload_file({ parent_path: "/", name: "report.txt", content_text: "v1", conflictBehavior: "fail" });
   if (!(await ctx.memory.has("failed-once"))) { await ctx.memory.add("failed-once"); throw new Error("transient failure after the write"); }
 }`,
       memory: true,
       tools: [{ id: "onedrive__upload_file", access: "destructive" }],
-      author: "ana",
-      approver: "ana",
     });
     const { runId } = await harness.runtime.enqueueRun({ skill: "flaky-writer", params: {}, requester: "ana" });
     const run = await harness.waitForRun(runId);

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { checkCron, Schedules } from "../../src/runtime/schedules.ts";
 import { demoConfig, tempStateDir, waitFor } from "../helpers/demo.ts";
-import { runtimeHarness, type RuntimeHarness } from "../helpers/runtime.ts";
+import { runtimeHarness, saveTestSkill, type RuntimeHarness } from "../helpers/runtime.ts";
 
 const COUNTER_SKILL = `export async function run(item: unknown, params: { tag: string }, ctx: any) {
   await ctx.tools.onedrive__list_children({ path: "/" });
@@ -27,15 +27,12 @@ describe("schedules", () => {
     const dir = tempStateDir();
     dirs.push(dir);
     harness = await runtimeHarness(demoConfig(dir.dir, {}, 10));
-    await harness.skills.save({
+    await saveTestSkill(harness.skills, {
       name: "tick",
       description: "Lists the drive root.",
       params: { type: "object", properties: { tag: { type: "string" } }, required: ["tag"] },
       code: COUNTER_SKILL,
-      memory: false,
       tools: [{ id: "onedrive__list_children", access: "read-only" }],
-      author: "ana",
-      approver: "ana",
     });
     const schedules = new Schedules(harness.runtime);
     await expect(schedules.create({ skill: "tick", cron: "* * * * * *", params: {}, requester: "ana" })).rejects.toMatchObject({ code: "PARAMS_INVALID" });
