@@ -245,7 +245,7 @@ return deliver;
 /**
  * The function a realm calls for each run of one script: the run's scope is bound to local names that
  * shadow any global (`tools`, `console`, `setTimeout`…), so code that outlives its run can only reach
- * its own run's bridge, which the host has closed by then. `script` defines `__codemem_main__(args)`.
+ * its own run's token, which the host no longer answers. `script` defines `__codemem_main__(args)`.
  */
 export function entrySource(script: string, mainFunction: string): string {
   return `(function () {

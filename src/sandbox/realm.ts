@@ -142,8 +142,9 @@ export class Realm {
 
 /**
  * Warm realms per script, so thousands of item runs of one skill do not each pay for an isolate, a
- * context and the lockdown (~2 ms). A realm comes back only when its run ended quiet — no tool call,
- * timer or late call still pending — so nothing of the last run can resume inside the next.
+ * context and the lockdown (~5 ms). A realm comes back only when its run ended within its limits and
+ * quiet (no tool call or timer pending); the token on every host request keeps anything left of a run
+ * from acting in the next.
  */
 export class RealmPool {
   private readonly idle = new Map<string, Realm[]>();

@@ -64,9 +64,8 @@ export interface IsolatedSandboxOptions {
 /**
  * Runs untrusted TypeScript in isolated-vm. A probe or script gets a new isolate; a skill entry runs in
  * a warm frozen realm of the same code when one is idle (see RealmPool), with a fresh scope per run.
- * The isolate's own timeout stops only synchronous code, so a host-side watchdog disposes the isolate
- * at the wall limit: that also ends code that resumes after an `await`, infinite loops and promises
- * that never settle.
+ * Code runs on this thread in stretches between awaits, each cut off at SYNC_SLICE_MS (endless loops);
+ * a host-side watchdog disposes the isolate at the wall limit (promises that never settle, hung tools).
  */
 export class IsolatedSandbox implements SandboxExecutor {
   private readonly defaults: SandboxLimits;
