@@ -3,7 +3,7 @@ import { z } from "zod";
 import { userError } from "../errors.ts";
 import { describeZodIssue } from "../zod-issue.ts";
 import type { JsonSchema } from "../sandbox/shape.ts";
-import { paramsOf } from "./catalog.ts";
+import { entryFromTool } from "./catalog.ts";
 import type { CatalogEntry } from "./types.ts";
 
 const toolLine = z.object({
@@ -51,20 +51,20 @@ function readJsonl<T>(path: string, schema: z.ZodType<T>, what: string): T[] {
 
 /** tools.jsonl lines → catalog entries (parameters are a JSON Schema object). */
 export function readToolsFile(path: string): CatalogEntry[] {
-  return readJsonl(path, toolLine, "tools").map((tool) => {
-    return {
+  // A line is built like a connected server's tool with no annotations (neither read-only nor destructive).
+  return readJsonl(path, toolLine, "tools").map((tool) =>
+    entryFromTool({
       id: tool.id,
       app: tool.app,
       name: tool.name,
       title: tool.title,
       description: tool.description,
-      params: paramsOf(tool.parameters as JsonSchema),
-      kind: "tool" as const,
+      inputSchema: tool.parameters as JsonSchema,
+      annotations: {},
       readOnly: false,
       destructive: false,
-      inputSchema: tool.parameters as CatalogEntry["inputSchema"],
-    };
-  });
+    }),
+  );
 }
 
 export function readQueriesFile(path: string): EvalQuery[] {
