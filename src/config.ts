@@ -22,9 +22,19 @@ export const configSchema = z
       .optional(),
     /** Namespace of every Redis key and BullMQ queue, so several codemems can share one Redis. */
     prefix: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, { error: "expected letters, digits, _ or - (no \":\")" }).default("codemem"),
-    /** People who may approve or answer in any thread, besides the requester. */
+    /**
+     * People who may answer in any thread besides the requester, and change any skill's schedules and
+     * versions: platform-qualified ids, e.g. slack:U0123ABCD, teams:<aadObjectId>, console:alice.
+     */
     approvers: z
-      .preprocess((value) => (typeof value === "string" ? value.split(",").map((name) => name.trim()).filter(Boolean) : value), z.array(z.string().min(1)))
+      .preprocess(
+        (value) => (typeof value === "string" ? value.split(",").map((name) => name.trim()).filter(Boolean) : value),
+        z.array(
+          z.string().regex(/^(slack|teams|console):[^\s:][^\s]*$/, {
+            error: "expected platform-qualified ids such as slack:U0123ABCD, teams:<aadObjectId> or console:alice",
+          }),
+        ),
+      )
       .default([]),
     /** `{"mcpServers": …}` file; without it, ./mcp.json when present, else the demo servers. */
     mcpConfigPath: z.string().min(1).optional(),

@@ -1,42 +1,55 @@
-import { startApp, type App } from "../../src/cli/app.ts";
+import { startApp, type AdapterFactory, type App } from "../../src/cli/app.ts";
 import type { Config } from "../../src/config.ts";
-import { ThrottledSurface } from "../../src/ui/surface.ts";
+import type { Bot } from "../../src/core/bot.ts";
+import type { ChatAdapter } from "../../src/ui/adapter.ts";
+import { ConsoleOutbound } from "./outbound.ts";
 import { startConsoleServer, type RunningConsole } from "./server.ts";
 import { ConsoleThreadStore } from "./store.ts";
-import { ConsoleSurface } from "./surface.ts";
+
+export interface ConsoleAdapterOptions {
+  /** Default: 0 (a free port). */
+  port?: number | undefined;
+  /** Default: 127.0.0.1. */
+  host?: string | undefined;
+  /** Called with the running web server (tests read its URL). */
+  onStarted?: ((web: RunningConsole) => void) | undefined;
+}
+
+/** The console as an adapter: threads in Redis, delivery to them, and the web server as its inbound half. */
+export function consoleAdapter(options: ConsoleAdapterOptions = {}): AdapterFactory {
+  return ({ redis, prefix }): ChatAdapter<Bot> => {
+    const store = new ConsoleThreadStore(redis, `${prefix}:console`);
+    const outbound = new ConsoleOutbound(store, redis, prefix);
+    return {
+      outbound,
+      start: async (bot) => {
+        const web = await startConsoleServer({ bot, outbound, store, subscriber: redis.duplicate(), prefix, port: options.port, host: options.host });
+        options.onStarted?.(web);
+        return { describe: `console  ${web.url}`, close: () => web.close() };
+      },
+    };
+  };
+}
 
 export interface ConsoleApp {
   app: App;
   web: RunningConsole;
-  store: ConsoleThreadStore;
   close(): Promise<void>;
 }
 
 /** The whole bot behind the local console: what `codemem start` serves and what its tests drive. */
-export async function startConsoleApp(options: { config: Config; log: (line: string) => void; prefix?: string | undefined; port?: number | undefined }): Promise<ConsoleApp> {
-  const prefix = options.prefix ?? options.config.prefix;
-  // The surface needs the app's Redis and the app needs the surface: bind it once the app is up.
-  let surface: ConsoleSurface | undefined;
-  const late = {
-    post: (...args: Parameters<ConsoleSurface["post"]>) => (surface as ConsoleSurface).post(...args),
-    update: (...args: Parameters<ConsoleSurface["update"]>) => (surface as ConsoleSurface).update(...args),
-  };
-  const app = await startApp({ config: options.config, surface: new ThrottledSurface(late, { intervalMs: 250 }), log: options.log, prefix });
-  try {
-    const store = new ConsoleThreadStore(app.redis, `${prefix}:console`);
-    surface = new ConsoleSurface(store);
-    const web = await startConsoleServer({ bot: app.bot, surface, store, port: options.port });
-    return {
-      app,
-      web,
-      store,
-      close: async () => {
-        await web.close();
-        await app.close();
-      },
-    };
-  } catch (error) {
+export async function startConsoleApp(options: {
+  config: Config;
+  log: (line: string) => void;
+  prefix?: string | undefined;
+  port?: number | undefined;
+}): Promise<ConsoleApp> {
+  let web: RunningConsole | undefined;
+  const adapter = consoleAdapter({ port: options.port, onStarted: (running) => (web = running) });
+  const app = await startApp({ config: options.config, adapters: [adapter], log: options.log, prefix: options.prefix });
+  if (web === undefined) {
     await app.close();
-    throw error;
+    throw new Error("the console did not start");
   }
+  return { app, web, close: () => app.close() };
 }

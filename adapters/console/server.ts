@@ -4,18 +4,28 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { z } from "zod";
 import type { Bot } from "../../src/core/bot.ts";
-import { isCommandMention } from "../../src/core/commands.ts";
 import { readBody } from "../../src/http/read-body.ts";
-import { consoleThread, type ConsoleThreadStore } from "./store.ts";
-import type { ConsoleSurface } from "./surface.ts";
+import type { User } from "../../src/ui/user.ts";
+import type { ConsoleEvent, ConsoleOutbound } from "./outbound.ts";
+import { consoleEvents, consoleThread, visibleTo, type ConsoleThreadStore } from "./store.ts";
 
-const sendBody = z.object({ thread: z.string().regex(/^[A-Za-z0-9-]{1,64}$/).optional(), user: z.string().trim().min(1).max(40), text: z.string().trim().min(1).max(4000) }).strict();
-const clickBody = z.object({ user: z.string().trim().min(1).max(40), value: z.unknown() }).strict();
+const name = z.string().trim().min(1).max(40).regex(/^[^\s:]+$/, { error: "a name without spaces or ':'" });
+const sendBody = z.object({ thread: z.string().regex(/^[A-Za-z0-9-]{1,64}$/).optional(), user: name, text: z.string().trim().min(1).max(4000) }).strict();
+const clickBody = z.object({ user: name, value: z.unknown() }).strict();
+
+/** The part of ioredis a console server listens with (a connection of its own: it subscribes). */
+export interface ConsoleSubscriber {
+  subscribe(channel: string): Promise<unknown>;
+  on(event: "message", listener: (channel: string, message: string) => void): unknown;
+  disconnect(): void;
+}
 
 export interface ConsoleServerOptions {
   bot: Bot;
-  surface: ConsoleSurface;
+  outbound: ConsoleOutbound;
   store: ConsoleThreadStore;
+  subscriber: ConsoleSubscriber;
+  prefix: string;
   /** Default: 0 (a free port). */
   port?: number | undefined;
   /** Default: 127.0.0.1 — the console has no login, so it stays on this machine. */
@@ -30,27 +40,38 @@ export interface RunningConsole {
 const PAGE = readFileSync(new URL("./page.html", import.meta.url), "utf8");
 
 /**
- * The local console: a web chat served on loopback. Messages typed in the composer become Bot events
- * (`@codemem …` a mention, `/codemem …` a command, anything else a reply); the page renders UiMessages
- * and follows updates over server-sent events.
+ * The local console: a web chat served on loopback. What is typed in the composer goes to
+ * `Bot.onMessage` (core routes commands, mentions and replies); clicks get the Bot's decision at
+ * once; the page follows every message over server-sent events fed by Redis pub/sub, so messages any
+ * process delivered show up. It answers only its own page: a foreign Host (DNS rebinding), a foreign
+ * Origin, or a POST that is not JSON (what a cross-site form can send without a preflight) gets 403.
  */
 export async function startConsoleServer(options: ConsoleServerOptions): Promise<RunningConsole> {
-  const { bot, surface, store } = options;
-  const streams = new Set<ServerResponse>();
-  const unsubscribe = surface.onEvent((event) => {
-    const data = `data: ${JSON.stringify(event)}\n\n`;
-    for (const stream of streams) stream.write(data);
+  const { bot, outbound, store } = options;
+  const streams = new Map<ServerResponse, string>();
+  await options.subscriber.subscribe(consoleEvents(options.prefix));
+  options.subscriber.on("message", (_channel, raw) => {
+    const event = JSON.parse(raw) as ConsoleEvent;
+    const data = `data: ${raw}\n\n`;
+    for (const [stream, user] of streams) if (visibleTo(event.entry, user)) stream.write(data);
   });
+  let allowedHosts = new Set<string>();
 
   const server: Server = createServer(async (req, res) => {
     try {
+      const refusal = refuse(req, allowedHosts);
+      if (refusal !== undefined) return json(res, 403, { error: refusal });
       const url = new URL(req.url ?? "/", "http://console");
+      const viewer = url.searchParams.get("user") ?? undefined;
       if (req.method === "GET" && url.pathname === "/") return respond(res, 200, PAGE, "text/html; charset=utf-8");
-      if (req.method === "GET" && url.pathname === "/api/threads") return json(res, 200, { threads: await store.threads() });
+      if (req.method === "GET" && url.pathname === "/api/threads") {
+        const threads = (await store.threads()).map((thread) => ({ ...thread, messages: thread.messages.filter((entry) => visibleTo(entry, viewer)) }));
+        return json(res, 200, { threads });
+      }
       if (req.method === "GET" && url.pathname === "/api/events") {
         res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-store", connection: "keep-alive" });
         res.write(": connected\n\n");
-        streams.add(res);
+        streams.set(res, viewer ?? "");
         req.on("close", () => streams.delete(res));
         return;
       }
@@ -58,23 +79,15 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
         const body = sendBody.safeParse(await readJson(req));
         if (!body.success) return json(res, 400, { error: `bad message: ${body.error.issues[0]?.path.join(".")} ${body.error.issues[0]?.message}` });
         const thread = body.data.thread ?? randomUUID();
-        const { user, text } = body.data;
-        const human = await surface.postHuman(thread, user, text);
-        const ref = consoleThread(thread);
-        const mention = /^@codemem\b/i.exec(text);
-        if (/^\/codemem\b/i.test(text) || (mention && isCommandMention(text.slice(mention[0].length)))) {
-          await surface.post(ref, await bot.onCommand({ user, text: mention ? text.slice(mention[0].length) : text, thread: ref }));
-        } else if (mention) {
-          await bot.onMention({ thread: ref, user, text: text.slice(mention[0].length).trim(), eventId: `console-${human.id}` });
-        } else {
-          await bot.onReply({ thread: ref, user, text, eventId: `console-${human.id}` });
-        }
+        const human = await outbound.postHuman(thread, body.data.user, body.data.text);
+        // The typed "@codemem" is the mention signal here; core's routing reads it from the text.
+        await bot.onMessage({ user: consoleUser(body.data.user), thread: consoleThread(thread), text: body.data.text, mentioned: false, eventId: `console-${human.id}` });
         return json(res, 200, { thread });
       }
       if (req.method === "POST" && url.pathname === "/api/click") {
         const body = clickBody.safeParse(await readJson(req));
         if (!body.success) return json(res, 400, { error: "bad click" });
-        return json(res, 200, await bot.onAction({ user: body.data.user, value: body.data.value }));
+        return json(res, 200, await bot.onAction({ user: consoleUser(body.data.user), value: body.data.value }));
       }
       return json(res, 404, { error: "not found" });
     } catch (error) {
@@ -85,17 +98,34 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     server.once("error", reject);
     server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
   });
-  const address = server.address() as AddressInfo;
+  const { port } = server.address() as AddressInfo;
+  const host = options.host ?? "127.0.0.1";
+  allowedHosts = new Set([`${host}:${port}`, ...(isLoopback(host) ? [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`] : [])]);
   return {
-    url: `http://${options.host ?? "127.0.0.1"}:${address.port}/`,
+    url: `http://${host}:${port}/`,
     close: () =>
       new Promise<void>((resolve) => {
-        unsubscribe();
-        for (const stream of streams) stream.end();
+        options.subscriber.disconnect();
+        for (const stream of streams.keys()) stream.end();
         server.closeAllConnections();
         server.close(() => resolve());
       }),
   };
+}
+
+const consoleUser = (name: string): User => ({ platform: "console", id: name, name });
+
+const isLoopback = (host: string): boolean => host === "127.0.0.1" || host === "localhost" || host === "::1";
+
+/** Why a request is not from the console's own page, or undefined when it is. */
+function refuse(req: IncomingMessage, allowedHosts: ReadonlySet<string>): string | undefined {
+  if (!allowedHosts.has(req.headers.host ?? "")) return `this console answers only at ${[...allowedHosts][0]} (Host was ${req.headers.host ?? "missing"})`;
+  if (req.method !== "POST") return undefined;
+  const origin = req.headers.origin;
+  if (origin !== undefined && !allowedHosts.has(origin.replace(/^http:\/\//, ""))) return `cross-site request from ${origin} refused`;
+  const type = (req.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase();
+  if (type !== "application/json") return "send JSON (content-type: application/json)";
+  return undefined;
 }
 
 function respond(res: ServerResponse, status: number, body: string, type: string): void {

@@ -7,7 +7,13 @@ export interface ConsoleMessage {
   author: "bot" | string;
   at: string;
   message: UiMessage;
+  /** The one person who sees it (a private notice), by console name. */
+  visibleTo?: string | undefined;
 }
+
+/** Whether `user` sees this message: everyone sees public ones, a private one only its person. */
+export const visibleTo = (entry: ConsoleMessage, user: string | undefined): boolean =>
+  entry.visibleTo === undefined || entry.visibleTo === user;
 
 /** The part of ioredis the console keeps its threads in. */
 export interface ConsoleRedis {
@@ -58,3 +64,6 @@ export class ConsoleThreadStore {
 }
 
 export const consoleThread = (id: string): ThreadRef => ({ platform: "console", channel: "local", thread: id });
+
+/** Redis pub/sub channel of console events, so a page sees what any process delivered. */
+export const consoleEvents = (prefix: string): string => `${prefix}:console:events`;

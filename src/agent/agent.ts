@@ -2,25 +2,33 @@ import { randomUUID } from "node:crypto";
 import type { ChatCompletionMessageFunctionToolCall, ChatCompletionMessageParam } from "openai/resources/chat/completions";
 import { asCodedError } from "../errors.ts";
 import { lineDiff } from "../skills/diff.ts";
-import type { Button, UiBlock, UiMessage } from "../ui/message.ts";
+import { answeredMessage, code, rich, type Answer, type Button, type UiBlock, type UiMessage } from "../ui/message.ts";
 import type { MessageRef } from "../ui/surface.ts";
+import { displayName, userKey, type User } from "../ui/user.ts";
 import { parseArgs } from "./args.ts";
 import type { AgentDeps } from "./deps.ts";
 import { executeCode } from "./probe.ts";
 import { agentToolDefinitions, askUserArgs, buildPrompt, writeTodosArgs } from "./prompt.ts";
 import { checkProposal, dryRunPreview } from "./proposal.ts";
-import type { PendingInput, SessionState } from "./session.ts";
+import type { PendingInput, ProposedSkill, SessionState } from "./session.ts";
 
 export type TurnInput =
-  | { kind: "mention"; text: string; user: string }
-  | { kind: "click"; pendingId: string; choice: string; user: string }
-  | { kind: "reply"; text: string; user: string };
+  | { kind: "mention"; text: string; user: User }
+  | { kind: "click"; pendingId: string; choice: string; user: User }
+  | { kind: "reply"; text: string; user: User };
 
 /** What a meta-tool did: its answer to the model, or a wait for a person. */
 type ToolOutcome = { content: string } | { suspend: Omit<PendingInput, "toolCallId"> };
 
 /** The fingerprint the replay server sets; every message of such a session is labelled as a demo. */
 export const REPLAY_FINGERPRINT = "codemem-replay";
+
+/** Cadences offered after Approve (UTC); "custom" explains the command, "none" declines. */
+export const SCHEDULE_CHOICES: readonly { label: string; cron: string }[] = [
+  { label: "Weekdays 08:00 UTC", cron: "0 8 * * 1-5" },
+  { label: "Daily 08:00 UTC", cron: "0 8 * * *" },
+  { label: "Hourly", cron: "0 * * * *" },
+];
 
 /**
  * One turn of a thread's session: feeds the input to the model and runs its meta-tool calls until it
@@ -35,70 +43,150 @@ export class AgentTurn {
   ) {}
 
   async run(input: TurnInput): Promise<void> {
-    const proceed = await this.accept(input);
+    const proceed = input.kind === "click" ? await this.click(input) : await this.message(input);
     if (!proceed) return;
     this.session.status = "working";
     await this.loop();
   }
 
-  /** Applies the input to the state; false when there is nothing for the model to do. */
-  private async accept(input: TurnInput): Promise<boolean> {
+  /** A mention or a reply; false when there is nothing for the model to do. */
+  private async message(input: Extract<TurnInput, { kind: "mention" | "reply" }>): Promise<boolean> {
     const session = this.session;
-    if (input.kind === "mention" || input.kind === "reply") {
-      const pending = session.pending;
-      if (pending?.kind === "reject_reason") {
-        if (!this.mayAnswer(input.user)) return false;
-        session.messages.push({ role: "tool", tool_call_id: pending.toolCallId, content: `Rejected by ${input.user}. Reason: "${input.text}". Revise the skill and propose it again.` });
-        session.pending = undefined;
-        return true;
-      }
-      if (pending !== undefined) {
-        await this.say(`I'm waiting for an answer to my last question (use its buttons).`);
-        return false;
-      }
-      session.messages.push({ role: "user", content: `${input.user}: ${input.text}` });
-      return true;
-    }
     const pending = session.pending;
-    if (pending === undefined || pending.id !== input.pendingId || !pending.choices.includes(input.choice)) {
-      await this.say("That was already answered; nothing changed.");
-      return false;
-    }
-    if (!this.mayAnswer(input.user)) {
-      await this.say(`Only ${session.requester}${this.deps.approvers.length > 0 ? ` or an approver (${this.deps.approvers.join(", ")})` : ""} can answer this.`);
-      return false;
-    }
-    if (pending.kind === "question") {
-      await this.markAnswered(pending, `${input.choice} (by ${input.user})`);
-      session.messages.push({ role: "tool", tool_call_id: pending.toolCallId, content: `${input.user} chose: "${input.choice}"` });
-      if (pending.purpose !== undefined) session.askedAbout.push(pending.purpose);
+    if (pending?.kind === "reject_reason") {
+      if (!this.deps.policy.mayAnswer(session.requester, input.user).allowed) return false;
+      session.messages.push({ role: "tool", tool_call_id: pending.toolCallId, content: `Rejected by ${displayName(input.user)}. Reason: "${input.text}". Revise the skill and propose it again.` });
       session.pending = undefined;
       return true;
     }
-    if (pending.kind === "proposal" && pending.proposal !== undefined) {
-      if (input.choice === "approve") {
-        const record = await this.deps.skills.save({ ...pending.proposal, author: session.requester, approver: input.user });
-        await this.markAnswered(pending, `Approved by ${input.user}`);
-        session.messages.push({ role: "tool", tool_call_id: pending.toolCallId, content: `Approved by ${input.user}; saved as ${record.name} v${record.version}.` });
-        session.pending = undefined;
-        session.status = "done";
-        session.approvedSkill = record.name;
-        const writes = record.tools.filter((tool) => tool.access !== "read-only").map((tool) => tool.id);
-        const previous = record.version > 1 ? await this.deps.skills.version(record.name, record.version - 1) : undefined;
-        await this.say(
-          `Saved skill \`${record.name}\` v${record.version} (approved by ${input.user}). It reads with ${record.tools.filter((t) => t.access === "read-only").map((t) => t.id).join(", ") || "nothing"}${writes.length > 0 ? ` and writes with ${writes.join(", ")}` : ""}${record.memory ? ", skipping items already in its dedup memory" : ""}. It is stored as procedural memory, version ${record.version}.`,
-        );
-        if (previous !== undefined) {
-          await this.post({ blocks: [{ type: "code", language: "diff", title: `What changed since v${previous.version}`, source: lineDiff(previous.code, record.code), collapsed: true }] });
-        }
-        return false;
-      }
-      await this.markAnswered(pending, `Rejected by ${input.user}`);
-      session.pending = { ...pending, id: randomUUID(), kind: "reject_reason", choices: [] };
-      await this.say(`What should change? Reply in this thread and I'll revise the skill.`);
+    // The schedule offer does not hold the thread: a new task simply leaves it unanswered.
+    if (pending?.kind === "schedule") session.pending = undefined;
+    else if (pending !== undefined) {
+      await this.notice(input.user, "I'm waiting for an answer to my last question (use its buttons).");
       return false;
     }
-    return false;
+    if (input.kind === "reply") return false;
+    session.messages.push({ role: "user", content: `${displayName(input.user)}: ${input.text}` });
+    return true;
+  }
+
+  /** A click, checked again here under the thread's lock (Bot.onAction checked it at once). */
+  private async click(input: Extract<TurnInput, { kind: "click" }>): Promise<boolean> {
+    const session = this.session;
+    const pending = session.pending;
+    if (pending === undefined || pending.id !== input.pendingId || !pending.choices.includes(input.choice)) {
+      await this.notice(input.user, "That was already answered; nothing changed.");
+      return false;
+    }
+    const decision = this.deps.policy.mayAnswer(session.requester, input.user);
+    if (!decision.allowed) {
+      await this.post({ blocks: [decision.refusal] }, input.user);
+      return false;
+    }
+    switch (pending.kind) {
+      case "question": {
+        await this.markAnswered(pending, { label: input.choice, by: input.user });
+        session.messages.push({ role: "tool", tool_call_id: pending.toolCallId, content: `${displayName(input.user)} chose: "${input.choice}"` });
+        if (pending.purpose !== undefined) session.askedAbout.push(pending.purpose);
+        session.pending = undefined;
+        return true;
+      }
+      case "proposal":
+        if (pending.proposal === undefined) return false;
+        if (input.choice === "approve") await this.approve(pending, pending.proposal, input.user);
+        else {
+          await this.markAnswered(pending, { label: "Rejected", by: input.user });
+          session.pending = { ...pending, id: randomUUID(), kind: "reject_reason", choices: [] };
+          await this.say("What should change? Reply in this thread and I'll revise the skill.");
+        }
+        return false;
+      case "schedule":
+        await this.schedule(pending, input.choice, input.user);
+        return false;
+      default:
+        return false;
+    }
+  }
+
+  /** Saves the version, runs it with the dry run's values in this thread, then offers a schedule. */
+  private async approve(pending: PendingInput, proposal: ProposedSkill, user: User): Promise<void> {
+    const { deps, session } = this;
+    const record = await deps.skills.save({ ...proposal, author: userKey(session.requester), approver: userKey(user) });
+    await this.markAnswered(pending, { label: "Approved", by: user });
+    session.messages.push({ role: "tool", tool_call_id: pending.toolCallId, content: `Approved by ${displayName(user)}; saved as ${record.name} v${record.version}.` });
+    session.pending = undefined;
+    session.status = "done";
+    session.approvedSkill = record.name;
+    const reads = record.tools.filter((t) => t.access === "read-only").map((t) => t.id);
+    const writes = record.tools.filter((tool) => tool.access !== "read-only").map((tool) => tool.id);
+    await this.post({
+      blocks: [
+        rich("Saved skill ", code(record.name), ` v${record.version}, approved by `, user, "."),
+        {
+          type: "fields",
+          fields: [
+            { label: "Reads with", value: reads.join(", ") || "nothing" },
+            ...(writes.length > 0 ? [{ label: "Writes with", value: writes.join(", ") }] : []),
+            { label: "Dedup memory", value: record.memory ? "yes: re-runs skip items already done" : "no" },
+          ],
+        },
+      ],
+    });
+    const previous = record.version > 1 ? await deps.skills.version(record.name, record.version - 1) : undefined;
+    if (previous !== undefined) {
+      await this.post({ blocks: [{ type: "code", language: "diff", title: `What changed since v${previous.version}`, source: lineDiff(previous.code, record.code), collapsed: true }] });
+    }
+    if (deps.launcher === undefined) return;
+    try {
+      await deps.launcher.run({ skill: record.name, version: record.version, params: proposal.sampleParams, requester: userKey(session.requester), thread: session.thread });
+    } catch (error) {
+      const coded = asCodedError(error);
+      await this.say(`The skill is saved, but its first run did not start (${coded.code}: ${coded.message}).`);
+      return;
+    }
+    const id = randomUUID();
+    const buttons: Button[] = [
+      ...SCHEDULE_CHOICES.map((choice, index) => ({ label: choice.label, value: { sessionId: session.id, pendingId: id, choice: choice.cron }, style: index === 0 ? ("primary" as const) : undefined })),
+      { label: "Custom…", value: { sessionId: session.id, pendingId: id, choice: "custom" } },
+      { label: "No schedule", value: { sessionId: session.id, pendingId: id, choice: "none" } },
+    ];
+    const message: UiMessage = { blocks: [{ type: "question", prompt: `Run ${record.name} on a schedule too, with the same values?`, buttons }] };
+    const messageRef = await this.post(message);
+    session.pending = {
+      id,
+      kind: "schedule",
+      toolCallId: pending.toolCallId,
+      choices: buttons.map((button) => button.value.choice),
+      messageRef,
+      message: this.label(message),
+      schedule: { skill: record.name, params: proposal.sampleParams },
+    };
+  }
+
+  private async schedule(pending: PendingInput, choice: string, user: User): Promise<void> {
+    const { deps, session } = this;
+    const target = pending.schedule;
+    if (target === undefined || deps.launcher === undefined) return;
+    const label = SCHEDULE_CHOICES.find((option) => option.cron === choice)?.label;
+    session.pending = undefined;
+    if (choice === "none") {
+      await this.markAnswered(pending, { label: "No schedule", by: user });
+      return;
+    }
+    if (label === undefined) {
+      await this.markAnswered(pending, { label: "Custom schedule", by: user });
+      await this.post({ blocks: [rich("Type ", code(`/codemem schedule ${target.skill} "<cron>" [time zone] ${JSON.stringify(target.params)}`), ', e.g. "30 6 * * 1" Europe/Paris for Mondays at 6:30.')] }, user);
+      return;
+    }
+    try {
+      const made = await deps.launcher.schedule({ skill: target.skill, cron: choice, tz: "UTC", params: target.params, requester: userKey(user), thread: session.thread });
+      await this.markAnswered(pending, { label: `Scheduled: ${label}`, by: user });
+      await this.post({ blocks: [rich(`Scheduled ${target.skill} ${label.toLowerCase()} as `, code(made.id), `; next run ${made.next ?? "?"}. `, code(`/codemem unschedule ${made.id}`), " removes it.")] });
+    } catch (error) {
+      const coded = asCodedError(error);
+      session.pending = pending;
+      await this.notice(user, `That schedule was not made (${coded.code}: ${coded.message}).`);
+    }
   }
 
   private async loop(): Promise<void> {
@@ -186,59 +274,47 @@ export class AgentTurn {
         const ask = parseArgs(askUserArgs, args, "ask_user");
         const id = randomUUID();
         const buttons: Button[] = ask.options.map((option, index) => ({ label: option, value: { sessionId: session.id, pendingId: id, choice: option }, style: index === 0 ? "primary" : undefined }));
-        const messageRef = await this.post({ blocks: [{ type: "question", prompt: ask.question, buttons }] });
-        return { suspend: { id, kind: "question", choices: ask.options, messageRef, purpose: ask.purpose } };
+        const message: UiMessage = { blocks: [{ type: "question", prompt: ask.question, buttons }] };
+        const messageRef = await this.post(message);
+        return { suspend: { id, kind: "question", choices: ask.options, messageRef, message: this.label(message), purpose: ask.purpose } };
       }
       case "propose_skill": {
         const { proposal, dryRun } = await checkProposal(deps, session, args);
         const id = randomUUID();
         const button = (label: string, choice: string, style: Button["style"]): Button => ({ label, value: { sessionId: session.id, pendingId: id, choice }, style });
+        const writes = proposal.tools.filter((tool) => tool.access !== "read-only").map((tool) => tool.id);
+        const approve = button("Approve", "approve", "primary");
+        if (writes.length > 0) {
+          approve.confirm = `Approving saves ${proposal.name} and runs it now with ${JSON.stringify(proposal.sampleParams)}; it writes with ${writes.join(", ")}.`;
+        }
+        const preview = dryRunPreview(dryRun);
         const block: UiBlock = {
           type: "proposal",
           name: proposal.name,
           description: proposal.description,
           params: proposal.params,
+          sampleParams: proposal.sampleParams,
           code: proposal.code,
-          preview: dryRunPreview(dryRun),
+          preview,
           tools: proposal.tools.map((tool) => ({ id: tool.id, access: tool.access })),
-          buttons: [button("Approve", "approve", "primary"), button("Reject", "reject", "danger")],
+          buttons: [approve, button("Reject", "reject", "danger")],
         };
-        const messageRef = await this.post({ blocks: [block] });
-        return { suspend: { id, kind: "proposal", choices: ["approve", "reject"], messageRef, proposal, preview: block.preview } };
+        const message: UiMessage = { blocks: [block] };
+        const messageRef = await this.post(message);
+        return { suspend: { id, kind: "proposal", choices: ["approve", "reject"], messageRef, message: this.label(message), proposal, preview } };
       }
       default:
         return { content: `error: UNKNOWN_TOOL: there is no meta-tool ${name}; use search_functions, load_functions, write_todos, execute_code, ask_user or propose_skill` };
     }
   }
 
-  private mayAnswer(user: string): boolean {
-    return user === this.session.requester || this.deps.approvers.includes(user);
+  private async markAnswered(pending: PendingInput, answer: Answer): Promise<void> {
+    if (pending.messageRef === undefined || pending.message === undefined) return;
+    await this.update(pending.messageRef, answeredMessage(pending.message, answer));
   }
 
-  private async markAnswered(pending: PendingInput, answer: string): Promise<void> {
-    if (pending.messageRef === undefined) return;
-    const blocks: UiBlock[] = [];
-    if (pending.kind === "question") {
-      blocks.push({ type: "question", prompt: this.lastPrompt(pending) ?? "", buttons: [], answered: answer });
-    } else if (pending.proposal !== undefined) {
-      const p = pending.proposal;
-      blocks.push({ type: "proposal", name: p.name, description: p.description, params: p.params, code: p.code, preview: pending.preview ?? "", tools: p.tools.map((t) => ({ id: t.id, access: t.access })), buttons: [], answered: answer });
-    }
-    await this.update(pending.messageRef, { blocks });
-  }
-
-  private lastPrompt(pending: PendingInput): string | undefined {
-    for (let i = this.session.messages.length - 1; i >= 0; i--) {
-      const message = this.session.messages[i];
-      if (message?.role !== "assistant" || !("tool_calls" in message)) continue;
-      const call = message.tool_calls?.find((c) => c.id === pending.toolCallId);
-      if (call && call.type === "function") return (JSON.parse(call.function.arguments) as { question?: string }).question;
-    }
-    return undefined;
-  }
-
-  private post(message: UiMessage): Promise<MessageRef> {
-    return this.deps.surface.post(this.session.thread, this.label(message));
+  private post(message: UiMessage, visibleTo?: User): Promise<MessageRef> {
+    return this.deps.surface.post(this.session.thread, this.label(message), visibleTo === undefined ? {} : { visibleTo });
   }
 
   private update(ref: MessageRef, message: UiMessage): Promise<void> {
@@ -247,6 +323,11 @@ export class AgentTurn {
 
   private async say(textValue: string): Promise<void> {
     await this.post({ blocks: [{ type: "text", text: textValue }] });
+  }
+
+  /** A line for one person only (refusals, stale clicks, "I'm waiting"). */
+  private async notice(user: User, textValue: string): Promise<void> {
+    await this.post({ blocks: [{ type: "text", text: textValue }] }, user);
   }
 
   private label(message: UiMessage): UiMessage {

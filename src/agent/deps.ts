@@ -4,7 +4,9 @@ import type { Discovery } from "../discovery/meta-tools.ts";
 import type { ToolCaller } from "../mcp/types.ts";
 import type { SandboxExecutor } from "../sandbox/types.ts";
 import type { SkillStore } from "../skills/store.ts";
-import type { ChatSurface } from "../ui/surface.ts";
+import type { UiBlock } from "../ui/message.ts";
+import type { ChatSurface, ThreadRef } from "../ui/surface.ts";
+import type { User } from "../ui/user.ts";
 
 /** The part of the `openai` client the agent uses. */
 export interface ChatModel {
@@ -43,6 +45,26 @@ export interface AgentDeps {
   surface: ChatSurface;
   skills: SkillStore;
   limits: AgentLimits;
-  /** People who may click Approve besides the requester. */
-  approvers: readonly string[];
+  /** Who may answer a session's questions and proposals (src/core/policy.ts). */
+  policy: AnswerPolicy;
+  /** Runs and schedules approved skills; without it Approve only saves the skill. */
+  launcher?: SkillLauncher | undefined;
+}
+
+/** The part of the policy a turn needs: may this person answer this requester's session? */
+export interface AnswerPolicy {
+  mayAnswer(requester: User, user: User): { allowed: true } | { allowed: false; refusal: UiBlock };
+}
+
+/** Starts runs and schedules of saved skills (the runtime), for Approve and the schedule buttons. */
+export interface SkillLauncher {
+  run(request: { skill: string; version: number; params: Record<string, unknown>; requester: string; thread: ThreadRef }): Promise<{ runId: string }>;
+  schedule(request: {
+    skill: string;
+    cron: string;
+    tz: string;
+    params: Record<string, unknown>;
+    requester: string;
+    thread: ThreadRef;
+  }): Promise<{ id: string; next: string | null }>;
 }

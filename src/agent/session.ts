@@ -1,17 +1,24 @@
 import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
 import type { JsonSchema } from "../sandbox/shape.ts";
-import type { Todo } from "../ui/message.ts";
-import type { MessageRef, ThreadRef } from "../ui/surface.ts";
+import { createHash } from "node:crypto";
+import type { Todo, UiMessage } from "../ui/message.ts";
+import { threadKey, type MessageRef, type ThreadRef } from "../ui/surface.ts";
+import type { User } from "../ui/user.ts";
 
 /** What a session waits for: a click on one of these choices, answering the model's tool call. */
 export interface PendingInput {
   id: string;
-  kind: "question" | "proposal" | "reject_reason";
+  /** A question, a proposal, the reason after Reject, or the schedule offer after Approve. */
+  kind: "question" | "proposal" | "reject_reason" | "schedule";
   /** The tool call the answer completes. */
   toolCallId: string;
   choices: string[];
   /** The message holding the buttons, updated when answered. */
   messageRef?: MessageRef | undefined;
+  /** The message as posted, so an answer can show it again without its buttons. */
+  message?: UiMessage | undefined;
+  /** For the schedule offer: what to schedule. */
+  schedule?: { skill: string; params: Record<string, unknown> } | undefined;
   /** For proposals: what Approve stores, and the dry run shown on the card. */
   proposal?: ProposedSkill | undefined;
   preview?: string | undefined;
@@ -40,7 +47,7 @@ export interface ProbeRecord {
 export interface SessionState {
   id: string;
   thread: ThreadRef;
-  requester: string;
+  requester: User;
   createdAt: string;
   status: "working" | "waiting" | "idle" | "done";
   messages: ChatCompletionMessageParam[];
@@ -81,13 +88,17 @@ export class SessionStore {
   }
 }
 
-/** Session ids are derived from the thread, so every event of a thread finds the same session. */
+/**
+ * Session ids are derived from the thread, so every event of a thread finds the same session. A hash
+ * (not a character mapping): Teams ids hold ":", "@" and ";", and two threads must never share one.
+ */
 export function sessionIdFor(thread: ThreadRef): string {
-  return `${thread.platform}-${thread.channel}-${thread.thread}`.replace(/[^A-Za-z0-9_.-]/g, "_");
+  const hash = createHash("sha256").update(threadKey(thread)).digest("hex").slice(0, 32);
+  return `${thread.platform.replace(/[^A-Za-z0-9]/g, "").slice(0, 12)}-${hash}`;
 }
 
 /** A fresh session for a thread; the person who started it is its requester. */
-export function newSession(id: string, thread: ThreadRef, requester: string): SessionState {
+export function newSession(id: string, thread: ThreadRef, requester: User): SessionState {
   return {
     id,
     thread,

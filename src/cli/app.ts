@@ -1,10 +1,13 @@
 import { resolve } from "node:path";
 import { Redis } from "ioredis";
 import type { Worker } from "bullmq";
-import { DEFAULT_AGENT_LIMITS, type AgentDeps, type ChatModel } from "../agent/deps.ts";
+import { DEFAULT_AGENT_LIMITS, type AgentDeps, type ChatModel, type SkillLauncher } from "../agent/deps.ts";
+import { startDeliverers } from "../chat/deliverer.ts";
+import { Outbox } from "../chat/outbox.ts";
 import { SessionStore } from "../agent/session.ts";
 import type { Config } from "../config.ts";
 import { Bot, startAgentWorker, type AgentJob } from "../core/bot.ts";
+import { Policy } from "../core/policy.ts";
 import { archiveReplayScript } from "../demo/replay-script.ts";
 import { Discovery } from "../discovery/meta-tools.ts";
 import { createOpenAiClient, openAiClientFromConfig } from "../model/client.ts";
@@ -12,15 +15,20 @@ import { startLocalOpenAiServer, type RunningLocalOpenAi } from "../model/local-
 import { startRedisServer, type RunningRedis } from "../redis/server.ts";
 import { IsolatedSandbox } from "../sandbox/runner.ts";
 import { SkillRuntime, type SkillRuntimeOptions } from "../runtime/runtime.ts";
+import { Schedules } from "../runtime/schedules.ts";
 import { followSkills } from "../skills/catalog.ts";
 import { installShippedSkills } from "../skills/shipped.ts";
 import { SkillStore } from "../skills/store.ts";
-import type { ChatSurface } from "../ui/surface.ts";
+import type { ChatAdapter, RunningInbound } from "../ui/adapter.ts";
 import { setUpDiscovery, type DiscoverySetup } from "./discovery-setup.ts";
 import { setUpMcp, type McpSetup } from "./mcp-setup.ts";
 
 export interface App {
   bot: Bot;
+  /** The core's way to talk: every post and update is an outbox delivery. */
+  outbox: Outbox;
+  /** What each adapter's inbound half started, in order: one line each for `npm start`. */
+  surfaces: RunningInbound[];
   /** A plain client for adapters that keep their own state (the console's threads). */
   redis: Redis;
   sessions: SessionStore;
@@ -35,9 +43,21 @@ export interface App {
   close(): Promise<void>;
 }
 
+/** What an adapter may use when it is made: the app's Redis (own or REDIS_URL) and prefix. */
+export interface AdapterContext {
+  redis: Redis;
+  redisUrl: string;
+  prefix: string;
+  log: (line: string) => void;
+}
+
+/** Makes one platform's adapter once Redis is up; its inbound half is started with the Bot. */
+export type AdapterFactory = (context: AdapterContext) => ChatAdapter<Bot>;
+
 export interface AppOptions {
   config: Config;
-  surface: ChatSurface;
+  /** The platforms this process serves and delivers to (the console, Slack, Teams, the terminal). */
+  adapters: readonly AdapterFactory[];
   log: (line: string) => void;
   /** BullMQ and key prefix. Default: "codemem". */
   prefix?: string | undefined;
@@ -45,7 +65,8 @@ export interface AppOptions {
 
 /**
  * The composition root: Redis (own or REDIS_URL), MCP servers, catalog, sandbox, the model (real, or
- * the replay when no key is set), stores, the Bot and an agent worker in this process.
+ * the replay when no key is set), stores, the outbox and its deliverers for the given adapters, the
+ * Bot, an agent worker and skill workers in this process, then each adapter's inbound half.
  */
 export async function startApp(options: AppOptions): Promise<App> {
   const { config, log } = options;
@@ -69,11 +90,30 @@ export async function startApp(options: AppOptions): Promise<App> {
       closers.push(() => replay!.close());
       model = createOpenAiClient({ baseUrl: replay.baseUrl });
     }
+    const connection = redisConnection(redisUrl);
+    const outbox = new Outbox({ connection, redis, prefix });
+    closers.push(() => outbox.close());
+    const adapters = options.adapters.map((make) => make({ redis, redisUrl, prefix, log }));
+    const deliverers = startDeliverers({ connection, redis, prefix, adapters: adapters.map((adapter) => adapter.outbound), log });
+    closers.push(() => deliverers.close());
+    const policy = new Policy({ approvers: config.approvers });
     const sessions = new SessionStore(redis, `${prefix}:session:`);
     const skills = new SkillStore(redis, `${prefix}:skill:`);
     for (const name of await installShippedSkills(skills)) log(`installed shipped skill ${name}`);
     const stopFollowing = await followSkills(skills, discovery.catalog);
     closers.push(async () => stopFollowing());
+    const runtime = new SkillRuntime({
+      connection,
+      redis,
+      prefix,
+      skills,
+      tools: mcp.pool,
+      sandbox: new IsolatedSandbox({ defaults: config.sandbox }),
+      surface: outbox,
+      ...runtimeSettings(config),
+      log,
+    });
+    closers.push(() => runtime.close());
     const deps: AgentDeps = {
       model,
       modelName: replay ? "replay" : config.model.name,
@@ -81,35 +121,42 @@ export async function startApp(options: AppOptions): Promise<App> {
       discovery: new Discovery({ catalog: discovery.catalog, search: discovery.search }),
       tools: mcp.pool,
       sandbox: new IsolatedSandbox({ defaults: config.sandbox }),
-      surface: options.surface,
+      surface: outbox,
       skills,
       limits: DEFAULT_AGENT_LIMITS,
-      approvers: config.approvers,
+      policy,
+      launcher: launcherOf(runtime),
     };
-    const connection = redisConnection(redisUrl);
-    const runtime = new SkillRuntime({
-      connection,
-      redis,
-      prefix,
-      skills,
-      tools: mcp.pool,
-      sandbox: deps.sandbox,
-      surface: options.surface,
-      ...runtimeSettings(config),
-      log,
-    });
-    closers.push(() => runtime.close());
     const runWorkers = runtime.startWorkers();
     closers.push(() => runWorkers.close());
-    const bot = new Bot({ connection, prefix, sessions, skills, runtime });
+    const bot = new Bot({ connection, prefix, sessions, skills, runtime, policy, surface: outbox, redis });
     closers.push(() => bot.close());
     const worker = startAgentWorker({ connection, prefix, sessions, deps, locks: redis, log });
     closers.push(() => worker.close());
-    return { bot, redis, runtime, sessions, skills, redisUrl, modelKind: replay ? "replay" : "openai", worker, mcp, discovery, close: closeAll };
+    const surfaces: RunningInbound[] = [];
+    for (const adapter of adapters) {
+      if (adapter.start === undefined) continue;
+      const running = await adapter.start(bot);
+      surfaces.push(running);
+      closers.push(() => running.close());
+    }
+    const modelKind = replay ? "replay" : "openai";
+    return { bot, outbox, surfaces, redis, runtime, sessions, skills, redisUrl, modelKind, worker, mcp, discovery, close: closeAll };
   } catch (error) {
     await closeAll();
     throw error;
   }
+}
+
+/** Approve's run and the schedule buttons, through the runtime (no model call per run). */
+export function launcherOf(runtime: SkillRuntime): SkillLauncher {
+  return {
+    run: async (request) => ({ runId: (await runtime.enqueueRun(request)).runId }),
+    schedule: async (request) => {
+      const made = await new Schedules(runtime).create(request);
+      return { id: made.id, next: made.next };
+    },
+  };
 }
 
 /** BullMQ connection options from a redis:// URL (workers need maxRetriesPerRequest: null). */

@@ -3,25 +3,32 @@ import { sessionIdFor, type SessionState } from "../agent/session.ts";
 import { loadConfig } from "../config.ts";
 import { REPLAY_TASK } from "../demo/replay-script.ts";
 import { userError } from "../errors.ts";
+import type { DeliveryTarget, OutboundAdapter, PostedRef } from "../ui/adapter.ts";
 import type { UiMessage } from "../ui/message.ts";
 import { renderText } from "../ui/render-text.ts";
-import type { ChatSurface, MessageRef, ThreadRef } from "../ui/surface.ts";
+import type { ThreadRef } from "../ui/surface.ts";
+import type { User } from "../ui/user.ts";
 import { startApp } from "./app.ts";
 import type { CliIo } from "./io.ts";
 
 const DEMO_TIMEOUT_MS = 180_000;
 
-/** Prints a thread as readable text: each message once, updates of the plan again. */
-class TerminalSurface implements ChatSurface {
+/** Prints a thread as readable text: each message once, updates of the plan and progress again. */
+class TerminalOutbound implements OutboundAdapter {
+  readonly platform = "terminal";
+  readonly limits = { textChars: 100_000, blocks: 100, updateIntervalMs: 500, ephemeral: false };
+  /** Every post, as printed. */
+  readonly printed: string[] = [];
   private next = 1;
   constructor(private readonly io: CliIo) {}
 
-  async post(thread: ThreadRef, message: UiMessage): Promise<MessageRef> {
+  async post(target: DeliveryTarget, message: UiMessage): Promise<PostedRef> {
+    this.printed.push(renderText(message));
     this.io.out(`\ncodemem: ${indent(renderText(message))}`);
-    return { thread, id: String(this.next++) };
+    return { id: String(this.next++), thread: target.thread ?? "demo" };
   }
 
-  async update(_ref: MessageRef, message: UiMessage): Promise<void> {
+  async update(_target: DeliveryTarget, _id: string, message: UiMessage): Promise<void> {
     if (message.blocks.some((block) => block.type === "todos" || block.type === "progress")) this.io.out(`\ncodemem (updated): ${indent(renderText(message))}`);
   }
 }
@@ -37,12 +44,14 @@ export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
   if (argv.length > 0) throw userError("USAGE", "usage: codemem demo (no arguments; set OPENAI_API_KEY to use a real model)");
   const config = loadConfig();
   const started = performance.now();
-  const app = await startApp({ config, surface: new TerminalSurface(io), log: io.debug, prefix: `codemem-demo-${process.pid}` });
+  const terminal = new TerminalOutbound(io);
+  const app = await startApp({ config, adapters: [() => ({ outbound: terminal })], log: io.debug, prefix: `codemem-demo-${process.pid}` });
+  const you: User = { platform: "terminal", id: "you" };
   try {
     const thread: ThreadRef = { platform: "terminal", channel: "demo", thread: randomUUID() };
     const sessionId = sessionIdFor(thread);
     io.out(`you: @codemem ${REPLAY_TASK}`);
-    await app.bot.onMention({ thread, user: "you", text: REPLAY_TASK });
+    await app.bot.onMessage({ thread, user: you, text: REPLAY_TASK, mentioned: true });
     const deadline = Date.now() + DEMO_TIMEOUT_MS;
     let session: SessionState | undefined;
     for (;;) {
@@ -51,7 +60,17 @@ export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
       if (session.status !== "waiting" || pending === undefined || pending.choices.length === 0) break;
       const choice = pending.kind === "proposal" ? "approve" : (pending.choices[0] as string);
       io.out(`\nyou: (clicking the default button) ${choice}`);
-      await app.bot.onAction({ user: "you", value: { sessionId, pendingId: pending.id, choice } });
+      await app.bot.onAction({ user: you, value: { sessionId, pendingId: pending.id, choice } });
+    }
+    // Approve started the skill's first run in the thread; show it to its summary.
+    const runId = (await app.runtime.progress.recent(1))[0];
+    while (runId !== undefined && (await app.runtime.status(runId))?.finishedAt === undefined) {
+      if (Date.now() > deadline) throw userError("DEMO_TIMEOUT", "the demo's run did not finish in time");
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    while (runId !== undefined && !terminal.printed.some((line) => line.includes(`Run ${runId} of`))) {
+      if (Date.now() > deadline) throw userError("DEMO_TIMEOUT", "the demo's run summary was not delivered in time");
+      await new Promise((resolve) => setTimeout(resolve, 50));
     }
     const seconds = Math.round((performance.now() - started) / 100) / 10;
     io.out(

@@ -54,7 +54,8 @@ export async function main(argv: string[], io: CliIo, commands: Record<string, C
   } catch (error) {
     const coded = asCodedError(error);
     // parseArgs throws TypeErrors with ERR_PARSE_ARGS_* codes for unknown flags.
-    const code = coded.code.startsWith("ERR_PARSE_ARGS") ? "USAGE" : coded.code;
+    const foreign = coded.details?.code;
+    const code = typeof foreign === "string" && foreign.startsWith("ERR_PARSE_ARGS") ? "USAGE" : coded.code;
     io.err(`error: ${code}: ${coded.message}`);
     return code === "USAGE" ? 2 : 1;
   }

@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { loadConfig, type Config } from "../config.ts";
+import { Outbox } from "../chat/outbox.ts";
 import { parseCommand } from "../core/commands.ts";
 import { userError } from "../errors.ts";
 import { summaryText } from "../runtime/progress.ts";
@@ -11,13 +12,18 @@ import { connectRedis, redisConnection, runtimeSettings } from "./app.ts";
 import type { CliIo } from "./io.ts";
 import { setUpMcp } from "./mcp-setup.ts";
 
-/** Redis, MCP, sandbox and the runtime, without any model or chat surface. */
+/**
+ * Redis, MCP, sandbox and the runtime, without any model. Runs report through the outbox: a post is a
+ * job that the process holding the platform's adapter (npm start) delivers, so no secret is needed here.
+ */
 async function runtimeFor(config: Config, io: CliIo, mcpFlag?: string | undefined) {
   const { url, redis, close: closeRedis } = await connectRedis(config, io.debug);
   const mcp = await setUpMcp(config, mcpFlag, { log: io.debug });
   const skills = new SkillStore(redis, `${config.prefix}:skill:`);
   await installShippedSkills(skills);
+  const outbox = new Outbox({ connection: redisConnection(url), redis, prefix: config.prefix });
   const runtime = new SkillRuntime({
+    surface: outbox,
     connection: redisConnection(url),
     redis,
     prefix: config.prefix,
@@ -32,6 +38,7 @@ async function runtimeFor(config: Config, io: CliIo, mcpFlag?: string | undefine
     skills,
     close: async () => {
       await runtime.close();
+      await outbox.close();
       await mcp.close();
       await closeRedis();
     },

@@ -5,26 +5,56 @@ import { AgentTurn, type TurnInput } from "../agent/agent.ts";
 import type { AgentDeps } from "../agent/deps.ts";
 import { newSession, sessionIdFor, SessionStore } from "../agent/session.ts";
 import { asCodedError } from "../errors.ts";
-import type { SkillStore } from "../skills/store.ts";
-import type { ButtonValue, UiMessage } from "../ui/message.ts";
 import type { SkillRuntime } from "../runtime/runtime.ts";
-import { progressBlock, summaryText } from "../runtime/progress.ts";
-import { Schedules } from "../runtime/schedules.ts";
-import { lineDiff } from "../skills/diff.ts";
-import { COMMAND_HELP, parseCommand } from "./commands.ts";
-import type { ThreadRef } from "../ui/surface.ts";
+import type { SkillStore } from "../skills/store.ts";
+import { answeredMessage, text, type ButtonValue, type UiMessage } from "../ui/message.ts";
+import type { ChatSurface, MessageRef, ThreadRef } from "../ui/surface.ts";
+import { userKey, type User } from "../ui/user.ts";
+import { Commands } from "./command-handler.ts";
+import type { Policy } from "./policy.ts";
+import { routeMessage } from "./route.ts";
 
-const buttonValue = z.object({ sessionId: z.string().min(1), pendingId: z.string().min(1), choice: z.string().min(1) }).strict();
+const buttonValue = z
+  .object({ sessionId: z.string().min(1), pendingId: z.string().min(1), choice: z.string().min(1) })
+  .strict();
+const user = z.object({ platform: z.string(), id: z.string(), name: z.string().optional() });
 const agentJob = z.object({
   sessionId: z.string(),
-  thread: z.object({ platform: z.string(), channel: z.string(), thread: z.string() }),
+  thread: z.object({ platform: z.string(), channel: z.string(), thread: z.string().optional(), opener: z.string().optional() }),
   input: z.discriminatedUnion("kind", [
-    z.object({ kind: z.literal("mention"), text: z.string(), user: z.string() }),
-    z.object({ kind: z.literal("reply"), text: z.string(), user: z.string() }),
-    z.object({ kind: z.literal("click"), pendingId: z.string(), choice: z.string(), user: z.string() }),
+    z.object({ kind: z.literal("mention"), text: z.string(), user }),
+    z.object({ kind: z.literal("reply"), text: z.string(), user }),
+    z.object({ kind: z.literal("click"), pendingId: z.string(), choice: z.string(), user }),
   ]),
 });
 export type AgentJob = z.infer<typeof agentJob>;
+
+/** A chat message, normalized by an adapter. */
+export interface MessageEvent {
+  user: User;
+  thread: ThreadRef;
+  text: string;
+  /** The platform said the bot was mentioned (Slack app_mention, a Teams `<at>`, a DM to the bot). */
+  mentioned: boolean;
+  /** The platform's id of the event: a retried delivery of it starts nothing twice. */
+  eventId?: string | undefined;
+}
+
+/** What a click did, decided at once so the adapter can show it before any worker runs. */
+export type ClickResult =
+  | {
+      kind: "accepted";
+      /** The clicked message as everyone now sees it: buttons gone, who chose what, "working…". */
+      message: UiMessage;
+      ref: MessageRef;
+    }
+  | { kind: "refused" | "stale"; /** For the clicker only. */ notice: UiMessage };
+
+/** A command's answer and who should see it (help, status, errors: only the caller). */
+export interface CommandReply {
+  message: UiMessage;
+  private: boolean;
+}
 
 export interface BotOptions {
   /** ioredis connection options or instance for BullMQ (maxRetriesPerRequest: null on workers). */
@@ -33,123 +63,80 @@ export interface BotOptions {
   prefix?: string | undefined;
   sessions: SessionStore;
   skills: SkillStore;
+  policy: Policy;
+  /** Where answers go: the outbox. */
+  surface: ChatSurface;
   /** Runs and schedules; without it /codemem run and schedule say the runtime is off. */
   runtime?: SkillRuntime | undefined;
+  /** Reads full texts the fitter cut (/codemem show). */
+  redis?: { hget(key: string, field: string): Promise<string | null> } | undefined;
 }
 
 /**
- * The platform-neutral entry points. Chat handlers call these and return at once: the work is a job
- * on the `agent` queue, whose id is the platform's event id, so a retried event is a no-op.
+ * The platform-neutral entry points. Adapters call these and return at once: the slow work is a job
+ * on the `agent` queue whose id is the platform's event id, so a retried event is a no-op. Clicks are
+ * decided here, at once; the worker checks them again under the thread's lock.
  */
 export class Bot {
   readonly queue: Queue<AgentJob>;
-  private readonly sessions: SessionStore;
-  private readonly skills: SkillStore;
-  private readonly runtime: SkillRuntime | undefined;
+  private readonly options: BotOptions;
+  private readonly commands: Commands;
 
   constructor(options: BotOptions) {
+    this.options = options;
     this.queue = new Queue<AgentJob>("agent", { connection: options.connection, prefix: options.prefix ?? "codemem" });
-    this.sessions = options.sessions;
-    this.skills = options.skills;
-    this.runtime = options.runtime;
+    this.commands = new Commands({ ...options, prefix: options.prefix ?? "codemem" });
   }
 
-  /** `/codemem …`: answered at once, no model call. Every mistake is one line with the fix. */
-  async onCommand(event: { user: string; text: string; thread?: ThreadRef | undefined }): Promise<UiMessage> {
-    try {
-      return await this.command(event);
-    } catch (error) {
-      const coded = asCodedError(error);
-      return { blocks: [{ type: "text", text: coded.family === "user" ? coded.message : `That failed on my side (${coded.code}: ${coded.message}).` }] };
+  /**
+   * Any message an adapter sees: a command is answered (privately when only the caller needs it), a
+   * mention starts or continues the thread's session, a reply reaches a session waiting for text.
+   */
+  async onMessage(event: MessageEvent): Promise<void> {
+    const route = routeMessage(event.text, event.mentioned);
+    if (route.kind === "command") {
+      const reply = await this.onCommand({ user: event.user, text: route.text, thread: event.thread });
+      await this.options.surface.post(event.thread, reply.message, reply.private ? { visibleTo: event.user } : {});
+    } else if (route.kind === "mention") {
+      await this.enqueue(event.thread, { kind: "mention", text: route.text, user: event.user }, event.eventId);
+    } else {
+      const session = await this.options.sessions.load(sessionIdFor(event.thread));
+      if (session?.pending?.kind !== "reject_reason") return;
+      await this.enqueue(event.thread, { kind: "reply", text: route.text, user: event.user }, event.eventId);
     }
   }
 
-  private async command(event: { user: string; text: string; thread?: ThreadRef | undefined }): Promise<UiMessage> {
-    const say = (text: string): UiMessage => ({ blocks: [{ type: "text", text }] });
-    const command = parseCommand(event.text);
-    switch (command.name) {
-      case "help":
-        return { blocks: [{ type: "code", language: "text", source: COMMAND_HELP, title: "codemem commands" }] };
-      case "skills": {
-        const names = await this.skills.names();
-        if (names.length === 0) return say("No skills yet. Mention me with a task to make one.");
-        const lines = await Promise.all(
-          names.map(async (name) => {
-            const skill = await this.skills.latest(name);
-            return `• ${name} v${skill?.version ?? "?"} — ${skill?.description ?? ""} (approved by ${skill?.approver ?? "?"})`;
-          }),
-        );
-        return say(lines.join("\n"));
-      }
-      case "rollback": {
-        const before = await this.skills.require(command.skill);
-        const target = await this.skills.rollback(command.skill, command.version);
-        return { blocks: [{ type: "text", text: `${command.skill} now runs v${target.version} (was v${before.version}).` }, { type: "code", language: "diff", source: lineDiff(before.code, target.code), title: `v${before.version} → v${target.version}`, collapsed: true }] };
-      }
-      case "diff": {
-        const from = await this.skills.version(command.skill, command.from);
-        const to = await this.skills.version(command.skill, command.to);
-        if (from === undefined || to === undefined) return say(`${command.skill} has no version ${from === undefined ? command.from : command.to}; see /codemem skills`);
-        return { blocks: [{ type: "code", language: "diff", source: lineDiff(from.code, to.code), title: `${command.skill} v${command.from} → v${command.to}` }] };
-      }
-      default:
-        break;
-    }
-    const runtime = this.runtime;
-    if (runtime === undefined) return say("Runs are not enabled in this process.");
-    switch (command.name) {
-      case "run": {
-        const { runId, skill } = await runtime.enqueueRun({ skill: command.skill, params: command.params, requester: event.user, thread: event.thread });
-        return say(`Started ${skill.name} v${skill.version} as run ${runId}; progress follows in this thread.`);
-      }
-      case "status": {
-        const ids = command.runId !== undefined ? [command.runId] : await runtime.progress.recent(5);
-        if (ids.length === 0) return say("No runs yet. Start one with /codemem run <skill>.");
-        const blocks: UiMessage["blocks"] = [];
-        for (const id of ids) {
-          const run = await runtime.status(id);
-          if (run === undefined) return say(`There is no run "${id}"; /codemem status lists the latest.`);
-          blocks.push({ type: "text", text: run.finishedAt !== undefined ? summaryText(run) : `Run ${id}: ${run.skill} v${run.version}, ${run.status}` }, progressBlock(run));
-        }
-        return { blocks };
-      }
-      case "schedule": {
-        const schedule = await new Schedules(runtime).create({ skill: command.skill, cron: command.cron, tz: command.tz, params: command.params, requester: event.user, thread: event.thread });
-        return say(`Scheduled ${schedule.skill} "${schedule.cron}" (${schedule.tz}) as ${schedule.id}; next run ${schedule.next}. Results post in this thread.`);
-      }
-      case "schedules": {
-        const list = await new Schedules(runtime).list();
-        if (list.length === 0) return say("No schedules. Make one with /codemem schedule <skill> \"<cron>\" [tz] [json].");
-        return say(list.map((s) => `• ${s.id}: ${s.skill} "${s.cron}" ${s.tz}, next ${s.next ?? "?"}`).join("\n"));
-      }
-      case "unschedule":
-        await new Schedules(runtime).remove(command.id);
-        return say(`Removed schedule ${command.id}.`);
-    }
+  /** `/codemem …` (the words after it): answered at once, no model call; a mistake is one line with the fix. */
+  onCommand(event: { user: User; text: string; thread: ThreadRef }): Promise<CommandReply> {
+    return this.commands.answer(event);
   }
 
-  /** `@codemem <task>` in a thread: starts (or continues) the thread's session. */
-  async onMention(event: { thread: ThreadRef; user: string; text: string; eventId?: string | undefined }): Promise<void> {
-    await this.enqueue(event.thread, { kind: "mention", text: event.text, user: event.user }, event.eventId);
-  }
-
-  /** A plain message in a thread with a session (a reason after Reject). */
-  async onReply(event: { thread: ThreadRef; user: string; text: string; eventId?: string | undefined }): Promise<void> {
-    const session = await this.sessions.load(sessionIdFor(event.thread));
-    if (session?.pending?.kind !== "reject_reason") return;
-    await this.enqueue(event.thread, { kind: "reply", text: event.text, user: event.user }, event.eventId);
-  }
-
-  /** A button click; the value is untrusted (it came back from a chat platform). */
-  async onAction(event: { user: string; value: unknown; eventId?: string | undefined }): Promise<{ ok: boolean; message?: string }> {
+  /**
+   * A button click; the value is untrusted (it came back from a chat platform). Decided now: stale
+   * (answered already, or not a choice), refused (not the requester or an approver), or accepted,
+   * when the message is updated for everyone and the answer goes to the session's worker.
+   */
+  async onAction(event: { user: User; value: unknown; eventId?: string | undefined }): Promise<ClickResult> {
     const parsed = buttonValue.safeParse(event.value);
-    if (!parsed.success) return { ok: false, message: "That button is not one of mine." };
+    if (!parsed.success) return { kind: "stale", notice: text("That button is not one of mine.") };
     const value: ButtonValue = parsed.data;
-    const session = await this.sessions.load(value.sessionId);
-    if (session === undefined) return { ok: false, message: "That conversation no longer exists." };
-    // The pending id and choice make the job id: a double click is one answer.
-    await this.enqueue(session.thread, { kind: "click", pendingId: value.pendingId, choice: value.choice, user: event.user }, event.eventId ?? `click-${value.pendingId}-${value.choice}`);
-    return { ok: true };
+    const session = await this.options.sessions.load(value.sessionId);
+    if (session === undefined) return { kind: "stale", notice: text("That conversation no longer exists.") };
+    const pending = session.pending;
+    if (pending === undefined || pending.id !== value.pendingId || !pending.choices.includes(value.choice)) {
+      return { kind: "stale", notice: text("That was already answered; nothing changed.") };
+    }
+    const decision = this.options.policy.mayAnswer(session.requester, event.user);
+    if (!decision.allowed) return { kind: "refused", notice: { blocks: [decision.refusal] } };
+    // The clicker is part of the job id: a refused click never takes the place of an allowed one,
+    // and one person's double click is one answer.
+    const clickId = `click-${value.pendingId}-${hash(`${value.choice}|${userKey(event.user)}`)}`;
+    await this.enqueue(session.thread, { kind: "click", pendingId: value.pendingId, choice: value.choice, user: event.user }, clickId);
+    const label = buttonLabel(pending.message, value.choice) ?? value.choice;
+    const ref: MessageRef = pending.messageRef ?? { thread: session.thread, id: "" };
+    const message = answeredMessage(pending.message ?? { blocks: [] }, { label, by: event.user, working: true });
+    if (pending.messageRef !== undefined) await this.options.surface.update(pending.messageRef, message);
+    return { kind: "accepted", message, ref };
   }
 
   async close(): Promise<void> {
@@ -162,9 +149,20 @@ export class Bot {
   }
 }
 
+function buttonLabel(message: UiMessage | undefined, choice: string): string | undefined {
+  for (const block of message?.blocks ?? []) {
+    if (block.type !== "question" && block.type !== "proposal") continue;
+    const button = block.buttons.find((b) => b.value.choice === choice);
+    if (button !== undefined) return button.label;
+  }
+  return undefined;
+}
+
+const hash = (value: string): string => createHash("sha256").update(value).digest("hex").slice(0, 16);
+
 /** BullMQ refuses ":" in custom ids; platform event ids may hold anything. */
 function jobId(eventId: string): string {
-  return /^[A-Za-z0-9_.-]{1,100}$/.test(eventId) ? eventId : `e-${createHash("sha256").update(eventId).digest("hex").slice(0, 32)}`;
+  return /^[A-Za-z0-9_.-]{1,100}$/.test(eventId) ? eventId : `e-${hash(eventId)}${hash(`+${eventId}`)}`;
 }
 
 export interface AgentWorkerOptions {

@@ -10,7 +10,8 @@ export type ParsedCommand =
   | { name: "schedules" }
   | { name: "unschedule"; id: string }
   | { name: "rollback"; skill: string; version: number }
-  | { name: "diff"; skill: string; from: number; to: number };
+  | { name: "diff"; skill: string; from: number; to: number }
+  | { name: "show"; id: string; part: number };
 
 export const COMMAND_HELP = [
   "@codemem <task>                              start a session in this thread: discover, probe, plan, propose a skill",
@@ -22,10 +23,11 @@ export const COMMAND_HELP = [
   "/codemem unschedule <id>                     remove a schedule",
   "/codemem rollback <skill> <version>          make an earlier version the one that runs",
   "/codemem diff <skill> <from> <to>            what changed between two versions",
+  "/codemem show <message> <part>               the whole text of something cut to fit the chat",
   "/codemem help                                this help",
 ].join("\n");
 
-const COMMAND_WORDS = new Set(["help", "skills", "run", "status", "schedule", "schedules", "unschedule", "rollback", "diff"]);
+const COMMAND_WORDS = new Set(["help", "skills", "run", "status", "schedule", "schedules", "unschedule", "rollback", "diff", "show"]);
 
 /** Whether a mention is really a command (`@codemem run x`), since Slack sends no slash command from a thread. */
 export function isCommandMention(text: string): boolean {
@@ -68,6 +70,11 @@ export function parseCommand(text: string): ParsedCommand {
       const to = Number(words[3]);
       if (words.length !== 4 || !Number.isInteger(from) || !Number.isInteger(to)) throw usage("/codemem diff <skill> <from version> <to version>");
       return { name: "diff", skill: words[1] as string, from, to };
+    }
+    case "show": {
+      const part = Number(words[2] ?? 1);
+      if (words.length < 2 || words.length > 3 || !Number.isInteger(part) || part < 1) throw usage("/codemem show <message> [part]");
+      return { name: "show", id: words[1] as string, part };
     }
     default:
       throw userError("COMMAND_UNKNOWN", `unknown command "${word}". Try /codemem help.`);

@@ -1,6 +1,7 @@
 import type { Redis } from "ioredis";
 import { RedisScript } from "../redis/script.ts";
-import type { UiBlock } from "../ui/message.ts";
+import { code, rich, type UiBlock, type UiMessage } from "../ui/message.ts";
+import { parseUserKey } from "../ui/user.ts";
 import type { MessageRef, ThreadRef } from "../ui/surface.ts";
 
 export type RunStatus = "queued" | "listing" | "running" | "completed" | "stopped" | "failed";
@@ -235,6 +236,14 @@ export class RunProgress {
 
 export function progressBlock(run: RunSnapshot): UiBlock {
   return { type: "progress", done: run.done, skipped: run.skipped, failed: run.failed, total: Math.max(run.total, 0), ratePerSecond: run.ratePerSecond, etaSeconds: run.etaSeconds };
+}
+
+/** A run's live message: what runs, for whom, and the bar. */
+export function progressMessage(run: RunSnapshot): UiMessage {
+  const requester = parseUserKey(run.requester);
+  const state = run.finishedAt === undefined ? "Running" : run.status === "completed" ? "Ran" : "Stopped";
+  const head = rich(`${state} `, code(run.skill), ` v${run.version} (run `, code(run.runId), ")", ...(requester ? [" for ", requester] : []));
+  return { blocks: [head, progressBlock(run)] };
 }
 
 export function summaryText(run: RunSnapshot): string {

@@ -1,5 +1,5 @@
 import type { ChatSurface } from "../ui/surface.ts";
-import { progressBlock, summaryText, type RunProgress, type RunSnapshot } from "./progress.ts";
+import { progressMessage, summaryText, type RunProgress, type RunSnapshot } from "./progress.ts";
 
 export interface ProgressReporterOptions {
   progress: RunProgress;
@@ -38,7 +38,9 @@ export class ProgressReporter {
     clearTimeout(this.pending.get(runId));
     this.pending.delete(runId);
     const run = await this.refresh(runId);
-    if (run?.thread !== undefined) await this.options.surface?.post(run.thread, { blocks: [{ type: "text", text: summaryText(run) }] });
+    if (run?.thread !== undefined) {
+      await this.options.surface?.post(run.thread, { blocks: [{ type: "text", text: summaryText(run) }] }, { key: `run:${runId}:summary` });
+    }
   }
 
   /** Drops pending refreshes (the process is stopping; another process or the final report catches up). */
@@ -53,7 +55,7 @@ export class ProgressReporter {
     const run = await this.options.progress.snapshot(runId);
     if (run === undefined || run.thread === undefined) return undefined;
     if (run.messageRef !== undefined) {
-      await surface.update(run.messageRef, { blocks: [{ type: "text", text: `${run.skill} v${run.version} (run ${runId})` }, progressBlock(run)] });
+      await surface.update(run.messageRef, progressMessage(run));
     }
     return run;
   }

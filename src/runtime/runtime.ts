@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
-import { Queue, Worker, type ConnectionOptions, type Job } from "bullmq";
+import { Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from "bullmq";
 import type { Redis } from "ioredis";
 import { asCodedError, userError } from "../errors.ts";
 import type { ToolCaller } from "../mcp/types.ts";
@@ -10,7 +10,7 @@ import type { ChatSurface, ThreadRef } from "../ui/surface.ts";
 import { AppLimiter } from "./app-limiter.ts";
 import { ItemTools, type ItemToolsContext } from "./item-tools.ts";
 import { validateParams } from "./params.ts";
-import { progressBlock, RunProgress, type Outcome, type RunSnapshot, type RunStatus } from "./progress.ts";
+import { progressMessage, RunProgress, type Outcome, type RunSnapshot, type RunStatus } from "./progress.ts";
 import { ProgressReporter } from "./reporter.ts";
 
 /** How long a process trusts the run status it read (see runStatus). */
@@ -148,6 +148,17 @@ export class SkillRuntime {
   }
 
   private async processRun(job: Job<RunJob>): Promise<void> {
+    try {
+      await this.listRun(job);
+    } catch (error) {
+      // BullMQ retries a run job; an error no retry can fix (bad params, unknown skill) stops at once.
+      const coded = asCodedError(error);
+      if (!coded.retryable) throw new UnrecoverableError(`${coded.code}: ${coded.message}`);
+      throw error;
+    }
+  }
+
+  private async listRun(job: Job<RunJob>): Promise<void> {
     const data = job.data;
     // Scheduled runs arrive without an id: derive one from the job's, without ":" (BullMQ refuses it in ids).
     const runId = data.runId ?? `s${createHash("sha1").update(String(job.id)).digest("hex").slice(0, 12)}`;
@@ -160,9 +171,8 @@ export class SkillRuntime {
     const before = await this.progress.snapshot(runId);
     if (!fresh && before?.finishedAt !== undefined) return;
     if (data.thread !== undefined && this.options.surface !== undefined && before?.messageRef === undefined) {
-      const ref = await this.options.surface.post(data.thread, {
-        blocks: [{ type: "text", text: `Running ${skill.name} v${skill.version} (run ${runId})…` }, progressBlock(before as RunSnapshot)],
-      });
+      // Keyed by run: a retried run job shows one progress message, not two.
+      const ref = await this.options.surface.post(data.thread, progressMessage(before as RunSnapshot), { key: `run:${runId}:progress` });
       await this.progress.set(runId, { messageRef: JSON.stringify(ref) });
     }
     await this.progress.set(runId, { status: "listing" });
@@ -255,7 +265,8 @@ export class SkillRuntime {
       return;
     }
     const attempts = job.opts.attempts ?? 1;
-    if (job.attemptsMade + 1 < attempts) throw new Error(`${error.code}: ${error.message}`);
+    // A missing export or an unloaded tool fails the same way every time: counted as failed at once.
+    if (error.retryable !== false && job.attemptsMade + 1 < attempts) throw new Error(`${error.code}: ${error.message}`);
     return this.finish(runId, key, "failed", `${error.code}: ${error.message}`);
   }
 

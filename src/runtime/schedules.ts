@@ -65,6 +65,10 @@ export class Schedules {
     }));
   }
 
+  async get(id: string): Promise<ScheduleInfo | undefined> {
+    return (await this.list()).find((schedule) => schedule.id === id);
+  }
+
   async remove(id: string): Promise<void> {
     if (!(await this.runtime.runs.removeJobScheduler(id))) {
       throw userError("SCHEDULE_UNKNOWN", `there is no schedule "${id}"; see /codemem schedules`);

@@ -43,6 +43,7 @@ class ToolError extends Error {
     super(error.message);
     this.code = error.code;
     this.tool = id;
+    if (typeof error.retryable === "boolean") this.retryable = error.retryable;
     if (error.retryAfterMs !== undefined) this.retryAfterMs = error.retryAfterMs;
   }
 }
@@ -65,8 +66,10 @@ const show = (value) => {
 };
 const describe = (error) => {
   if (error instanceof Error) {
-    return { code: typeof error.code === "string" ? error.code : "SANDBOX_RUNTIME",
+    const described = { code: typeof error.code === "string" ? error.code : "SANDBOX_RUNTIME",
       message: (error.name && error.name !== "Error" && error.name !== "ToolError" ? error.name + ": " : "") + error.message };
+    if (typeof error.retryable === "boolean") described.retryable = error.retryable;
+    return described;
   }
   return { code: "SANDBOX_RUNTIME", message: "thrown: " + show(error) };
 };

@@ -1,4 +1,4 @@
-import { asCodedError, isCodedError } from "../errors.ts";
+import { asCodedError, isCodedError, isRetryable } from "../errors.ts";
 import { Realm, RealmPool, type Delivery, type RealmRun } from "./realm.ts";
 import type { RunScopeConfig } from "./realm-source.ts";
 import { inferSchema } from "./shape.ts";
@@ -35,7 +35,7 @@ const NO_TOOLS: SandboxTools = { ids: [], call: () => Promise.reject(new Error("
 interface SettledReply {
   ok: boolean;
   valueJson?: string | undefined;
-  error?: { code: string; message: string } | undefined;
+  error?: { code: string; message: string; retryable?: boolean } | undefined;
   tail: string;
   omittedChars: number;
 }
@@ -212,7 +212,9 @@ class RunState implements RealmRun {
   }
 
   failed(error: SandboxErrorInfo, output = this.head.join("\n")): SandboxResult {
-    return { ok: false, output, calls: this.calls, durationMs: this.elapsed(), error };
+    // Retryability is decided here once, so every caller (the runtime's retries) reads one flag.
+    const retryable = isRetryable(error.code, error.retryable);
+    return { ok: false, output, calls: this.calls, durationMs: this.elapsed(), error: { ...error, retryable } };
   }
 
   done(json: string): void {

@@ -36,6 +36,8 @@ export interface ToolCallRecord {
 export interface SandboxErrorInfo {
   code: string;
   message: string;
+  /** Whether trying again can help: a tool's 503 may pass, a missing export never will. */
+  retryable?: boolean | undefined;
 }
 
 export interface SandboxResult {

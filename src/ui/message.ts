@@ -1,6 +1,10 @@
+import type { User } from "./user.ts";
+
 /**
  * The platform-neutral message model every adapter renders (Block Kit, Adaptive Cards, the console,
- * the terminal). Buttons carry {sessionId, pendingId, choice}; a click on a stale pendingId changes nothing.
+ * the terminal). Core writes no markup: structure (code, mentions, fields) is carried in blocks and
+ * spans, and each adapter renders it its own way. Buttons carry {sessionId, pendingId, choice}; a
+ * click on a stale pendingId changes nothing.
  */
 export type TodoStatus = "pending" | "in_progress" | "completed";
 
@@ -19,6 +23,8 @@ export interface Button {
   label: string;
   value: ButtonValue;
   style?: "primary" | "danger" | undefined;
+  /** Asks "are you sure?" before sending (an approval that writes). */
+  confirm?: string | undefined;
 }
 
 export interface ToolUse {
@@ -26,24 +32,46 @@ export interface ToolUse {
   access: "read-only" | "writes" | "destructive";
 }
 
+/** A piece of a rich line: plain or styled text, or a person (a mention where the platform has them). */
+export type Span = { text: string; style?: "code" | "strong" | undefined } | { user: User };
+
+/** Who answered a question or proposal, and with what; `working` while the answer is being acted on. */
+export interface Answer {
+  label: string;
+  by: User;
+  working?: boolean | undefined;
+}
+
 export type UiBlock =
   | { type: "text"; text: string }
+  | { type: "rich"; spans: Span[] }
+  | { type: "fields"; fields: { label: string; value: string }[] }
   | { type: "todos"; items: Todo[] }
   | { type: "code"; language: string; source: string; collapsed?: boolean | undefined; title?: string | undefined }
   | { type: "sample"; toolId: string; json: string; truncated: boolean; note?: string | undefined }
-  | { type: "question"; prompt: string; buttons: Button[]; answered?: string | undefined }
+  | { type: "question"; prompt: string; buttons: Button[]; answered?: Answer | undefined }
   | {
       type: "proposal";
       name: string;
       description: string;
       params: unknown;
+      /** What Approve runs it with: the values its dry run used. */
+      sampleParams: Record<string, unknown>;
       code: string;
       preview: string;
       tools: ToolUse[];
       buttons: Button[];
-      answered?: string | undefined;
+      answered?: Answer | undefined;
     }
-  | { type: "progress"; done: number; skipped: number; failed: number; total: number; ratePerSecond: number; etaSeconds: number | null };
+  | {
+      type: "progress";
+      done: number;
+      skipped: number;
+      failed: number;
+      total: number;
+      ratePerSecond: number;
+      etaSeconds: number | null;
+    };
 
 export interface UiMessage {
   blocks: UiBlock[];
@@ -51,4 +79,28 @@ export interface UiMessage {
   demo?: boolean | undefined;
 }
 
-export const text = (value: string, demo?: boolean): UiMessage => ({ blocks: [{ type: "text", text: value }], ...(demo ? { demo } : {}) });
+export const text = (value: string, demo?: boolean): UiMessage => ({
+  blocks: [{ type: "text", text: value }],
+  ...(demo ? { demo } : {}),
+});
+
+/** A rich line from plain strings, `{code}` pieces and users: rich("Saved ", code("x"), " by ", user). */
+export function rich(...parts: (string | Span | User)[]): UiBlock {
+  return { type: "rich", spans: parts.map((part) => (typeof part === "string" ? { text: part } : asSpan(part))) };
+}
+
+export const code = (value: string): Span => ({ text: value, style: "code" });
+
+function asSpan(part: Span | User): Span {
+  return "platform" in part ? { user: part } : part;
+}
+
+/** The same message with its buttons gone and who answered shown (what everyone sees after a click). */
+export function answeredMessage(message: UiMessage, answer: Answer): UiMessage {
+  return {
+    ...message,
+    blocks: message.blocks.map((block) =>
+      block.type === "question" || block.type === "proposal" ? { ...block, buttons: [], answered: answer } : block,
+    ),
+  };
+}

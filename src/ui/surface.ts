@@ -1,84 +1,43 @@
 import type { UiMessage } from "./message.ts";
+import type { User } from "./user.ts";
 
-/** Where a conversation lives: a Slack thread, a Teams reply chain, a console thread. */
+/**
+ * Where a conversation lives: a Slack thread, a Teams reply chain, a console thread. A command typed
+ * in a channel has no thread yet: `thread` is absent and `opener` names the thread the bot's first
+ * post there will open, so every later post (a run's progress, its summary) lands under it.
+ */
 export interface ThreadRef {
   platform: string;
   channel: string;
-  thread: string;
+  thread?: string | undefined;
+  opener?: string | undefined;
 }
 
+/** A message by its logical id (`run:<id>:progress`, `m…`): stable across processes and retries. */
 export interface MessageRef {
   thread: ThreadRef;
   id: string;
 }
 
-/** The only way the core talks back to people. */
-export interface ChatSurface {
-  post(thread: ThreadRef, message: UiMessage): Promise<MessageRef>;
-  update(ref: MessageRef, message: UiMessage): Promise<void>;
-}
-
-export const threadKey = (thread: ThreadRef): string => `${thread.platform}/${thread.channel}/${thread.thread}`;
-
-export interface ThrottledSurfaceOptions {
-  /** Least time between two updates of one message. Default: 1,000 ms (Slack's pace). */
-  intervalMs?: number | undefined;
+export interface PostOptions {
+  /**
+   * The logical id. Posting twice with one key shows one message in its latest state (a retried run
+   * job does not post its progress twice). Default: a new id.
+   */
+  key?: string | undefined;
+  /** Only this person sees it (ephemeral where the platform has it; else it says whom it is for). */
+  visibleTo?: User | undefined;
 }
 
 /**
- * Limits updates of each message to one per interval; the latest state always wins, so a burst of
- * progress updates becomes at most one update now and one with the final state.
+ * The only way the core talks back to people. The outbox implements it: a post or update is a job
+ * that the processes holding the platform's adapter deliver, so any process may call it.
  */
-export class ThrottledSurface implements ChatSurface {
-  private readonly intervalMs: number;
-  private readonly last = new Map<string, number>();
-  private readonly queued = new Map<string, { ref: MessageRef; message: UiMessage; timer: NodeJS.Timeout; done: Promise<void>; resolve: () => void }>();
-
-  constructor(
-    private readonly inner: ChatSurface,
-    options: ThrottledSurfaceOptions = {},
-  ) {
-    this.intervalMs = options.intervalMs ?? 1000;
-  }
-
-  post(thread: ThreadRef, message: UiMessage): Promise<MessageRef> {
-    return this.inner.post(thread, message);
-  }
-
-  update(ref: MessageRef, message: UiMessage): Promise<void> {
-    const key = `${ref.thread.platform}/${ref.id}`;
-    const pending = this.queued.get(key);
-    if (pending) {
-      pending.message = message;
-      return pending.done;
-    }
-    const wait = (this.last.get(key) ?? 0) + this.intervalMs - Date.now();
-    if (wait <= 0) {
-      this.last.set(key, Date.now());
-      return this.inner.update(ref, message);
-    }
-    let resolve!: () => void;
-    const done = new Promise<void>((r) => (resolve = r));
-    const timer = setTimeout(() => {
-      const entry = this.queued.get(key);
-      this.queued.delete(key);
-      this.last.set(key, Date.now());
-      if (entry) void this.inner.update(entry.ref, entry.message).finally(entry.resolve);
-    }, wait);
-    this.queued.set(key, { ref, message, timer, done, resolve });
-    return done;
-  }
-
-  /** Sends every queued latest state now (shutdown, end of a run). */
-  async flush(): Promise<void> {
-    const entries = [...this.queued.values()];
-    this.queued.clear();
-    await Promise.all(
-      entries.map(async (entry) => {
-        clearTimeout(entry.timer);
-        await this.inner.update(entry.ref, entry.message);
-        entry.resolve();
-      }),
-    );
-  }
+export interface ChatSurface {
+  post(thread: ThreadRef, message: UiMessage, options?: PostOptions): Promise<MessageRef>;
+  update(ref: MessageRef, message: UiMessage): Promise<void>;
 }
+
+/** One string per thread (sessions, locks, post order): the platform thread, or the opener of a new one. */
+export const threadKey = (thread: ThreadRef): string =>
+  `${thread.platform}/${thread.channel}/${thread.thread ?? `+${thread.opener ?? ""}`}`;

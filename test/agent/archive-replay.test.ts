@@ -4,7 +4,7 @@ import type { AgentDeps } from "../../src/agent/deps.ts";
 import { newSession, SessionStore, type SessionState } from "../../src/agent/session.ts";
 import { readDemoCounters } from "../../src/demo/knobs.ts";
 import { archiveReplayScript, REPLAY_TASK } from "../../src/demo/replay-script.ts";
-import { agentHarness, type AgentHarness } from "../helpers/agent.ts";
+import { agentHarness, type AgentHarness, testUser } from "../helpers/agent.ts";
 import type { RecordingSurface } from "../helpers/recording-surface.ts";
 
 describe("the paper's running example, turn by turn", () => {
@@ -23,9 +23,9 @@ describe("the paper's running example, turn by turn", () => {
 
   it("should search, refine, load, probe, ask about memory, propose and store the approved skill", async () => {
     const store = new SessionStore(harness.redis, `${prefix}session:`);
-    const session = newSession("s1", { platform: "test", channel: "c", thread: "t1" }, "ana");
+    const session = newSession("s1", { platform: "test", channel: "c", thread: "t1" }, testUser("ana"));
     const turn = (s: SessionState) => new AgentTurn(deps, s, () => store.save(s));
-    await turn(session).run({ kind: "mention", text: REPLAY_TASK, user: "ana" });
+    await turn(session).run({ kind: "mention", text: REPLAY_TASK, user: testUser("ana") });
 
     expect(session.status).toBe("waiting");
     expect(session.loaded).toContain("outlook__list_messages");
@@ -45,7 +45,7 @@ describe("the paper's running example, turn by turn", () => {
     const restored = (await store.load("s1")) as SessionState;
     expect(restored.pending?.kind).toBe("question");
     const button = question?.buttons[0];
-    await turn(restored).run({ kind: "click", pendingId: button?.value.pendingId ?? "", choice: button?.value.choice ?? "", user: "ana" });
+    await turn(restored).run({ kind: "click", pendingId: button?.value.pendingId ?? "", choice: button?.value.choice ?? "", user: testUser("ana") });
     expect(restored.status).toBe("waiting");
     const proposal = surface.lastBlock("proposal");
     expect(proposal).toMatchObject({ name: "archive-attachments" });
@@ -55,11 +55,11 @@ describe("the paper's running example, turn by turn", () => {
     expect(dry.filesWritten + dry.foldersCreated).toBe(0);
 
     const approve = proposal?.buttons.find((b) => b.value.choice === "approve");
-    await turn(restored).run({ kind: "click", pendingId: approve?.value.pendingId ?? "", choice: "approve", user: "ana" });
+    await turn(restored).run({ kind: "click", pendingId: approve?.value.pendingId ?? "", choice: "approve", user: testUser("ana") });
     expect(restored.status).toBe("done");
     const skill = await deps.skills.latest("archive-attachments");
-    expect(skill).toMatchObject({ version: 1, approver: "ana", author: "ana", memory: true });
-    expect(surface.text()).toContain("Saved skill `archive-attachments` v1 (approved by ana)");
+    expect(skill).toMatchObject({ version: 1, approver: "test:ana", author: "test:ana", memory: true });
+    expect(surface.text()).toContain("Saved skill archive-attachments v1, approved by @ana.");
     expect(restored.usage.modelCalls).toBe(7);
   });
 });

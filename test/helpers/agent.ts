@@ -11,6 +11,8 @@ import { createOpenAiClient } from "../../src/model/client.ts";
 import { startLocalOpenAiServer, type ModelScript, type RunningLocalOpenAi } from "../../src/model/local-openai-server.ts";
 import { IsolatedSandbox } from "../../src/sandbox/runner.ts";
 import { SkillStore } from "../../src/skills/store.ts";
+import { Policy } from "../../src/core/policy.ts";
+import type { User } from "../../src/ui/user.ts";
 import { demoConfig, tempStateDir } from "./demo.ts";
 import { RecordingSurface } from "./recording-surface.ts";
 
@@ -29,7 +31,7 @@ export interface AgentHarness {
 /** A session driven by a scripted model through the real openai client, real demo servers and sandbox. */
 export async function agentHarness(
   script: ModelScript,
-  options: { limits?: Partial<AgentLimits>; approvers?: string[]; pool?: McpPool; mailboxSize?: number } = {},
+  options: { limits?: Partial<AgentLimits>; /** Platform-qualified, e.g. test:boss. */ approvers?: string[]; pool?: McpPool; mailboxSize?: number } = {},
 ): Promise<AgentHarness> {
   const state = tempStateDir();
   const model = await startLocalOpenAiServer({ script });
@@ -48,9 +50,9 @@ export async function agentHarness(
     surface,
     skills: new SkillStore(redis, `test:${process.pid}:${Date.now()}:skill:`),
     limits: { ...DEFAULT_AGENT_LIMITS, ...options.limits },
-    approvers: options.approvers ?? [],
+    policy: new Policy({ approvers: options.approvers ?? [] }),
   };
-  const session = newSession(`s-${Date.now()}`, { platform: "test", channel: "c", thread: "t" }, "ana");
+  const session = newSession(`s-${Date.now()}`, { platform: "test", channel: "c", thread: "t" }, testUser("ana"));
   return {
     deps,
     redis,
@@ -67,6 +69,9 @@ export async function agentHarness(
     },
   };
 }
+
+/** A person of the test platform, shown by name. */
+export const testUser = (name: string): User => ({ platform: "test", id: name, name });
 
 /** The tool results the model received, newest last. */
 export function toolResults(session: SessionState): string[] {

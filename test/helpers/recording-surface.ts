@@ -1,16 +1,22 @@
 import { renderText } from "../../src/ui/render-text.ts";
 import type { UiMessage } from "../../src/ui/message.ts";
-import type { ChatSurface, MessageRef, ThreadRef } from "../../src/ui/surface.ts";
+import type { ChatSurface, MessageRef, PostOptions, ThreadRef } from "../../src/ui/surface.ts";
+import type { User } from "../../src/ui/user.ts";
 
 /** A ChatSurface that keeps every message and its latest state, as a chat would show them. */
 export class RecordingSurface implements ChatSurface {
-  readonly messages = new Map<string, { thread: ThreadRef; message: UiMessage; updates: number }>();
+  readonly messages = new Map<string, { thread: ThreadRef; message: UiMessage; updates: number; visibleTo?: User | undefined }>();
   private next = 1;
 
-  async post(thread: ThreadRef, message: UiMessage): Promise<MessageRef> {
-    const id = `m${this.next++}`;
-    this.messages.set(id, { thread, message, updates: 0 });
+  async post(thread: ThreadRef, message: UiMessage, options: PostOptions = {}): Promise<MessageRef> {
+    const id = options.key ?? `m${this.next++}`;
+    this.messages.set(id, { thread, message, updates: 0, visibleTo: options.visibleTo });
     return { thread, id };
+  }
+
+  /** The plain text of the messages only `name` sees. */
+  privateTo(name: string): string[] {
+    return [...this.messages.values()].filter((entry) => entry.visibleTo?.id === name).map((entry) => renderText(entry.message));
   }
 
   async update(ref: MessageRef, message: UiMessage): Promise<void> {

@@ -1,0 +1,149 @@
+import { randomUUID } from "node:crypto";
+import { DelayedError, UnrecoverableError, Worker, type ConnectionOptions, type Job } from "bullmq";
+import type { Redis } from "ioredis";
+import { asCodedError } from "../errors.ts";
+import type { DeliveryTarget, OutboundAdapter } from "../ui/adapter.ts";
+import { fitMessage } from "../ui/fit.ts";
+import type { UiMessage } from "../ui/message.ts";
+import type { ThreadRef } from "../ui/surface.ts";
+import type { User } from "../ui/user.ts";
+import { ChatKeys, chatQueueName, MESSAGE_TTL_SECONDS } from "./keys.ts";
+import type { DeliveryJob } from "./outbox.ts";
+
+export interface DeliverersOptions {
+  connection: ConnectionOptions;
+  redis: Redis;
+  /** Key and queue prefix. Default: "codemem". */
+  prefix?: string | undefined;
+  /** The platforms this process delivers to. */
+  adapters: readonly OutboundAdapter[];
+  /** Deliveries at once per platform in this process (different messages). Default: 8. */
+  concurrency?: number | undefined;
+  /**
+   * How long a post waits for the post before it in its thread, so a thread reads in order; past
+   * this it goes out anyway (the one before may have failed for good). Default: 30,000 ms.
+   */
+  orderWaitMs?: number | undefined;
+  log?: ((line: string) => void) | undefined;
+}
+
+/** Retry a delivery later without counting an attempt: a 429, the platform's pace, a post's turn. */
+type Outcome = undefined | { laterMs: number };
+
+const LOCK_MS = 30_000;
+const RAISE_TO = `local v = tonumber(redis.call("GET", KEYS[1]) or "0")
+if tonumber(ARGV[1]) > v then redis.call("SET", KEYS[1], ARGV[1], "EX", ARGV[2]) end
+return 1`;
+
+/**
+ * Delivers the outbox: one BullMQ worker per platform this process has an adapter for. Each job
+ * brings one logical message to one state. It is skipped when a newer state is queued (latest
+ * wins, so a burst of updates becomes a few), posts wait their turn in the thread, updates keep the
+ * platform's pace, a 429 waits its retry-after, and a delivery that fails for good is logged with
+ * its code and kept on the message.
+ */
+export function startDeliverers(options: DeliverersOptions): { close(): Promise<void> } {
+  const keys = new ChatKeys(options.prefix ?? "codemem");
+  const log = options.log ?? (() => {});
+  const workers = options.adapters.map((adapter) => {
+    const delivery = new Delivery(options.redis, keys, adapter, options.orderWaitMs ?? 30_000);
+    const worker = new Worker<DeliveryJob>(
+      chatQueueName(adapter.platform),
+      async (job: Job<DeliveryJob>, token?: string) => {
+        const outcome = await delivery.run(job);
+        if (outcome === undefined) return;
+        await job.moveToDelayed(Date.now() + outcome.laterMs, token);
+        throw new DelayedError();
+      },
+      { connection: options.connection, prefix: options.prefix ?? "codemem", concurrency: options.concurrency ?? 8 },
+    );
+    worker.on("failed", (job, error) => {
+      if (job === undefined || job.attemptsMade < (job.opts.attempts ?? 1) && !(error instanceof UnrecoverableError)) return;
+      log(`chat: delivery of ${job.data.id} to ${adapter.platform} failed for good: ${error.message}`);
+      void options.redis.hset(keys.message(job.data.id), "error", error.message).catch(() => {});
+    });
+    worker.on("error", (error) => log(`chat: ${adapter.platform} worker: ${error.message}`));
+    return worker;
+  });
+  return {
+    close: async () => {
+      await Promise.all(workers.map((worker) => worker.close()));
+    },
+  };
+}
+
+class Delivery {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: ChatKeys,
+    private readonly adapter: OutboundAdapter,
+    private readonly orderWaitMs: number,
+  ) {}
+
+  async run(job: Job<DeliveryJob>): Promise<Outcome> {
+    const { id, seq } = job.data;
+    if (await this.settled(id, seq)) return undefined;
+    const lock = this.keys.lock(id);
+    const owner = randomUUID();
+    if ((await this.redis.set(lock, owner, "PX", LOCK_MS, "NX")) !== "OK") return { laterMs: 100 };
+    try {
+      return await this.deliver(job);
+    } catch (error) {
+      const coded = asCodedError(error, "CHAT_DELIVERY_FAILED");
+      if (coded.code === "CHAT_RATE_LIMITED") return { laterMs: Math.max(coded.retryAfterMs ?? 1000, 50) };
+      if (!coded.retryable) throw new UnrecoverableError(`${coded.code}: ${coded.message}`);
+      throw new Error(`${coded.code}: ${coded.message}`);
+    } finally {
+      await this.redis.eval(`if redis.call("GET", KEYS[1]) == ARGV[1] then redis.call("DEL", KEYS[1]) end`, 1, lock, owner);
+    }
+  }
+
+  /** Nothing to do: the message is gone, a newer state has its own job, or this one is out. */
+  private async settled(id: string, seq: number): Promise<boolean> {
+    const [latest, delivered] = await this.redis.hmget(this.keys.message(id), "seq", "delivered");
+    return latest === null || Number(latest) > seq || Number(delivered ?? 0) >= seq;
+  }
+
+  private async deliver(job: Job<DeliveryJob>): Promise<Outcome> {
+    const { id, seq } = job.data;
+    const key = this.keys.message(id);
+    const state = await this.redis.hgetall(key);
+    if (state.message === undefined || Number(state.seq) > seq || Number(state.delivered ?? 0) >= seq) return undefined;
+    const thread = JSON.parse(state.thread as string) as ThreadRef;
+    const visibleTo = state.visibleTo ? (JSON.parse(state.visibleTo) as User) : undefined;
+    const fitted = fitMessage(JSON.parse(state.message) as UiMessage, this.adapter.limits, (index) => `/codemem show ${id} ${index + 1} shows all of it`);
+    if (fitted.overflow.length > 0) {
+      await this.redis.hset(this.keys.full(id), Object.fromEntries(fitted.overflow.map((cut, index) => [String(index + 1), JSON.stringify(cut)])));
+      await this.redis.expire(this.keys.full(id), MESSAGE_TTL_SECONDS);
+    }
+    const now = Date.now();
+    if (state.ref === undefined) {
+      const order = Number(state.order ?? 1);
+      const posted = Number((await this.redis.get(this.keys.posted(thread))) ?? 0);
+      if (posted < order - 1 && now - job.timestamp < this.orderWaitMs) return { laterMs: 50 };
+      const target = await this.target(thread);
+      const ref = await this.adapter.post(target, fitted.message, { visibleTo });
+      if (target.thread === undefined) await this.redis.set(this.keys.opened(thread), ref.thread, "EX", MESSAGE_TTL_SECONDS, "NX");
+      await this.redis.hset(key, { ref: ref.id, target: JSON.stringify({ channel: target.channel, thread: ref.thread }), delivered: seq, deliveredAt: Date.now() });
+      await this.redis.eval(RAISE_TO, 1, this.keys.posted(thread), order, MESSAGE_TTL_SECONDS);
+      return undefined;
+    }
+    // A message for one person is not updated: not every platform can (Slack's ephemeral messages).
+    if (visibleTo !== undefined) {
+      await this.redis.hset(key, "delivered", seq);
+      return undefined;
+    }
+    const wait = Number(state.deliveredAt ?? 0) + this.adapter.limits.updateIntervalMs - now;
+    if (wait > 0) return { laterMs: wait };
+    await this.adapter.update(JSON.parse(state.target as string) as DeliveryTarget, state.ref, fitted.message);
+    await this.redis.hset(key, { delivered: seq, deliveredAt: Date.now() });
+    return undefined;
+  }
+
+  /** The platform thread to post in: the thread itself, or the one a command's first post opened. */
+  private async target(thread: ThreadRef): Promise<DeliveryTarget> {
+    if (thread.thread !== undefined) return { channel: thread.channel, thread: thread.thread };
+    const opened = thread.opener === undefined ? null : await this.redis.get(this.keys.opened(thread));
+    return opened === null ? { channel: thread.channel } : { channel: thread.channel, thread: opened };
+  }
+}

@@ -1,0 +1,86 @@
+import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { Queue, type ConnectionOptions } from "bullmq";
+import type { Redis } from "ioredis";
+import { RedisScript } from "../redis/script.ts";
+import type { UiMessage } from "../ui/message.ts";
+import type { ChatSurface, MessageRef, PostOptions, ThreadRef } from "../ui/surface.ts";
+import { ChatKeys, chatQueueName, deliveryJobId, MESSAGE_TTL_SECONDS } from "./keys.ts";
+
+const STORE_MESSAGE = new RedisScript(readFileSync(new URL("./store-message.lua", import.meta.url), "utf8"));
+
+/** One delivery: bring message `id` to state `seq` (or newer) on its platform. */
+export interface DeliveryJob {
+  id: string;
+  seq: number;
+}
+
+export interface OutboxOptions {
+  /** BullMQ connection. */
+  connection: ConnectionOptions;
+  /** A client for the messages' state. */
+  redis: Redis;
+  /** Key and queue prefix. Default: "codemem". */
+  prefix?: string | undefined;
+  /** Attempts of one delivery before it is logged as failed (429 waits do not count). Default: 8. */
+  attempts?: number | undefined;
+}
+
+/**
+ * The core's ChatSurface in every process: a post or an update stores the message's latest state in
+ * Redis and enqueues a delivery on its platform's `chat-<platform>` queue. Nothing here needs a
+ * platform secret, so worker processes report progress too; whoever holds the adapter delivers.
+ */
+export class Outbox implements ChatSurface {
+  private readonly keys: ChatKeys;
+  private readonly queues = new Map<string, Queue<DeliveryJob>>();
+
+  constructor(private readonly options: OutboxOptions) {
+    this.keys = new ChatKeys(options.prefix ?? "codemem");
+  }
+
+  async post(thread: ThreadRef, message: UiMessage, options: PostOptions = {}): Promise<MessageRef> {
+    const id = options.key ?? `m${randomUUID()}`;
+    const visibleTo = options.visibleTo === undefined ? "" : JSON.stringify(options.visibleTo);
+    await this.store(thread, id, message, visibleTo, "post");
+    return { thread, id };
+  }
+
+  async update(ref: MessageRef, message: UiMessage): Promise<void> {
+    await this.store(ref.thread, ref.id, message, "", "update");
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((queue) => queue.close()));
+  }
+
+  private async store(thread: ThreadRef, id: string, message: UiMessage, visibleTo: string, op: "post" | "update") {
+    const args = [JSON.stringify(thread), JSON.stringify(message), visibleTo, MESSAGE_TTL_SECONDS, op];
+    const seq = Number(await STORE_MESSAGE.run(this.options.redis, [this.keys.message(id), this.keys.order(thread)], args));
+    // An update of a message that was never posted (or expired) has nothing to change.
+    if (seq === 0) return;
+    await this.queue(thread.platform).add(
+      "deliver",
+      { id, seq },
+      {
+        jobId: deliveryJobId(id, seq),
+        attempts: this.options.attempts ?? 8,
+        backoff: { type: "exponential", delay: 500 },
+        removeOnComplete: true,
+        removeOnFail: 1000,
+      },
+    );
+  }
+
+  private queue(platform: string): Queue<DeliveryJob> {
+    let queue = this.queues.get(platform);
+    if (queue === undefined) {
+      queue = new Queue<DeliveryJob>(chatQueueName(platform), {
+        connection: this.options.connection,
+        prefix: this.options.prefix ?? "codemem",
+      });
+      this.queues.set(platform, queue);
+    }
+    return queue;
+  }
+}

@@ -1,0 +1,151 @@
+import { asCodedError, userError } from "../errors.ts";
+import { progressBlock, summaryText } from "../runtime/progress.ts";
+import type { SkillRuntime } from "../runtime/runtime.ts";
+import { Schedules } from "../runtime/schedules.ts";
+import { lineDiff } from "../skills/diff.ts";
+import type { SkillStore } from "../skills/store.ts";
+import { code, rich, text, type Span, type UiBlock, type UiMessage } from "../ui/message.ts";
+import type { ThreadRef } from "../ui/surface.ts";
+import { parseUserKey, userKey, type User } from "../ui/user.ts";
+import { COMMAND_HELP, parseCommand } from "./commands.ts";
+import type { Policy } from "./policy.ts";
+
+export interface CommandsOptions {
+  prefix: string;
+  skills: SkillStore;
+  policy: Policy;
+  runtime?: SkillRuntime | undefined;
+  redis?: { hget(key: string, field: string): Promise<string | null> } | undefined;
+}
+
+/** A command's answer; `private` when only the caller needs it (help, status, errors, refusals). */
+interface Reply {
+  message: UiMessage;
+  private: boolean;
+}
+
+const mine = (message: UiMessage): Reply => ({ message, private: true });
+const everyone = (message: UiMessage): Reply => ({ message, private: false });
+
+/** `/codemem …` answered with no model call; the policy decides who may change schedules and versions. */
+export class Commands {
+  constructor(private readonly options: CommandsOptions) {}
+
+  async answer(event: { user: User; text: string; thread: ThreadRef }): Promise<Reply> {
+    try {
+      return await this.run(event);
+    } catch (error) {
+      const coded = asCodedError(error);
+      return mine(text(coded.family === "user" ? capitalize(coded.message) : `That failed on my side (${coded.code}: ${coded.message}).`));
+    }
+  }
+
+  private async run(event: { user: User; text: string; thread: ThreadRef }): Promise<Reply> {
+    const { skills, policy } = this.options;
+    const command = parseCommand(event.text);
+    switch (command.name) {
+      case "help":
+        return mine({ blocks: [{ type: "code", language: "text", source: COMMAND_HELP, title: "codemem commands" }] });
+      case "skills": {
+        const names = await skills.names();
+        if (names.length === 0) return mine(text("No skills yet. Mention me with a task to make one."));
+        const blocks = await Promise.all(
+          names.map(async (name): Promise<UiBlock> => {
+            const skill = await skills.require(name);
+            return rich("• ", code(name), ` v${skill.version} — ${skill.description} (approved by `, person(skill.approver), ")");
+          }),
+        );
+        return mine({ blocks });
+      }
+      case "show":
+        return mine(await this.show(command.id, command.part));
+      case "diff": {
+        const from = await skills.version(command.skill, command.from);
+        const to = await skills.version(command.skill, command.to);
+        if (from === undefined || to === undefined) throw userError("SKILL_VERSION_UNKNOWN", `${command.skill} has no version ${from === undefined ? command.from : command.to}; see /codemem skills`);
+        return mine({ blocks: [{ type: "code", language: "diff", source: lineDiff(from.code, to.code), title: `${command.skill} v${command.from} → v${command.to}` }] });
+      }
+      case "rollback": {
+        const before = await skills.require(command.skill);
+        const refused = this.refusal(policy.mayChange(before, event.user, "roll back"));
+        if (refused) return refused;
+        const target = await skills.rollback(command.skill, command.version);
+        return everyone({
+          blocks: [
+            rich(code(command.skill), ` now runs v${target.version} (was v${before.version}), by `, event.user, "."),
+            { type: "code", language: "diff", source: lineDiff(before.code, target.code), title: `v${before.version} → v${target.version}`, collapsed: true },
+          ],
+        });
+      }
+      default:
+        break;
+    }
+    const runtime = this.options.runtime;
+    if (runtime === undefined) return mine(text("Runs are not enabled in this process."));
+    switch (command.name) {
+      case "run": {
+        // Anyone may run: the progress message is the public record; the caller gets the run id.
+        const { runId, skill } = await runtime.enqueueRun({ skill: command.skill, params: command.params, requester: userKey(event.user), thread: event.thread });
+        return mine({ blocks: [rich("Started ", code(skill.name), ` v${skill.version} as run `, code(runId), "; progress follows in this thread.")] });
+      }
+      case "status": {
+        const ids = command.runId !== undefined ? [command.runId] : await runtime.progress.recent(5);
+        if (ids.length === 0) return mine(text("No runs yet. Start one with /codemem run <skill>."));
+        const blocks: UiBlock[] = [];
+        for (const id of ids) {
+          const run = await runtime.status(id);
+          if (run === undefined) throw userError("RUN_UNKNOWN", `there is no run "${id}"; /codemem status lists the latest`);
+          const line = run.finishedAt !== undefined ? summaryText(run) : `Run ${id}: ${run.skill} v${run.version}, ${run.status}`;
+          blocks.push({ type: "text", text: line }, progressBlock(run));
+        }
+        return mine({ blocks });
+      }
+      case "schedule": {
+        const skill = await skills.require(command.skill);
+        const refused = this.refusal(policy.mayChange(skill, event.user, "schedule"));
+        if (refused) return refused;
+        const made = await new Schedules(runtime).create({ skill: command.skill, cron: command.cron, tz: command.tz, params: command.params, requester: userKey(event.user), thread: event.thread });
+        return everyone({
+          blocks: [rich(`Scheduled ${made.skill} "${made.cron}" (${made.tz}) as `, code(made.id), `; next run ${made.next}. Results post in this thread.`)],
+        });
+      }
+      case "schedules": {
+        const list = await new Schedules(runtime).list();
+        if (list.length === 0) return mine(text('No schedules. Make one with /codemem schedule <skill> "<cron>" [tz] [json].'));
+        return mine({ blocks: list.map((s) => rich("• ", code(s.id), `: ${s.skill} "${s.cron}" ${s.tz}, next ${s.next ?? "?"}`)) });
+      }
+      case "unschedule": {
+        const schedules = new Schedules(runtime);
+        const found = await schedules.get(command.id);
+        const skill = found === undefined ? undefined : await skills.latest(found.skill);
+        if (skill !== undefined) {
+          const refused = this.refusal(policy.mayChange(skill, event.user, "unschedule"));
+          if (refused) return refused;
+        }
+        await schedules.remove(command.id);
+        return everyone({ blocks: [rich("Removed schedule ", code(command.id), " (by ", event.user, ").")] });
+      }
+    }
+  }
+
+  private refusal(decision: ReturnType<Policy["mayChange"]>): Reply | undefined {
+    return decision.allowed ? undefined : mine({ blocks: [decision.refusal] });
+  }
+
+  /** The whole of a text the fitter cut, as stored by the deliverer. */
+  private async show(id: string, part: number): Promise<UiMessage> {
+    const raw = await this.options.redis?.hget(`${this.options.prefix}:chat:full:${id}`, String(part));
+    if (raw === null || raw === undefined) throw userError("USAGE", `nothing was cut from message ${id} (part ${part}), or it has expired`);
+    const cut = JSON.parse(raw) as { title: string; text: string };
+    return { blocks: [{ type: "code", language: "text", title: cut.title, source: cut.text }] };
+  }
+}
+
+/** A stored user key as a mention; shipped skills' "codemem" as plain text. */
+function person(key: string): Span | User {
+  return parseUserKey(key) ?? { text: key };
+}
+
+function capitalize(line: string): string {
+  return line.charAt(0).toUpperCase() + line.slice(1);
+}

@@ -1,0 +1,57 @@
+import type { UiMessage } from "./message.ts";
+import type { User } from "./user.ts";
+
+/** What one platform can show; the fitter cuts every message to it (src/ui/fit.ts). */
+export interface PlatformLimits {
+  /** Characters one text block may hold (Slack section text: 3,000). */
+  textChars: number;
+  /** Blocks one message may hold (Slack: 50). */
+  blocks: number;
+  /** Least time between two updates of one message (Slack: about 1,000 ms). */
+  updateIntervalMs: number;
+  /** Whether the platform can show a message to one person only (else it says whom it is for). */
+  ephemeral: boolean;
+}
+
+/** Where a delivery goes, as the platform knows it: the channel and, once opened, the thread. */
+export interface DeliveryTarget {
+  channel: string;
+  thread?: string | undefined;
+}
+
+/** What the platform gave back for a post: its message id and the thread the message is in. */
+export interface PostedRef {
+  id: string;
+  /** The thread the post is in; for a post that opened a thread, the new thread's id. */
+  thread: string;
+}
+
+/**
+ * The outbound half of an adapter: renders a UiMessage for its platform and delivers it. It runs in
+ * any process that has the platform's credentials and is only ever called by the outbox deliverer,
+ * which has already fitted the message to `limits`, kept the pace, and serialised one thread's posts.
+ * A 429 is thrown as a CodedError "CHAT_RATE_LIMITED" with `retryAfterMs`; an error no retry can fix
+ * (channel gone) with `retryable: false`.
+ */
+export interface OutboundAdapter {
+  readonly platform: string;
+  readonly limits: PlatformLimits;
+  post(target: DeliveryTarget, message: UiMessage, options: { visibleTo?: User | undefined }): Promise<PostedRef>;
+  update(target: DeliveryTarget, id: string, message: UiMessage): Promise<void>;
+}
+
+/** What an inbound adapter started: the line `npm start` prints for it, and how to stop it. */
+export interface RunningInbound {
+  /** One line for the person starting codemem, e.g. "console  http://127.0.0.1:3977/". */
+  describe: string;
+  close(): Promise<void>;
+}
+
+/**
+ * One platform: the outbound half always, the inbound half (listen, verify, turn events into Bot
+ * calls, show click results at once) only in processes that serve people.
+ */
+export interface ChatAdapter<TBot> {
+  readonly outbound: OutboundAdapter;
+  start?(bot: TBot): Promise<RunningInbound>;
+}

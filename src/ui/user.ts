@@ -1,0 +1,25 @@
+/**
+ * A person on a chat platform. Ids are only unique within their platform, so every comparison and
+ * every role in the config uses the qualified key `platform:id` (`slack:U123`, `teams:<aadObjectId>`,
+ * `console:alice`).
+ */
+export interface User {
+  platform: string;
+  id: string;
+  /** How to show them when the platform cannot render a mention. */
+  name?: string | undefined;
+}
+
+export const userKey = (user: User): string => `${user.platform}:${user.id}`;
+
+export const sameUser = (a: User, b: User): boolean => a.platform === b.platform && a.id === b.id;
+
+/** `slack:U123` → {platform: "slack", id: "U123"}; undefined when there is no `platform:` part. */
+export function parseUserKey(key: string): User | undefined {
+  const colon = key.indexOf(":");
+  if (colon <= 0 || colon === key.length - 1) return undefined;
+  return { platform: key.slice(0, colon), id: key.slice(colon + 1) };
+}
+
+/** The plain name of a user, for logs and text fallbacks. */
+export const displayName = (user: User): string => user.name ?? user.id;
