@@ -22,59 +22,76 @@ describe("the local console in headless Chromium", () => {
     await running?.close();
   });
 
-  it("should take a task, show the plan and probes, and go through the buttons to an approved skill", async () => {
+  it("should take a task through the buttons to an approved skill that runs at once, then schedule it", async () => {
     const page = await browser.newPage();
+    // Approve writes (OneDrive uploads), so it asks "are you sure?" first.
+    page.on("dialog", (dialog) => void dialog.accept());
     await page.goto(running.web.url);
     await page.getByRole("button", { name: "Use the demo task" }).click();
     await page.getByRole("button", { name: "Send" }).click();
 
     const memory = page.getByRole("button", { name: "Yes, add a dedup memory" });
-    await memory.waitFor({ timeout: 30_000 });
+    await memory.waitFor({ timeout: 60_000 });
     await expect.poll(() => page.locator(".todos li.completed").count()).toBeGreaterThanOrEqual(3);
     expect(await page.getByText("Sample of outlook__list_messages").count()).toBeGreaterThan(0);
     expect(await page.locator(".badge").first().textContent()).toBe("demo replay");
     await memory.click();
 
     const approve = page.getByRole("button", { name: "Approve" });
-    await approve.waitFor({ timeout: 30_000 });
+    await approve.waitFor({ timeout: 60_000 });
     expect(await page.locator(".proposal h3").textContent()).toBe("Proposed skill: archive-attachments");
     expect(await page.locator(".tools span.destructive").textContent()).toBe("onedrive__upload_file · destructive");
+    expect(await page.locator(".runs-with code").textContent()).toContain('"days":15');
     await approve.click();
 
-    // v1 ships in skills/; the approved proposal is the next version.
-    await page.getByText("Saved skill `archive-attachments` v2").waitFor({ timeout: 30_000 });
-    expect(await page.locator(".answered").allTextContents()).toEqual(["✓ Yes, add a dedup memory (by you)", "✓ Approved by you"]);
-    expect(await running.app.skills.latest("archive-attachments")).toMatchObject({ version: 2, approver: "you" });
+    // v1 ships in skills/; the approved proposal is the next version, and it runs right away.
+    await page.getByText(/Saved skill archive-attachments v2, approved by @you\./).waitFor({ timeout: 30_000 });
+    await expect
+      .poll(() => page.locator(".answered").allTextContents(), { timeout: 10_000 })
+      .toEqual(["✓ Yes, add a dedup memory — by @you", "✓ Approved — by @you"]);
+    expect(await running.app.skills.latest("archive-attachments")).toMatchObject({ version: 2, approver: "console:you", author: "console:you" });
     expect(await page.getByText("What changed since v1").count()).toBe(1);
-  }, 90_000);
+    const summary = page.getByText(/Run r\w+ of archive-attachments v2 finished in/);
+    await summary.waitFor({ timeout: 60_000 });
+    await expect.poll(() => page.locator(".progress .bar div").first().getAttribute("style")).toBe("width:100%");
+    const first = (await summary.textContent()) ?? "";
+    expect(Number(/(\d+) done/.exec(first)?.[1])).toBeGreaterThan(5);
+    expect(first).toContain("0 failed");
 
-  it("should run the approved skill with a live progress bar, skip done items on a re-run, and fire a schedule", async () => {
+    await page.getByRole("button", { name: "Weekdays 08:00 UTC" }).click();
+    const scheduled = page.getByText(/Scheduled archive-attachments weekdays 08:00 utc as sch-/);
+    await scheduled.waitFor({ timeout: 30_000 });
+    await page.locator("#text").fill("/codemem schedules");
+    await page.getByRole("button", { name: "Send" }).click();
+    const listed = page.locator(".msg.private", { hasText: /"0 8 \* \* 1-5" UTC/ });
+    await listed.waitFor({ timeout: 10_000 });
+    const id = /(sch-[\w-]+)/.exec((await listed.textContent()) ?? "")?.[1] as string;
+    await page.locator("#text").fill(`/codemem unschedule ${id}`);
+    await page.getByRole("button", { name: "Send" }).click();
+    await page.getByText(`Removed schedule ${id} (by @you).`).waitFor({ timeout: 10_000 });
+  }, 180_000);
+
+  it("should skip done items on a re-run and fire a schedule", async () => {
     const page = await browser.newPage();
     await page.goto(running.web.url);
     const send = async (text: string) => {
       await page.locator("#text").fill(text);
       await page.getByRole("button", { name: "Send" }).click();
     };
-    await send('/codemem run archive-attachments {"days": 15}');
-    await page.getByText(/Run r\w+ of archive-attachments v2 finished in/).first().waitFor({ timeout: 60_000 });
-    await expect.poll(() => page.locator(".progress .bar div").first().getAttribute("style")).toBe("width:100%");
-    const first = (await page.locator(".text", { hasText: /of archive-attachments v2 finished/ }).first().textContent()) ?? "";
-    const done = Number(/(\d+) done/.exec(first)?.[1]);
+    const done = (await running.app.runtime.status((await running.app.runtime.progress.recent(1))[0] as string))?.done ?? 0;
     expect(done).toBeGreaterThan(5);
-    expect(first).toContain("0 failed");
-
     await send('/codemem run archive-attachments {"days": 15}');
     await page.getByText(new RegExp(`0 done, ${done} skipped, 0 failed of ${done}`)).waitFor({ timeout: 60_000 });
 
     await send('/codemem schedule archive-attachments "*/2 * * * * *" UTC {"days": 1}');
-    const scheduled = page.getByText(/Scheduled archive-attachments .* as (sch-[\w-]+)/);
+    const scheduled = page.getByText(/Scheduled archive-attachments "\*\/2 .* as (sch-[\w-]+)/);
     await scheduled.waitFor({ timeout: 10_000 });
     const id = /as (sch-[\w-]+)/.exec((await scheduled.textContent()) ?? "")?.[1] as string;
-    await expect.poll(async () => (await running.app.runtime.progress.recent(20)).length, { timeout: 20_000 }).toBeGreaterThanOrEqual(3);
+    await expect.poll(async () => (await running.app.runtime.progress.recent(20)).length, { timeout: 20_000 }).toBeGreaterThanOrEqual(4);
     await send(`/codemem unschedule ${id}`);
-    await page.getByText(`Removed schedule ${id}.`).waitFor({ timeout: 10_000 });
+    await page.getByText(`Removed schedule ${id} (by @you).`).waitFor({ timeout: 10_000 });
     await send('/codemem schedule archive-attachments "61 * * * *"');
-    await page.getByText(/bad cron "61 \* \* \* \*"/).waitFor({ timeout: 10_000 });
+    await page.getByText(/Bad cron "61 \* \* \* \*"/).waitFor({ timeout: 10_000 });
   }, 120_000);
 
   it("should answer /codemem commands in the thread without a model call", async () => {
