@@ -1,0 +1,21 @@
+import { randomUUID } from "node:crypto";
+import { ConsoleOutbound } from "../../adapters/console/outbound.ts";
+import { ConsoleThreadStore } from "../../adapters/console/store.ts";
+import { renderText } from "../../src/ui/render-text.ts";
+import { adapterContract } from "../helpers/adapter-contract.ts";
+
+adapterContract("console", async ({ redis, prefix }) => {
+  const store = new ConsoleThreadStore(redis, `${prefix}:console`);
+  const outbound = new ConsoleOutbound(store, redis, prefix);
+  return {
+    outbound,
+    thread: () => ({ platform: "console", channel: "local", thread: randomUUID() }),
+    user: (name) => ({ platform: "console", id: name, name }),
+    read: async (target, id) => {
+      const entry = await store.get(target.thread ?? "", id);
+      return entry === undefined ? undefined : { text: renderText(entry.message), visibleTo: entry.visibleTo };
+    },
+    close: async () => {},
+  };
+});
+

@@ -1,0 +1,174 @@
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { newSession, SessionStore } from "../../src/agent/session.ts";
+import { startDeliverers } from "../../src/chat/deliverer.ts";
+import { Outbox } from "../../src/chat/outbox.ts";
+import { redisConnection } from "../../src/cli/app.ts";
+import { Bot } from "../../src/core/bot.ts";
+import { Policy } from "../../src/core/policy.ts";
+import { CodedError } from "../../src/errors.ts";
+import { SkillStore } from "../../src/skills/store.ts";
+import type { DeliveryTarget, OutboundAdapter, PostedRef } from "../../src/ui/adapter.ts";
+import type { UiMessage } from "../../src/ui/message.ts";
+import type { MessageRef, ThreadRef } from "../../src/ui/surface.ts";
+import type { User } from "../../src/ui/user.ts";
+import { waitFor } from "./demo.ts";
+
+/** What the contract needs of one platform: its real outbound adapter and a way to look at what it shows. */
+export interface ContractPlatform {
+  outbound: OutboundAdapter;
+  /** A fresh thread on the platform. */
+  thread(): ThreadRef;
+  user(name: string): User;
+  /** What the platform shows for one of its message ids: plain text and, for a private one, whom it is for. */
+  read(target: DeliveryTarget, id: string): Promise<{ text: string; visibleTo?: string | undefined } | undefined>;
+  close(): Promise<void>;
+}
+
+/** Counts what reaches the platform and answers 429 when told to, as a busy platform does. */
+class MeteredOutbound implements OutboundAdapter {
+  readonly platform: string;
+  readonly limits: OutboundAdapter["limits"];
+  posts = 0;
+  updates = 0;
+  rateLimitNext = 0;
+
+  constructor(private readonly inner: OutboundAdapter) {
+    this.platform = inner.platform;
+    this.limits = inner.limits;
+  }
+
+  async post(target: DeliveryTarget, message: UiMessage, options: { visibleTo?: User | undefined }): Promise<PostedRef> {
+    this.maybeRateLimit();
+    this.posts++;
+    return this.inner.post(target, message, options);
+  }
+
+  async update(target: DeliveryTarget, id: string, message: UiMessage): Promise<void> {
+    this.maybeRateLimit();
+    this.updates++;
+    await this.inner.update(target, id, message);
+  }
+
+  private maybeRateLimit(): void {
+    if (this.rateLimitNext <= 0) return;
+    this.rateLimitNext--;
+    throw new CodedError("CHAT_RATE_LIMITED", "429 too many requests", { retryAfterMs: 300 });
+  }
+}
+
+/**
+ * The contract every chat adapter passes (the console now; Slack and Teams next): deliveries through
+ * the outbox on a real Redis, clicks decided at once by the real Bot, and a post from another process.
+ */
+export function adapterContract(name: string, make: (context: { redis: Redis; prefix: string }) => Promise<ContractPlatform>): void {
+  describe(`${name} adapter contract`, () => {
+    const redisUrl = inject("redisUrl");
+    const prefix = `ct${process.pid}x${Date.now().toString(36)}`;
+    const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+    const connection = redisConnection(redisUrl);
+    let platform: ContractPlatform;
+    let metered: MeteredOutbound;
+    let outbox: Outbox;
+    let deliverers: { close(): Promise<void> };
+    let bot: Bot;
+    let sessions: SessionStore;
+
+    /** What the platform shows for a logical message, once delivered. */
+    const shown = async (ref: MessageRef) => {
+      const [id, target] = await redis.hmget(`${prefix}:chat:msg:${ref.id}`, "ref", "target");
+      if (id === null || target === null) return undefined;
+      return platform.read(JSON.parse(target) as DeliveryTarget, id);
+    };
+    const until = async (ref: MessageRef, text: string, timeoutMs = 10_000) => {
+      await waitFor(async () => (await shown(ref))?.text.includes(text) === true, timeoutMs);
+      return (await shown(ref))!;
+    };
+
+    beforeAll(async () => {
+      platform = await make({ redis, prefix });
+      metered = new MeteredOutbound(platform.outbound);
+      outbox = new Outbox({ connection, redis, prefix });
+      deliverers = startDeliverers({ connection, redis, prefix, adapters: [metered] });
+      sessions = new SessionStore(redis, `${prefix}:session:`);
+      bot = new Bot({ connection, prefix, sessions, skills: new SkillStore(redis, `${prefix}:skill:`), policy: new Policy({ approvers: [] }), surface: outbox, redis });
+    });
+    afterAll(async () => {
+      await bot?.close();
+      await deliverers?.close();
+      await outbox?.close();
+      await platform?.close();
+      redis.disconnect();
+    });
+
+    it("should post and then show the latest update", async () => {
+      const ref = await outbox.post(platform.thread(), { blocks: [{ type: "text", text: "first" }] });
+      await outbox.update(ref, { blocks: [{ type: "text", text: "second" }] });
+      expect((await until(ref, "second")).text).toBe("second");
+    });
+
+    it("should show a private notice to its person only", async () => {
+      const ref = await outbox.post(platform.thread(), { blocks: [{ type: "text", text: "only for ana" }] }, { visibleTo: platform.user("ana") });
+      expect(await until(ref, "only for ana")).toMatchObject({ visibleTo: "ana" });
+    });
+
+    it("should decide clicks at once: refused and stale for the clicker only, accepted updates the message", async () => {
+      const thread = platform.thread();
+      const session = newSession(`contract-${Date.now()}`, thread, platform.user("ana"));
+      const message: UiMessage = { blocks: [{ type: "question", prompt: "Which root?", buttons: [{ label: "Archive", value: { sessionId: session.id, pendingId: "p1", choice: "Archive" } }] }] };
+      const messageRef = await outbox.post(thread, message);
+      session.pending = { id: "p1", kind: "question", toolCallId: "t1", choices: ["Archive"], messageRef, message };
+      session.status = "waiting";
+      await sessions.save(session);
+      await until(messageRef, "Which root?");
+
+      const refused = await bot.onAction({ user: platform.user("mallory"), value: { sessionId: session.id, pendingId: "p1", choice: "Archive" } });
+      expect(refused).toMatchObject({ kind: "refused" });
+      const stale = await bot.onAction({ user: platform.user("ana"), value: { sessionId: session.id, pendingId: "old", choice: "Archive" } });
+      expect(stale).toMatchObject({ kind: "stale" });
+      expect((await shown(messageRef))?.text).toContain("[ Archive ]");
+
+      const accepted = await bot.onAction({ user: platform.user("ana"), value: { sessionId: session.id, pendingId: "p1", choice: "Archive" } });
+      expect(accepted.kind).toBe("accepted");
+      const after = await until(messageRef, "working…");
+      expect(after.text).toContain("answered: Archive (by ana) working…");
+      expect(after.text).not.toContain("[ Archive ]");
+      // The refused click did not take the accepted one's place: exactly one turn is queued.
+      expect(await bot.queue.getJobCountByTypes("waiting", "delayed", "active")).toBe(1);
+    });
+
+    it("should deliver a post made by another process that holds no adapter", async () => {
+      const thread = platform.thread();
+      const script = join(import.meta.dirname, "..", "fixtures", "outbox-post.ts");
+      const id = await new Promise<string>((resolve, reject) => {
+        const child = spawn(process.execPath, ["--import", "tsx", script, redisUrl, prefix, JSON.stringify(thread), "from a worker process"], { stdio: ["ignore", "pipe", "inherit"] });
+        let out = "";
+        child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+        child.on("exit", (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`outbox-post exited with ${code}`))));
+      });
+      expect((await until({ thread, id }, "from a worker process", 20_000)).text).toBe("from a worker process");
+    }, 30_000);
+
+    it("should wait out 429s and lose nothing", async () => {
+      metered.rateLimitNext = 3;
+      const thread = platform.thread();
+      const refs = [];
+      for (const n of [1, 2, 3]) refs.push(await outbox.post(thread, { blocks: [{ type: "text", text: `message ${n}` }] }));
+      for (const [index, ref] of refs.entries()) expect((await until(ref, `message ${index + 1}`)).text).toBe(`message ${index + 1}`);
+      expect(metered.rateLimitNext).toBe(0);
+    });
+
+    it("should coalesce a burst of 100 progress updates into a few, ending on the last", async () => {
+      const ref = await outbox.post(platform.thread(), { blocks: [{ type: "text", text: "progress 0" }] });
+      await until(ref, "progress 0");
+      const before = metered.updates;
+      for (let n = 1; n <= 100; n++) await outbox.update(ref, { blocks: [{ type: "text", text: `progress ${n}` }] });
+      await until(ref, "progress 100");
+      const updates = metered.updates - before;
+      expect(updates).toBeGreaterThanOrEqual(1);
+      expect(updates).toBeLessThanOrEqual(10);
+    });
+  });
+}
