@@ -66,6 +66,13 @@ export const configSchema = z
     runtime: z
       .object({
         itemConcurrency: positiveInt(1, 1000, "items at once").default(16),
+        /** Whether `codemem start` runs skill workers itself; off when `codemem worker` processes do it. */
+        inProcessWorkers: z
+          .preprocess(
+            (value) => (typeof value === "string" ? !/^(0|false|no|off)$/i.test(value.trim()) : value),
+            z.boolean({ error: "expected true or false" }),
+          )
+          .default(true),
         /** How long a worker holds an item before another may take it over (after a crash). */
         lockDurationMs: positiveInt(1000, 3_600_000, "milliseconds").default(30_000),
         stalledIntervalMs: positiveInt(500, 3_600_000, "milliseconds").default(30_000),
@@ -112,6 +119,7 @@ export const ENV_FIELDS: Readonly<Record<string, string>> = {
   CODEMEM_MCP_CALL_TIMEOUT_MS: "mcp.callTimeoutMs",
   CODEMEM_MCP_CONNECT_TIMEOUT_MS: "mcp.connectTimeoutMs",
   CODEMEM_ITEM_CONCURRENCY: "runtime.itemConcurrency",
+  CODEMEM_RUN_WORKERS: "runtime.inProcessWorkers",
   CODEMEM_LOCK_MS: "runtime.lockDurationMs",
   CODEMEM_STALLED_MS: "runtime.stalledIntervalMs",
   CODEMEM_APP_RATE_LIMITS: "runtime.appRateLimits",

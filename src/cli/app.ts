@@ -127,8 +127,10 @@ export async function startApp(options: AppOptions): Promise<App> {
       policy,
       launcher: launcherOf(runtime),
     };
-    const runWorkers = runtime.startWorkers();
-    closers.push(() => runWorkers.close());
+    if (config.runtime.inProcessWorkers) {
+      const runWorkers = runtime.startWorkers();
+      closers.push(() => runWorkers.close());
+    }
     const bot = new Bot({ connection, prefix, sessions, skills, runtime, policy, surface: outbox, redis });
     closers.push(() => bot.close());
     const worker = startAgentWorker({ connection, prefix, sessions, deps, locks: redis, log });
@@ -192,7 +194,9 @@ export async function connectRedis(config: Config, log: (line: string) => void):
 }
 
 /** The runtime's settings from the config, for every process that runs workers. */
-export function runtimeSettings(config: Config): Pick<SkillRuntimeOptions, "itemConcurrency" | "lockDurationMs" | "stalledIntervalMs" | "appRateLimits"> {
+export function runtimeSettings(
+  config: Config,
+): Pick<SkillRuntimeOptions, "itemConcurrency" | "lockDurationMs" | "stalledIntervalMs" | "appRateLimits"> {
   const { itemConcurrency, lockDurationMs, stalledIntervalMs, appRateLimits } = config.runtime;
   return { itemConcurrency, lockDurationMs, stalledIntervalMs, appRateLimits };
 }

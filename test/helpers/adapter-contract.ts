@@ -79,7 +79,7 @@ export function adapterContract(name: string, make: (context: { redis: Redis; pr
     /** What the platform shows for a logical message, once delivered. */
     const shown = async (ref: MessageRef) => {
       const [id, target] = await redis.hmget(`${prefix}:chat:msg:${ref.id}`, "ref", "target");
-      if (id === null || target === null) return undefined;
+      if (!id || !target) return undefined;
       return platform.read(JSON.parse(target) as DeliveryTarget, id);
     };
     const until = async (ref: MessageRef, text: string, timeoutMs = 10_000) => {

@@ -1,0 +1,80 @@
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { sessionIdFor } from "../../src/agent/session.ts";
+import { startApp, type App } from "../../src/cli/app.ts";
+import { loadConfig } from "../../src/config.ts";
+import { REPLAY_TASK } from "../../src/demo/replay-script.ts";
+import type { DeliveryTarget, OutboundAdapter, PostedRef } from "../../src/ui/adapter.ts";
+import type { Button, UiMessage } from "../../src/ui/message.ts";
+import { renderText } from "../../src/ui/render-text.ts";
+import type { ThreadRef } from "../../src/ui/surface.ts";
+import type { User } from "../../src/ui/user.ts";
+import { tempStateDir, waitFor } from "../helpers/demo.ts";
+
+/** A platform that keeps what it was sent, as a chat would show it. */
+class ShownOutbound implements OutboundAdapter {
+  readonly platform = "test";
+  readonly limits = { textChars: 50_000, blocks: 100, updateIntervalMs: 50, ephemeral: true };
+  readonly shown = new Map<string, { message: UiMessage; visibleTo?: string | undefined }>();
+  private next = 1;
+
+  async post(target: DeliveryTarget, message: UiMessage, options: { visibleTo?: User | undefined }): Promise<PostedRef> {
+    const id = String(this.next++);
+    this.shown.set(id, { message, visibleTo: options.visibleTo?.id });
+    return { id, thread: target.thread ?? id };
+  }
+
+  async update(_target: DeliveryTarget, id: string, message: UiMessage): Promise<void> {
+    const entry = this.shown.get(id);
+    if (entry !== undefined) entry.message = message;
+  }
+
+  buttons(type: "question" | "proposal"): Button[] {
+    const blocks = [...this.shown.values()].flatMap((entry) => entry.message.blocks);
+    const block = blocks.filter((b) => b.type === type && b.buttons.length > 0).at(-1);
+    return block?.type === type ? block.buttons : [];
+  }
+
+  publicText(): string {
+    return [...this.shown.values()].filter((entry) => entry.visibleTo === undefined).map((entry) => renderText(entry.message)).join("\n");
+  }
+}
+
+const person = (id: string): User => ({ platform: "test", id, name: id });
+
+describe("Bot, driven as two people", () => {
+  const home = tempStateDir("codemem-bot-");
+  const outbound = new ShownOutbound();
+  let app: App;
+  beforeAll(async () => {
+    const config = loadConfig({ env: { REDIS_URL: inject("redisUrl"), CODEMEM_HOME: join(home.dir, ".codemem"), CODEMEM_PREFIX: `bot${process.pid}x${Date.now().toString(36)}` }, cwd: home.dir });
+    app = await startApp({ config, adapters: [() => ({ outbound })], log: () => {} });
+  });
+  afterAll(async () => {
+    await app?.close();
+    home.cleanup();
+  });
+
+  it("should refuse a stranger's click without swallowing the requester's, and run the skill on Approve", async () => {
+    const thread: ThreadRef = { platform: "test", channel: "c", thread: "t1" };
+    await app.bot.onMessage({ thread, user: person("alice"), text: `@codemem ${REPLAY_TASK}`, mentioned: true, eventId: "ev-1" });
+    // The same event delivered again (a platform retry) starts nothing twice.
+    await app.bot.onMessage({ thread, user: person("alice"), text: `@codemem ${REPLAY_TASK}`, mentioned: true, eventId: "ev-1" });
+    await waitFor(() => outbound.buttons("question").length > 0, 60_000);
+    const memory = outbound.buttons("question")[0]!;
+    expect((await app.bot.onAction({ user: person("mallory"), value: memory.value })).kind).toBe("refused");
+    expect((await app.bot.onAction({ user: person("alice"), value: memory.value })).kind).toBe("accepted");
+
+    await waitFor(() => outbound.buttons("proposal").length > 0, 60_000);
+    const approve = outbound.buttons("proposal").find((button) => button.value.choice === "approve")!;
+    const refused = await app.bot.onAction({ user: person("mallory"), value: approve.value });
+    expect(refused.kind !== "accepted" && renderText(refused.notice)).toBe("Only @alice can answer this.");
+    expect((await app.bot.onAction({ user: person("alice"), value: approve.value })).kind).toBe("accepted");
+    await waitFor(() => /Run r\w+ of archive-attachments v2 finished/.test(outbound.publicText()), 60_000);
+    expect((await app.skills.latest("archive-attachments"))?.approver).toBe("test:alice");
+    expect(outbound.publicText()).not.toContain("Only @alice");
+    // One session, one model run of 7 calls: the retried event added no second turn.
+    const session = await app.sessions.load(sessionIdFor(thread));
+    expect(session?.usage.modelCalls).toBe(7);
+  }, 120_000);
+});
