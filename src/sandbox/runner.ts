@@ -113,6 +113,9 @@ export class IsolatedSandbox implements SandboxExecutor {
         this.created++;
       } else this.reused++;
       const doomed = realm;
+      // The wall clock starts with the code, not with compiling it or making its isolate: on a busy
+      // machine those can take longer than a short limit, and the code would be cut before its first line.
+      run.begin();
       watchdog = setTimeout(() => {
         timedOut = true;
         doomed.dispose();
@@ -186,7 +189,8 @@ class RunState implements RealmRun {
   private readonly timers = new Map<number, NodeJS.Timeout>();
   private nextTicket = 1;
   private readonly started = performance.now();
-  readonly deadline: number;
+  /** When the run's wall limit ends; set by begin(), as the code starts. */
+  deadline: number;
   private readonly memory: SandboxMemory | undefined;
   private readonly keepResults: boolean;
   private readonly shapes: boolean;
@@ -209,6 +213,10 @@ class RunState implements RealmRun {
 
   elapsed(): number {
     return Math.round((performance.now() - this.started) * 100) / 100;
+  }
+
+  begin(): void {
+    this.deadline = Date.now() + this.limits.timeoutMs;
   }
 
   failed(error: SandboxErrorInfo, output = this.head.join("\n")): SandboxResult {
