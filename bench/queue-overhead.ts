@@ -30,9 +30,21 @@ export async function benchQueueOverhead(): Promise<void> {
   const sandbox = new IsolatedSandbox();
   const queue = new Queue("raw", { connection, prefix: "bench-raw" });
   let processed = 0;
-  const worker = new Worker("raw", async () => void processed++, { connection, prefix: "bench-raw", concurrency: CONCURRENCY });
+  const worker = new Worker("raw", async () => void processed++, {
+    connection,
+    prefix: "bench-raw",
+    concurrency: CONCURRENCY,
+  });
   const skills = new SkillStore(redis, "bench:skill:");
-  const runtime = new SkillRuntime({ connection, redis, prefix: "bench-rt", skills, sandbox, tools: { call: async () => null }, itemConcurrency: CONCURRENCY });
+  const runtime = new SkillRuntime({
+    connection,
+    redis,
+    prefix: "bench-rt",
+    skills,
+    sandbox,
+    tools: { call: async () => null },
+    itemConcurrency: CONCURRENCY,
+  });
   const workers = runtime.startWorkers();
   try {
     /** ms per job of raw BullMQ no-op jobs, from the first add to the last completion. */
@@ -40,7 +52,13 @@ export async function benchQueueOverhead(): Promise<void> {
       processed = 0;
       const started = performance.now();
       for (let i = 0; i < items; i += 500) {
-        await queue.addBulk(Array.from({ length: Math.min(500, items - i) }, (_, j) => ({ name: "noop", data: { i: i + j }, opts: { removeOnComplete: true } })));
+        await queue.addBulk(
+          Array.from({ length: Math.min(500, items - i) }, (_, j) => ({
+            name: "noop",
+            data: { i: i + j },
+            opts: { removeOnComplete: true },
+          })),
+        );
       }
       while (processed < items) await new Promise((resolve) => setTimeout(resolve, 5));
       return (performance.now() - started) / items;
@@ -77,7 +95,8 @@ export async function benchQueueOverhead(): Promise<void> {
       raw.push(await rawRound(ITEMS));
       measured.push(await runtimeRound(ITEMS));
     }
-    if (process.env.BENCH_DEBUG) process.stderr.write(`raw ${raw.map((x) => x.toFixed(3))}\nruntime ${measured.map((x) => x.toFixed(3))}\n`);
+    if (process.env.BENCH_DEBUG)
+      process.stderr.write(`raw ${raw.map((x) => x.toFixed(3))}\nruntime ${measured.map((x) => x.toFixed(3))}\n`);
     const rawMs = percentile(raw, 50);
     const runtimeMs = percentile(measured, 50);
     process.stdout.write(

@@ -21,7 +21,9 @@ export async function benchSandbox(): Promise<void> {
     if (i >= WARMUP) samples.push(elapsed);
   }
   const started = performance.now();
-  const result = await sandbox.run(`for (let i = 0; i < ${CALLS}; i++) await tools.bench__echo({ i }); return 'done'`, { tools });
+  const result = await sandbox.run(`for (let i = 0; i < ${CALLS}; i++) await tools.bench__echo({ i }); return 'done'`, {
+    tools,
+  });
   const callsMs = performance.now() - started;
   if (!result.ok || result.calls.length !== CALLS) throw new Error(`bridged run failed: ${result.error?.message}`);
   process.stdout.write(

@@ -28,7 +28,11 @@ export async function benchSkillRun(): Promise<void> {
   const redisServer = await startRedisServer({ dir: join(home, "redis") });
   // As connectRedis makes it for every codemem process.
   const redis = new Redis(redisServer.url, { maxRetriesPerRequest: null, enableAutoPipelining: true });
-  const config = demoMcpConfig({ stateDir: join(home, "demo"), mailboxSize: MAILBOX, env: { DEMO_LATENCY_MS: String(LATENCY_MS), DEMO_RATE_LIMIT: String(RATE_LIMIT) } });
+  const config = demoMcpConfig({
+    stateDir: join(home, "demo"),
+    mailboxSize: MAILBOX,
+    env: { DEMO_LATENCY_MS: String(LATENCY_MS), DEMO_RATE_LIMIT: String(RATE_LIMIT) },
+  });
   const pool = new McpPool({ config });
   const skills = new SkillStore(redis, "bench:skill:");
   const shipped = readShippedSkills().find((skill) => skill.name === "archive-attachments");
@@ -38,10 +42,22 @@ export async function benchSkillRun(): Promise<void> {
     await pool.listTools();
     const runAt = async (concurrency: number, prefix: string, sample?: number) => {
       await skills.save({ ...shipped, memory: false });
-      const runtime = new SkillRuntime({ connection: redisConnection(redisServer.url), redis, prefix, skills, tools: pool, sandbox: new IsolatedSandbox(), itemConcurrency: concurrency });
+      const runtime = new SkillRuntime({
+        connection: redisConnection(redisServer.url),
+        redis,
+        prefix,
+        skills,
+        tools: pool,
+        sandbox: new IsolatedSandbox(),
+        itemConcurrency: concurrency,
+      });
       const workers = runtime.startWorkers();
       const root = sample === undefined ? "Archive" : "Sequential";
-      const { runId } = await runtime.enqueueRun({ skill: shipped.name, params: { days: 60, root, useMemory: false }, requester: "bench" });
+      const { runId } = await runtime.enqueueRun({
+        skill: shipped.name,
+        params: { days: 60, root, useMemory: false },
+        requester: "bench",
+      });
       let listedAt = 0;
       for (;;) {
         const run = await runtime.status(runId);
@@ -75,7 +91,10 @@ export async function benchSkillRun(): Promise<void> {
     // Each item's calls run one after another, so one item takes callsPerItem × latency; each server
     // process admits RATE_LIMIT calls per second.
     const concurrencyLimit = CONCURRENCY / ((callsPerItem * LATENCY_MS) / 1000);
-    const rateLimit = Math.min(RATE_LIMIT / (itemCalls("outlook") / items), RATE_LIMIT / (itemCalls("onedrive") / items));
+    const rateLimit = Math.min(
+      RATE_LIMIT / (itemCalls("outlook") / items),
+      RATE_LIMIT / (itemCalls("onedrive") / items),
+    );
     const limit = Math.min(concurrencyLimit, rateLimit);
     const itemsPerSecond = items / parallel.seconds;
     const sequential = await runAt(1, "bench-seq", SEQUENTIAL_SAMPLE);

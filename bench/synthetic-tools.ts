@@ -3,7 +3,28 @@ import { catalogTools } from "../src/demo/catalog/tools.ts";
 import { paramsOf, ToolCatalog } from "../src/discovery/catalog.ts";
 import type { CatalogEntry } from "../src/discovery/types.ts";
 
-const PREFIXES = ["acme", "globex", "initech", "umbrella", "hooli", "vandelay", "stark", "wayne", "tyrell", "cyberdyne", "aperture", "soylent", "wonka", "oscorp", "massive", "nimbus", "zenith", "apex", "vertex", "quantum"];
+const PREFIXES = [
+  "acme",
+  "globex",
+  "initech",
+  "umbrella",
+  "hooli",
+  "vandelay",
+  "stark",
+  "wayne",
+  "tyrell",
+  "cyberdyne",
+  "aperture",
+  "soylent",
+  "wonka",
+  "oscorp",
+  "massive",
+  "nimbus",
+  "zenith",
+  "apex",
+  "vertex",
+  "quantum",
+];
 const SUFFIXES = ["cloud", "hub", "suite", "desk", "flow", "works", "base", "stack", "ly", "io"];
 
 /**

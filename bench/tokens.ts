@@ -26,7 +26,10 @@ export async function benchTokens(): Promise<void> {
     await catalog.follow(pool);
     const tools = await pool.listTools();
     const loadAll = count(
-      tools.map((tool) => ({ type: "function", function: { name: tool.id, description: tool.description, parameters: tool.inputSchema } })),
+      tools.map((tool) => ({
+        type: "function",
+        function: { name: tool.id, description: tool.description, parameters: tool.inputSchema },
+      })),
     );
     const discovery = new Discovery({ catalog, search: new ToolSearch({ catalog }) });
     // The searches of the paper's trace, including its refinement, and the tools it loads.
@@ -36,11 +39,25 @@ export async function benchTokens(): Promise<void> {
         { query: "create folder upload file list items", app_id: "onedrive" },
       ],
     });
-    const refine = await discovery.searchFunctions({ requests: [{ query: "list messages get emails", app_id: "outlook" }] });
-    const loaded = discovery.loadFunctions({
-      ids: ["outlook__list_messages", "outlook__list_attachments", "outlook__get_attachment", "onedrive__list_children", "onedrive__create_folder", "onedrive__upload_file"],
+    const refine = await discovery.searchFunctions({
+      requests: [{ query: "list messages get emails", app_id: "outlook" }],
     });
-    const dynamic = count(discovery.appList()) + count(discoveryToolDefinitions()) + count(first) + count(refine) + count(loaded.declarations);
+    const loaded = discovery.loadFunctions({
+      ids: [
+        "outlook__list_messages",
+        "outlook__list_attachments",
+        "outlook__get_attachment",
+        "onedrive__list_children",
+        "onedrive__create_folder",
+        "onedrive__upload_file",
+      ],
+    });
+    const dynamic =
+      count(discovery.appList()) +
+      count(discoveryToolDefinitions()) +
+      count(first) +
+      count(refine) +
+      count(loaded.declarations);
     process.stdout.write(
       `${JSON.stringify({ bench: "tokens", tools: tools.length, load_all: loadAll, dynamic, ratio: Math.round((dynamic / loadAll) * 10000) / 10000, tokenizer: "js-tiktoken o200k_base" })}\n`,
     );

@@ -9,7 +9,10 @@ if (!process.execArgv.includes("--no-node-snapshot")) {
   const self = fileURLToPath(import.meta.url);
   // The child stops itself if this launcher is SIGKILLed (src/cli/parent-watch.ts).
   const env = { ...process.env, CODEMEM_PARENT_PID: String(process.pid) };
-  const child = spawn(process.execPath, ["--no-node-snapshot", ...process.execArgv, self, ...process.argv.slice(2)], { stdio: "inherit", env });
+  const child = spawn(process.execPath, ["--no-node-snapshot", ...process.execArgv, self, ...process.argv.slice(2)], {
+    stdio: "inherit",
+    env,
+  });
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, () => child.kill(signal));
   child.on("exit", (code, signal) => {
     process.exitCode = code ?? (signal === "SIGINT" ? 130 : signal === "SIGTERM" ? 143 : 1);

@@ -55,12 +55,17 @@ function ensureRedis() {
   if (root && onPath("apt-get")) {
     say("redis-server is missing: installing the Debian package redis-server…");
     const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-    if (run("apt-get", ["update"], { env }).status === 0 && run("apt-get", ["install", "-y", "--no-install-recommends", "redis-server"], { env }).status === 0) {
+    if (
+      run("apt-get", ["update"], { env }).status === 0 &&
+      run("apt-get", ["install", "-y", "--no-install-recommends", "redis-server"], { env }).status === 0
+    ) {
       // The package starts a system service on 6379; codemem starts its own on a free port instead.
       return;
     }
   }
-  say("redis-server was not found: install it (Debian/Ubuntu: sudo apt-get install redis-server; macOS: brew install redis) or set REDIS_URL");
+  say(
+    "redis-server was not found: install it (Debian/Ubuntu: sudo apt-get install redis-server; macOS: brew install redis) or set REDIS_URL",
+  );
   process.exit(1);
 }
 
@@ -83,10 +88,19 @@ ensureRedis();
 const node = [process.execPath, "--no-node-snapshot", "--import", "tsx"];
 switch (task) {
   case "start":
-    process.exitCode = run(node[0], [...node.slice(1), "adapters/cli.ts", "start", ...rest], { env: watchedBy(process.pid) }).status;
+    process.exitCode = run(node[0], [...node.slice(1), "adapters/cli.ts", "start", ...rest], {
+      env: watchedBy(process.pid),
+    }).status;
     break;
   case "test": {
     ensureChromium();
+    // Format and lint first: one line per problem, and `npx biome check --write .` fixes most of them.
+    const style = run(process.execPath, ["node_modules/@biomejs/biome/bin/biome", "ci", "--reporter=summary", "."]);
+    if (style.status !== 0) {
+      say("format/lint check failed: run npx biome check --write . and commit");
+      process.exitCode = style.status;
+      break;
+    }
     const typecheck = run(process.execPath, ["node_modules/typescript/bin/tsc", "--noEmit", "-p", "tsconfig.json"]);
     if (typecheck.status !== 0) {
       say("type check failed");
@@ -97,7 +111,9 @@ switch (task) {
     break;
   }
   case "worker":
-    process.exitCode = run(node[0], [...node.slice(1), "adapters/cli.ts", "worker", ...rest], { env: watchedBy(process.pid) }).status;
+    process.exitCode = run(node[0], [...node.slice(1), "adapters/cli.ts", "worker", ...rest], {
+      env: watchedBy(process.pid),
+    }).status;
     break;
   case "bench":
     process.exitCode = run(node[0], [...node.slice(1), "bench/run.ts", ...rest]).status;

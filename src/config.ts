@@ -21,14 +21,23 @@ export const configSchema = z
       .regex(/^rediss?:\/\//, { error: "expected a redis:// or rediss:// URL" })
       .optional(),
     /** Namespace of every Redis key and BullMQ queue, so several codemems can share one Redis. */
-    prefix: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, { error: "expected letters, digits, _ or - (no \":\")" }).default("codemem"),
+    prefix: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,40}$/, { error: 'expected letters, digits, _ or - (no ":")' })
+      .default("codemem"),
     /**
      * People who may answer in any thread besides the requester, and change any skill's schedules and
      * versions: platform-qualified ids, e.g. slack:U0123ABCD, teams:<aadObjectId>, console:alice.
      */
     approvers: z
       .preprocess(
-        (value) => (typeof value === "string" ? value.split(",").map((name) => name.trim()).filter(Boolean) : value),
+        (value) =>
+          typeof value === "string"
+            ? value
+                .split(",")
+                .map((name) => name.trim())
+                .filter(Boolean)
+            : value,
         z.array(
           z.string().regex(/^(slack|teams|console):[^\s:][^\s]*$/, {
             error: "expected platform-qualified ids such as slack:U0123ABCD, teams:<aadObjectId> or console:alice",
@@ -81,9 +90,18 @@ export const configSchema = z
           .preprocess(
             (value) =>
               typeof value === "string"
-                ? Object.fromEntries(value.split(",").filter((pair) => pair.trim() !== "").map((pair) => pair.split("=").map((part) => part.trim())).map(([app, rate]) => [app, Number(rate)]))
+                ? Object.fromEntries(
+                    value
+                      .split(",")
+                      .filter((pair) => pair.trim() !== "")
+                      .map((pair) => pair.split("=").map((part) => part.trim()))
+                      .map(([app, rate]) => [app, Number(rate)]),
+                  )
                 : value,
-            z.record(z.string().regex(/^[A-Za-z0-9_]+$/), z.number({ error: "expected app=calls-per-second pairs, e.g. outlook=50,onedrive=20" }).positive()),
+            z.record(
+              z.string().regex(/^[A-Za-z0-9_]+$/),
+              z.number({ error: "expected app=calls-per-second pairs, e.g. outlook=50,onedrive=20" }).positive(),
+            ),
           )
           .default({}),
       })
@@ -145,7 +163,8 @@ export interface LoadConfigOptions {
 export function loadConfig(options: LoadConfigOptions = {}): Config {
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
-  const file = options.file ?? (existsSync(resolve(cwd, "codemem.config.json")) ? resolve(cwd, "codemem.config.json") : undefined);
+  const file =
+    options.file ?? (existsSync(resolve(cwd, "codemem.config.json")) ? resolve(cwd, "codemem.config.json") : undefined);
   const sources = new Map<string, string>();
   const merged: Record<string, unknown> = {};
 
@@ -190,7 +209,10 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     const source = sources.get(path);
     const value = getPath(merged, path);
     const shown = value === undefined ? "missing" : JSON.stringify(value);
-    throw userError("CONFIG_INVALID", `config: ${path} = ${shown}${source ? ` (from ${source})` : ""}: ${issue?.message ?? "invalid"}`);
+    throw userError(
+      "CONFIG_INVALID",
+      `config: ${path} = ${shown}${source ? ` (from ${source})` : ""}: ${issue?.message ?? "invalid"}`,
+    );
   }
   return parsed.data;
 }
@@ -217,7 +239,8 @@ function setPath(target: Record<string, unknown>, path: string, value: unknown):
   let node = target;
   for (const key of keys.slice(0, -1)) {
     const next = node[key];
-    node = (typeof next === "object" && next !== null ? next : (node[key] = {})) as Record<string, unknown>;
+    if (typeof next !== "object" || next === null) node[key] = {};
+    node = node[key] as Record<string, unknown>;
   }
   node[keys.at(-1) as string] = value;
 }

@@ -1,12 +1,16 @@
 import type { z } from "zod";
 
 /** One line naming the field, the value found and what is allowed, for config and payload errors. */
-export function describeZodIssue(issue: z.core.$ZodIssue | undefined, input: unknown, fieldNames?: Record<string, string>): string {
+export function describeZodIssue(
+  issue: z.core.$ZodIssue | undefined,
+  input: unknown,
+  fieldNames?: Record<string, string>,
+): string {
   if (issue === undefined) return "invalid value";
   const path = issue.path.map(String).join(".");
   const field = fieldNames?.[path] ?? (path || "(root)");
   const value = valueAt(input, issue.path);
-  const shown = value === undefined ? "missing" : JSON.stringify(value)?.slice(0, 80) ?? String(value);
+  const shown = value === undefined ? "missing" : (JSON.stringify(value)?.slice(0, 80) ?? String(value));
   return `${field} = ${shown}: ${issue.message}`;
 }
 

@@ -6,7 +6,9 @@ import { tempStateDir } from "./helpers/demo.ts";
 
 describe("loadConfig", () => {
   const dirs: ReturnType<typeof tempStateDir>[] = [];
-  afterEach(() => dirs.splice(0).forEach((dir) => dir.cleanup()));
+  afterEach(() => {
+    for (const dir of dirs.splice(0)) dir.cleanup();
+  });
   const fileWith = (content: string) => {
     const dir = tempStateDir("codemem-config-");
     dirs.push(dir);
@@ -26,13 +28,22 @@ describe("loadConfig", () => {
 
   it("should have working defaults with no env and no file", () => {
     const config = loadConfig({ env: {}, cwd: "/nonexistent" });
-    expect(config).toMatchObject({ dataDir: ".codemem", sandbox: { timeoutMs: 30_000, memoryMb: 128 }, demo: { mailboxSize: 200 } });
+    expect(config).toMatchObject({
+      dataDir: ".codemem",
+      sandbox: { timeoutMs: 30_000, memoryMb: 128 },
+      demo: { mailboxSize: 200 },
+    });
     expect(config.redisUrl).toBeUndefined();
   });
 
   it("should read per-app rate limits as app=rate pairs", () => {
-    expect(loadConfig({ env: { CODEMEM_APP_RATE_LIMITS: "outlook=50, onedrive=2.5" } }).runtime.appRateLimits).toEqual({ outlook: 50, onedrive: 2.5 });
-    expect(() => loadConfig({ env: { CODEMEM_APP_RATE_LIMITS: "outlook=fast" } })).toThrow(/runtime\.appRateLimits\.outlook = "outlook=fast" \(from CODEMEM_APP_RATE_LIMITS\)|runtime\.appRateLimits/);
+    expect(loadConfig({ env: { CODEMEM_APP_RATE_LIMITS: "outlook=50, onedrive=2.5" } }).runtime.appRateLimits).toEqual({
+      outlook: 50,
+      onedrive: 2.5,
+    });
+    expect(() => loadConfig({ env: { CODEMEM_APP_RATE_LIMITS: "outlook=fast" } })).toThrow(
+      /runtime\.appRateLimits\.outlook = "outlook=fast" \(from CODEMEM_APP_RATE_LIMITS\)|runtime\.appRateLimits/,
+    );
   });
 
   it("should read approvers as a comma-separated list", () => {
@@ -42,20 +53,32 @@ describe("loadConfig", () => {
 
   it("should layer defaults < file < env < flags", () => {
     const file = fileWith(JSON.stringify({ sandbox: { memoryMb: 64, timeoutMs: 5000 }, demo: { mailboxSize: 10 } }));
-    const config = loadConfig({ env: { CODEMEM_SANDBOX_MEMORY_MB: "96" }, file, overrides: { "sandbox.timeoutMs": "7000" } });
+    const config = loadConfig({
+      env: { CODEMEM_SANDBOX_MEMORY_MB: "96" },
+      file,
+      overrides: { "sandbox.timeoutMs": "7000" },
+    });
     expect(config.sandbox).toMatchObject({ memoryMb: 96, timeoutMs: 7000 });
     expect(config.demo.mailboxSize).toBe(10);
   });
 
   it("should name the field, its source, the value and what is allowed in one line", () => {
     const message = failure(() => loadConfig({ env: { CODEMEM_SANDBOX_MEMORY_MB: "lots" } }));
-    expect(message).toBe('config: sandbox.memoryMb = "lots" (from CODEMEM_SANDBOX_MEMORY_MB): expected a number of megabytes');
-    expect(failure(() => loadConfig({ env: { REDIS_URL: "localhost:6379" } }))).toContain("expected a redis:// or rediss:// URL");
-    expect(failure(() => loadConfig({ env: {}, overrides: { "sandbox.memoryMb": "4" } }))).toContain("(from command line): expected at least 8 megabytes");
+    expect(message).toBe(
+      'config: sandbox.memoryMb = "lots" (from CODEMEM_SANDBOX_MEMORY_MB): expected a number of megabytes',
+    );
+    expect(failure(() => loadConfig({ env: { REDIS_URL: "localhost:6379" } }))).toContain(
+      "expected a redis:// or rediss:// URL",
+    );
+    expect(failure(() => loadConfig({ env: {}, overrides: { "sandbox.memoryMb": "4" } }))).toContain(
+      "(from command line): expected at least 8 megabytes",
+    );
   });
 
   it("should reject unknown fields and unreadable files", () => {
-    expect(failure(() => loadConfig({ env: {}, file: fileWith(JSON.stringify({ sandbox: { memMb: 3 } })) }))).toMatch(/unknown field sandbox\.memMb.*known fields: sandbox\.timeoutMs/);
+    expect(failure(() => loadConfig({ env: {}, file: fileWith(JSON.stringify({ sandbox: { memMb: 3 } })) }))).toMatch(
+      /unknown field sandbox\.memMb.*known fields: sandbox\.timeoutMs/,
+    );
     expect(failure(() => loadConfig({ env: {}, file: fileWith("{ nope") }))).toMatch(/cannot read .* as JSON/);
   });
 });

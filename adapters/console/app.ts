@@ -23,7 +23,15 @@ export function consoleAdapter(options: ConsoleAdapterOptions = {}): AdapterFact
     return {
       outbound,
       start: async (bot) => {
-        const web = await startConsoleServer({ bot, outbound, store, subscriber: redis.duplicate(), prefix, port: options.port, host: options.host });
+        const web = await startConsoleServer({
+          bot,
+          outbound,
+          store,
+          subscriber: redis.duplicate(),
+          prefix,
+          port: options.port,
+          host: options.host,
+        });
         options.onStarted?.(web);
         return { describe: `console  ${web.url}`, close: () => web.close() };
       },

@@ -12,7 +12,12 @@ export interface ConsolePublisher {
 }
 
 /** A page renders long texts fine; updates are cheap, so a quarter second keeps bars smooth. */
-export const CONSOLE_LIMITS: PlatformLimits = { textChars: 20_000, blocks: 100, updateIntervalMs: 250, ephemeral: true };
+export const CONSOLE_LIMITS: PlatformLimits = {
+  textChars: 20_000,
+  blocks: 100,
+  updateIntervalMs: 250,
+  ephemeral: true,
+};
 
 /**
  * The console's outbound half: stores each message in the thread store (so a reload or another
@@ -28,9 +33,19 @@ export class ConsoleOutbound implements OutboundAdapter {
     private readonly prefix: string,
   ) {}
 
-  async post(target: DeliveryTarget, message: UiMessage, options: { visibleTo?: User | undefined }): Promise<PostedRef> {
+  async post(
+    target: DeliveryTarget,
+    message: UiMessage,
+    options: { visibleTo?: User | undefined },
+  ): Promise<PostedRef> {
     const thread = target.thread ?? randomUUID();
-    const entry: ConsoleMessage = { id: await this.store.nextId(), thread, author: "bot", at: new Date().toISOString(), message };
+    const entry: ConsoleMessage = {
+      id: await this.store.nextId(),
+      thread,
+      author: "bot",
+      at: new Date().toISOString(),
+      message,
+    };
     if (options.visibleTo !== undefined) entry.visibleTo = options.visibleTo.id;
     await this.put(entry);
     return { id: entry.id, thread };
@@ -44,7 +59,13 @@ export class ConsoleOutbound implements OutboundAdapter {
 
   /** A person's own message, shown in the thread like the bot's. */
   async postHuman(thread: string, author: string, text: string): Promise<ConsoleMessage> {
-    const entry: ConsoleMessage = { id: await this.store.nextId(), thread, author, at: new Date().toISOString(), message: { blocks: [{ type: "text", text }] } };
+    const entry: ConsoleMessage = {
+      id: await this.store.nextId(),
+      thread,
+      author,
+      at: new Date().toISOString(),
+      message: { blocks: [{ type: "text", text }] },
+    };
     await this.put(entry);
     return entry;
   }

@@ -9,8 +9,22 @@ import type { User } from "../../src/ui/user.ts";
 import type { ConsoleEvent, ConsoleOutbound } from "./outbound.ts";
 import { consoleEvents, consoleThread, visibleTo, type ConsoleThreadStore } from "./store.ts";
 
-const name = z.string().trim().min(1).max(40).regex(/^[^\s:]+$/, { error: "a name without spaces or ':'" });
-const sendBody = z.object({ thread: z.string().regex(/^[A-Za-z0-9-]{1,64}$/).optional(), user: name, text: z.string().trim().min(1).max(4000) }).strict();
+const name = z
+  .string()
+  .trim()
+  .min(1)
+  .max(40)
+  .regex(/^[^\s:]+$/, { error: "a name without spaces or ':'" });
+const sendBody = z
+  .object({
+    thread: z
+      .string()
+      .regex(/^[A-Za-z0-9-]{1,64}$/)
+      .optional(),
+    user: name,
+    text: z.string().trim().min(1).max(4000),
+  })
+  .strict();
 const clickBody = z.object({ user: name, value: z.unknown() }).strict();
 
 /** The part of ioredis a console server listens with (a connection of its own: it subscribes). */
@@ -65,11 +79,18 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
       const viewer = url.searchParams.get("user") ?? undefined;
       if (req.method === "GET" && url.pathname === "/") return respond(res, 200, PAGE, "text/html; charset=utf-8");
       if (req.method === "GET" && url.pathname === "/api/threads") {
-        const threads = (await store.threads()).map((thread) => ({ ...thread, messages: thread.messages.filter((entry) => visibleTo(entry, viewer)) }));
+        const threads = (await store.threads()).map((thread) => ({
+          ...thread,
+          messages: thread.messages.filter((entry) => visibleTo(entry, viewer)),
+        }));
         return json(res, 200, { threads });
       }
       if (req.method === "GET" && url.pathname === "/api/events") {
-        res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-store", connection: "keep-alive" });
+        res.writeHead(200, {
+          "content-type": "text/event-stream",
+          "cache-control": "no-store",
+          connection: "keep-alive",
+        });
         res.write(": connected\n\n");
         streams.set(res, viewer ?? "");
         req.on("close", () => streams.delete(res));
@@ -77,11 +98,20 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
       }
       if (req.method === "POST" && url.pathname === "/api/send") {
         const body = sendBody.safeParse(await readJson(req));
-        if (!body.success) return json(res, 400, { error: `bad message: ${body.error.issues[0]?.path.join(".")} ${body.error.issues[0]?.message}` });
+        if (!body.success)
+          return json(res, 400, {
+            error: `bad message: ${body.error.issues[0]?.path.join(".")} ${body.error.issues[0]?.message}`,
+          });
         const thread = body.data.thread ?? randomUUID();
         const human = await outbound.postHuman(thread, body.data.user, body.data.text);
         // The typed "@codemem" is the mention signal here; core's routing reads it from the text.
-        await bot.onMessage({ user: consoleUser(body.data.user), thread: consoleThread(thread), text: body.data.text, mentioned: false, eventId: `console-${human.id}` });
+        await bot.onMessage({
+          user: consoleUser(body.data.user),
+          thread: consoleThread(thread),
+          text: body.data.text,
+          mentioned: false,
+          eventId: `console-${human.id}`,
+        });
         return json(res, 200, { thread });
       }
       if (req.method === "POST" && url.pathname === "/api/click") {
@@ -100,7 +130,10 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
   });
   const { port } = server.address() as AddressInfo;
   const host = options.host ?? "127.0.0.1";
-  allowedHosts = new Set([`${host}:${port}`, ...(isLoopback(host) ? [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`] : [])]);
+  allowedHosts = new Set([
+    `${host}:${port}`,
+    ...(isLoopback(host) ? [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`] : []),
+  ]);
   return {
     url: `http://${host}:${port}/`,
     close: () =>
@@ -119,10 +152,12 @@ const isLoopback = (host: string): boolean => host === "127.0.0.1" || host === "
 
 /** Why a request is not from the console's own page, or undefined when it is. */
 function refuse(req: IncomingMessage, allowedHosts: ReadonlySet<string>): string | undefined {
-  if (!allowedHosts.has(req.headers.host ?? "")) return `this console answers only at ${[...allowedHosts][0]} (Host was ${req.headers.host ?? "missing"})`;
+  if (!allowedHosts.has(req.headers.host ?? ""))
+    return `this console answers only at ${[...allowedHosts][0]} (Host was ${req.headers.host ?? "missing"})`;
   if (req.method !== "POST") return undefined;
   const origin = req.headers.origin;
-  if (origin !== undefined && !allowedHosts.has(origin.replace(/^http:\/\//, ""))) return `cross-site request from ${origin} refused`;
+  if (origin !== undefined && !allowedHosts.has(origin.replace(/^http:\/\//, "")))
+    return `cross-site request from ${origin} refused`;
   const type = (req.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase();
   if (type !== "application/json") return "send JSON (content-type: application/json)";
   return undefined;

@@ -11,15 +11,22 @@ import { startConsoleApp } from "./app.ts";
 export async function startCommand(argv: string[], io: CliIo): Promise<number> {
   const portFlag = argv.indexOf("--port");
   const port = portFlag >= 0 ? Number(argv[portFlag + 1]) : Number(process.env.CODEMEM_PORT ?? 3977);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw userError("USAGE", `--port must be a port number (got ${argv[portFlag + 1] ?? process.env.CODEMEM_PORT})`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw userError("USAGE", `--port must be a port number (got ${argv[portFlag + 1] ?? process.env.CODEMEM_PORT})`);
   const config = loadConfig();
   const { app, close } = await startConsoleApp({ config, log: io.debug, port });
   try {
-    io.out(`redis    ${app.redisUrl}${config.redisUrl === undefined ? ` (own redis-server, AOF in ${resolve(config.dataDir, "redis")})` : " (from REDIS_URL)"}`);
+    io.out(
+      `redis    ${app.redisUrl}${config.redisUrl === undefined ? ` (own redis-server, AOF in ${resolve(config.dataDir, "redis")})` : " (from REDIS_URL)"}`,
+    );
     const apps = app.discovery.catalog.apps();
-    io.out(`mcp      ${apps.length} apps, ${app.discovery.catalog.size} tools (${app.mcp.source === "demo" ? `demo servers: outlook + onedrive over stdio, catalog over HTTP on port ${app.mcp.catalog?.port}` : app.mcp.source})`);
+    io.out(
+      `mcp      ${apps.length} apps, ${app.discovery.catalog.size} tools (${app.mcp.source === "demo" ? `demo servers: outlook + onedrive over stdio, catalog over HTTP on port ${app.mcp.catalog?.port}` : app.mcp.source})`,
+    );
     for (const failure of app.discovery.failures) io.err(`mcp      ${failure.app} failed: ${failure.error}`);
-    io.out(`model    ${app.modelKind === "replay" ? "replay of the paper's example (no OPENAI_API_KEY); every message it produces is labelled demo" : `${config.model.name} via ${config.model.baseUrl ?? "OpenAI"}`}`);
+    io.out(
+      `model    ${app.modelKind === "replay" ? "replay of the paper's example (no OPENAI_API_KEY); every message it produces is labelled demo" : `${config.model.name} via ${config.model.baseUrl ?? "OpenAI"}`}`,
+    );
     for (const surface of app.surfaces) io.out(surface.describe);
     io.out("ready    Ctrl-C stops everything");
     await new Promise<void>((resolveStop) => {

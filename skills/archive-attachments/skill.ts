@@ -1,12 +1,26 @@
-interface Params { days: number; internalDomain: string; root: string; useMemory: boolean }
-interface Item { key: string; company: string; from: string; subject: string; received: string }
+interface Params {
+  days: number;
+  internalDomain: string;
+  root: string;
+  useMemory: boolean;
+}
+interface Item {
+  key: string;
+  company: string;
+  from: string;
+  subject: string;
+  received: string;
+}
 
 const WANTED = /\.(pdf|xlsx)$/i;
 
 function companyOf(address: string): string {
   const domain = address.split("@")[1] ?? "unknown";
   const label = domain.split(".")[0] ?? domain;
-  return label.split("-").map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join(" ");
+  return label
+    .split("-")
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join(" ");
 }
 
 /** Messages with attachments in the window, from outside the company, newest first (all pages). */
@@ -22,7 +36,13 @@ export async function items(params: Params, ctx: any): Promise<Item[]> {
     for (const message of page.value) {
       const address = message.from.emailAddress.address.toLowerCase();
       if (address.endsWith("@" + params.internalDomain)) continue;
-      found.push({ key: message.id, company: companyOf(address), from: address, subject: message.subject, received: message.receivedDateTime });
+      found.push({
+        key: message.id,
+        company: companyOf(address),
+        from: address,
+        subject: message.subject,
+        received: message.receivedDateTime,
+      });
     }
     if (!page["@odata.nextLink"]) break;
     page = await ctx.tools.outlook__list_messages({ nextLink: page["@odata.nextLink"] });

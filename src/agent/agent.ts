@@ -1,5 +1,8 @@
 import { randomUUID } from "node:crypto";
-import type { ChatCompletionMessageFunctionToolCall, ChatCompletionMessageParam } from "openai/resources/chat/completions";
+import type {
+  ChatCompletionMessageFunctionToolCall,
+  ChatCompletionMessageParam,
+} from "openai/resources/chat/completions";
 import { asCodedError } from "../errors.ts";
 import { lineDiff } from "../skills/diff.ts";
 import { answeredMessage, code, rich, type Answer, type Button, type UiBlock, type UiMessage } from "../ui/message.ts";
@@ -55,7 +58,11 @@ export class AgentTurn {
     const pending = session.pending;
     if (pending?.kind === "reject_reason") {
       if (!this.deps.policy.mayAnswer(session.requester, input.user).allowed) return false;
-      session.messages.push({ role: "tool", tool_call_id: pending.toolCallId, content: `Rejected by ${displayName(input.user)}. Reason: "${input.text}". Revise the skill and propose it again.` });
+      session.messages.push({
+        role: "tool",
+        tool_call_id: pending.toolCallId,
+        content: `Rejected by ${displayName(input.user)}. Reason: "${input.text}". Revise the skill and propose it again.`,
+      });
       session.pending = undefined;
       return true;
     }
@@ -86,7 +93,11 @@ export class AgentTurn {
     switch (pending.kind) {
       case "question": {
         await this.markAnswered(pending, { label: input.choice, by: input.user });
-        session.messages.push({ role: "tool", tool_call_id: pending.toolCallId, content: `${displayName(input.user)} chose: "${input.choice}"` });
+        session.messages.push({
+          role: "tool",
+          tool_call_id: pending.toolCallId,
+          content: `${displayName(input.user)} chose: "${input.choice}"`,
+        });
         if (pending.purpose !== undefined) session.askedAbout.push(pending.purpose);
         session.pending = undefined;
         return true;
@@ -113,7 +124,11 @@ export class AgentTurn {
     const { deps, session } = this;
     const record = await deps.skills.save({ ...proposal, author: userKey(session.requester), approver: userKey(user) });
     await this.markAnswered(pending, { label: "Approved", by: user });
-    session.messages.push({ role: "tool", tool_call_id: pending.toolCallId, content: `Approved by ${displayName(user)}; saved as ${record.name} v${record.version}.` });
+    session.messages.push({
+      role: "tool",
+      tool_call_id: pending.toolCallId,
+      content: `Approved by ${displayName(user)}; saved as ${record.name} v${record.version}.`,
+    });
     session.pending = undefined;
     session.status = "done";
     session.approvedSkill = record.name;
@@ -134,11 +149,27 @@ export class AgentTurn {
     });
     const previous = record.version > 1 ? await deps.skills.version(record.name, record.version - 1) : undefined;
     if (previous !== undefined) {
-      await this.post({ blocks: [{ type: "code", language: "diff", title: `What changed since v${previous.version}`, source: lineDiff(previous.code, record.code), collapsed: true }] });
+      await this.post({
+        blocks: [
+          {
+            type: "code",
+            language: "diff",
+            title: `What changed since v${previous.version}`,
+            source: lineDiff(previous.code, record.code),
+            collapsed: true,
+          },
+        ],
+      });
     }
     if (deps.launcher === undefined) return;
     try {
-      await deps.launcher.run({ skill: record.name, version: record.version, params: proposal.sampleParams, requester: userKey(session.requester), thread: session.thread });
+      await deps.launcher.run({
+        skill: record.name,
+        version: record.version,
+        params: proposal.sampleParams,
+        requester: userKey(session.requester),
+        thread: session.thread,
+      });
     } catch (error) {
       const coded = asCodedError(error);
       await this.say(`The skill is saved, but its first run did not start (${coded.code}: ${coded.message}).`);
@@ -146,11 +177,17 @@ export class AgentTurn {
     }
     const id = randomUUID();
     const buttons: Button[] = [
-      ...SCHEDULE_CHOICES.map((choice, index) => ({ label: choice.label, value: { sessionId: session.id, pendingId: id, choice: choice.cron }, style: index === 0 ? ("primary" as const) : undefined })),
+      ...SCHEDULE_CHOICES.map((choice, index) => ({
+        label: choice.label,
+        value: { sessionId: session.id, pendingId: id, choice: choice.cron },
+        style: index === 0 ? ("primary" as const) : undefined,
+      })),
       { label: "Custom…", value: { sessionId: session.id, pendingId: id, choice: "custom" } },
       { label: "No schedule", value: { sessionId: session.id, pendingId: id, choice: "none" } },
     ];
-    const message: UiMessage = { blocks: [{ type: "question", prompt: `Run ${record.name} on a schedule too, with the same values?`, buttons }] };
+    const message: UiMessage = {
+      blocks: [{ type: "question", prompt: `Run ${record.name} on a schedule too, with the same values?`, buttons }],
+    };
     const messageRef = await this.post(message);
     session.pending = {
       id,
@@ -175,13 +212,41 @@ export class AgentTurn {
     }
     if (label === undefined) {
       await this.markAnswered(pending, { label: "Custom schedule", by: user });
-      await this.post({ blocks: [rich("Type ", code(`/codemem schedule ${target.skill} "<cron>" [time zone] ${JSON.stringify(target.params)}`), ', e.g. "30 6 * * 1" Europe/Paris for Mondays at 6:30.')] }, user);
+      await this.post(
+        {
+          blocks: [
+            rich(
+              "Type ",
+              code(`/codemem schedule ${target.skill} "<cron>" [time zone] ${JSON.stringify(target.params)}`),
+              ', e.g. "30 6 * * 1" Europe/Paris for Mondays at 6:30.',
+            ),
+          ],
+        },
+        user,
+      );
       return;
     }
     try {
-      const made = await deps.launcher.schedule({ skill: target.skill, cron: choice, tz: "UTC", params: target.params, requester: userKey(user), thread: session.thread });
+      const made = await deps.launcher.schedule({
+        skill: target.skill,
+        cron: choice,
+        tz: "UTC",
+        params: target.params,
+        requester: userKey(user),
+        thread: session.thread,
+      });
       await this.markAnswered(pending, { label: `Scheduled: ${label}`, by: user });
-      await this.post({ blocks: [rich(`Scheduled ${target.skill} ${label.toLowerCase()} as `, code(made.id), `; next run ${made.next ?? "?"}. `, code(`/codemem unschedule ${made.id}`), " removes it.")] });
+      await this.post({
+        blocks: [
+          rich(
+            `Scheduled ${target.skill} ${label.toLowerCase()} as `,
+            code(made.id),
+            `; next run ${made.next ?? "?"}. `,
+            code(`/codemem unschedule ${made.id}`),
+            " removes it.",
+          ),
+        ],
+      });
     } catch (error) {
       const coded = asCodedError(error);
       session.pending = pending;
@@ -193,15 +258,25 @@ export class AgentTurn {
     const { deps, session } = this;
     const tools = agentToolDefinitions();
     for (let step = 0; step < deps.limits.stepsPerTurn; step++) {
-      const response = await deps.model.chat.completions.create({ model: deps.modelName, messages: buildPrompt(deps, session), tools });
+      const response = await deps.model.chat.completions.create({
+        model: deps.modelName,
+        messages: buildPrompt(deps, session),
+        tools,
+      });
       session.usage.modelCalls++;
       session.usage.promptTokens += response.usage?.prompt_tokens ?? 0;
       session.usage.completionTokens += response.usage?.completion_tokens ?? 0;
       if (response.system_fingerprint === REPLAY_FINGERPRINT) session.demo = true;
       const message = response.choices[0]?.message;
       if (message === undefined) throw new Error("the model returned no choice");
-      const calls = (message.tool_calls ?? []).filter((call): call is ChatCompletionMessageFunctionToolCall => call.type === "function");
-      session.messages.push({ role: "assistant", content: message.content ?? null, ...(calls.length > 0 ? { tool_calls: calls } : {}) } as ChatCompletionMessageParam);
+      const calls = (message.tool_calls ?? []).filter(
+        (call): call is ChatCompletionMessageFunctionToolCall => call.type === "function",
+      );
+      session.messages.push({
+        role: "assistant",
+        content: message.content ?? null,
+        ...(calls.length > 0 ? { tool_calls: calls } : {}),
+      } as ChatCompletionMessageParam);
       if (message.content) await this.say(message.content);
       if (calls.length === 0) {
         session.status = "idle";
@@ -211,7 +286,11 @@ export class AgentTurn {
       let waiting = false;
       for (const call of calls) {
         if (waiting) {
-          session.messages.push({ role: "tool", tool_call_id: call.id, content: "not run: waiting for the user's answer first" });
+          session.messages.push({
+            role: "tool",
+            tool_call_id: call.id,
+            content: "not run: waiting for the user's answer first",
+          });
           continue;
         }
         const outcome = await this.dispatch(call);
@@ -227,7 +306,9 @@ export class AgentTurn {
       if (waiting) return;
     }
     session.status = "idle";
-    await this.say(`I stopped after ${deps.limits.stepsPerTurn} steps in this turn without finishing. The session is kept: mention me to continue, or rephrase the task.`);
+    await this.say(
+      `I stopped after ${deps.limits.stepsPerTurn} steps in this turn without finishing. The session is kept: mention me to continue, or rephrase the task.`,
+    );
     await this.checkpoint();
   }
 
@@ -263,7 +344,9 @@ export class AgentTurn {
         const message: UiMessage = { blocks: [{ type: "todos", items: todos }] };
         if (session.todoMessage) await this.update(session.todoMessage, message);
         else session.todoMessage = await this.post(message);
-        return { content: `todo list saved (${todos.filter((t) => t.status === "completed").length}/${todos.length} done)` };
+        return {
+          content: `todo list saved (${todos.filter((t) => t.status === "completed").length}/${todos.length} done)`,
+        };
       }
       case "execute_code": {
         const probe = await executeCode(deps, session, args);
@@ -273,15 +356,32 @@ export class AgentTurn {
       case "ask_user": {
         const ask = parseArgs(askUserArgs, args, "ask_user");
         const id = randomUUID();
-        const buttons: Button[] = ask.options.map((option, index) => ({ label: option, value: { sessionId: session.id, pendingId: id, choice: option }, style: index === 0 ? "primary" : undefined }));
+        const buttons: Button[] = ask.options.map((option, index) => ({
+          label: option,
+          value: { sessionId: session.id, pendingId: id, choice: option },
+          style: index === 0 ? "primary" : undefined,
+        }));
         const message: UiMessage = { blocks: [{ type: "question", prompt: ask.question, buttons }] };
         const messageRef = await this.post(message);
-        return { suspend: { id, kind: "question", choices: ask.options, messageRef, message: this.label(message), purpose: ask.purpose } };
+        return {
+          suspend: {
+            id,
+            kind: "question",
+            choices: ask.options,
+            messageRef,
+            message: this.label(message),
+            purpose: ask.purpose,
+          },
+        };
       }
       case "propose_skill": {
         const { proposal, dryRun } = await checkProposal(deps, session, args);
         const id = randomUUID();
-        const button = (label: string, choice: string, style: Button["style"]): Button => ({ label, value: { sessionId: session.id, pendingId: id, choice }, style });
+        const button = (label: string, choice: string, style: Button["style"]): Button => ({
+          label,
+          value: { sessionId: session.id, pendingId: id, choice },
+          style,
+        });
         const writes = proposal.tools.filter((tool) => tool.access !== "read-only").map((tool) => tool.id);
         const approve = button("Approve", "approve", "primary");
         if (writes.length > 0) {
@@ -301,10 +401,22 @@ export class AgentTurn {
         };
         const message: UiMessage = { blocks: [block] };
         const messageRef = await this.post(message);
-        return { suspend: { id, kind: "proposal", choices: ["approve", "reject"], messageRef, message: this.label(message), proposal, preview } };
+        return {
+          suspend: {
+            id,
+            kind: "proposal",
+            choices: ["approve", "reject"],
+            messageRef,
+            message: this.label(message),
+            proposal,
+            preview,
+          },
+        };
       }
       default:
-        return { content: `error: UNKNOWN_TOOL: there is no meta-tool ${name}; use search_functions, load_functions, write_todos, execute_code, ask_user or propose_skill` };
+        return {
+          content: `error: UNKNOWN_TOOL: there is no meta-tool ${name}; use search_functions, load_functions, write_todos, execute_code, ask_user or propose_skill`,
+        };
     }
   }
 
@@ -314,7 +426,11 @@ export class AgentTurn {
   }
 
   private post(message: UiMessage, visibleTo?: User): Promise<MessageRef> {
-    return this.deps.surface.post(this.session.thread, this.label(message), visibleTo === undefined ? {} : { visibleTo });
+    return this.deps.surface.post(
+      this.session.thread,
+      this.label(message),
+      visibleTo === undefined ? {} : { visibleTo },
+    );
   }
 
   private update(ref: MessageRef, message: UiMessage): Promise<void> {

@@ -58,7 +58,13 @@ export interface AnswerPolicy {
 
 /** Starts runs and schedules of saved skills (the runtime), for Approve and the schedule buttons. */
 export interface SkillLauncher {
-  run(request: { skill: string; version: number; params: Record<string, unknown>; requester: string; thread: ThreadRef }): Promise<{ runId: string }>;
+  run(request: {
+    skill: string;
+    version: number;
+    params: Record<string, unknown>;
+    requester: string;
+    thread: ThreadRef;
+  }): Promise<{ runId: string }>;
   schedule(request: {
     skill: string;
     cron: string;

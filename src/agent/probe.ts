@@ -18,7 +18,11 @@ const SAMPLE_CHARS = 1800;
  * refused with a message the model can read), records every result's shape as the locked schema,
  * and posts the code and raw samples to the thread.
  */
-export async function executeCode(deps: AgentDeps, session: SessionState, raw: unknown): Promise<{ content: string; blocks: UiBlock[] }> {
+export async function executeCode(
+  deps: AgentDeps,
+  session: SessionState,
+  raw: unknown,
+): Promise<{ content: string; blocks: UiBlock[] }> {
   const { code } = parseArgs(executeCodeArgs, raw, "execute_code");
   const tools: SandboxTools = {
     ids: session.loaded,
@@ -49,7 +53,8 @@ export async function executeCode(deps: AgentDeps, session: SessionState, raw: u
   }
   const lines = [`stdout:\n${result.output || "(nothing printed)"}`];
   if (!result.ok) lines.push(`error: ${result.error?.code}: ${result.error?.message}`);
-  for (const call of result.calls.filter((c) => !c.ok)) lines.push(`call ${call.id} failed: ${call.error?.code}: ${call.error?.message}`);
+  for (const call of result.calls.filter((c) => !c.ok))
+    lines.push(`call ${call.id} failed: ${call.error?.code}: ${call.error?.message}`);
   for (const id of locked) lines.push(`locked output schema of ${id}: ${compactType(session.locks[id])}`);
   return { content: lines.join("\n"), blocks };
 }
@@ -72,7 +77,10 @@ function countItems(value: unknown): { items: number; more: boolean } {
   if (typeof value === "object" && value !== null) {
     const record = value as Record<string, unknown>;
     const list = Array.isArray(record.value) ? record.value : Array.isArray(record.items) ? record.items : undefined;
-    const more = typeof record["@odata.nextLink"] === "string" || typeof record.nextCursor === "string" || typeof record.next_page_token === "string";
+    const more =
+      typeof record["@odata.nextLink"] === "string" ||
+      typeof record.nextCursor === "string" ||
+      typeof record.next_page_token === "string";
     return { items: list?.length ?? 0, more };
   }
   return { items: 0, more: false };
@@ -104,9 +112,13 @@ export function sampleOf(value: unknown): { json: string; truncated: boolean; no
     }
   }
   const json = JSON.stringify(shown, null, 2) ?? "undefined";
-  return json.length > SAMPLE_CHARS ? { json: json.slice(0, SAMPLE_CHARS), truncated: true, ...(note ? { note } : {}) } : { json, truncated: false, ...(note ? { note } : {}) };
+  return json.length > SAMPLE_CHARS
+    ? { json: json.slice(0, SAMPLE_CHARS), truncated: true, ...(note ? { note } : {}) }
+    : { json, truncated: false, ...(note ? { note } : {}) };
 }
 
 function compactType(schema: unknown): string {
-  return typeOf(schema as Parameters<typeof typeOf>[0], "", 0).replace(/\s+/g, " ").slice(0, 600);
+  return typeOf(schema as Parameters<typeof typeOf>[0], "", 0)
+    .replace(/\s+/g, " ")
+    .slice(0, 600);
 }

@@ -43,10 +43,22 @@ export function agentToolDefinitions(): ChatCompletionTool[] {
   });
   return [
     ...discoveryToolDefinitions(),
-    own("write_todos", "Replace the todo list (the plan). Pinned at the top of every call and shown in the thread.", writeTodosArgs),
-    own("execute_code", "Probe: run TypeScript (top-level await) in the sandbox with the loaded read-only tools as tools.app__tool(args); print raw results.", executeCodeArgs),
+    own(
+      "write_todos",
+      "Replace the todo list (the plan). Pinned at the top of every call and shown in the thread.",
+      writeTodosArgs,
+    ),
+    own(
+      "execute_code",
+      "Probe: run TypeScript (top-level await) in the sandbox with the loaded read-only tools as tools.app__tool(args); print raw results.",
+      executeCodeArgs,
+    ),
     own("ask_user", "Ask the requester a question with 2-4 buttons; the session waits for a click.", askUserArgs),
-    own("propose_skill", "Propose the skill for approval: a module exporting run (and optionally items), its params JSON Schema, sample params for a dry run.", proposeSkillArgs),
+    own(
+      "propose_skill",
+      "Propose the skill for approval: a module exporting run (and optionally items), its params JSON Schema, sample params for a dry run.",
+      proposeSkillArgs,
+    ),
   ];
 }
 
@@ -55,14 +67,25 @@ export function buildPrompt(deps: AgentDeps, session: SessionState): ChatComplet
   const todos =
     session.todos.length === 0
       ? "(no plan yet: write one with write_todos)"
-      : session.todos.map((todo) => `${todo.status === "completed" ? "[x]" : todo.status === "in_progress" ? "[~]" : "[ ]"} ${todo.content}`).join("\n");
+      : session.todos
+          .map(
+            (todo) =>
+              `${todo.status === "completed" ? "[x]" : todo.status === "in_progress" ? "[~]" : "[ ]"} ${todo.content}`,
+          )
+          .join("\n");
   const loadedEntries = session.loaded.map((id) => deps.catalog.get(id)).filter((entry) => entry !== undefined);
   const pinned = [
     `TODOS\n${todos}`,
     `APPS\n${deps.discovery.appList()}`,
-    loadedEntries.length === 0 ? "LOADED TOOLS\n(none yet)" : `LOADED TOOLS\n${declarationsFor(loadedEntries, new Map(Object.entries(session.locks)))}`,
+    loadedEntries.length === 0
+      ? "LOADED TOOLS\n(none yet)"
+      : `LOADED TOOLS\n${declarationsFor(loadedEntries, new Map(Object.entries(session.locks)))}`,
   ].join("\n\n");
-  return [{ role: "system", content: SYSTEM_PROMPT }, { role: "system", content: pinned }, ...compact(session.messages, deps.limits.contextChars)];
+  return [
+    { role: "system", content: SYSTEM_PROMPT },
+    { role: "system", content: pinned },
+    ...compact(session.messages, deps.limits.contextChars),
+  ];
 }
 
 /** Old tool outputs give way first when the conversation grows past the budget; the newest stay. */

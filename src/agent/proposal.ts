@@ -10,7 +10,9 @@ import type { ProposedSkill, SessionState } from "./session.ts";
 
 export const proposeSkillArgs = z
   .object({
-    name: z.string().regex(/^[a-z][a-z0-9-]{2,48}$/, { error: "a skill name is lowercase words joined by -, e.g. archive-attachments" }),
+    name: z.string().regex(/^[a-z][a-z0-9-]{2,48}$/, {
+      error: "a skill name is lowercase words joined by -, e.g. archive-attachments",
+    }),
     description: z.string().min(10, { error: "say in a sentence what the skill does" }),
     params: z.object({ type: z.literal("object"), properties: z.record(z.string(), z.unknown()) }).loose(),
     sample_params: z.record(z.string(), z.unknown()).default({}),
@@ -31,23 +33,37 @@ export interface DryRun {
  * loaded, and every read-only one was probed (its schema is locked); a skill over many items asked
  * about a dedup memory first; and a dry run on a small sample passes with writes intercepted.
  */
-export async function checkProposal(deps: AgentDeps, session: SessionState, raw: unknown): Promise<{ proposal: ProposedSkill; dryRun: DryRun }> {
+export async function checkProposal(
+  deps: AgentDeps,
+  session: SessionState,
+  raw: unknown,
+): Promise<{ proposal: ProposedSkill; dryRun: DryRun }> {
   const args = parseArgs(proposeSkillArgs, raw, "propose_skill");
   let compiled: string;
   try {
     compiled = transpileModule(args.code, `${args.name}.ts`);
   } catch (error) {
-    throw userError("PROPOSAL_REFUSED", `propose_skill refused: the code does not compile: ${(error as Error).message}`);
+    throw userError(
+      "PROPOSAL_REFUSED",
+      `propose_skill refused: the code does not compile: ${(error as Error).message}`,
+    );
   }
   const exported = moduleExports(compiled);
   if (!exported.has("run")) {
-    throw userError("PROPOSAL_REFUSED", "propose_skill refused: the module must `export async function run(item, params, ctx)` (and may export items(params, ctx))");
+    throw userError(
+      "PROPOSAL_REFUSED",
+      "propose_skill refused: the module must `export async function run(item, params, ctx)` (and may export items(params, ctx))",
+    );
   }
   const named = referencedToolIds(args.code);
-  if (named.length === 0) throw userError("PROPOSAL_REFUSED", "propose_skill refused: the code calls no tools (ctx.tools.app__tool(args))");
+  if (named.length === 0)
+    throw userError("PROPOSAL_REFUSED", "propose_skill refused: the code calls no tools (ctx.tools.app__tool(args))");
   const notLoaded = named.filter((id) => !session.loaded.includes(id));
   if (notLoaded.length > 0) {
-    throw userError("PROPOSAL_REFUSED", `propose_skill refused: ${notLoaded.join(", ")} ${notLoaded.length === 1 ? "is" : "are"} not loaded; search, load and probe first`);
+    throw userError(
+      "PROPOSAL_REFUSED",
+      `propose_skill refused: ${notLoaded.join(", ")} ${notLoaded.length === 1 ? "is" : "are"} not loaded; search, load and probe first`,
+    );
   }
   const unprobed = named.filter((id) => deps.catalog.get(id)?.readOnly === true && session.locks[id] === undefined);
   if (unprobed.length > 0) {
@@ -73,13 +89,23 @@ export async function checkProposal(deps: AgentDeps, session: SessionState, raw:
     memory: args.memory,
     tools: named.map((id) => {
       const entry = deps.catalog.get(id);
-      return { id, access: entry?.readOnly ? "read-only" : entry?.destructive ? "destructive" : "writes", schema: session.locks[id] };
+      return {
+        id,
+        access: entry?.readOnly ? "read-only" : entry?.destructive ? "destructive" : "writes",
+        schema: session.locks[id],
+      };
     }),
   };
   return { proposal, dryRun };
 }
 
-async function runDry(deps: AgentDeps, session: SessionState, code: string, params: Record<string, unknown>, hasItems: boolean): Promise<DryRun> {
+async function runDry(
+  deps: AgentDeps,
+  session: SessionState,
+  code: string,
+  params: Record<string, unknown>,
+  hasItems: boolean,
+): Promise<DryRun> {
   const intercepted: { id: string; args: unknown }[] = [];
   const tools: SandboxTools = {
     ids: session.loaded,
@@ -96,10 +122,19 @@ async function runDry(deps: AgentDeps, session: SessionState, code: string, para
   const outputs: string[] = [];
   if (hasItems) {
     const listed = await deps.sandbox.run(code, { tools, memory, limits, entry: { name: "items", args: [params] } });
-    if (!listed.ok) throw userError("PROPOSAL_REFUSED", `propose_skill refused: the dry run of items() failed: ${listed.error?.code}: ${listed.error?.message}`);
-    if (!Array.isArray(listed.value)) throw userError("PROPOSAL_REFUSED", "propose_skill refused: items() must return an array of {key, …}");
+    if (!listed.ok)
+      throw userError(
+        "PROPOSAL_REFUSED",
+        `propose_skill refused: the dry run of items() failed: ${listed.error?.code}: ${listed.error?.message}`,
+      );
+    if (!Array.isArray(listed.value))
+      throw userError("PROPOSAL_REFUSED", "propose_skill refused: items() must return an array of {key, …}");
     const bad = listed.value.find((item) => typeof (item as { key?: unknown })?.key !== "string");
-    if (bad !== undefined) throw userError("PROPOSAL_REFUSED", `propose_skill refused: every item needs a string key (got ${JSON.stringify(bad)?.slice(0, 80)})`);
+    if (bad !== undefined)
+      throw userError(
+        "PROPOSAL_REFUSED",
+        `propose_skill refused: every item needs a string key (got ${JSON.stringify(bad)?.slice(0, 80)})`,
+      );
     items = listed.value;
     if (listed.output) outputs.push(listed.output);
   }
@@ -107,9 +142,18 @@ async function runDry(deps: AgentDeps, session: SessionState, code: string, para
   for (const item of sample) {
     const ran = await deps.sandbox.run(code, { tools, memory, limits, entry: { name: "run", args: [item, params] } });
     if (ran.output) outputs.push(ran.output);
-    if (!ran.ok) throw userError("PROPOSAL_REFUSED", `propose_skill refused: the dry run of run() failed on ${JSON.stringify((item as { key?: unknown })?.key ?? null)}: ${ran.error?.code}: ${ran.error?.message}`);
+    if (!ran.ok)
+      throw userError(
+        "PROPOSAL_REFUSED",
+        `propose_skill refused: the dry run of run() failed on ${JSON.stringify((item as { key?: unknown })?.key ?? null)}: ${ran.error?.code}: ${ran.error?.message}`,
+      );
   }
-  return { items: hasItems ? items.length : 1, ran: sample.length, intercepted, output: outputs.join("\n").slice(0, 2000) };
+  return {
+    items: hasItems ? items.length : 1,
+    ran: sample.length,
+    intercepted,
+    output: outputs.join("\n").slice(0, 2000),
+  };
 }
 
 /** Long strings (file contents) shortened for the preview card. */
@@ -117,7 +161,12 @@ function abbreviate(args: unknown): unknown {
   const json = JSON.stringify(args);
   if (json === undefined) return args;
   if (typeof args === "object" && args !== null && !Array.isArray(args)) {
-    return Object.fromEntries(Object.entries(args as Record<string, unknown>).map(([key, value]) => [key, typeof value === "string" && value.length > 60 ? `${value.slice(0, 40)}… (${value.length} chars)` : value]));
+    return Object.fromEntries(
+      Object.entries(args as Record<string, unknown>).map(([key, value]) => [
+        key,
+        typeof value === "string" && value.length > 60 ? `${value.slice(0, 40)}… (${value.length} chars)` : value,
+      ]),
+    );
   }
   return `${json.slice(0, 300)}…`;
 }

@@ -58,7 +58,8 @@ export function startDeliverers(options: DeliverersOptions): { close(): Promise<
       { connection: options.connection, prefix: options.prefix ?? "codemem", concurrency: options.concurrency ?? 8 },
     );
     worker.on("failed", (job, error) => {
-      if (job === undefined || job.attemptsMade < (job.opts.attempts ?? 1) && !(error instanceof UnrecoverableError)) return;
+      if (job === undefined || (job.attemptsMade < (job.opts.attempts ?? 1) && !(error instanceof UnrecoverableError)))
+        return;
       log(`chat: delivery of ${job.data.id} to ${adapter.platform} failed for good: ${error.message}`);
       void options.redis.hset(keys.message(job.data.id), "error", error.message).catch(() => {});
     });
@@ -94,7 +95,12 @@ class Delivery {
       if (!coded.retryable) throw new UnrecoverableError(`${coded.code}: ${coded.message}`);
       throw new Error(`${coded.code}: ${coded.message}`);
     } finally {
-      await this.redis.eval(`if redis.call("GET", KEYS[1]) == ARGV[1] then redis.call("DEL", KEYS[1]) end`, 1, lock, owner);
+      await this.redis.eval(
+        `if redis.call("GET", KEYS[1]) == ARGV[1] then redis.call("DEL", KEYS[1]) end`,
+        1,
+        lock,
+        owner,
+      );
     }
   }
 
@@ -111,9 +117,16 @@ class Delivery {
     if (state.message === undefined || Number(state.seq) > seq || Number(state.delivered ?? 0) >= seq) return undefined;
     const thread = JSON.parse(state.thread as string) as ThreadRef;
     const visibleTo = state.visibleTo ? (JSON.parse(state.visibleTo) as User) : undefined;
-    const fitted = fitMessage(JSON.parse(state.message) as UiMessage, this.adapter.limits, (index) => `/codemem show ${id} ${index + 1} shows all of it`);
+    const fitted = fitMessage(
+      JSON.parse(state.message) as UiMessage,
+      this.adapter.limits,
+      (index) => `/codemem show ${id} ${index + 1} shows all of it`,
+    );
     if (fitted.overflow.length > 0) {
-      await this.redis.hset(this.keys.full(id), Object.fromEntries(fitted.overflow.map((cut, index) => [String(index + 1), JSON.stringify(cut)])));
+      await this.redis.hset(
+        this.keys.full(id),
+        Object.fromEntries(fitted.overflow.map((cut, index) => [String(index + 1), JSON.stringify(cut)])),
+      );
       await this.redis.expire(this.keys.full(id), MESSAGE_TTL_SECONDS);
     }
     const now = Date.now();
@@ -123,8 +136,14 @@ class Delivery {
       if (posted < order - 1 && now - job.timestamp < this.orderWaitMs) return { laterMs: 50 };
       const target = await this.target(thread);
       const ref = await this.adapter.post(target, fitted.message, { visibleTo });
-      if (target.thread === undefined) await this.redis.set(this.keys.opened(thread), ref.thread, "EX", MESSAGE_TTL_SECONDS, "NX");
-      await this.redis.hset(key, { ref: ref.id, target: JSON.stringify({ channel: target.channel, thread: ref.thread }), delivered: seq, deliveredAt: Date.now() });
+      if (target.thread === undefined)
+        await this.redis.set(this.keys.opened(thread), ref.thread, "EX", MESSAGE_TTL_SECONDS, "NX");
+      await this.redis.hset(key, {
+        ref: ref.id,
+        target: JSON.stringify({ channel: target.channel, thread: ref.thread }),
+        delivered: seq,
+        deliveredAt: Date.now(),
+      });
       await this.redis.eval(RAISE_TO, 1, this.keys.posted(thread), order, MESSAGE_TTL_SECONDS);
       return undefined;
     }

@@ -56,7 +56,9 @@ export class Outbox implements ChatSurface {
 
   private async store(thread: ThreadRef, id: string, message: UiMessage, visibleTo: string, op: "post" | "update") {
     const args = [JSON.stringify(thread), JSON.stringify(message), visibleTo, MESSAGE_TTL_SECONDS, op];
-    const seq = Number(await STORE_MESSAGE.run(this.options.redis, [this.keys.message(id), this.keys.order(thread)], args));
+    const seq = Number(
+      await STORE_MESSAGE.run(this.options.redis, [this.keys.message(id), this.keys.order(thread)], args),
+    );
     // An update of a message that was never posted (or expired) has nothing to change.
     if (seq === 0) return;
     await this.queue(thread.platform).add(

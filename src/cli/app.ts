@@ -73,7 +73,8 @@ export async function startApp(options: AppOptions): Promise<App> {
   const prefix = options.prefix ?? config.prefix;
   const closers: (() => Promise<void>)[] = [];
   const closeAll = async () => {
-    for (const close of closers.reverse()) await close().catch((error: unknown) => log(`close failed: ${(error as Error).message}`));
+    for (const close of closers.reverse())
+      await close().catch((error: unknown) => log(`close failed: ${(error as Error).message}`));
   };
   try {
     const { url: redisUrl, redis, close: closeRedis } = await connectRedis(config, log);
@@ -86,15 +87,22 @@ export async function startApp(options: AppOptions): Promise<App> {
     let model: ChatModel | undefined = config.model.apiKey !== undefined ? openAiClientFromConfig(config) : undefined;
     let replay: RunningLocalOpenAi | undefined;
     if (model === undefined) {
-      replay = await startLocalOpenAiServer({ script: archiveReplayScript() });
-      closers.push(() => replay!.close());
-      model = createOpenAiClient({ baseUrl: replay.baseUrl });
+      const server = await startLocalOpenAiServer({ script: archiveReplayScript() });
+      replay = server;
+      closers.push(() => server.close());
+      model = createOpenAiClient({ baseUrl: server.baseUrl });
     }
     const connection = redisConnection(redisUrl);
     const outbox = new Outbox({ connection, redis, prefix });
     closers.push(() => outbox.close());
     const adapters = options.adapters.map((make) => make({ redis, redisUrl, prefix, log }));
-    const deliverers = startDeliverers({ connection, redis, prefix, adapters: adapters.map((adapter) => adapter.outbound), log });
+    const deliverers = startDeliverers({
+      connection,
+      redis,
+      prefix,
+      adapters: adapters.map((adapter) => adapter.outbound),
+      log,
+    });
     closers.push(() => deliverers.close());
     const policy = new Policy({ approvers: config.approvers });
     const sessions = new SessionStore(redis, `${prefix}:session:`);
@@ -143,7 +151,21 @@ export async function startApp(options: AppOptions): Promise<App> {
       closers.push(() => running.close());
     }
     const modelKind = replay ? "replay" : "openai";
-    return { bot, outbox, surfaces, redis, runtime, sessions, skills, redisUrl, modelKind, worker, mcp, discovery, close: closeAll };
+    return {
+      bot,
+      outbox,
+      surfaces,
+      redis,
+      runtime,
+      sessions,
+      skills,
+      redisUrl,
+      modelKind,
+      worker,
+      mcp,
+      discovery,
+      close: closeAll,
+    };
   } catch (error) {
     await closeAll();
     throw error;
@@ -162,9 +184,21 @@ export function launcherOf(runtime: SkillRuntime): SkillLauncher {
 }
 
 /** BullMQ connection options from a redis:// URL (workers need maxRetriesPerRequest: null). */
-export function redisConnection(url: string): { host: string; port: number; password?: string; username?: string; db?: number; tls?: object; maxRetriesPerRequest: null } {
+export function redisConnection(url: string): {
+  host: string;
+  port: number;
+  password?: string;
+  username?: string;
+  db?: number;
+  tls?: object;
+  maxRetriesPerRequest: null;
+} {
   const parsed = new URL(url);
-  const options: ReturnType<typeof redisConnection> = { host: parsed.hostname, port: Number(parsed.port || 6379), maxRetriesPerRequest: null };
+  const options: ReturnType<typeof redisConnection> = {
+    host: parsed.hostname,
+    port: Number(parsed.port || 6379),
+    maxRetriesPerRequest: null,
+  };
   if (parsed.password) options.password = decodeURIComponent(parsed.password);
   if (parsed.username) options.username = decodeURIComponent(parsed.username);
   if (parsed.pathname.length > 1) options.db = Number(parsed.pathname.slice(1));
@@ -173,7 +207,10 @@ export function redisConnection(url: string): { host: string; port: number; pass
 }
 
 /** REDIS_URL's Redis, or a private redis-server under the data dir; `close` stops what was started. */
-export async function connectRedis(config: Config, log: (line: string) => void): Promise<{ url: string; redis: Redis; close(): Promise<void> }> {
+export async function connectRedis(
+  config: Config,
+  log: (line: string) => void,
+): Promise<{ url: string; redis: Redis; close(): Promise<void> }> {
   let server: RunningRedis | undefined;
   let url = config.redisUrl;
   if (url === undefined) {

@@ -29,7 +29,8 @@ class TerminalOutbound implements OutboundAdapter {
   }
 
   async update(_target: DeliveryTarget, _id: string, message: UiMessage): Promise<void> {
-    if (message.blocks.some((block) => block.type === "todos" || block.type === "progress")) this.io.out(`\ncodemem (updated): ${indent(renderText(message))}`);
+    if (message.blocks.some((block) => block.type === "todos" || block.type === "progress"))
+      this.io.out(`\ncodemem (updated): ${indent(renderText(message))}`);
   }
 }
 
@@ -41,11 +42,17 @@ const indent = (text: string) => text.replaceAll("\n", "\n  ");
  * The last line is JSON with the figures.
  */
 export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
-  if (argv.length > 0) throw userError("USAGE", "usage: codemem demo (no arguments; set OPENAI_API_KEY to use a real model)");
+  if (argv.length > 0)
+    throw userError("USAGE", "usage: codemem demo (no arguments; set OPENAI_API_KEY to use a real model)");
   const config = loadConfig();
   const started = performance.now();
   const terminal = new TerminalOutbound(io);
-  const app = await startApp({ config, adapters: [() => ({ outbound: terminal })], log: io.debug, prefix: `codemem-demo-${process.pid}` });
+  const app = await startApp({
+    config,
+    adapters: [() => ({ outbound: terminal })],
+    log: io.debug,
+    prefix: `codemem-demo-${process.pid}`,
+  });
   const you: User = { platform: "terminal", id: "you" };
   try {
     const thread: ThreadRef = { platform: "terminal", channel: "demo", thread: randomUUID() };
@@ -91,7 +98,11 @@ export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
 }
 
 /** Waits until the session's turn has run and no turn is queued. */
-async function settled(app: Awaited<ReturnType<typeof startApp>>, sessionId: string, deadline: number): Promise<SessionState> {
+async function settled(
+  app: Awaited<ReturnType<typeof startApp>>,
+  sessionId: string,
+  deadline: number,
+): Promise<SessionState> {
   for (;;) {
     if (Date.now() > deadline) throw userError("DEMO_TIMEOUT", "the demo did not finish in time");
     const counts = await app.bot.queue.getJobCounts("active", "waiting", "delayed", "prioritized");

@@ -18,7 +18,11 @@ export interface DiscoverySetup {
  * Catalog + search over a pool. With CODEMEM_EMBEDDING_MODEL and an OpenAI-compatible endpoint,
  * dense retrieval is fused in, its vectors cached in Redis when REDIS_URL is set.
  */
-export async function setUpDiscovery(config: Config, pool: McpPool, log: (line: string) => void): Promise<DiscoverySetup> {
+export async function setUpDiscovery(
+  config: Config,
+  pool: McpPool,
+  log: (line: string) => void,
+): Promise<DiscoverySetup> {
   const catalog = new ToolCatalog();
   const failures = await catalog.follow(pool);
   const client = config.model.embeddingModel !== undefined ? openAiClientFromConfig(config) : undefined;

@@ -7,7 +7,8 @@ import type { CatalogEntry } from "../discovery/types.ts";
 import { userError } from "../errors.ts";
 import type { CliIo } from "./io.ts";
 
-export const DISCOVERY_USAGE = "usage: codemem discovery eval --tools tools.jsonl --queries queries.jsonl [--k 10] [--baseline bm25]";
+export const DISCOVERY_USAGE =
+  "usage: codemem discovery eval --tools tools.jsonl --queries queries.jsonl [--k 10] [--baseline bm25]";
 
 /**
  * `codemem discovery eval`: indexes a tools file directly (no MCP) and prints one JSON line of
@@ -18,17 +19,25 @@ export async function discoveryCommand(argv: string[], io: CliIo): Promise<numbe
   if (sub !== "eval") throw userError("USAGE", DISCOVERY_USAGE);
   const { values } = parseArgs({
     args: rest,
-    options: { tools: { type: "string" }, queries: { type: "string" }, k: { type: "string" }, baseline: { type: "string" } },
+    options: {
+      tools: { type: "string" },
+      queries: { type: "string" },
+      k: { type: "string" },
+      baseline: { type: "string" },
+    },
   });
   if (values.tools === undefined || values.queries === undefined) throw userError("USAGE", DISCOVERY_USAGE);
   const k = values.k === undefined ? 10 : Number(values.k);
-  if (!Number.isInteger(k) || k < 1 || k > 1000) throw userError("USAGE", `--k must be a whole number from 1 to 1000 (got ${values.k})`);
-  if (values.baseline !== undefined && values.baseline !== "bm25") throw userError("USAGE", `--baseline takes "bm25" (got "${values.baseline}")`);
+  if (!Number.isInteger(k) || k < 1 || k > 1000)
+    throw userError("USAGE", `--k must be a whole number from 1 to 1000 (got ${values.k})`);
+  if (values.baseline !== undefined && values.baseline !== "bm25")
+    throw userError("USAGE", `--baseline takes "bm25" (got "${values.baseline}")`);
   const tools = readToolsFile(values.tools);
   const queries = readQueriesFile(values.queries);
   const known = new Set(tools.map((tool) => tool.id));
   const missing = queries.flatMap((query) => query.relevant).find((id) => !known.has(id));
-  if (missing !== undefined) throw userError("EVAL_BAD_FILE", `${values.queries}: relevant id "${missing}" is not in ${values.tools}`);
+  if (missing !== undefined)
+    throw userError("EVAL_BAD_FILE", `${values.queries}: relevant id "${missing}" is not in ${values.tools}`);
 
   const started = performance.now();
   const ranker = values.baseline === "bm25" ? bm25Baseline(tools) : ourRanker(tools);

@@ -38,7 +38,11 @@ export const CORE_COMMANDS: Record<string, Command> = {
   worker: workerCommand,
 };
 
-export async function main(argv: string[], io: CliIo, commands: Record<string, Command> = CORE_COMMANDS): Promise<number> {
+export async function main(
+  argv: string[],
+  io: CliIo,
+  commands: Record<string, Command> = CORE_COMMANDS,
+): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === "help" || name === "--help" || name === "-h") {
     io.out(HELP);

@@ -18,7 +18,11 @@ export interface McpSetup {
  * The MCP servers a command uses: `--mcp <file>`, else config's mcpConfigPath, else ./mcp.json when
  * present, else the demo servers (outlook + onedrive over stdio, the catalog over HTTP in-process).
  */
-export async function setUpMcp(config: Config, flag: string | undefined, options: { withCatalog?: boolean; log?: (line: string) => void } = {}): Promise<McpSetup> {
+export async function setUpMcp(
+  config: Config,
+  flag: string | undefined,
+  options: { withCatalog?: boolean; log?: (line: string) => void } = {},
+): Promise<McpSetup> {
   const explicit = flag ?? config.mcpConfigPath ?? (existsSync("mcp.json") ? "mcp.json" : undefined);
   let mcpConfig: McpConfig;
   let catalog: RunningCatalog | undefined;

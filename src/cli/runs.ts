@@ -47,13 +47,21 @@ async function runtimeFor(config: Config, io: CliIo, mcpFlag?: string | undefine
 
 /** `codemem run <skill> [json]`: runs a skill with workers in this process and prints the summary. */
 export async function runCommand(argv: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { mcp: { type: "string" }, json: { type: "boolean" } } });
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { mcp: { type: "string" }, json: { type: "boolean" } },
+  });
   const parsed = parseCommand(`run ${positionals.join(" ")}`);
   if (parsed.name !== "run") throw userError("USAGE", "usage: codemem run <skill> [json]");
   const setup = await runtimeFor(loadConfig(), io, values.mcp);
   const workers = setup.runtime.startWorkers();
   try {
-    const { runId } = await setup.runtime.enqueueRun({ skill: parsed.skill, params: parsed.params, requester: process.env.USER ?? "cli" });
+    const { runId } = await setup.runtime.enqueueRun({
+      skill: parsed.skill,
+      params: parsed.params,
+      requester: process.env.USER ?? "cli",
+    });
     for (;;) {
       const run = await setup.runtime.status(runId);
       if (run?.finishedAt !== undefined) {
@@ -77,7 +85,11 @@ export async function statusCommand(argv: string[], io: CliIo): Promise<number> 
     for (const id of ids) {
       const run = await setup.runtime.status(id);
       if (run === undefined) throw userError("RUN_UNKNOWN", `there is no run "${id}"; codemem status lists the latest`);
-      io.out(run.finishedAt !== undefined ? summaryText(run) : `${id}: ${run.skill} v${run.version} ${run.status} ${run.done + run.skipped + run.failed}/${Math.max(run.total, 0)}`);
+      io.out(
+        run.finishedAt !== undefined
+          ? summaryText(run)
+          : `${id}: ${run.skill} v${run.version} ${run.status} ${run.done + run.skipped + run.failed}/${Math.max(run.total, 0)}`,
+      );
     }
     return 0;
   } finally {
@@ -88,7 +100,8 @@ export async function statusCommand(argv: string[], io: CliIo): Promise<number> 
 /** `codemem worker` (npm run worker): run and item workers until SIGTERM, then a graceful close. */
 export async function workerCommand(_argv: string[], io: CliIo): Promise<number> {
   const config = loadConfig();
-  if (config.redisUrl === undefined) throw userError("WORKER_NEEDS_REDIS", "a worker joins an existing Redis: set REDIS_URL (the one npm start prints)");
+  if (config.redisUrl === undefined)
+    throw userError("WORKER_NEEDS_REDIS", "a worker joins an existing Redis: set REDIS_URL (the one npm start prints)");
   const setup = await runtimeFor(config, io);
   const workers = setup.runtime.startWorkers();
   io.out(`worker   ${process.pid} on ${config.redisUrl}; Ctrl-C or SIGTERM finishes the current items and stops`);

@@ -17,7 +17,8 @@ export async function searchCommand(argv: string[], io: CliIo): Promise<number> 
   const query = positionals.join(" ").trim();
   if (query === "") throw userError("USAGE", SEARCH_USAGE);
   const k = values.k === undefined ? 5 : Number(values.k);
-  if (!Number.isInteger(k) || k < 1 || k > 100) throw userError("USAGE", `--k must be a whole number from 1 to 100 (got ${values.k})`);
+  if (!Number.isInteger(k) || k < 1 || k > 100)
+    throw userError("USAGE", `--k must be a whole number from 1 to 100 (got ${values.k})`);
   const config = loadConfig();
   const mcp = await setUpMcp(config, values.mcp, { log: io.debug });
   const discovery = await setUpDiscovery(config, mcp.pool, io.err);
@@ -25,7 +26,13 @@ export async function searchCommand(argv: string[], io: CliIo): Promise<number> 
     const { catalog, search } = discovery;
     for (const failure of discovery.failures) io.err(`warning: ${failure.app} is unavailable: ${failure.error}`);
     if (values.app !== undefined && !catalog.hasApp(values.app)) {
-      throw userError("DISCOVERY_UNKNOWN_APP", `unknown app "${values.app}". Apps: ${catalog.apps().map((app) => app.id).join(", ")}`);
+      throw userError(
+        "DISCOVERY_UNKNOWN_APP",
+        `unknown app "${values.app}". Apps: ${catalog
+          .apps()
+          .map((app) => app.id)
+          .join(", ")}`,
+      );
     }
     const hits = await search.search({ query, app: values.app, k });
     if (values.json) {
@@ -39,7 +46,9 @@ export async function searchCommand(argv: string[], io: CliIo): Promise<number> 
     hits.forEach((hit, rank) => {
       const entry = catalog.get(hit.id);
       const flag = entry?.readOnly ? "read-only" : entry?.destructive ? "destructive" : "write";
-      io.out(`${String(rank + 1).padStart(2)}. ${hit.id}  (score ${hit.score}, ${flag})  ${entry?.description.split("\n")[0]?.slice(0, 100) ?? ""}`);
+      io.out(
+        `${String(rank + 1).padStart(2)}. ${hit.id}  (score ${hit.score}, ${flag})  ${entry?.description.split("\n")[0]?.slice(0, 100) ?? ""}`,
+      );
     });
     return 0;
   } finally {

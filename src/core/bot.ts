@@ -3,7 +3,7 @@ import { DelayedError, Queue, Worker, type ConnectionOptions, type Job } from "b
 import { z } from "zod";
 import { AgentTurn, type TurnInput } from "../agent/agent.ts";
 import type { AgentDeps } from "../agent/deps.ts";
-import { newSession, sessionIdFor, SessionStore } from "../agent/session.ts";
+import { newSession, sessionIdFor, type SessionStore } from "../agent/session.ts";
 import { asCodedError } from "../errors.ts";
 import type { SkillRuntime } from "../runtime/runtime.ts";
 import type { SkillStore } from "../skills/store.ts";
@@ -20,7 +20,12 @@ const buttonValue = z
 const user = z.object({ platform: z.string(), id: z.string(), name: z.string().optional() });
 const agentJob = z.object({
   sessionId: z.string(),
-  thread: z.object({ platform: z.string(), channel: z.string(), thread: z.string().optional(), opener: z.string().optional() }),
+  thread: z.object({
+    platform: z.string(),
+    channel: z.string(),
+    thread: z.string().optional(),
+    opener: z.string().optional(),
+  }),
   input: z.discriminatedUnion("kind", [
     z.object({ kind: z.literal("mention"), text: z.string(), user }),
     z.object({ kind: z.literal("reply"), text: z.string(), user }),
@@ -48,7 +53,7 @@ export type ClickResult =
       message: UiMessage;
       ref: MessageRef;
     }
-  | { kind: "refused" | "stale"; /** For the clicker only. */ notice: UiMessage };
+  | { kind: "refused" | "stale" /** For the clicker only. */; notice: UiMessage };
 
 /** A command's answer and who should see it (help, status, errors: only the caller). */
 export interface CommandReply {
@@ -131,7 +136,11 @@ export class Bot {
     // The clicker is part of the job id: a refused click never takes the place of an allowed one,
     // and one person's double click is one answer.
     const clickId = `click-${value.pendingId}-${hash(`${value.choice}|${userKey(event.user)}`)}`;
-    await this.enqueue(session.thread, { kind: "click", pendingId: value.pendingId, choice: value.choice, user: event.user }, clickId);
+    await this.enqueue(
+      session.thread,
+      { kind: "click", pendingId: value.pendingId, choice: value.choice, user: event.user },
+      clickId,
+    );
     const label = buttonLabel(pending.message, value.choice) ?? value.choice;
     const ref: MessageRef = pending.messageRef ?? { thread: session.thread, id: "" };
     const message = answeredMessage(pending.message ?? { blocks: [] }, { label, by: event.user, working: true });
@@ -145,7 +154,11 @@ export class Bot {
 
   private async enqueue(thread: ThreadRef, input: TurnInput, eventId: string | undefined): Promise<void> {
     const sessionId = sessionIdFor(thread);
-    await this.queue.add("turn", { sessionId, thread, input }, { jobId: jobId(eventId ?? randomUUID()), removeOnComplete: 1000, removeOnFail: 1000, attempts: 1 });
+    await this.queue.add(
+      "turn",
+      { sessionId, thread, input },
+      { jobId: jobId(eventId ?? randomUUID()), removeOnComplete: 1000, removeOnFail: 1000, attempts: 1 },
+    );
   }
 }
 
@@ -173,7 +186,10 @@ export interface AgentWorkerOptions {
   /** Turns run at once in this process (different threads). Default: 4. */
   concurrency?: number | undefined;
   /** Redis client for per-thread locks. */
-  locks: { set(key: string, value: string, px: "PX", ms: number, nx: "NX"): Promise<unknown>; eval(script: string, keys: number, ...args: string[]): Promise<unknown> };
+  locks: {
+    set(key: string, value: string, px: "PX", ms: number, nx: "NX"): Promise<unknown>;
+    eval(script: string, keys: number, ...args: string[]): Promise<unknown>;
+  };
   log?: ((line: string) => void) | undefined;
 }
 
@@ -198,7 +214,8 @@ export function startAgentWorker(options: AgentWorkerOptions): Worker<AgentJob> 
         throw new DelayedError();
       }
       try {
-        const session = (await options.sessions.load(data.sessionId)) ?? newSession(data.sessionId, data.thread, data.input.user);
+        const session =
+          (await options.sessions.load(data.sessionId)) ?? newSession(data.sessionId, data.thread, data.input.user);
         const turn = new AgentTurn(options.deps, session, () => options.sessions.save(session));
         try {
           await turn.run(data.input as TurnInput);
@@ -206,7 +223,15 @@ export function startAgentWorker(options: AgentWorkerOptions): Worker<AgentJob> 
           const coded = asCodedError(error);
           log(`turn of ${data.sessionId} failed: ${coded.code}: ${coded.message}`);
           session.status = "idle";
-          await options.deps.surface.post(session.thread, { blocks: [{ type: "text", text: `Something failed on my side (${coded.code}: ${coded.message}). The conversation is kept: mention me to try again.` }], ...(session.demo ? { demo: true } : {}) });
+          await options.deps.surface.post(session.thread, {
+            blocks: [
+              {
+                type: "text",
+                text: `Something failed on my side (${coded.code}: ${coded.message}). The conversation is kept: mention me to try again.`,
+              },
+            ],
+            ...(session.demo ? { demo: true } : {}),
+          });
         }
         await options.sessions.save(session);
       } finally {

@@ -36,7 +36,13 @@ export class Commands {
       return await this.run(event);
     } catch (error) {
       const coded = asCodedError(error);
-      return mine(text(coded.family === "user" ? capitalize(coded.message) : `That failed on my side (${coded.code}: ${coded.message}).`));
+      return mine(
+        text(
+          coded.family === "user"
+            ? capitalize(coded.message)
+            : `That failed on my side (${coded.code}: ${coded.message}).`,
+        ),
+      );
     }
   }
 
@@ -52,7 +58,13 @@ export class Commands {
         const blocks = await Promise.all(
           names.map(async (name): Promise<UiBlock> => {
             const skill = await skills.require(name);
-            return rich("• ", code(name), ` v${skill.version} — ${skill.description} (approved by `, person(skill.approver), ")");
+            return rich(
+              "• ",
+              code(name),
+              ` v${skill.version} — ${skill.description} (approved by `,
+              person(skill.approver),
+              ")",
+            );
           }),
         );
         return mine({ blocks });
@@ -62,8 +74,21 @@ export class Commands {
       case "diff": {
         const from = await skills.version(command.skill, command.from);
         const to = await skills.version(command.skill, command.to);
-        if (from === undefined || to === undefined) throw userError("SKILL_VERSION_UNKNOWN", `${command.skill} has no version ${from === undefined ? command.from : command.to}; see /codemem skills`);
-        return mine({ blocks: [{ type: "code", language: "diff", source: lineDiff(from.code, to.code), title: `${command.skill} v${command.from} → v${command.to}` }] });
+        if (from === undefined || to === undefined)
+          throw userError(
+            "SKILL_VERSION_UNKNOWN",
+            `${command.skill} has no version ${from === undefined ? command.from : command.to}; see /codemem skills`,
+          );
+        return mine({
+          blocks: [
+            {
+              type: "code",
+              language: "diff",
+              source: lineDiff(from.code, to.code),
+              title: `${command.skill} v${command.from} → v${command.to}`,
+            },
+          ],
+        });
       }
       case "rollback": {
         const before = await skills.require(command.skill);
@@ -73,7 +98,13 @@ export class Commands {
         return everyone({
           blocks: [
             rich(code(command.skill), ` now runs v${target.version} (was v${before.version}), by `, event.user, "."),
-            { type: "code", language: "diff", source: lineDiff(before.code, target.code), title: `v${before.version} → v${target.version}`, collapsed: true },
+            {
+              type: "code",
+              language: "diff",
+              source: lineDiff(before.code, target.code),
+              title: `v${before.version} → v${target.version}`,
+              collapsed: true,
+            },
           ],
         });
       }
@@ -85,8 +116,23 @@ export class Commands {
     switch (command.name) {
       case "run": {
         // Anyone may run: the progress message is the public record; the caller gets the run id.
-        const { runId, skill } = await runtime.enqueueRun({ skill: command.skill, params: command.params, requester: userKey(event.user), thread: event.thread });
-        return mine({ blocks: [rich("Started ", code(skill.name), ` v${skill.version} as run `, code(runId), "; progress follows in this thread.")] });
+        const { runId, skill } = await runtime.enqueueRun({
+          skill: command.skill,
+          params: command.params,
+          requester: userKey(event.user),
+          thread: event.thread,
+        });
+        return mine({
+          blocks: [
+            rich(
+              "Started ",
+              code(skill.name),
+              ` v${skill.version} as run `,
+              code(runId),
+              "; progress follows in this thread.",
+            ),
+          ],
+        });
       }
       case "status": {
         const ids = command.runId !== undefined ? [command.runId] : await runtime.progress.recent(5);
@@ -94,8 +140,10 @@ export class Commands {
         const blocks: UiBlock[] = [];
         for (const id of ids) {
           const run = await runtime.status(id);
-          if (run === undefined) throw userError("RUN_UNKNOWN", `there is no run "${id}"; /codemem status lists the latest`);
-          const line = run.finishedAt !== undefined ? summaryText(run) : `Run ${id}: ${run.skill} v${run.version}, ${run.status}`;
+          if (run === undefined)
+            throw userError("RUN_UNKNOWN", `there is no run "${id}"; /codemem status lists the latest`);
+          const line =
+            run.finishedAt !== undefined ? summaryText(run) : `Run ${id}: ${run.skill} v${run.version}, ${run.status}`;
           blocks.push({ type: "text", text: line }, progressBlock(run));
         }
         return mine({ blocks });
@@ -104,15 +152,31 @@ export class Commands {
         const skill = await skills.require(command.skill);
         const refused = this.refusal(policy.mayChange(skill, event.user, "schedule"));
         if (refused) return refused;
-        const made = await new Schedules(runtime).create({ skill: command.skill, cron: command.cron, tz: command.tz, params: command.params, requester: userKey(event.user), thread: event.thread });
+        const made = await new Schedules(runtime).create({
+          skill: command.skill,
+          cron: command.cron,
+          tz: command.tz,
+          params: command.params,
+          requester: userKey(event.user),
+          thread: event.thread,
+        });
         return everyone({
-          blocks: [rich(`Scheduled ${made.skill} "${made.cron}" (${made.tz}) as `, code(made.id), `; next run ${made.next}. Results post in this thread.`)],
+          blocks: [
+            rich(
+              `Scheduled ${made.skill} "${made.cron}" (${made.tz}) as `,
+              code(made.id),
+              `; next run ${made.next}. Results post in this thread.`,
+            ),
+          ],
         });
       }
       case "schedules": {
         const list = await new Schedules(runtime).list();
-        if (list.length === 0) return mine(text('No schedules. Make one with /codemem schedule <skill> "<cron>" [tz] [json].'));
-        return mine({ blocks: list.map((s) => rich("• ", code(s.id), `: ${s.skill} "${s.cron}" ${s.tz}, next ${s.next ?? "?"}`)) });
+        if (list.length === 0)
+          return mine(text('No schedules. Make one with /codemem schedule <skill> "<cron>" [tz] [json].'));
+        return mine({
+          blocks: list.map((s) => rich("• ", code(s.id), `: ${s.skill} "${s.cron}" ${s.tz}, next ${s.next ?? "?"}`)),
+        });
       }
       case "unschedule": {
         const schedules = new Schedules(runtime);
@@ -135,7 +199,8 @@ export class Commands {
   /** The whole of a text the fitter cut, as stored by the deliverer. */
   private async show(id: string, part: number): Promise<UiMessage> {
     const raw = await this.options.redis?.hget(`${this.options.prefix}:chat:full:${id}`, String(part));
-    if (raw === null || raw === undefined) throw userError("USAGE", `nothing was cut from message ${id} (part ${part}), or it has expired`);
+    if (raw === null || raw === undefined)
+      throw userError("USAGE", `nothing was cut from message ${id} (part ${part}), or it has expired`);
     const cut = JSON.parse(raw) as { title: string; text: string };
     return { blocks: [{ type: "code", language: "text", title: cut.title, source: cut.text }] };
   }

@@ -16,7 +16,7 @@ export type ParsedCommand =
 export const COMMAND_HELP = [
   "@codemem <task>                              start a session in this thread: discover, probe, plan, propose a skill",
   "/codemem skills                              the approved skills",
-  "/codemem run <skill> [json]                  run a skill now, e.g. /codemem run archive-attachments {\"days\": 7}",
+  '/codemem run <skill> [json]                  run a skill now, e.g. /codemem run archive-attachments {"days": 7}',
   "/codemem status [run]                        progress of a run (default: the latest runs)",
   '/codemem schedule <skill> "<cron>" [tz] [json]   e.g. /codemem schedule archive-attachments "0 8 * * 1-5" Europe/Paris',
   "/codemem schedules                           the schedules",
@@ -27,7 +27,18 @@ export const COMMAND_HELP = [
   "/codemem help                                this help",
 ].join("\n");
 
-const COMMAND_WORDS = new Set(["help", "skills", "run", "status", "schedule", "schedules", "unschedule", "rollback", "diff", "show"]);
+const COMMAND_WORDS = new Set([
+  "help",
+  "skills",
+  "run",
+  "status",
+  "schedule",
+  "schedules",
+  "unschedule",
+  "rollback",
+  "diff",
+  "show",
+]);
 
 /** Whether a mention is really a command (`@codemem run x`), since Slack sends no slash command from a thread. */
 export function isCommandMention(text: string): boolean {
@@ -36,7 +47,10 @@ export function isCommandMention(text: string): boolean {
 
 /** Parses the words after `/codemem`; a mistake is one user error saying what to type instead. */
 export function parseCommand(text: string): ParsedCommand {
-  const body = text.trim().replace(/^\/?codemem\b/i, "").trim();
+  const body = text
+    .trim()
+    .replace(/^\/?codemem\b/i, "")
+    .trim();
   const jsonStart = body.search(/(^|\s)[[{]/) === -1 ? -1 : body.search(/[[{]/);
   const head = jsonStart === -1 ? body : body.slice(0, jsonStart);
   const params = jsonStart === -1 ? {} : parseJson(body.slice(jsonStart));
@@ -62,18 +76,21 @@ export function parseCommand(text: string): ParsedCommand {
       return { name: "unschedule", id: words[1] as string };
     case "rollback": {
       const version = Number(words[2]);
-      if (words.length !== 3 || !Number.isInteger(version) || version < 1) throw usage("/codemem rollback <skill> <version number>");
+      if (words.length !== 3 || !Number.isInteger(version) || version < 1)
+        throw usage("/codemem rollback <skill> <version number>");
       return { name: "rollback", skill: words[1] as string, version };
     }
     case "diff": {
       const from = Number(words[2]);
       const to = Number(words[3]);
-      if (words.length !== 4 || !Number.isInteger(from) || !Number.isInteger(to)) throw usage("/codemem diff <skill> <from version> <to version>");
+      if (words.length !== 4 || !Number.isInteger(from) || !Number.isInteger(to))
+        throw usage("/codemem diff <skill> <from version> <to version>");
       return { name: "diff", skill: words[1] as string, from, to };
     }
     case "show": {
       const part = Number(words[2] ?? 1);
-      if (words.length < 2 || words.length > 3 || !Number.isInteger(part) || part < 1) throw usage("/codemem show <message> [part]");
+      if (words.length < 2 || words.length > 3 || !Number.isInteger(part) || part < 1)
+        throw usage("/codemem show <message> [part]");
       return { name: "show", id: words[1] as string, part };
     }
     default:
@@ -86,15 +103,20 @@ function parseJson(text: string): Record<string, unknown> {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw userError("COMMAND_BAD_JSON", `the parameters are not JSON (${(error as Error).message}); write them like {"days": 7}`);
+    throw userError(
+      "COMMAND_BAD_JSON",
+      `the parameters are not JSON (${(error as Error).message}); write them like {"days": 7}`,
+    );
   }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw userError("COMMAND_BAD_JSON", 'the parameters are a JSON object, like {"days": 7}');
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    throw userError("COMMAND_BAD_JSON", 'the parameters are a JSON object, like {"days": 7}');
   return value as Record<string, unknown>;
 }
 
 /** Splits on spaces, keeping "quoted words" (a cron expression) together; curly quotes count too. */
 function tokenize(text: string): string[] {
   const tokens: string[] = [];
-  for (const match of text.replace(/[“”]/g, '"').matchAll(/"([^"]*)"|(\S+)/g)) tokens.push(match[1] ?? (match[2] as string));
+  for (const match of text.replace(/[“”]/g, '"').matchAll(/"([^"]*)"|(\S+)/g))
+    tokens.push(match[1] ?? (match[2] as string));
   return tokens;
 }

@@ -36,14 +36,19 @@ export class Policy {
 
   mayAnswer(requester: User, user: User): Decision {
     if (userKey(user) === userKey(requester) || this.isApprover(user)) return ALLOWED;
-    return { allowed: false, refusal: rich("Only ", requester, ...this.approverSpans(" or an approver "), " can answer this.") };
+    return {
+      allowed: false,
+      refusal: rich("Only ", requester, ...this.approverSpans(" or an approver "), " can answer this."),
+    };
   }
 
   /** `what`: the verb in the refusal ("schedule", "roll back", "unschedule"). */
   mayChange(skill: SkillOwners, user: User, what: string): Decision {
     const key = userKey(user);
     if (key === skill.author || key === skill.approver || this.approvers.has(key)) return ALLOWED;
-    const owners = [skill.author, skill.approver].filter((owner, index, all) => parseUserKey(owner) && all.indexOf(owner) === index);
+    const owners = [skill.author, skill.approver].filter(
+      (owner, index, all) => parseUserKey(owner) && all.indexOf(owner) === index,
+    );
     const people = owners.flatMap((owner, index) => [index > 0 ? " or " : "", parseUserKey(owner) as User]);
     const who = people.length > 0 ? ["its author ", ...people] : ["its author"];
     return {

@@ -6,7 +6,10 @@ import { fileURLToPath } from "node:url";
  * attachments of the last N days of Outlook mail into OneDrive folders per sender company, skipping
  * internal senders. The replay demo proposes exactly this code, which ships in skills/.
  */
-export const ARCHIVE_SKILL_CODE = readFileSync(fileURLToPath(new URL("../../skills/archive-attachments/skill.ts", import.meta.url)), "utf8");
+export const ARCHIVE_SKILL_CODE = readFileSync(
+  fileURLToPath(new URL("../../skills/archive-attachments/skill.ts", import.meta.url)),
+  "utf8",
+);
 
 export const ARCHIVE_SKILL_PARAMS = {
   type: "object",

@@ -38,7 +38,9 @@ export class DemoGate {
     if (this.knobs.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.knobs.latencyMs));
     if (this.knobs.faultRate > 0 && this.random() < this.knobs.faultRate) {
       recordEvent(this.knobs.stateDir, { server: this.server, kind: "fault", tool });
-      return graphErrorResult(new GraphError(503, "serviceNotAvailable", "The service is temporarily unavailable (injected fault)."));
+      return graphErrorResult(
+        new GraphError(503, "serviceNotAvailable", "The service is temporarily unavailable (injected fault)."),
+      );
     }
     try {
       return await handler();

@@ -34,7 +34,9 @@ export function readKnobs(env: NodeJS.ProcessEnv): DemoKnobs {
   const parsed = knobsSchema.safeParse(env);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new Error(`demo server: ${issue?.path.join(".")} ${issue?.message} (set DEMO_STATE_DIR to a writable folder)`);
+    throw new Error(
+      `demo server: ${issue?.path.join(".")} ${issue?.message} (set DEMO_STATE_DIR to a writable folder)`,
+    );
   }
   const k = parsed.data;
   return {
@@ -43,7 +45,11 @@ export function readKnobs(env: NodeJS.ProcessEnv): DemoKnobs {
     rateLimitPerSecond: k.DEMO_RATE_LIMIT,
     faultRate: k.DEMO_FAULT_RATE,
     seed: k.DEMO_SEED,
-    hangTools: new Set(k.DEMO_HANG_TOOLS.split(",").map((s) => s.trim()).filter(Boolean)),
+    hangTools: new Set(
+      k.DEMO_HANG_TOOLS.split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
     crashAfterCalls: k.DEMO_CRASH_AFTER,
   };
 }
@@ -148,7 +154,8 @@ export function readDemoCounters(stateDir: string): DemoCounters {
         break;
       case "file_written":
         counters.filesWritten++;
-        if (event.detail !== undefined) counters.writesByPath[event.detail] = (counters.writesByPath[event.detail] ?? 0) + 1;
+        if (event.detail !== undefined)
+          counters.writesByPath[event.detail] = (counters.writesByPath[event.detail] ?? 0) + 1;
         break;
       case "duplicate_write":
         counters.duplicateWrites++;

@@ -12,7 +12,10 @@ const todos = (done: number, active?: number) =>
     "Probe attachments and the OneDrive root",
     "Decide on a dedup memory",
     "Propose the archive skill with a dry run",
-  ].map((content, index) => ({ content, status: index < done ? "completed" : index === (active ?? done) ? "in_progress" : "pending" }));
+  ].map((content, index) => ({
+    content,
+    status: index < done ? "completed" : index === (active ?? done) ? "in_progress" : "pending",
+  }));
 
 const PROBE_MESSAGES = `// Sample (limit 5) and print the raw structure before writing any logic.
 const since = new Date(Date.now() - 15 * 86_400_000).toISOString().replace(/\\.\\d{3}Z$/, "Z");
@@ -42,7 +45,8 @@ const proposal = (useMemory: boolean): ScriptStep => ({
       name: "propose_skill",
       arguments: {
         name: "archive-attachments",
-        description: "Archive PDF/XLSX attachments of recent Outlook mail into OneDrive folders per sender company, skipping internal senders.",
+        description:
+          "Archive PDF/XLSX attachments of recent Outlook mail into OneDrive folders per sender company, skipping internal senders.",
         params: ARCHIVE_SKILL_PARAMS,
         sample_params: { days: 15, internalDomain: "agentr.dev", root: "Archive", useMemory },
         code: ARCHIVE_SKILL_CODE,
@@ -72,21 +76,40 @@ export function archiveReplayScript(): ModelScript {
         ],
       },
       {
-        content: "The Outlook search found attachment tools but nothing that lists mail. I'm broadening the search terms to 'list messages' and 'get emails'.",
-        toolCalls: [{ name: "search_functions", arguments: { requests: [{ query: "list messages get emails", app_id: "outlook" }] } }],
+        content:
+          "The Outlook search found attachment tools but nothing that lists mail. I'm broadening the search terms to 'list messages' and 'get emails'.",
+        toolCalls: [
+          {
+            name: "search_functions",
+            arguments: { requests: [{ query: "list messages get emails", app_id: "outlook" }] },
+          },
+        ],
       },
       {
         toolCalls: [
           {
             name: "load_functions",
-            arguments: { ids: ["outlook__list_messages", "outlook__list_attachments", "outlook__get_attachment", "onedrive__list_children", "onedrive__create_folder", "onedrive__upload_file"] },
+            arguments: {
+              ids: [
+                "outlook__list_messages",
+                "outlook__list_attachments",
+                "outlook__get_attachment",
+                "onedrive__list_children",
+                "onedrive__create_folder",
+                "onedrive__upload_file",
+              ],
+            },
           },
           { name: "write_todos", arguments: { todos: todos(1) } },
         ],
       },
-      { content: "Probing list_messages with a 5-message sample before writing any logic.", toolCalls: [{ name: "execute_code", arguments: { code: PROBE_MESSAGES } }] },
       {
-        content: "The result is wrapped in a Graph envelope ({\"@odata.context\", value: [...]}), and the unquoted ISO 8601 date filter works. Now the attachments and the OneDrive root.",
+        content: "Probing list_messages with a 5-message sample before writing any logic.",
+        toolCalls: [{ name: "execute_code", arguments: { code: PROBE_MESSAGES } }],
+      },
+      {
+        content:
+          'The result is wrapped in a Graph envelope ({"@odata.context", value: [...]}), and the unquoted ISO 8601 date filter works. Now the attachments and the OneDrive root.',
         toolCalls: [
           { name: "write_todos", arguments: { todos: todos(2) } },
           { name: "execute_code", arguments: { code: PROBE_ATTACHMENTS } },
@@ -98,7 +121,8 @@ export function archiveReplayScript(): ModelScript {
           {
             name: "ask_user",
             arguments: {
-              question: "This touches more than 20 emails. Would you like me to add a memory that tracks processed emails? This avoids duplicates if you run it multiple times.",
+              question:
+                "This touches more than 20 emails. Would you like me to add a memory that tracks processed emails? This avoids duplicates if you run it multiple times.",
               options: ["Yes, add a dedup memory", "No memory needed"],
               purpose: "dedup_memory",
             },

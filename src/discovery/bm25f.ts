@@ -59,7 +59,10 @@ export class Bm25fIndex<F extends string> {
       this.lengthSums[f] = (this.lengthSums[f] ?? 0) + fieldTerms.length;
       for (const term of fieldTerms) {
         let perField = tfs.get(term);
-        if (perField === undefined) tfs.set(term, (perField = this.fields.map(() => 0)));
+        if (perField === undefined) {
+          perField = this.fields.map(() => 0);
+          tfs.set(term, perField);
+        }
         perField[f] = (perField[f] ?? 0) + 1;
       }
     });
@@ -69,7 +72,10 @@ export class Bm25fIndex<F extends string> {
     this.count++;
     for (const [term, perField] of tfs) {
       let posting = this.postings.get(term);
-      if (posting === undefined) this.postings.set(term, (posting = new Map()));
+      if (posting === undefined) {
+        posting = new Map();
+        this.postings.set(term, posting);
+      }
       posting.set(slot, perField);
     }
   }
@@ -78,7 +84,7 @@ export class Bm25fIndex<F extends string> {
     const slot = this.slots.get(key);
     if (slot === undefined) return false;
     const doc = this.docs[slot] as Doc;
-    doc.lengths.forEach((length, f) => (this.lengthSums[f] = (this.lengthSums[f] ?? 0) - length));
+    for (const [f, length] of doc.lengths.entries()) this.lengthSums[f] = (this.lengthSums[f] ?? 0) - length;
     for (const term of doc.tfs.keys()) {
       const posting = this.postings.get(term);
       posting?.delete(slot);
@@ -119,7 +125,8 @@ export class Bm25fIndex<F extends string> {
           const raw = perField[f] as number;
           if (raw === 0) continue;
           const b = this.b[f] as number;
-          tf += ((this.weights[f] as number) * raw) / (1 - b + (b * (doc.lengths[f] as number)) / (averages[f] as number));
+          tf +=
+            ((this.weights[f] as number) * raw) / (1 - b + (b * (doc.lengths[f] as number)) / (averages[f] as number));
         }
         bySlot.set(slot, (bySlot.get(slot) ?? 0) + (idf * tf) / (this.k1 + tf));
       }

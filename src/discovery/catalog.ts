@@ -57,7 +57,8 @@ export class ToolCatalog {
     }
     if (next.size === 0) this.byApp.delete(app);
     else this.byApp.set(app, next);
-    if (added.length > 0 || removed.length > 0) for (const listener of this.listeners) listener({ app, added, removed });
+    if (added.length > 0 || removed.length > 0)
+      for (const listener of this.listeners) listener({ app, added, removed });
   }
 
   get(id: string): CatalogEntry | undefined {
@@ -95,9 +96,12 @@ export class ToolCatalog {
     pool.onToolsChanged((app, tools) => this.setApp(app, tools.map(entryFromTool), pool.connection(app).summary));
     const listings = await pool.listApps();
     for (const listing of listings) {
-      if (listing.error === undefined) this.setApp(listing.app, listing.tools.map(entryFromTool), pool.connection(listing.app).summary);
+      if (listing.error === undefined)
+        this.setApp(listing.app, listing.tools.map(entryFromTool), pool.connection(listing.app).summary);
     }
-    return listings.filter((l) => l.error !== undefined).map((l) => ({ app: l.app, error: l.error?.message ?? "failed" }));
+    return listings
+      .filter((l) => l.error !== undefined)
+      .map((l) => ({ app: l.app, error: l.error?.message ?? "failed" }));
   }
 }
 

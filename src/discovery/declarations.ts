@@ -10,7 +10,11 @@ const MAX_DEPTH = 6;
  * the result type from outputSchema or the schema locked by a probe, else `unknown`.
  */
 export function declarationFor(entry: CatalogEntry, lockedOutput?: JsonSchema | undefined): string {
-  const flags = entry.readOnly ? "read-only" : entry.destructive ? "destructive: needs approval, refused in probes" : "writes";
+  const flags = entry.readOnly
+    ? "read-only"
+    : entry.destructive
+      ? "destructive: needs approval, refused in probes"
+      : "writes";
   const doc = docComment([entry.description, `@app ${entry.app} (${flags})`], "  ");
   const output = lockedOutput ?? entry.outputSchema;
   const result = output === undefined ? "unknown" : typeOf(output, "  ", 0);
@@ -32,8 +36,13 @@ export function typeOf(schema: JsonSchema | boolean | undefined, indent: string,
     const options = schema[key];
     if (Array.isArray(options)) return union(options.map((option) => typeOf(option as JsonSchema, indent, depth + 1)));
   }
-  if (Array.isArray(schema.allOf)) return schema.allOf.map((part) => typeOf(part as JsonSchema, indent, depth + 1)).join(" & ");
-  const types = Array.isArray(schema.type) ? schema.type : schema.type === undefined ? inferType(schema) : [schema.type];
+  if (Array.isArray(schema.allOf))
+    return schema.allOf.map((part) => typeOf(part as JsonSchema, indent, depth + 1)).join(" & ");
+  const types = Array.isArray(schema.type)
+    ? schema.type
+    : schema.type === undefined
+      ? inferType(schema)
+      : [schema.type];
   return union(types.map((type) => single(type, schema, indent, depth)));
 }
 
@@ -81,7 +90,8 @@ function objectType(schema: JsonSchema, indent: string, depth: number): string {
     const doc = description || defaults ? docComment([description, defaults].filter(Boolean) as string[], inner) : "";
     return `${doc}${inner}${key}${required.has(name) ? "" : "?"}: ${typeOf(child, inner, depth + 1)};`;
   });
-  if (typeof extra === "object" && extra !== null) lines.push(`${inner}[key: string]: ${typeOf(extra as JsonSchema, inner, depth + 1)};`);
+  if (typeof extra === "object" && extra !== null)
+    lines.push(`${inner}[key: string]: ${typeOf(extra as JsonSchema, inner, depth + 1)};`);
   return `{\n${lines.join("\n")}\n${indent}}`;
 }
 

@@ -29,12 +29,21 @@ export class RedisVectorCache implements VectorCache {
   async get(keys: readonly string[]): Promise<(Float32Array | undefined)[]> {
     if (keys.length === 0) return [];
     const values = await this.redis.mgetBuffer(...keys.map((key) => this.prefix + key));
-    return values.map((buffer) => (buffer === null ? undefined : new Float32Array(buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength))));
+    return values.map((buffer) =>
+      buffer === null
+        ? undefined
+        : new Float32Array(buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength)),
+    );
   }
 
   async set(entries: readonly [string, Float32Array][]): Promise<void> {
     if (entries.length === 0) return;
-    await this.redis.mset(...entries.flatMap(([key, vector]) => [this.prefix + key, Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength)]));
+    await this.redis.mset(
+      ...entries.flatMap(([key, vector]) => [
+        this.prefix + key,
+        Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength),
+      ]),
+    );
   }
 }
 
@@ -92,7 +101,8 @@ export class EmbeddingRetriever implements DenseRetriever {
       for (const id of removed) this.vectors.delete(id);
       try {
         const vectors = await this.embed(added.map(entryText));
-        added.forEach((entry, i) => this.vectors.set(entry.id, { app: entry.app, vector: vectors[i] as Float32Array }));
+        for (const [i, entry] of added.entries())
+          this.vectors.set(entry.id, { app: entry.app, vector: vectors[i] as Float32Array });
       } catch (error) {
         this.onError(error);
       }

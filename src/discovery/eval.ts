@@ -30,7 +30,10 @@ function readJsonl<T>(path: string, schema: z.ZodType<T>, what: string): T[] {
   try {
     text = readFileSync(path, "utf8");
   } catch (error) {
-    throw userError("FILE_UNREADABLE", `cannot read ${what} file ${path} (${(error as NodeJS.ErrnoException).code ?? "error"})`);
+    throw userError(
+      "FILE_UNREADABLE",
+      `cannot read ${what} file ${path} (${(error as NodeJS.ErrnoException).code ?? "error"})`,
+    );
   }
   return text
     .split("\n")
@@ -44,7 +47,8 @@ function readJsonl<T>(path: string, schema: z.ZodType<T>, what: string): T[] {
         throw userError("EVAL_BAD_FILE", `${path}:${number}: not JSON`);
       }
       const parsed = schema.safeParse(json);
-      if (!parsed.success) throw userError("EVAL_BAD_FILE", `${path}:${number}: ${describeZodIssue(parsed.error.issues[0], json)}`);
+      if (!parsed.success)
+        throw userError("EVAL_BAD_FILE", `${path}:${number}: ${describeZodIssue(parsed.error.issues[0], json)}`);
       return parsed.data;
     });
 }
@@ -97,7 +101,8 @@ export function evaluate(ranker: Ranker, queries: readonly EvalQuery[], k = 10):
   }
   const n = Math.max(queries.length, 1);
   const sorted = [...latencies].sort((a, b) => a - b);
-  const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0;
+  const pct = (p: number) =>
+    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0;
   const round = (value: number) => Math.round(value * 1000) / 1000;
   return {
     queries: queries.length,

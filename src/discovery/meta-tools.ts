@@ -22,7 +22,9 @@ export const searchFunctionsArgs = z
       .max(10, { error: "at most 10 requests per call" }),
   })
   .strict();
-export const loadFunctionsArgs = z.object({ ids: z.array(z.string().min(1)).min(1, { error: "give at least one id" }) }).strict();
+export const loadFunctionsArgs = z
+  .object({ ids: z.array(z.string().min(1)).min(1, { error: "give at least one id" }) })
+  .strict();
 
 export interface FoundTool {
   id: string;
@@ -109,7 +111,11 @@ export class Discovery {
         const entry = this.catalog.get(hit.id);
         if (entry === undefined) continue;
         const list = groups.get(hit.app) ?? [];
-        const found: FoundTool = { id: hit.id, description: firstSentence(entry.description), score: Math.round(hit.score * 100) / 100 };
+        const found: FoundTool = {
+          id: hit.id,
+          description: firstSentence(entry.description),
+          score: Math.round(hit.score * 100) / 100,
+        };
         if (entry.readOnly) found.access = "read-only";
         else if (entry.destructive) found.access = "destructive";
         list.push(found);
@@ -122,24 +128,37 @@ export class Discovery {
       if (request.app_id !== undefined) result.app_id = request.app_id;
       if (hits.length === 0) {
         const scope = request.app_id !== undefined ? ` in ${request.app_id}` : "";
-        result.note = `no relevant tools for "${request.query}"${scope}. Try other words (the action and the object, e.g. "list messages"), or another app. Apps: ${this.catalog.apps().map((app) => app.id).join(", ")}`;
+        result.note = `no relevant tools for "${request.query}"${scope}. Try other words (the action and the object, e.g. "list messages"), or another app. Apps: ${this.catalog
+          .apps()
+          .map((app) => app.id)
+          .join(", ")}`;
       }
       results.push(result);
     }
     return { results };
   }
 
-  loadFunctions(raw: unknown, alreadyLoaded: readonly string[] = [], locked?: ReadonlyMap<string, JsonSchema>): LoadFunctionsResult {
+  loadFunctions(
+    raw: unknown,
+    alreadyLoaded: readonly string[] = [],
+    locked?: ReadonlyMap<string, JsonSchema>,
+  ): LoadFunctionsResult {
     const args = parse(loadFunctionsArgs, raw, "load_functions");
     const requested = [...new Set(args.ids)];
     if (requested.length > this.maxLoadPerCall) {
-      throw userError("DISCOVERY_TOO_MANY", `load_functions: load at most ${this.maxLoadPerCall} ids at a time (got ${requested.length}); load the ones the task needs`);
+      throw userError(
+        "DISCOVERY_TOO_MANY",
+        `load_functions: load at most ${this.maxLoadPerCall} ids at a time (got ${requested.length}); load the ones the task needs`,
+      );
     }
     const before = new Set(alreadyLoaded);
     const known = requested.filter((id) => this.catalog.get(id) !== undefined);
     const fresh = known.filter((id) => !before.has(id));
     if (before.size + fresh.length > this.maxLoaded) {
-      throw userError("DISCOVERY_TOO_MANY", `load_functions: a session may load ${this.maxLoaded} tools; ${before.size} are loaded already`);
+      throw userError(
+        "DISCOVERY_TOO_MANY",
+        `load_functions: a session may load ${this.maxLoaded} tools; ${before.size} are loaded already`,
+      );
     }
     const unknown = requested
       .filter((id) => this.catalog.get(id) === undefined)
@@ -162,7 +181,9 @@ export class Discovery {
 
   private unknownApp(app: string) {
     const apps = this.catalog.apps().map((info) => info.id);
-    const near = apps.filter((candidate) => candidate.includes(app) || app.includes(candidate) || editDistance(candidate, app) <= 2);
+    const near = apps.filter(
+      (candidate) => candidate.includes(app) || app.includes(candidate) || editDistance(candidate, app) <= 2,
+    );
     return userError(
       "DISCOVERY_UNKNOWN_APP",
       `unknown app_id "${app}"${near.length > 0 ? ` (did you mean ${near.join(", ")}?)` : ""}. Apps: ${apps.join(", ")}`,
@@ -172,7 +193,8 @@ export class Discovery {
 
 function parse<T>(schema: z.ZodType<T>, raw: unknown, tool: string): T {
   const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw userError("META_TOOL_BAD_ARGS", `${tool}: ${describeZodIssue(parsed.error.issues[0], raw)}`);
+  if (!parsed.success)
+    throw userError("META_TOOL_BAD_ARGS", `${tool}: ${describeZodIssue(parsed.error.issues[0], raw)}`);
   return parsed.data;
 }
 
@@ -197,7 +219,10 @@ function editDistance(a: string, b: string): number {
 }
 
 /** The meta-tools as OpenAI function definitions (what the model is given instead of every schema). */
-export function discoveryToolDefinitions(): { type: "function"; function: { name: string; description: string; parameters: Record<string, unknown> } }[] {
+export function discoveryToolDefinitions(): {
+  type: "function";
+  function: { name: string; description: string; parameters: Record<string, unknown> };
+}[] {
   return [
     {
       type: "function",
@@ -212,7 +237,8 @@ export function discoveryToolDefinitions(): { type: "function"; function: { name
       type: "function",
       function: {
         name: "load_functions",
-        description: "Load tools by id (app__tool) so they can be called as tools.<id>(args) in code. Returns their TypeScript declarations.",
+        description:
+          "Load tools by id (app__tool) so they can be called as tools.<id>(args) in code. Returns their TypeScript declarations.",
         parameters: z.toJSONSchema(loadFunctionsArgs) as Record<string, unknown>,
       },
     },

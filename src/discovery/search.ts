@@ -75,7 +75,10 @@ export class ToolSearch {
     this.nameKeys.set(entry.id, keys);
     for (const key of keys) {
       let ids = this.names.get(key);
-      if (ids === undefined) this.names.set(key, (ids = new Set()));
+      if (ids === undefined) {
+        ids = new Set();
+        this.names.set(key, ids);
+      }
       ids.add(entry.id);
     }
     const app = this.appWords.get(entry.app) ?? { words: words(entry.app), entries: 0 };
@@ -108,22 +111,31 @@ export class ToolSearch {
     const k = request.k ?? 5;
     const lexical = this.rankLexical(request, 0);
     if (this.dense === undefined) return lexical.filter((hit) => hit.confidence >= this.minConfidence).slice(0, k);
-    const dense = await this.dense.search(request.query, CANDIDATES, request.app);
+    const retriever = this.dense;
+    const dense = await retriever.search(request.query, CANDIDATES, request.app);
     const fused = new Map<string, { score: number; confidence: number }>();
     lexical.slice(0, CANDIDATES).forEach((hit, rank) => {
-      fused.set(hit.id, { score: (hit.score >= EXACT_MATCH ? EXACT_MATCH : 0) + 1 / (RRF_K + rank + 1), confidence: hit.confidence });
+      fused.set(hit.id, {
+        score: (hit.score >= EXACT_MATCH ? EXACT_MATCH : 0) + 1 / (RRF_K + rank + 1),
+        confidence: hit.confidence,
+      });
     });
     dense.forEach((hit, rank) => {
       const current = fused.get(hit.id) ?? { score: 0, confidence: 0 };
       current.score += 1 / (RRF_K + rank + 1);
-      current.confidence = Math.max(current.confidence, hit.similarity >= this.dense!.minSimilarity ? 1 : 0);
+      current.confidence = Math.max(current.confidence, hit.similarity >= retriever.minSimilarity ? 1 : 0);
       fused.set(hit.id, current);
     });
     return [...fused]
       .filter(([, value]) => value.confidence >= this.minConfidence)
       .sort((a, b) => b[1].score - a[1].score || (a[0] < b[0] ? -1 : 1))
       .slice(0, k)
-      .map(([id, value]) => ({ id, app: this.catalog.get(id)?.app ?? "", score: round(value.score), confidence: round(value.confidence) }));
+      .map(([id, value]) => ({
+        id,
+        app: this.catalog.get(id)?.app ?? "",
+        score: round(value.score),
+        confidence: round(value.confidence),
+      }));
   }
 
   private rankLexical(request: SearchRequest, minConfidence: number): SearchHit[] {
@@ -133,7 +145,8 @@ export class ToolSearch {
     const scores = this.index.score(queryTerms);
 
     const joined = queryWords.join("_");
-    for (const entry of this.exactMatches(request.query, joined)) scores.set(entry.id, (scores.get(entry.id) ?? 0) + EXACT_MATCH);
+    for (const entry of this.exactMatches(request.query, joined))
+      scores.set(entry.id, (scores.get(entry.id) ?? 0) + EXACT_MATCH);
     const mentioned = this.mentionedApps(queryWords);
 
     const totalWeight = [...queryTerms].reduce((sum, [term, count]) => sum + this.termWeight(term) * count, 0);
@@ -141,7 +154,8 @@ export class ToolSearch {
     for (const [id, raw] of scores) {
       const entry = this.catalog.get(id);
       if (entry === undefined || (request.app !== undefined && entry.app !== request.app)) continue;
-      const score = raw * (mentioned.has(entry.app) ? APP_MENTION_BOOST : 1) * (entry.kind === "skill" ? SKILL_BOOST : 1);
+      const score =
+        raw * (mentioned.has(entry.app) ? APP_MENTION_BOOST : 1) * (entry.kind === "skill" ? SKILL_BOOST : 1);
       hits.push({ id, app: entry.app, score, confidence: 0 });
     }
     hits.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));

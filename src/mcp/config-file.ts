@@ -58,7 +58,10 @@ export function parseMcpConfig(text: string, source = "mcp.json"): McpConfig {
   }
   const badName = Object.keys(parsed.data.mcpServers).find((name) => !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name));
   if (badName !== undefined) {
-    throw userError("CONFIG_INVALID", `${source}: server name "${badName}" — use letters, digits, _ . - (it becomes the app id in tool ids)`);
+    throw userError(
+      "CONFIG_INVALID",
+      `${source}: server name "${badName}" — use letters, digits, _ . - (it becomes the app id in tool ids)`,
+    );
   }
   return parsed.data;
 }
@@ -68,7 +71,10 @@ export function loadMcpConfig(path: string): McpConfig {
   try {
     text = readFileSync(path, "utf8");
   } catch (error) {
-    throw userError("CONFIG_INVALID", `${path}: cannot read the MCP config (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw userError(
+      "CONFIG_INVALID",
+      `${path}: cannot read the MCP config (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
   }
   return parseMcpConfig(text, path);
 }

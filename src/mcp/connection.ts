@@ -237,7 +237,10 @@ export class ServerConnection {
       listed.push(...page.tools);
       cursor = page.nextCursor;
     } while (cursor !== undefined);
-    const ids = assignToolIds(this.app, listed.map((tool) => tool.name));
+    const ids = assignToolIds(
+      this.app,
+      listed.map((tool) => tool.name),
+    );
     const tools = listed.map((tool) => describeTool(this.app, ids.get(tool.name) as string, tool));
     if (this.client !== client && this.client !== undefined) return tools;
     this.tools = tools;
@@ -314,7 +317,13 @@ export function unknownTool(id: string, app: string, tools: readonly ToolDescrip
     .filter((tool) => stem.split("_").some((part) => part.length > 2 && tool.id.toLowerCase().includes(part)))
     .slice(0, 5)
     .map((tool) => tool.id);
-  const hint = near.length > 0 ? ` Did you mean: ${near.join(", ")}?` : ` ${app} has: ${tools.slice(0, 10).map((t) => t.id).join(", ")}`;
+  const hint =
+    near.length > 0
+      ? ` Did you mean: ${near.join(", ")}?`
+      : ` ${app} has: ${tools
+          .slice(0, 10)
+          .map((t) => t.id)
+          .join(", ")}`;
   return new CodedError("MCP_UNKNOWN_TOOL", `there is no tool ${id}.${hint}`, {
     family: "user",
     retryable: false,

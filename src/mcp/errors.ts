@@ -16,7 +16,10 @@ export function classifyCallFailure(app: string, toolId: string, error: unknown,
       cause: error,
     });
   }
-  if (code === CONNECTION_CLOSED || /connection closed|not connected|ECONNREFUSED|ECONNRESET|fetch failed/i.test(message)) {
+  if (
+    code === CONNECTION_CLOSED ||
+    /connection closed|not connected|ECONNREFUSED|ECONNRESET|fetch failed/i.test(message)
+  ) {
     return new CodedError("MCP_SERVER_DIED", `the ${app} MCP server went away during ${toolId}: ${message}`, {
       retryable: true,
       details: { app, tool: toolId },

@@ -40,7 +40,10 @@ export class McpPool implements ToolCaller {
     for (const [name, config] of Object.entries(options.config.mcpServers)) {
       const app = toIdentifier(name);
       if (this.connections.has(app)) {
-        throw userError("CONFIG_INVALID", `mcp.json: servers "${name}" and another both become app id "${app}"; rename one`);
+        throw userError(
+          "CONFIG_INVALID",
+          `mcp.json: servers "${name}" and another both become app id "${app}"; rename one`,
+        );
       }
       this.connections.set(
         app,
@@ -68,7 +71,10 @@ export class McpPool implements ToolCaller {
   connection(app: string): ServerConnection {
     const connection = this.connections.get(app);
     if (connection === undefined) {
-      throw userError("MCP_UNKNOWN_APP", `there is no app "${app}". Apps: ${this.apps().join(", ") || "none configured"}`);
+      throw userError(
+        "MCP_UNKNOWN_APP",
+        `there is no app "${app}". Apps: ${this.apps().join(", ") || "none configured"}`,
+      );
     }
     return connection;
   }
@@ -123,10 +129,14 @@ export class McpPool implements ToolCaller {
   private connectionOrThrow(id: string): ServerConnection {
     const connection = this.connectionFor(id);
     if (connection !== undefined) return connection;
-    throw new CodedError("MCP_UNKNOWN_TOOL", `there is no tool ${id}: ids are app__tool and the apps are ${this.apps().join(", ")}`, {
-      family: "user",
-      retryable: false,
-    });
+    throw new CodedError(
+      "MCP_UNKNOWN_TOOL",
+      `there is no tool ${id}: ids are app__tool and the apps are ${this.apps().join(", ")}`,
+      {
+        family: "user",
+        retryable: false,
+      },
+    );
   }
 
   /** The app whose id is the longest `app__` prefix of the tool id. */

@@ -67,11 +67,15 @@ function toolFailure(toolId: string, result: CallResultLike): CodedError {
   if (toolCode !== undefined) details.toolCode = toolCode;
   if (rateLimited) {
     const retryAfterMs = Math.max(0, Math.round((retryAfterSeconds ?? 1) * 1000));
-    return new CodedError("MCP_RATE_LIMITED", `${toolId} is rate limited: ${message} (retry after ${retryAfterMs} ms)`, {
-      retryable: true,
-      retryAfterMs,
-      details,
-    });
+    return new CodedError(
+      "MCP_RATE_LIMITED",
+      `${toolId} is rate limited: ${message} (retry after ${retryAfterMs} ms)`,
+      {
+        retryable: true,
+        retryAfterMs,
+        details,
+      },
+    );
   }
   const transient = status !== undefined && status >= 500;
   const prefix = toolCode !== undefined ? `${toolCode}: ` : "";

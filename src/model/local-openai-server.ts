@@ -57,20 +57,37 @@ export async function startLocalOpenAiServer(options: LocalOpenAiServerOptions =
       const url = new URL(req.url ?? "/", "http://x");
       if (req.method === "POST" && url.pathname === "/v1/chat/completions") {
         chats++;
-        const body = JSON.parse(await readBody(req)) as { model?: string; messages?: { role: string; content?: unknown }[] };
+        const body = JSON.parse(await readBody(req)) as {
+          model?: string;
+          messages?: { role: string; content?: unknown }[];
+        };
         const script = options.script;
-        if (script === undefined) return send(res, 404, { error: { message: "this server has no chat script", type: "invalid_request_error" } });
+        if (script === undefined)
+          return send(res, 404, {
+            error: { message: "this server has no chat script", type: "invalid_request_error" },
+          });
         const messages = body.messages ?? [];
         const index = messages.filter((message) => message.role === "assistant").length;
         const conversation = String(messages.find((message) => message.role === "user")?.content ?? "");
-        const scripted = script.steps[index] ?? (script.repeatLast ? script.steps.at(-1) : { content: "(the replay script has ended)" });
+        const scripted =
+          script.steps[index] ??
+          (script.repeatLast ? script.steps.at(-1) : { content: "(the replay script has ended)" });
         const lastTool = String([...messages].reverse().find((message) => message.role === "tool")?.content ?? "");
-        const step = scripted?.alternatives?.find((alternative) => lastTool.includes(alternative.whenLastToolResultIncludes))?.step ?? scripted;
+        const step =
+          scripted?.alternatives?.find((alternative) => lastTool.includes(alternative.whenLastToolResultIncludes))
+            ?.step ?? scripted;
         const key = `${conversation}\u0000${index}`;
         if (step?.failFirst !== undefined && !failed.has(key)) {
           failed.add(key);
           res.writeHead(step.failFirst, { "content-type": "application/json", "retry-after": "0" });
-          res.end(JSON.stringify({ error: { message: `scripted ${step.failFirst}`, type: step.failFirst === 429 ? "rate_limit_exceeded" : "server_error" } }));
+          res.end(
+            JSON.stringify({
+              error: {
+                message: `scripted ${step.failFirst}`,
+                type: step.failFirst === 429 ? "rate_limit_exceeded" : "server_error",
+              },
+            }),
+          );
           return;
         }
         const promptTokens = encoder.encode(JSON.stringify(messages)).length;
@@ -86,23 +103,45 @@ export async function startLocalOpenAiServer(options: LocalOpenAiServerOptions =
           created: Math.floor(Date.now() / 1000),
           model: body.model ?? "replay",
           system_fingerprint: script.fingerprint ?? "codemem-replay",
-          choices: [{ index: 0, finish_reason: toolCalls.length > 0 ? "tool_calls" : "stop", message: { role: "assistant", content, ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}) } }],
-          usage: { prompt_tokens: promptTokens, completion_tokens: encoder.encode(JSON.stringify({ content, toolCalls })).length, total_tokens: promptTokens },
+          choices: [
+            {
+              index: 0,
+              finish_reason: toolCalls.length > 0 ? "tool_calls" : "stop",
+              message: { role: "assistant", content, ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}) },
+            },
+          ],
+          usage: {
+            prompt_tokens: promptTokens,
+            completion_tokens: encoder.encode(JSON.stringify({ content, toolCalls })).length,
+            total_tokens: promptTokens,
+          },
         });
       }
       if (req.method === "POST" && url.pathname === "/v1/embeddings") {
         const body = JSON.parse(await readBody(req)) as { input?: unknown; model?: unknown };
-        const inputs = typeof body.input === "string" ? [body.input] : Array.isArray(body.input) ? body.input.map(String) : undefined;
-        if (inputs === undefined || typeof body.model !== "string") return send(res, 400, { error: { message: "model and input are required", type: "invalid_request_error" } });
+        const inputs =
+          typeof body.input === "string"
+            ? [body.input]
+            : Array.isArray(body.input)
+              ? body.input.map(String)
+              : undefined;
+        if (inputs === undefined || typeof body.model !== "string")
+          return send(res, 400, { error: { message: "model and input are required", type: "invalid_request_error" } });
         embedded += inputs.length;
         return send(res, 200, {
           object: "list",
           model: body.model,
-          data: inputs.map((input, index) => ({ object: "embedding", index, embedding: hashedVector(input, dimensions) })),
+          data: inputs.map((input, index) => ({
+            object: "embedding",
+            index,
+            embedding: hashedVector(input, dimensions),
+          })),
           usage: { prompt_tokens: inputs.join(" ").length, total_tokens: inputs.join(" ").length },
         });
       }
-      return send(res, 404, { error: { message: `no route ${req.method} ${url.pathname}`, type: "invalid_request_error" } });
+      return send(res, 404, {
+        error: { message: `no route ${req.method} ${url.pathname}`, type: "invalid_request_error" },
+      });
     } catch (error) {
       return send(res, 500, { error: { message: (error as Error).message, type: "server_error" } });
     }
@@ -123,11 +162,14 @@ export async function startLocalOpenAiServer(options: LocalOpenAiServerOptions =
 
 function hashedVector(text: string, dimensions: number): number[] {
   const vector = new Array<number>(dimensions).fill(0);
-  for (const term of text.toLowerCase().split(/[^a-z0-9]+/).filter((word) => word.length > 2)) {
+  for (const term of text
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((word) => word.length > 2)) {
     let h = 2166136261;
     for (let i = 0; i < term.length; i++) h = Math.imul(h ^ term.charCodeAt(i), 16777619);
     const index = (h >>> 0) % dimensions;
-    vector[index] = (vector[index] ?? 0) + ((h >>> 31) === 0 ? 1 : -1);
+    vector[index] = (vector[index] ?? 0) + (h >>> 31 === 0 ? 1 : -1);
   }
   return vector;
 }

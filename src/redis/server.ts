@@ -79,15 +79,24 @@ export async function startRedisServer(options: RedisServerOptions): Promise<Run
 
 async function launch(binary: string, port: number, options: RedisServerOptions): Promise<RunningRedis> {
   const args = [
-    "--port", String(port),
-    "--bind", "127.0.0.1",
-    "--dir", options.dir,
-    "--appendonly", "yes",
-    "--appendfsync", "everysec",
-    "--save", "",
-    "--maxmemory-policy", "noeviction",
-    "--daemonize", "no",
-    "--protected-mode", "yes",
+    "--port",
+    String(port),
+    "--bind",
+    "127.0.0.1",
+    "--dir",
+    options.dir,
+    "--appendonly",
+    "yes",
+    "--appendfsync",
+    "everysec",
+    "--save",
+    "",
+    "--maxmemory-policy",
+    "noeviction",
+    "--daemonize",
+    "no",
+    "--protected-mode",
+    "yes",
   ];
   const child: ChildProcess = spawn(binary, args, { stdio: ["ignore", "pipe", "pipe"] });
   const guard = guardAgainstOrphaning(child);
@@ -115,7 +124,10 @@ async function launch(binary: string, port: number, options: RedisServerOptions)
     if (Date.now() > deadline) {
       child.kill("SIGKILL");
       guard?.kill();
-      throw new CodedError("REDIS_START_FAILED", `redis-server did not answer on port ${port} within ${options.startTimeoutMs ?? 10_000} ms`);
+      throw new CodedError(
+        "REDIS_START_FAILED",
+        `redis-server did not answer on port ${port} within ${options.startTimeoutMs ?? 10_000} ms`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -144,7 +156,9 @@ async function launch(binary: string, port: number, options: RedisServerOptions)
 function guardAgainstOrphaning(child: ChildProcess): ChildProcess | undefined {
   if (child.pid === undefined || process.platform === "win32") return undefined;
   const script = 'while kill -0 "$1" 2>/dev/null; do sleep 1; done; kill -TERM "$2" 2>/dev/null';
-  const guard = spawn("/bin/sh", ["-c", script, "codemem-redis-guard", String(process.pid), String(child.pid)], { stdio: "ignore" });
+  const guard = spawn("/bin/sh", ["-c", script, "codemem-redis-guard", String(process.pid), String(child.pid)], {
+    stdio: "ignore",
+  });
   guard.on("error", () => {});
   guard.unref();
   return guard;

@@ -18,7 +18,8 @@ export function findDrift(schema: JsonSchema | undefined, value: unknown, path =
   } else if (typeof value === "object" && value !== null && schema.properties !== undefined) {
     const record = value as Record<string, unknown>;
     for (const key of schema.required ?? []) {
-      if (!(key in record) || record[key] === undefined) return `${path ? `${path}.` : ""}${key}: missing (was ${describeSchema(schema.properties[key])})`;
+      if (!(key in record) || record[key] === undefined)
+        return `${path ? `${path}.` : ""}${key}: missing (was ${describeSchema(schema.properties[key])})`;
     }
     for (const [key, child] of Object.entries(schema.properties)) {
       if (record[key] === undefined) continue;

@@ -80,7 +80,9 @@ export class ItemTools implements SandboxTools {
     const changed = findDrift(schema, value);
     if (changed !== undefined) {
       this.drift = `${id}: ${changed}`;
-      throw new CodedError("SCHEMA_DRIFT", `${id} no longer returns the locked shape: ${changed}`, { retryable: false });
+      throw new CodedError("SCHEMA_DRIFT", `${id} no longer returns the locked shape: ${changed}`, {
+        retryable: false,
+      });
     }
     return value;
   }
@@ -93,7 +95,9 @@ export class ItemTools implements SandboxTools {
     );
     const journaled = await this.journal.replay(n);
     if (journaled !== undefined) return journaled.value;
-    const value = await this.context.tools.call(id, args, { meta: { [IDEMPOTENCY_META_KEY]: `${this.runId}/${this.itemKey}/${n}` } });
+    const value = await this.context.tools.call(id, args, {
+      meta: { [IDEMPOTENCY_META_KEY]: `${this.runId}/${this.itemKey}/${n}` },
+    });
     await this.journal.record(n, value);
     return value;
   }

@@ -33,7 +33,11 @@ export class WriteJournal {
   /** Records write `n`'s result (one round trip); throws if Redis did not take it. */
   async record(n: number, value: unknown): Promise<void> {
     const json = JSON.stringify(value ?? null);
-    const results = await this.redis.multi().hset(this.key, String(n), json).expire(this.key, JOURNAL_TTL_SECONDS).exec();
+    const results = await this.redis
+      .multi()
+      .hset(this.key, String(n), json)
+      .expire(this.key, JOURNAL_TTL_SECONDS)
+      .exec();
     const failed = results?.find(([error]) => error !== null);
     if (failed) throw failed[0];
     void this.known?.then((map) => map.set(String(n), json));

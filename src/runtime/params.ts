@@ -16,10 +16,15 @@ export function validateParams(skill: string, schema: JsonSchema, params: unknow
   const validate = ajv.compile(schema);
   if (!validate(copy)) {
     const error = validate.errors?.[0];
-    const field = error?.instancePath ? error.instancePath.slice(1).replaceAll("/", ".") : ((error?.params as { missingProperty?: string })?.missingProperty ?? "(params)");
+    const field = error?.instancePath
+      ? error.instancePath.slice(1).replaceAll("/", ".")
+      : ((error?.params as { missingProperty?: string })?.missingProperty ?? "(params)");
     const value = error?.instancePath ? JSON.stringify(valueAt(copy, error.instancePath)) : "missing";
     const known = Object.keys(schema.properties ?? {}).join(", ");
-    throw userError("PARAMS_INVALID", `${skill}: ${field} = ${value}: ${error?.message ?? "invalid"}${known ? ` (parameters: ${known})` : ""}`);
+    throw userError(
+      "PARAMS_INVALID",
+      `${skill}: ${field} = ${value}: ${error?.message ?? "invalid"}${known ? ` (parameters: ${known})` : ""}`,
+    );
   }
   return copy;
 }

@@ -85,7 +85,13 @@ export type FinishResult = "counted-before" | "counted" | "completed";
 interface FinishBatch {
   runId: string;
   memoryKey: string | undefined;
-  entries: { itemKey: string; outcome: Outcome; error: string; resolve(result: FinishResult): void; reject(error: unknown): void }[];
+  entries: {
+    itemKey: string;
+    outcome: Outcome;
+    error: string;
+    resolve(result: FinishResult): void;
+    reject(error: unknown): void;
+  }[];
 }
 
 /** Progress of runs in Redis hashes: any number of worker processes share the counters. */
@@ -102,7 +108,14 @@ export class RunProgress {
     return `${this.prefix}:run:${runId}`;
   }
 
-  async create(run: { runId: string; skill: string; version: number; params: Record<string, unknown>; requester: string; thread?: ThreadRef | undefined }): Promise<boolean> {
+  async create(run: {
+    runId: string;
+    skill: string;
+    version: number;
+    params: Record<string, unknown>;
+    requester: string;
+    thread?: ThreadRef | undefined;
+  }): Promise<boolean> {
     const created = await this.redis.hsetnx(this.key(run.runId), "skill", run.skill);
     if (created === 0) return false;
     await this.redis.hset(this.key(run.runId), {
@@ -132,7 +145,12 @@ export class RunProgress {
    * caller: one whose step finished the run's last item. Items finishing in the same turn of the
    * event loop are counted in one script call.
    */
-  finishItem(runId: string, itemKey: string, outcome: Outcome, options: { error?: string | undefined; memoryKey?: string | undefined } = {}): Promise<FinishResult> {
+  finishItem(
+    runId: string,
+    itemKey: string,
+    outcome: Outcome,
+    options: { error?: string | undefined; memoryKey?: string | undefined } = {},
+  ): Promise<FinishResult> {
     const batchKey = `${runId}\u0000${options.memoryKey ?? ""}`;
     let batch = this.batches.get(batchKey);
     if (batch === undefined) {
@@ -171,7 +189,8 @@ export class RunProgress {
   async skipItems(runId: string, itemKeys: readonly string[]): Promise<void> {
     const key = this.key(runId);
     // unpack() is bounded by Lua's stack; 1,000 keys per call stay well inside it.
-    for (let start = 0; start < itemKeys.length; start += 1000) await SKIP_ITEMS.run(this.redis, [key, `${key}:finished`], itemKeys.slice(start, start + 1000));
+    for (let start = 0; start < itemKeys.length; start += 1000)
+      await SKIP_ITEMS.run(this.redis, [key, `${key}:finished`], itemKeys.slice(start, start + 1000));
   }
 
   /** Completes the run when nothing is left to count (e.g. every item was skipped); true for the caller that did. */
@@ -235,14 +254,29 @@ export class RunProgress {
 }
 
 export function progressBlock(run: RunSnapshot): UiBlock {
-  return { type: "progress", done: run.done, skipped: run.skipped, failed: run.failed, total: Math.max(run.total, 0), ratePerSecond: run.ratePerSecond, etaSeconds: run.etaSeconds };
+  return {
+    type: "progress",
+    done: run.done,
+    skipped: run.skipped,
+    failed: run.failed,
+    total: Math.max(run.total, 0),
+    ratePerSecond: run.ratePerSecond,
+    etaSeconds: run.etaSeconds,
+  };
 }
 
 /** A run's live message: what runs, for whom, and the bar. */
 export function progressMessage(run: RunSnapshot): UiMessage {
   const requester = parseUserKey(run.requester);
   const state = run.finishedAt === undefined ? "Running" : run.status === "completed" ? "Ran" : "Stopped";
-  const head = rich(`${state} `, code(run.skill), ` v${run.version} (run `, code(run.runId), ")", ...(requester ? [" for ", requester] : []));
+  const head = rich(
+    `${state} `,
+    code(run.skill),
+    ` v${run.version} (run `,
+    code(run.runId),
+    ")",
+    ...(requester ? [" for ", requester] : []),
+  );
   return { blocks: [head, progressBlock(run)] };
 }
 
@@ -255,6 +289,12 @@ export function summaryText(run: RunSnapshot): string {
         ? `Run ${run.runId} of ${run.skill} v${run.version} failed: ${run.error ?? "failed"}.`
         : `Run ${run.runId} of ${run.skill} v${run.version} finished in ${seconds.toFixed(1)} s.`;
   const counts = `${run.done} done, ${run.skipped} skipped, ${run.failed} failed of ${Math.max(run.total, 0)}.`;
-  const errors = run.lastErrors.length > 0 ? `\nLast errors:\n${run.lastErrors.slice(0, 3).map((e) => `• ${e}`).join("\n")}` : "";
+  const errors =
+    run.lastErrors.length > 0
+      ? `\nLast errors:\n${run.lastErrors
+          .slice(0, 3)
+          .map((e) => `• ${e}`)
+          .join("\n")}`
+      : "";
   return `${head} ${counts}${errors}`;
 }

@@ -28,7 +28,9 @@ export class ProgressReporter {
     if (this.options.surface === undefined || this.pending.has(runId)) return;
     const timer = setTimeout(() => {
       this.pending.delete(runId);
-      void this.refresh(runId).catch((error: unknown) => this.options.log?.(`progress of ${runId}: ${(error as Error).message}`));
+      void this.refresh(runId).catch((error: unknown) =>
+        this.options.log?.(`progress of ${runId}: ${(error as Error).message}`),
+      );
     }, this.intervalMs);
     this.pending.set(runId, timer);
   }
@@ -39,7 +41,11 @@ export class ProgressReporter {
     this.pending.delete(runId);
     const run = await this.refresh(runId);
     if (run?.thread !== undefined) {
-      await this.options.surface?.post(run.thread, { blocks: [{ type: "text", text: summaryText(run) }] }, { key: `run:${runId}:summary` });
+      await this.options.surface?.post(
+        run.thread,
+        { blocks: [{ type: "text", text: summaryText(run) }] },
+        { key: `run:${runId}:summary` },
+      );
     }
   }
 

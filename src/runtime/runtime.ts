@@ -89,13 +89,25 @@ export class SkillRuntime {
     this.runs = new Queue<RunJob>("runs", { connection: options.connection, prefix: this.prefix });
     this.items = new Queue<ItemJob>("items", { connection: options.connection, prefix: this.prefix });
     this.progress = new RunProgress(options.redis, this.prefix);
-    this.reporter = new ProgressReporter({ progress: this.progress, surface: options.surface, intervalMs: options.progressIntervalMs, log: options.log });
+    this.reporter = new ProgressReporter({
+      progress: this.progress,
+      surface: options.surface,
+      intervalMs: options.progressIntervalMs,
+      log: options.log,
+    });
     this.limiter = new AppLimiter(options.redis, this.prefix, options.appRateLimits ?? {});
   }
 
   /** The skill and its checked params; bad params or an unknown skill are user errors. */
-  async checkRun(name: string, rawParams: unknown, version?: number): Promise<{ skill: SkillRecord; params: Record<string, unknown> }> {
-    const skill = version === undefined ? await this.options.skills.require(name) : await this.options.skills.version(name, version);
+  async checkRun(
+    name: string,
+    rawParams: unknown,
+    version?: number,
+  ): Promise<{ skill: SkillRecord; params: Record<string, unknown> }> {
+    const skill =
+      version === undefined
+        ? await this.options.skills.require(name)
+        : await this.options.skills.version(name, version);
     if (skill === undefined) throw userError("SKILL_VERSION_UNKNOWN", `${name} has no version ${version}`);
     return { skill, params: validateParams(skill.name, skill.params, rawParams) };
   }
@@ -104,7 +116,17 @@ export class SkillRuntime {
   async enqueueRun(request: Omit<RunJob, "runId">): Promise<{ runId: string; skill: SkillRecord }> {
     const { skill, params } = await this.checkRun(request.skill, request.params, request.version);
     const runId = `r${Date.now().toString(36)}${randomUUID().slice(0, 6)}`;
-    await this.runs.add("run", { ...request, params, version: skill.version, runId }, { jobId: runId, attempts: 3, backoff: { type: "exponential", delay: 1000 }, removeOnComplete: 1000, removeOnFail: 1000 });
+    await this.runs.add(
+      "run",
+      { ...request, params, version: skill.version, runId },
+      {
+        jobId: runId,
+        attempts: 3,
+        backoff: { type: "exponential", delay: 1000 },
+        removeOnComplete: 1000,
+        removeOnFail: 1000,
+      },
+    );
     return { runId, skill };
   }
 
@@ -133,7 +155,8 @@ export class SkillRuntime {
       ...common,
       concurrency: this.options.itemConcurrency ?? 16,
     });
-    for (const worker of [runWorker, itemWorker] as Worker[]) worker.on("error", (error) => this.log(`worker error: ${error.message}`));
+    for (const worker of [runWorker, itemWorker] as Worker[])
+      worker.on("error", (error) => this.log(`worker error: ${error.message}`));
     return {
       runWorker,
       itemWorker,
@@ -162,17 +185,29 @@ export class SkillRuntime {
     const data = job.data;
     // Scheduled runs arrive without an id: derive one from the job's, without ":" (BullMQ refuses it in ids).
     const runId = data.runId ?? `s${createHash("sha1").update(String(job.id)).digest("hex").slice(0, 12)}`;
-    const skill = data.version === undefined ? await this.options.skills.latest(data.skill) : await this.options.skills.version(data.skill, data.version);
+    const skill =
+      data.version === undefined
+        ? await this.options.skills.latest(data.skill)
+        : await this.options.skills.version(data.skill, data.version);
     if (skill === undefined) {
       this.log(`run ${runId}: skill ${data.skill} is gone`);
       return;
     }
-    const fresh = await this.progress.create({ runId, skill: skill.name, version: skill.version, params: data.params, requester: data.requester, thread: data.thread });
+    const fresh = await this.progress.create({
+      runId,
+      skill: skill.name,
+      version: skill.version,
+      params: data.params,
+      requester: data.requester,
+      thread: data.thread,
+    });
     const before = await this.progress.snapshot(runId);
     if (!fresh && before?.finishedAt !== undefined) return;
     if (data.thread !== undefined && this.options.surface !== undefined && before?.messageRef === undefined) {
       // Keyed by run: a retried run job shows one progress message, not two.
-      const ref = await this.options.surface.post(data.thread, progressMessage(before as RunSnapshot), { key: `run:${runId}:progress` });
+      const ref = await this.options.surface.post(data.thread, progressMessage(before as RunSnapshot), {
+        key: `run:${runId}:progress`,
+      });
       await this.progress.set(runId, { messageRef: JSON.stringify(ref) });
     }
     await this.progress.set(runId, { status: "listing" });
@@ -185,9 +220,16 @@ export class SkillRuntime {
     let listed: { key: string; item: unknown }[];
     if (exportsOf(skill).has("items")) {
       const tools = this.itemTools(skill, runId, "items");
-      const result = await this.options.sandbox.run(skill.code, { tools, memory: this.memory(skill), entry: { name: "items", args: [params] }, limits: { timeoutMs: 5 * 60_000 }, filename: `${skill.name}.ts` });
+      const result = await this.options.sandbox.run(skill.code, {
+        tools,
+        memory: this.memory(skill),
+        entry: { name: "items", args: [params] },
+        limits: { timeoutMs: 5 * 60_000 },
+        filename: `${skill.name}.ts`,
+      });
       if (!result.ok) {
-        if (result.error?.code === "MCP_RATE_LIMITED" || tools.rateLimitedMs !== undefined) throw new Error(`items() was rate limited: ${result.error?.message}`);
+        if (result.error?.code === "MCP_RATE_LIMITED" || tools.rateLimitedMs !== undefined)
+          throw new Error(`items() was rate limited: ${result.error?.message}`);
         return this.stop(runId, "failed", `items() failed: ${result.error?.code}: ${result.error?.message}`);
       }
       if (!Array.isArray(result.value)) return this.stop(runId, "failed", "items() returned no array");
@@ -195,7 +237,12 @@ export class SkillRuntime {
       listed = [];
       for (const item of result.value as unknown[]) {
         const key = (item as { key?: unknown })?.key;
-        if (typeof key !== "string" || key === "") return this.stop(runId, "failed", `items() returned an item without a string key: ${JSON.stringify(item)?.slice(0, 100)}`);
+        if (typeof key !== "string" || key === "")
+          return this.stop(
+            runId,
+            "failed",
+            `items() returned an item without a string key: ${JSON.stringify(item)?.slice(0, 100)}`,
+          );
         if (seen.has(key)) continue;
         seen.add(key);
         listed.push({ key, item });
@@ -205,7 +252,10 @@ export class SkillRuntime {
     }
     let todo = listed;
     if (skill.memory) {
-      const known = listed.length === 0 ? [] : await this.options.redis.smismember(this.memoryKey(skill.name), ...listed.map((entry) => entry.key));
+      const known =
+        listed.length === 0
+          ? []
+          : await this.options.redis.smismember(this.memoryKey(skill.name), ...listed.map((entry) => entry.key));
       todo = listed.filter((_, index) => known[index] !== 1);
       await this.progress.skipItems(
         runId,
@@ -219,7 +269,13 @@ export class SkillRuntime {
         todo.slice(start, start + 500).map((entry) => ({
           name: "item",
           data: { runId, key: entry.key, item: entry.item },
-          opts: { jobId: itemJobId(runId, entry.key), attempts, backoff: { type: "exponential", delay: 500 }, removeOnComplete: true, removeOnFail: 5000 },
+          opts: {
+            jobId: itemJobId(runId, entry.key),
+            attempts,
+            backoff: { type: "exponential", delay: 500 },
+            removeOnComplete: true,
+            removeOnFail: 5000,
+          },
         })),
       );
     }
@@ -261,17 +317,29 @@ export class SkillRuntime {
     if (error.code === "SCHEMA_DRIFT" || tools.drift !== undefined) {
       const drifts = await this.progress.incrementDrift(runId);
       await this.finish(runId, key, "failed", `${error.code}: ${error.message}`);
-      if (drifts >= (this.options.driftThreshold ?? 3)) await this.stop(runId, "stopped", `the tools' results no longer match the schemas locked at approval (${tools.drift ?? error.message}); fix or re-approve the skill`);
+      if (drifts >= (this.options.driftThreshold ?? 3))
+        await this.stop(
+          runId,
+          "stopped",
+          `the tools' results no longer match the schemas locked at approval (${tools.drift ?? error.message}); fix or re-approve the skill`,
+        );
       return;
     }
     const attempts = job.opts.attempts ?? 1;
     // A missing export or an unloaded tool fails the same way every time: counted as failed at once.
-    if (error.retryable !== false && job.attemptsMade + 1 < attempts) throw new Error(`${error.code}: ${error.message}`);
+    if (error.retryable !== false && job.attemptsMade + 1 < attempts)
+      throw new Error(`${error.code}: ${error.message}`);
     return this.finish(runId, key, "failed", `${error.code}: ${error.message}`);
   }
 
   /** The tools an item's code sees; `handBacks` doubles its 429 wait budget per earlier hand-back. */
-  private itemTools(skill: SkillRecord, runId: string, itemKey: string, handBacks = 0, firstAttempt = false): ItemTools {
+  private itemTools(
+    skill: SkillRecord,
+    runId: string,
+    itemKey: string,
+    handBacks = 0,
+    firstAttempt = false,
+  ): ItemTools {
     const context: ItemToolsContext = {
       tools: this.options.tools,
       limiter: this.limiter,
@@ -317,7 +385,13 @@ export class SkillRuntime {
   }
 
   /** Counts the item (a done item of a skill with memory also goes into its memory) and reports. */
-  private async finish(runId: string, key: string, outcome: Outcome, error?: string, skill?: SkillRecord): Promise<void> {
+  private async finish(
+    runId: string,
+    key: string,
+    outcome: Outcome,
+    error?: string,
+    skill?: SkillRecord,
+  ): Promise<void> {
     const memoryKey = outcome === "done" && skill?.memory === true ? this.memoryKey(skill.name) : undefined;
     const result = await this.progress.finishItem(runId, key, outcome, { error, memoryKey });
     if (result === "completed") await this.reporter.final(runId);

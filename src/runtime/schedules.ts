@@ -15,11 +15,18 @@ export interface ScheduleInfo {
 
 /** Checks a cron expression and time zone; one user error with the fix when either is wrong. */
 export function checkCron(cron: string, tz: string): Date {
-  if (!isTimeZone(tz)) throw userError("SCHEDULE_BAD_TZ", `unknown time zone "${tz}": use an IANA name such as UTC, Europe/Paris or America/New_York`);
+  if (!isTimeZone(tz))
+    throw userError(
+      "SCHEDULE_BAD_TZ",
+      `unknown time zone "${tz}": use an IANA name such as UTC, Europe/Paris or America/New_York`,
+    );
   try {
     return CronExpressionParser.parse(cron, { tz }).next().toDate();
   } catch (error) {
-    throw userError("SCHEDULE_BAD_CRON", `bad cron "${cron}": ${(error as Error).message}. Five fields: minute hour day-of-month month day-of-week, e.g. "0 8 * * 1-5" (8:00 on weekdays)`);
+    throw userError(
+      "SCHEDULE_BAD_CRON",
+      `bad cron "${cron}": ${(error as Error).message}. Five fields: minute hour day-of-month month day-of-week, e.g. "0 8 * * 1-5" (8:00 on weekdays)`,
+    );
   }
 }
 
@@ -39,16 +46,30 @@ function isTimeZone(tz: string): boolean {
 export class Schedules {
   constructor(private readonly runtime: SkillRuntime) {}
 
-  async create(request: { skill: string; cron: string; tz?: string | undefined; params: Record<string, unknown>; requester: string; thread?: ThreadRef | undefined }): Promise<ScheduleInfo> {
+  async create(request: {
+    skill: string;
+    cron: string;
+    tz?: string | undefined;
+    params: Record<string, unknown>;
+    requester: string;
+    thread?: ThreadRef | undefined;
+  }): Promise<ScheduleInfo> {
     const tz = request.tz ?? "UTC";
     const next = checkCron(request.cron, tz);
     // Validates the skill and the params now, not at 3 a.m.
     const { params } = await this.runtime.checkRun(request.skill, request.params);
-    const id = `sch-${request.skill}-${createHash("sha1").update(`${request.cron}|${tz}|${JSON.stringify(params)}`).digest("hex").slice(0, 8)}`;
+    const id = `sch-${request.skill}-${createHash("sha1")
+      .update(`${request.cron}|${tz}|${JSON.stringify(params)}`)
+      .digest("hex")
+      .slice(0, 8)}`;
     await this.runtime.runs.upsertJobScheduler(
       id,
       { pattern: request.cron, tz },
-      { name: "run", data: { skill: request.skill, params, requester: request.requester, thread: request.thread }, opts: { attempts: 3, backoff: { type: "exponential", delay: 1000 } } },
+      {
+        name: "run",
+        data: { skill: request.skill, params, requester: request.requester, thread: request.thread },
+        opts: { attempts: 3, backoff: { type: "exponential", delay: 1000 } },
+      },
     );
     return { id, skill: request.skill, cron: request.cron, tz, next: next.toISOString(), params };
   }

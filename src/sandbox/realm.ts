@@ -64,12 +64,19 @@ export class Realm {
     const realm = new Realm(key, isolate);
     try {
       const context = isolate.createContextSync();
-      realm.deliverRef = context.evalClosureSync(REALM_SOURCE, [(token: unknown, op: unknown, a: unknown, b: unknown) => realm.answer(token, op, a, b)], {
-        arguments: { reference: true },
-        result: { reference: true },
-        filename: "file:///codemem-realm.js",
-      }) as typeof realm.deliverRef;
-      realm.entry = context.evalSync(entrySource(script, MAIN_FUNCTION), { filename: `file:///${filename}`, reference: true }) as typeof realm.entry;
+      realm.deliverRef = context.evalClosureSync(
+        REALM_SOURCE,
+        [(token: unknown, op: unknown, a: unknown, b: unknown) => realm.answer(token, op, a, b)],
+        {
+          arguments: { reference: true },
+          result: { reference: true },
+          filename: "file:///codemem-realm.js",
+        },
+      ) as typeof realm.deliverRef;
+      realm.entry = context.evalSync(entrySource(script, MAIN_FUNCTION), {
+        filename: `file:///${filename}`,
+        reference: true,
+      }) as typeof realm.entry;
       return realm;
     } catch (error) {
       realm.dispose();
@@ -87,7 +94,9 @@ export class Realm {
     this.sliceMs = limits.sliceMs;
     this.deadline = limits.deadline;
     this.runs++;
-    this.entry?.applySync(undefined, [token, configJson, argsJson], { timeout: Math.max(1, Math.min(limits.sliceMs, limits.deadline - Date.now())) });
+    this.entry?.applySync(undefined, [token, configJson, argsJson], {
+      timeout: Math.max(1, Math.min(limits.sliceMs, limits.deadline - Date.now())),
+    });
   }
 
   /** Hands a ticket's answer to the run, if it is still the one in progress. */
@@ -165,7 +174,10 @@ export class RealmPool {
   }
 
   give(realm: Realm): void {
-    if (realm.key === undefined || realm.disposed || realm.runs >= RUNS_PER_REALM) return realm.dispose();
+    if (realm.key === undefined || realm.disposed || realm.runs >= RUNS_PER_REALM) {
+      realm.dispose();
+      return;
+    }
     if (this.idleCount >= MAX_IDLE_REALMS) this.evictOldest();
     realm.idleSince = Date.now();
     const realms = this.idle.get(realm.key) ?? [];

@@ -49,7 +49,11 @@ function parseSettledReply(json: string): SettledReply {
     reply !== null &&
     typeof reply.ok === "boolean" &&
     (reply.valueJson === undefined || typeof reply.valueJson === "string") &&
-    (error === undefined || (typeof error === "object" && error !== null && typeof error.code === "string" && typeof error.message === "string")) &&
+    (error === undefined ||
+      (typeof error === "object" &&
+        error !== null &&
+        typeof error.code === "string" &&
+        typeof error.message === "string")) &&
     typeof reply.tail === "string" &&
     typeof reply.omittedChars === "number";
   if (!valid) throw new Error(`the sandbox settled with a malformed reply: ${json.slice(0, 200)}`);
@@ -122,8 +126,15 @@ export class IsolatedSandbox implements SandboxExecutor {
         run.fail(new Error("timed out"));
       }, limits.timeoutMs);
       const half = Math.floor(limits.maxOutputChars / 2);
-      const config: RunScopeConfig = { toolIds: run.tools.ids, headChars: half, tailChars: limits.maxOutputChars - half };
-      realm.start(run, JSON.stringify(config), JSON.stringify(options.entry?.args ?? []), { sliceMs: SYNC_SLICE_MS, deadline: run.deadline });
+      const config: RunScopeConfig = {
+        toolIds: run.tools.ids,
+        headChars: half,
+        tailChars: limits.maxOutputChars - half,
+      };
+      realm.start(run, JSON.stringify(config), JSON.stringify(options.entry?.args ?? []), {
+        sliceMs: SYNC_SLICE_MS,
+        deadline: run.deadline,
+      });
       const raw = await run.outcome;
       reusable = run.quiet();
       const reply = parseSettledReply(raw);
@@ -131,7 +142,10 @@ export class IsolatedSandbox implements SandboxExecutor {
       if (!reply.ok) return run.failed(reply.error ?? { code: "SANDBOX_RUNTIME", message: "failed" }, output);
       if (reply.valueJson !== undefined && reply.valueJson.length > limits.maxResultChars) {
         return run.failed(
-          { code: "SANDBOX_RESULT", message: `the returned value is ${reply.valueJson.length} characters of JSON; the limit is ${limits.maxResultChars}` },
+          {
+            code: "SANDBOX_RESULT",
+            message: `the returned value is ${reply.valueJson.length} characters of JSON; the limit is ${limits.maxResultChars}`,
+          },
           output,
         );
       }
@@ -154,15 +168,17 @@ export class IsolatedSandbox implements SandboxExecutor {
   /** The script of a skill entry and the key of the realms that can run it. */
   private entry(code: string, name: string, filename: string, memoryMb: number): CompiledEntry {
     const compiled = this.entries.get(code) ?? [];
-    const known = compiled.find((entry) => entry.name === name && entry.filename === filename && entry.memoryMb === memoryMb);
+    const known = compiled.find(
+      (entry) => entry.name === name && entry.filename === filename && entry.memoryMb === memoryMb,
+    );
     if (known !== undefined) return known;
     const script = transpileScript(moduleCaller(transpileModule(code, filename), name), "skill-entry.js");
     const entry: CompiledEntry = { name, filename, memoryMb, script, key: `${memoryMb}\u0000${script}` };
-    if (this.entries.size >= 64 && !this.entries.has(code)) this.entries.delete(this.entries.keys().next().value as string);
+    if (this.entries.size >= 64 && !this.entries.has(code))
+      this.entries.delete(this.entries.keys().next().value as string);
     this.entries.set(code, [...compiled, entry]);
     return entry;
   }
-
 }
 
 interface CompiledEntry {
@@ -240,7 +256,8 @@ class RunState implements RealmRun {
   /** A tool call from the isolate: a refusal at once, or a ticket answered through `delivery`. */
   call(id: unknown, argsJson: unknown, delivery: Delivery): number | string {
     if (this.finished) return refusal("SANDBOX_FINISHED", "the run has ended");
-    if (typeof id !== "string" || typeof argsJson !== "string") return refusal("SANDBOX_BRIDGE", "tool calls take an id and JSON arguments");
+    if (typeof id !== "string" || typeof argsJson !== "string")
+      return refusal("SANDBOX_BRIDGE", "tool calls take an id and JSON arguments");
     const ticket = this.nextTicket++;
     this.inFlight++;
     void this.answer(id, argsJson).then((json) => {

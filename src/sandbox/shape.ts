@@ -12,7 +12,8 @@ export interface JsonSchema {
 
 const MAX_ITEMS_SAMPLED = 20;
 /** Paging fields come and go by page (the last page has no next link): never required. */
-const PAGING_KEYS = /^(@odata\.(nextLink|deltaLink|count)|nextLink|nextCursor|next_cursor|nextPageToken|next_page_token|cursor|continuationToken|has_more|hasMore)$/;
+const PAGING_KEYS =
+  /^(@odata\.(nextLink|deltaLink|count)|nextLink|nextCursor|next_cursor|nextPageToken|next_page_token|cursor|continuationToken|has_more|hasMore)$/;
 const MAX_DEPTH = 12;
 
 export function inferSchema(value: unknown, depth = 0): JsonSchema {

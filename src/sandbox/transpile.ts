@@ -39,11 +39,23 @@ export function transpileScript(source: string, filename = "probe.ts"): string {
 export function transpileModule(source: string, filename = "skill.ts"): string {
   let code: string;
   try {
-    ({ code } = transformSync(source, { loader: "ts", format: "esm", target: "es2022", sourcefile: filename, logLevel: "silent" }));
+    ({ code } = transformSync(source, {
+      loader: "ts",
+      format: "esm",
+      target: "es2022",
+      sourcefile: filename,
+      logLevel: "silent",
+    }));
   } catch (error) {
-    throw new CodedError("SANDBOX_COMPILE", describeBuildFailure(error, filename, 0), { family: "user", retryable: false, cause: error });
+    throw new CodedError("SANDBOX_COMPILE", describeBuildFailure(error, filename, 0), {
+      family: "user",
+      retryable: false,
+      cause: error,
+    });
   }
-  const imported = /^(?:import\b[^\n]*?["']([^"'\n]+)["']|export\s*\*[^\n]*?["']([^"'\n]+)["'])/m.exec(stripExportClause(code));
+  const imported = /^(?:import\b[^\n]*?["']([^"'\n]+)["']|export\s*\*[^\n]*?["']([^"'\n]+)["'])/m.exec(
+    stripExportClause(code),
+  );
   if (imported) {
     throw new CodedError(
       "SANDBOX_COMPILE",
@@ -86,7 +98,9 @@ function describeBuildFailure(error: unknown, filename: string, wrapperLines = 1
   const errors = (error as { errors?: EsbuildMessage[] }).errors;
   const first = errors?.[0];
   if (first === undefined) return error instanceof Error ? error.message : String(error);
-  const moduleSyntax = wrapperLines > 0 && (/"import"|"export"/.test(first.text) || /^\s*(import|export)\b/.test(first.location?.lineText ?? ""));
+  const moduleSyntax =
+    wrapperLines > 0 &&
+    (/"import"|"export"/.test(first.text) || /^\s*(import|export)\b/.test(first.location?.lineText ?? ""));
   const text = moduleSyntax
     ? `${first.text} (modules are not available in the sandbox: call tools through tools.<app>__<tool>(args))`
     : first.text;

@@ -23,7 +23,12 @@ export function skillEntry(skill: SkillRecord): CatalogEntry {
 /** Indexes every skill's latest version now and after each save or rollback in this process. */
 export async function followSkills(store: SkillStore, catalog: ToolCatalog): Promise<() => void> {
   const latest = new Map<string, SkillRecord>();
-  const publish = () => catalog.setApp(SKILLS_APP, [...latest.values()].map(skillEntry), "saved skills: procedural memory, runnable without a model");
+  const publish = () =>
+    catalog.setApp(
+      SKILLS_APP,
+      [...latest.values()].map(skillEntry),
+      "saved skills: procedural memory, runnable without a model",
+    );
   for (const name of await store.names()) {
     const skill = await store.latest(name);
     if (skill !== undefined) latest.set(name, skill);

@@ -15,7 +15,13 @@ const metadata = z
     description: z.string().min(1),
     params: z.object({ type: z.literal("object") }).loose(),
     memory: z.boolean().default(false),
-    tools: z.array(z.object({ id: z.string(), access: z.enum(["read-only", "writes", "destructive"]), schema: z.record(z.string(), z.unknown()).optional() })),
+    tools: z.array(
+      z.object({
+        id: z.string(),
+        access: z.enum(["read-only", "writes", "destructive"]),
+        schema: z.record(z.string(), z.unknown()).optional(),
+      }),
+    ),
     author: z.string().default("codemem"),
     approver: z.string().default("shipped"),
   })
@@ -29,11 +35,19 @@ export function readShippedSkills(dir = SHIPPED_SKILLS_DIR): Omit<SkillRecord, "
     .map((entry) => {
       const file = join(dir, entry.name, "skill.json");
       const parsed = metadata.safeParse(JSON.parse(readFileSync(file, "utf8")));
-      if (!parsed.success) throw userError("SKILL_FILE_INVALID", `${file}: ${parsed.error.issues[0]?.path.join(".")} ${parsed.error.issues[0]?.message}`);
+      if (!parsed.success)
+        throw userError(
+          "SKILL_FILE_INVALID",
+          `${file}: ${parsed.error.issues[0]?.path.join(".")} ${parsed.error.issues[0]?.message}`,
+        );
       return {
         ...parsed.data,
         params: parsed.data.params as JsonSchema,
-        tools: parsed.data.tools.map((tool) => ({ id: tool.id, access: tool.access, schema: tool.schema as JsonSchema | undefined })),
+        tools: parsed.data.tools.map((tool) => ({
+          id: tool.id,
+          access: tool.access,
+          schema: tool.schema as JsonSchema | undefined,
+        })),
         code: readFileSync(join(dir, entry.name, "skill.ts"), "utf8"),
       };
     });

@@ -79,7 +79,10 @@ export class SkillStore {
     const skill = await this.latest(name);
     if (skill !== undefined) return skill;
     const names = await this.names();
-    throw userError("SKILL_UNKNOWN", `there is no skill "${name}". Skills: ${names.join(", ") || "none yet"} (see /codemem skills)`);
+    throw userError(
+      "SKILL_UNKNOWN",
+      `there is no skill "${name}". Skills: ${names.join(", ") || "none yet"} (see /codemem skills)`,
+    );
   }
 
   /** Points `latest` at an earlier version; versions themselves never change. */
@@ -87,7 +90,10 @@ export class SkillStore {
     const current = await this.require(name);
     const target = await this.version(name, version);
     if (target === undefined) {
-      throw userError("SKILL_VERSION_UNKNOWN", `${name} has no version ${version}; versions are 1 to ${await this.redis.get(`${this.prefix}${name}:versions`)} (latest is v${current.version})`);
+      throw userError(
+        "SKILL_VERSION_UNKNOWN",
+        `${name} has no version ${version}; versions are 1 to ${await this.redis.get(`${this.prefix}${name}:versions`)} (latest is v${current.version})`,
+      );
     }
     await this.redis.set(`${this.prefix}${name}:latest`, String(version));
     for (const listener of this.listeners) listener(target);

@@ -1,4 +1,11 @@
-export type { ChatAdapter, DeliveryTarget, OutboundAdapter, PlatformLimits, PostedRef, RunningInbound } from "./adapter.ts";
+export type {
+  ChatAdapter,
+  DeliveryTarget,
+  OutboundAdapter,
+  PlatformLimits,
+  PostedRef,
+  RunningInbound,
+} from "./adapter.ts";
 export { fitMessage } from "./fit.ts";
 export type { FittedMessage, Overflow } from "./fit.ts";
 export { answeredMessage, code, rich, text } from "./message.ts";

@@ -3,18 +3,26 @@ import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestConsoleApp } from "../helpers/app.ts";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((path) => existsSync(path));
+const CHROMIUM =
+  process.env.CHROMIUM_PATH ?? ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((path) => existsSync(path));
 
 describe("the local console in headless Chromium", () => {
   let browser: Browser;
   let running: Awaited<ReturnType<typeof startTestConsoleApp>>;
 
   beforeAll(async () => {
-    if (CHROMIUM === undefined) throw new Error("Chromium is missing: apt-get install chromium (npm test installs it when run as root)");
+    if (CHROMIUM === undefined)
+      throw new Error("Chromium is missing: apt-get install chromium (npm test installs it when run as root)");
     running = await startTestConsoleApp();
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+      ],
     });
   });
   afterAll(async () => {
@@ -49,7 +57,11 @@ describe("the local console in headless Chromium", () => {
     await expect
       .poll(() => page.locator(".answered").allTextContents(), { timeout: 10_000 })
       .toEqual(["✓ Yes, add a dedup memory — by @you", "✓ Approved — by @you"]);
-    expect(await running.app.skills.latest("archive-attachments")).toMatchObject({ version: 2, approver: "console:you", author: "console:you" });
+    expect(await running.app.skills.latest("archive-attachments")).toMatchObject({
+      version: 2,
+      approver: "console:you",
+      author: "console:you",
+    });
     expect(await page.getByText("What changed since v1").count()).toBe(1);
     const summary = page.getByText(/Run r\w+ of archive-attachments v2 finished in/);
     await summary.waitFor({ timeout: 60_000 });
@@ -78,7 +90,8 @@ describe("the local console in headless Chromium", () => {
       await page.locator("#text").fill(text);
       await page.getByRole("button", { name: "Send" }).click();
     };
-    const done = (await running.app.runtime.status((await running.app.runtime.progress.recent(1))[0] as string))?.done ?? 0;
+    const done =
+      (await running.app.runtime.status((await running.app.runtime.progress.recent(1))[0] as string))?.done ?? 0;
     expect(done).toBeGreaterThan(5);
     await send('/codemem run archive-attachments {"days": 15}');
     await page.getByText(new RegExp(`0 done, ${done} skipped, 0 failed of ${done}`)).waitFor({ timeout: 60_000 });
@@ -87,7 +100,9 @@ describe("the local console in headless Chromium", () => {
     const scheduled = page.getByText(/Scheduled archive-attachments "\*\/2 .* as (sch-[\w-]+)/);
     await scheduled.waitFor({ timeout: 10_000 });
     const id = /as (sch-[\w-]+)/.exec((await scheduled.textContent()) ?? "")?.[1] as string;
-    await expect.poll(async () => (await running.app.runtime.progress.recent(20)).length, { timeout: 20_000 }).toBeGreaterThanOrEqual(4);
+    await expect
+      .poll(async () => (await running.app.runtime.progress.recent(20)).length, { timeout: 20_000 })
+      .toBeGreaterThanOrEqual(4);
     await send(`/codemem unschedule ${id}`);
     await page.getByText(`Removed schedule ${id} (by @you).`).waitFor({ timeout: 10_000 });
     await send('/codemem schedule archive-attachments "61 * * * *"');

@@ -18,4 +18,3 @@ adapterContract("console", async ({ redis, prefix }) => {
     close: async () => {},
   };
 });
-

@@ -16,7 +16,13 @@ afterAll(() => {
 /** `codemem start` as its own process; resolves with the console URL it prints. */
 function start(): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((resolve, reject) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, REDIS_URL: inject("redisUrl"), CODEMEM_HOME: join(work.dir, ".codemem"), CODEMEM_PORT: "0", DEMO_MAILBOX_SIZE: "200" };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      REDIS_URL: inject("redisUrl"),
+      CODEMEM_HOME: join(work.dir, ".codemem"),
+      CODEMEM_PORT: "0",
+      DEMO_MAILBOX_SIZE: "200",
+    };
     delete env.OPENAI_API_KEY;
     // Straight to node with the flag (no re-exec wrapper), so SIGKILL hits codemem itself.
     const child = spawn(process.execPath, ["--no-node-snapshot", BIN, "start"], { cwd: work.dir, env });
@@ -32,22 +38,31 @@ function start(): Promise<{ child: ChildProcess; url: string }> {
 }
 
 async function threads(url: string): Promise<{ id: string; messages: ConsoleMessage[] }[]> {
-  return ((await (await fetch(`${url}api/threads`)).json()) as { threads: { id: string; messages: ConsoleMessage[] }[] }).threads;
+  return (
+    (await (await fetch(`${url}api/threads`)).json()) as { threads: { id: string; messages: ConsoleMessage[] }[] }
+  ).threads;
 }
 
 function buttonsOf(messages: ConsoleMessage[], type: "question" | "proposal"): Button[] {
-  for (const message of messages) for (const block of message.message.blocks) if (block.type === type && block.buttons.length > 0) return block.buttons;
+  for (const message of messages)
+    for (const block of message.message.blocks)
+      if (block.type === type && block.buttons.length > 0) return block.buttons;
   return [];
 }
 
 describe("a restart while a session waits for a click", () => {
   it("should lose nothing: the killed process's session continues after a click on the new one", async () => {
     const first = await start();
-    const sent = (await (await fetch(`${first.url}api/send`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ user: "ana", text: "@codemem archive PDF/XLSX attachments of the last 15 days of Outlook mail into OneDrive folders per sender company, skip internal senders" }),
-    })).json()) as { thread: string };
+    const sent = (await (
+      await fetch(`${first.url}api/send`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          user: "ana",
+          text: "@codemem archive PDF/XLSX attachments of the last 15 days of Outlook mail into OneDrive folders per sender company, skip internal senders",
+        }),
+      })
+    ).json()) as { thread: string };
     let question: Button[] = [];
     await waitFor(async () => {
       const thread = (await threads(first.url)).find((t) => t.id === sent.thread);
@@ -61,8 +76,17 @@ describe("a restart while a session waits for a click", () => {
 
     const second = await start();
     const after = (await threads(second.url)).find((t) => t.id === sent.thread);
-    expect(buttonsOf(after?.messages ?? [], "question").map((b) => b.label)).toEqual(["Yes, add a dedup memory", "No memory needed"]);
-    const click = await (await fetch(`${second.url}api/click`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ user: "ana", value: question[1]?.value }) })).json();
+    expect(buttonsOf(after?.messages ?? [], "question").map((b) => b.label)).toEqual([
+      "Yes, add a dedup memory",
+      "No memory needed",
+    ]);
+    const click = await (
+      await fetch(`${second.url}api/click`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ user: "ana", value: question[1]?.value }),
+      })
+    ).json();
     expect(click).toMatchObject({ kind: "accepted" });
     let proposal: Button[] = [];
     await waitFor(async () => {

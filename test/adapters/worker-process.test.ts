@@ -21,7 +21,10 @@ describe("a run started from the console and done by `codemem worker` in another
   });
 
   it("should show the worker's progress message and summary in the thread", async () => {
-    worker = spawn(process.execPath, ["--no-node-snapshot", BIN, "worker"], { cwd: running.home, env: { ...process.env, ...running.env } });
+    worker = spawn(process.execPath, ["--no-node-snapshot", BIN, "worker"], {
+      cwd: running.home,
+      env: { ...process.env, ...running.env },
+    });
     let out = "";
     worker.stdout?.on("data", (chunk: Buffer) => (out += chunk.toString()));
     worker.stderr?.on("data", (chunk: Buffer) => (out += chunk.toString()));
@@ -30,7 +33,10 @@ describe("a run started from the console and done by `codemem worker` in another
     const ana = new ConsoleClient(running.web.url, "ana");
     const thread = await ana.send('/codemem run archive-attachments {"days": 10}');
     const texts = async () => (await ana.messages(thread)).map((entry) => renderText(entry.message));
-    await waitFor(async () => (await texts()).some((text) => /Run r\w+ of archive-attachments v1 finished in/.test(text)), 60_000);
+    await waitFor(
+      async () => (await texts()).some((text) => /Run r\w+ of archive-attachments v1 finished in/.test(text)),
+      60_000,
+    );
     const shown = await texts();
     const summary = shown.find((text) => /finished in/.test(text)) as string;
     const done = Number(/(\d+) done/.exec(summary)?.[1]);

@@ -29,7 +29,9 @@ describe("the paper's running example, turn by turn", () => {
 
     expect(session.status).toBe("waiting");
     expect(session.loaded).toContain("outlook__list_messages");
-    expect(session.locks.outlook__list_messages).toMatchObject({ properties: { "@odata.context": { type: "string" }, value: { type: "array" } } });
+    expect(session.locks.outlook__list_messages).toMatchObject({
+      properties: { "@odata.context": { type: "string" }, value: { type: "array" } },
+    });
     const question = surface.lastBlock("question");
     expect(question?.prompt).toMatch(/memory/);
     const text = surface.text();
@@ -45,7 +47,12 @@ describe("the paper's running example, turn by turn", () => {
     const restored = (await store.load("s1")) as SessionState;
     expect(restored.pending?.kind).toBe("question");
     const button = question?.buttons[0];
-    await turn(restored).run({ kind: "click", pendingId: button?.value.pendingId ?? "", choice: button?.value.choice ?? "", user: testUser("ana") });
+    await turn(restored).run({
+      kind: "click",
+      pendingId: button?.value.pendingId ?? "",
+      choice: button?.value.choice ?? "",
+      user: testUser("ana"),
+    });
     expect(restored.status).toBe("waiting");
     const proposal = surface.lastBlock("proposal");
     expect(proposal).toMatchObject({ name: "archive-attachments" });
@@ -55,7 +62,12 @@ describe("the paper's running example, turn by turn", () => {
     expect(dry.filesWritten + dry.foldersCreated).toBe(0);
 
     const approve = proposal?.buttons.find((b) => b.value.choice === "approve");
-    await turn(restored).run({ kind: "click", pendingId: approve?.value.pendingId ?? "", choice: "approve", user: testUser("ana") });
+    await turn(restored).run({
+      kind: "click",
+      pendingId: approve?.value.pendingId ?? "",
+      choice: "approve",
+      user: testUser("ana"),
+    });
     expect(restored.status).toBe("done");
     const skill = await deps.skills.latest("archive-attachments");
     expect(skill).toMatchObject({ version: 1, approver: "test:ana", author: "test:ana", memory: true });

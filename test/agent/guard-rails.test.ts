@@ -14,7 +14,18 @@ const SMALL_SKILL = `export async function run(item: unknown, params: { name: st
   if (!root.value.some((child: any) => child.name === params.name)) await ctx.tools.onedrive__create_folder({ parent_path: "/", name: params.name });
 }`;
 const propose = (name = "make-folder", code = SKILL): ScriptStep => ({
-  toolCalls: [{ name: "propose_skill", arguments: { name, description: "Makes a folder named after the params.", params: { type: "object", properties: { name: { type: "string" } } }, sample_params: { name: "X" }, code } }],
+  toolCalls: [
+    {
+      name: "propose_skill",
+      arguments: {
+        name,
+        description: "Makes a folder named after the params.",
+        params: { type: "object", properties: { name: { type: "string" } } },
+        sample_params: { name: "X" },
+        code,
+      },
+    },
+  ],
 });
 const probe = (code: string): ScriptStep => ({ toolCalls: [{ name: "execute_code", arguments: { code } }] });
 const done: ScriptStep = { content: "done" };
@@ -27,20 +38,35 @@ describe("agent guard rails", () => {
   });
 
   it("should refuse a proposal whose read-only tools were never probed", async () => {
-    harness = await agentHarness({ steps: [load(["outlook__list_messages", "onedrive__create_folder"]), propose(), done] });
+    harness = await agentHarness({
+      steps: [load(["outlook__list_messages", "onedrive__create_folder"]), propose(), done],
+    });
     await harness.turn({ kind: "mention", text: "make a folder", user: testUser("ana") });
     expect(toolResults(harness.session).at(-1)).toMatch(/PROPOSAL_REFUSED: .*outlook__list_messages was never probed/);
     expect(harness.surface.lastBlock("proposal")).toBeUndefined();
   });
 
   it("should refuse a proposal that calls a tool it never loaded", async () => {
-    harness = await agentHarness({ steps: [load(["outlook__list_messages"]), probe("console.log(await tools.outlook__list_messages({ $top: 1 }))"), propose(), done] });
+    harness = await agentHarness({
+      steps: [
+        load(["outlook__list_messages"]),
+        probe("console.log(await tools.outlook__list_messages({ $top: 1 }))"),
+        propose(),
+        done,
+      ],
+    });
     await harness.turn({ kind: "mention", text: "make a folder", user: testUser("ana") });
     expect(toolResults(harness.session).at(-1)).toMatch(/onedrive__create_folder is not loaded/);
   });
 
   it("should refuse a write inside a probe and make no change", async () => {
-    harness = await agentHarness({ steps: [load(["onedrive__create_folder"]), probe("await tools.onedrive__create_folder({ parent_path: '/', name: 'Nope' })"), done] });
+    harness = await agentHarness({
+      steps: [
+        load(["onedrive__create_folder"]),
+        probe("await tools.onedrive__create_folder({ parent_path: '/', name: 'Nope' })"),
+        done,
+      ],
+    });
     await harness.turn({ kind: "mention", text: "make a folder", user: testUser("ana") });
     expect(toolResults(harness.session).at(-1)).toMatch(/PROBE_WRITE_REFUSED: onedrive__create_folder changes data/);
     const counters = readDemoCounters(harness.stateDir);
@@ -51,9 +77,15 @@ describe("agent guard rails", () => {
   it("should report unknown ids to the model instead of loading them", async () => {
     harness = await agentHarness({ steps: [load(["outlook__list_mesages", "outlook__list_messages"]), done] });
     await harness.turn({ kind: "mention", text: "list mail", user: testUser("ana") });
-    const result = JSON.parse(toolResults(harness.session)[0] as string) as { loaded: string[]; unknown: { id: string; suggestions: string[] }[] };
+    const result = JSON.parse(toolResults(harness.session)[0] as string) as {
+      loaded: string[];
+      unknown: { id: string; suggestions: string[] }[];
+    };
     expect(result.loaded).toEqual(["outlook__list_messages"]);
-    expect(result.unknown[0]).toMatchObject({ id: "outlook__list_mesages", suggestions: expect.arrayContaining(["outlook__list_messages"]) });
+    expect(result.unknown[0]).toMatchObject({
+      id: "outlook__list_mesages",
+      suggestions: expect.arrayContaining(["outlook__list_messages"]),
+    });
     expect(harness.session.loaded).toEqual(["outlook__list_messages"]);
   });
 
@@ -67,12 +99,23 @@ describe("agent guard rails", () => {
       ],
     });
     await harness.turn({ kind: "mention", text: "make a folder", user: testUser("ana") });
-    expect(toolResults(harness.session).at(-1)).toMatch(/saw more than 20 items, so ask the user first whether to add a dedup memory/);
+    expect(toolResults(harness.session).at(-1)).toMatch(
+      /saw more than 20 items, so ask the user first whether to add a dedup memory/,
+    );
   });
 
   it("should answer a stale click and a stranger's click without changing anything, but take an approver's", async () => {
     harness = await agentHarness(
-      { steps: [{ toolCalls: [{ name: "ask_user", arguments: { question: "Which folder root?", options: ["Archive", "Mail"] } }] }, done] },
+      {
+        steps: [
+          {
+            toolCalls: [
+              { name: "ask_user", arguments: { question: "Which folder root?", options: ["Archive", "Mail"] } },
+            ],
+          },
+          done,
+        ],
+      },
       { approvers: ["test:boss"] },
     );
     await harness.turn({ kind: "mention", text: "archive", user: testUser("ana") });
@@ -85,7 +128,9 @@ describe("agent guard rails", () => {
     expect(harness.surface.text()).toContain("Only @ana or an approver (@boss) can answer this.");
     // Both notices are for the clicker alone, not the thread.
     expect(harness.surface.privateTo("ana")).toEqual(["[demo replay] That was already answered; nothing changed."]);
-    expect(harness.surface.privateTo("mallory")).toEqual(["[demo replay] Only @ana or an approver (@boss) can answer this."]);
+    expect(harness.surface.privateTo("mallory")).toEqual([
+      "[demo replay] Only @ana or an approver (@boss) can answer this.",
+    ]);
     await harness.turn({ kind: "click", pendingId, choice: "Mail", user: testUser("boss") });
     expect(harness.session.pending).toBeUndefined();
     expect(toolResults(harness.session)).toContain('boss chose: "Mail"');
@@ -103,13 +148,18 @@ describe("agent guard rails", () => {
 
   it("should stop a looping model at the step budget with a clear message and keep the session", async () => {
     harness = await agentHarness(
-      { steps: [{ toolCalls: [{ name: "search_functions", arguments: { requests: [{ query: "list messages" }] } }] }], repeatLast: true },
+      {
+        steps: [{ toolCalls: [{ name: "search_functions", arguments: { requests: [{ query: "list messages" }] } }] }],
+        repeatLast: true,
+      },
       { limits: { stepsPerTurn: 4 } },
     );
     await harness.turn({ kind: "mention", text: "loop please", user: testUser("ana") });
     expect(harness.session.usage.modelCalls).toBe(4);
     expect(harness.session.status).toBe("idle");
-    expect(harness.surface.text()).toContain("I stopped after 4 steps in this turn without finishing. The session is kept");
+    expect(harness.surface.text()).toContain(
+      "I stopped after 4 steps in this turn without finishing. The session is kept",
+    );
     expect(harness.session.messages.length).toBe(1 + 4 * 2);
   });
 
@@ -126,10 +176,17 @@ describe("agent guard rails", () => {
     const card = harness.surface.lastBlock("proposal");
     expect(card?.preview).toMatch(/1 write\(s\) intercepted/);
     const reject = card?.buttons.find((button) => button.value.choice === "reject");
-    await harness.turn({ kind: "click", pendingId: reject?.value.pendingId ?? "", choice: "reject", user: testUser("ana") });
+    await harness.turn({
+      kind: "click",
+      pendingId: reject?.value.pendingId ?? "",
+      choice: "reject",
+      user: testUser("ana"),
+    });
     expect(harness.surface.text()).toContain("What should change? Reply in this thread");
     await harness.turn({ kind: "reply", text: "call it make-folder-2", user: testUser("ana") });
-    expect(toolResults(harness.session)).toContain('Rejected by ana. Reason: "call it make-folder-2". Revise the skill and propose it again.');
+    expect(toolResults(harness.session)).toContain(
+      'Rejected by ana. Reason: "call it make-folder-2". Revise the skill and propose it again.',
+    );
     expect(harness.surface.lastBlock("proposal")?.name).toBe("make-folder-2");
     expect(readDemoCounters(harness.stateDir).foldersCreated).toBe(0);
   });

@@ -8,9 +8,18 @@ import { demoCatalog } from "../helpers/catalog.ts";
 
 describe("buildPrompt", () => {
   const catalog = demoCatalog(["gmail"]);
-  const deps = { catalog, discovery: new Discovery({ catalog, search: new ToolSearch({ catalog }) }), limits: { ...DEFAULT_AGENT_LIMITS, contextChars: 5000 } } as unknown as AgentDeps;
+  const deps = {
+    catalog,
+    discovery: new Discovery({ catalog, search: new ToolSearch({ catalog }) }),
+    limits: { ...DEFAULT_AGENT_LIMITS, contextChars: 5000 },
+  } as unknown as AgentDeps;
   const session = (messages: SessionState["messages"]): SessionState =>
-    ({ todos: [{ content: "Probe list_messages", status: "in_progress" }], loaded: ["gmail__send_message"], locks: {}, messages }) as unknown as SessionState;
+    ({
+      todos: [{ content: "Probe list_messages", status: "in_progress" }],
+      loaded: ["gmail__send_message"],
+      locks: {},
+      messages,
+    }) as unknown as SessionState;
 
   it("should pin the todos, the app list and the loaded declarations above the conversation", () => {
     const prompt = buildPrompt(deps, session([{ role: "user", content: "ana: hello" }]));
@@ -25,7 +34,11 @@ describe("buildPrompt", () => {
   it("should compact old tool outputs past the budget, never the pinned todos or the newest outputs", () => {
     const messages: SessionState["messages"] = [{ role: "user", content: "ana: go" }];
     for (let i = 0; i < 8; i++) {
-      messages.push({ role: "assistant", content: null, tool_calls: [{ id: `c${i}`, type: "function", function: { name: "execute_code", arguments: "{}" } }] });
+      messages.push({
+        role: "assistant",
+        content: null,
+        tool_calls: [{ id: `c${i}`, type: "function", function: { name: "execute_code", arguments: "{}" } }],
+      });
       messages.push({ role: "tool", tool_call_id: `c${i}`, content: `output ${i} ${"x".repeat(2000)}` });
     }
     const prompt = buildPrompt(deps, session(messages));

@@ -9,7 +9,10 @@ const BIN = join(import.meta.dirname, "..", "..", "bin", "codemem.mjs");
 const work = tempStateDir("codemem-cli-");
 afterAll(() => work.cleanup());
 
-function codemem(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+function codemem(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     // Started without --no-node-snapshot on purpose: the bin must add it itself.
     const child = spawn(process.execPath, [BIN, ...args], {
@@ -51,9 +54,13 @@ describe("npx codemem", () => {
     writeFileSync(probe, "await tools.outlook__list_mesages({});\n");
     const typo = await codemem(["exec", probe]);
     expect(typo.code).toBe(1);
-    expect(typo.stderr).toContain("error: MCP_UNKNOWN_TOOL: there is no tool outlook__list_mesages. Did you mean: outlook__list_messages");
+    expect(typo.stderr).toContain(
+      "error: MCP_UNKNOWN_TOOL: there is no tool outlook__list_mesages. Did you mean: outlook__list_messages",
+    );
     const flag = await codemem(["exec", probe, "--memory-mb", "two"]);
-    expect(flag.stderr.trim()).toBe('error: CONFIG_INVALID: config: sandbox.memoryMb = "two" (from command line): expected a number of megabytes');
+    expect(flag.stderr.trim()).toBe(
+      'error: CONFIG_INVALID: config: sandbox.memoryMb = "two" (from command line): expected a number of megabytes',
+    );
   });
 
   it("tools --mcp should list the apps of a given mcp.json", async () => {

@@ -11,7 +11,10 @@ describe("npx codemem demo", () => {
     const result = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
       const env: NodeJS.ProcessEnv = { ...process.env, CODEMEM_HOME: join(work.dir, ".codemem") };
       delete env.OPENAI_API_KEY;
-      const child = spawn(process.execPath, [join(import.meta.dirname, "..", "..", "bin", "codemem.mjs"), "demo"], { cwd: work.dir, env });
+      const child = spawn(process.execPath, [join(import.meta.dirname, "..", "..", "bin", "codemem.mjs"), "demo"], {
+        cwd: work.dir,
+        env,
+      });
       let stdout = "";
       let stderr = "";
       child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
@@ -22,7 +25,13 @@ describe("npx codemem demo", () => {
     expect(result.code).toBe(0);
     const lines = result.stdout.trim().split("\n");
     const summary = JSON.parse(lines.at(-1) as string) as Record<string, unknown>;
-    expect(summary).toMatchObject({ demo: "archive", model: "replay", model_calls: 7, skill: "archive-attachments", approved: true });
+    expect(summary).toMatchObject({
+      demo: "archive",
+      model: "replay",
+      model_calls: 7,
+      skill: "archive-attachments",
+      approved: true,
+    });
     expect(summary.prompt_tokens).toBeGreaterThan(1000);
     expect(result.stdout).toContain("[demo replay]");
     expect(result.stdout).toContain("you: (clicking the default button) Yes, add a dedup memory");

@@ -19,7 +19,6 @@ setInterval(() => {}, 1000);`;
   return spawn(process.execPath, ["--input-type=module", "-e", launcher], { stdio: ["ignore", "pipe", "inherit"] });
 }
 
-
 describe("stopWhenLauncherDies", () => {
   it("should stop the child gracefully when its launcher is SIGKILLed, and keep the variable from grandchildren", async () => {
     const launcher = launch(true);

@@ -18,7 +18,11 @@ class ShownOutbound implements OutboundAdapter {
   readonly shown = new Map<string, { message: UiMessage; visibleTo?: string | undefined }>();
   private next = 1;
 
-  async post(target: DeliveryTarget, message: UiMessage, options: { visibleTo?: User | undefined }): Promise<PostedRef> {
+  async post(
+    target: DeliveryTarget,
+    message: UiMessage,
+    options: { visibleTo?: User | undefined },
+  ): Promise<PostedRef> {
     const id = String(this.next++);
     this.shown.set(id, { message, visibleTo: options.visibleTo?.id });
     return { id, thread: target.thread ?? id };
@@ -36,7 +40,10 @@ class ShownOutbound implements OutboundAdapter {
   }
 
   publicText(): string {
-    return [...this.shown.values()].filter((entry) => entry.visibleTo === undefined).map((entry) => renderText(entry.message)).join("\n");
+    return [...this.shown.values()]
+      .filter((entry) => entry.visibleTo === undefined)
+      .map((entry) => renderText(entry.message))
+      .join("\n");
   }
 }
 
@@ -47,7 +54,14 @@ describe("Bot, driven as two people", () => {
   const outbound = new ShownOutbound();
   let app: App;
   beforeAll(async () => {
-    const config = loadConfig({ env: { REDIS_URL: inject("redisUrl"), CODEMEM_HOME: join(home.dir, ".codemem"), CODEMEM_PREFIX: `bot${process.pid}x${Date.now().toString(36)}` }, cwd: home.dir });
+    const config = loadConfig({
+      env: {
+        REDIS_URL: inject("redisUrl"),
+        CODEMEM_HOME: join(home.dir, ".codemem"),
+        CODEMEM_PREFIX: `bot${process.pid}x${Date.now().toString(36)}`,
+      },
+      cwd: home.dir,
+    });
     app = await startApp({ config, adapters: [() => ({ outbound })], log: () => {} });
   });
   afterAll(async () => {
@@ -57,9 +71,21 @@ describe("Bot, driven as two people", () => {
 
   it("should refuse a stranger's click without swallowing the requester's, and run the skill on Approve", async () => {
     const thread: ThreadRef = { platform: "test", channel: "c", thread: "t1" };
-    await app.bot.onMessage({ thread, user: person("alice"), text: `@codemem ${REPLAY_TASK}`, mentioned: true, eventId: "ev-1" });
+    await app.bot.onMessage({
+      thread,
+      user: person("alice"),
+      text: `@codemem ${REPLAY_TASK}`,
+      mentioned: true,
+      eventId: "ev-1",
+    });
     // The same event delivered again (a platform retry) starts nothing twice.
-    await app.bot.onMessage({ thread, user: person("alice"), text: `@codemem ${REPLAY_TASK}`, mentioned: true, eventId: "ev-1" });
+    await app.bot.onMessage({
+      thread,
+      user: person("alice"),
+      text: `@codemem ${REPLAY_TASK}`,
+      mentioned: true,
+      eventId: "ev-1",
+    });
     await waitFor(() => outbound.buttons("question").length > 0, 60_000);
     const memory = outbound.buttons("question")[0]!;
     expect((await app.bot.onAction({ user: person("mallory"), value: memory.value })).kind).toBe("refused");

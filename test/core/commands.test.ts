@@ -3,7 +3,11 @@ import { isCommandMention, parseCommand } from "../../src/core/commands.ts";
 
 describe("parseCommand", () => {
   it("should read every command, with quoted cron, time zone and JSON params", () => {
-    expect(parseCommand("/codemem run archive-attachments {\"days\": 7}")).toEqual({ name: "run", skill: "archive-attachments", params: { days: 7 } });
+    expect(parseCommand('/codemem run archive-attachments {"days": 7}')).toEqual({
+      name: "run",
+      skill: "archive-attachments",
+      params: { days: 7 },
+    });
     expect(parseCommand('schedule archive-attachments "0 8 * * 1-5" Europe/Paris {"days": 1}')).toEqual({
       name: "schedule",
       skill: "archive-attachments",
@@ -13,7 +17,11 @@ describe("parseCommand", () => {
     });
     expect(parseCommand("schedule x “*/5 * * * *”")).toMatchObject({ cron: "*/5 * * * *", tz: undefined });
     expect(parseCommand("status")).toEqual({ name: "status", runId: undefined });
-    expect(parseCommand("rollback archive-attachments 1")).toEqual({ name: "rollback", skill: "archive-attachments", version: 1 });
+    expect(parseCommand("rollback archive-attachments 1")).toEqual({
+      name: "rollback",
+      skill: "archive-attachments",
+      version: 1,
+    });
     expect(parseCommand("")).toEqual({ name: "help" });
   });
 

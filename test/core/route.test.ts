@@ -4,7 +4,10 @@ import { routeMessage } from "../../src/core/route.ts";
 describe("routeMessage", () => {
   it("should read /codemem as a command, and a mention starting with a command word as one too", () => {
     expect(routeMessage("/codemem run x {}", false)).toEqual({ kind: "command", text: "run x {}" });
-    expect(routeMessage("@codemem schedule x \"0 8 * * *\"", false)).toEqual({ kind: "command", text: 'schedule x "0 8 * * *"' });
+    expect(routeMessage('@codemem schedule x "0 8 * * *"', false)).toEqual({
+      kind: "command",
+      text: 'schedule x "0 8 * * *"',
+    });
     expect(routeMessage("schedules", true)).toEqual({ kind: "command", text: "schedules" });
   });
 

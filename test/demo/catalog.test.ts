@@ -34,7 +34,10 @@ describe("the demo catalog", () => {
   it("should annotate reads as read-only and deletes as destructive", () => {
     const byId = new Map(tools.map((tool) => [`${tool.app}__${tool.name}`, tool]));
     expect(byId.get("gmail__list_messages")?.annotations).toMatchObject({ readOnlyHint: true, destructiveHint: false });
-    expect(byId.get("gmail__delete_message")?.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: true });
+    expect(byId.get("gmail__delete_message")?.annotations).toMatchObject({
+      readOnlyHint: false,
+      destructiveHint: true,
+    });
     expect(byId.get("gmail__send_message")?.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: false });
   });
 });

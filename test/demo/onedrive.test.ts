@@ -13,7 +13,16 @@ describe("the onedrive demo server", () => {
   let state: ReturnType<typeof tempStateDir>;
   let mcp: Awaited<ReturnType<typeof connectInMemory>>;
   const start = async (overrides: Partial<DemoKnobs> = {}) => {
-    const knobs: DemoKnobs = { stateDir: state.dir, latencyMs: 0, rateLimitPerSecond: 0, faultRate: 0, seed: 1, hangTools: new Set(), crashAfterCalls: 0, ...overrides };
+    const knobs: DemoKnobs = {
+      stateDir: state.dir,
+      latencyMs: 0,
+      rateLimitPerSecond: 0,
+      faultRate: 0,
+      seed: 1,
+      hangTools: new Set(),
+      crashAfterCalls: 0,
+      ...overrides,
+    };
     mcp = await connectInMemory(createOneDriveServer(new Drive(state.dir), new DemoGate("onedrive", knobs), state.dir));
   };
   beforeEach(() => {
@@ -27,13 +36,21 @@ describe("the onedrive demo server", () => {
   it("should create folders and fail a duplicate with 409 nameAlreadyExists", async () => {
     await start();
     const archive = await mcp.call("create_folder", { parent_path: "/", name: "Archive" });
-    expect(archive).toMatchObject({ name: "Archive", folder: { childCount: 0 }, parentReference: { path: "/drive/root:" } });
+    expect(archive).toMatchObject({
+      name: "Archive",
+      folder: { childCount: 0 },
+      parentReference: { path: "/drive/root:" },
+    });
     await mcp.call("create_folder", { parent_path: "/Archive", name: "Contoso" });
     await expect(mcp.call("create_folder", { parent_path: "/Archive", name: "Contoso" })).rejects.toMatchObject({
       details: { status: 409, toolCode: "nameAlreadyExists" },
     });
-    expect(await mcp.call("create_folder", { parent_path: "/Archive", name: "Contoso", conflictBehavior: "replace" })).toMatchObject({ name: "Contoso" });
-    expect(await mcp.call("create_folder", { parent_path: "/Archive", name: "Contoso", conflictBehavior: "rename" })).toMatchObject({ name: "Contoso 1" });
+    expect(
+      await mcp.call("create_folder", { parent_path: "/Archive", name: "Contoso", conflictBehavior: "replace" }),
+    ).toMatchObject({ name: "Contoso" });
+    expect(
+      await mcp.call("create_folder", { parent_path: "/Archive", name: "Contoso", conflictBehavior: "rename" }),
+    ).toMatchObject({ name: "Contoso 1" });
     const children = (await mcp.call("list_children", { path: "/Archive" })) as { value: { name: string }[] };
     expect(children.value.map((item) => item.name)).toEqual(["Contoso", "Contoso 1"]);
     expect(readDemoCounters(state.dir)).toMatchObject({ foldersCreated: 3, conflicts: 1 });
@@ -41,8 +58,12 @@ describe("the onedrive demo server", () => {
 
   it("should need an existing parent and refuse names OneDrive refuses", async () => {
     await start();
-    await expect(mcp.call("create_folder", { parent_path: "/Missing", name: "X" })).rejects.toMatchObject({ details: { status: 404 } });
-    await expect(mcp.call("create_folder", { parent_path: "/", name: "A/B" })).rejects.toMatchObject({ details: { status: 400 } });
+    await expect(mcp.call("create_folder", { parent_path: "/Missing", name: "X" })).rejects.toMatchObject({
+      details: { status: 404 },
+    });
+    await expect(mcp.call("create_folder", { parent_path: "/", name: "A/B" })).rejects.toMatchObject({
+      details: { status: 400 },
+    });
   });
 
   it("should keep paths inside the drive", async () => {
@@ -54,12 +75,25 @@ describe("the onedrive demo server", () => {
 
   it("should upload with conflictBehavior replace, fail and rename, counting duplicate writes", async () => {
     await start();
-    await mcp.call("upload_file", { parent_path: "/", name: "a.pdf", content_base64: Buffer.from("%PDF").toString("base64") });
+    await mcp.call("upload_file", {
+      parent_path: "/",
+      name: "a.pdf",
+      content_base64: Buffer.from("%PDF").toString("base64"),
+    });
     await mcp.call("upload_file", { parent_path: "/", name: "a.pdf", content_text: "v2" });
-    await expect(mcp.call("upload_file", { parent_path: "/", name: "a.pdf", content_text: "v3", conflictBehavior: "fail" })).rejects.toMatchObject({
+    await expect(
+      mcp.call("upload_file", { parent_path: "/", name: "a.pdf", content_text: "v3", conflictBehavior: "fail" }),
+    ).rejects.toMatchObject({
       details: { status: 409 },
     });
-    expect(await mcp.call("upload_file", { parent_path: "/", name: "a.pdf", content_text: "v4", conflictBehavior: "rename" })).toMatchObject({ name: "a 1.pdf" });
+    expect(
+      await mcp.call("upload_file", {
+        parent_path: "/",
+        name: "a.pdf",
+        content_text: "v4",
+        conflictBehavior: "rename",
+      }),
+    ).toMatchObject({ name: "a 1.pdf" });
     const counters = readDemoCounters(state.dir);
     expect(counters).toMatchObject({ filesWritten: 3, duplicateWrites: 2, conflicts: 1 });
     expect(new Drive(state.dir).readText("/a.pdf")).toBe("v2");
@@ -75,12 +109,16 @@ describe("the onedrive demo server", () => {
     expect(counters).toMatchObject({ filesWritten: 1, duplicateWrites: 0, idempotentReplays: 1 });
     const folderMeta = { [IDEMPOTENCY_META_KEY]: "run1/item7/call1" };
     await mcp.call("create_folder", { parent_path: "/", name: "Fabrikam" }, folderMeta);
-    await expect(mcp.call("create_folder", { parent_path: "/", name: "Fabrikam" }, folderMeta)).resolves.toMatchObject({ name: "Fabrikam" });
+    await expect(mcp.call("create_folder", { parent_path: "/", name: "Fabrikam" }, folderMeta)).resolves.toMatchObject({
+      name: "Fabrikam",
+    });
   });
 
   it("should inject seeded faults and rate limits", async () => {
     await start({ faultRate: 0.5, rateLimitPerSecond: 0 });
-    const outcomes = await Promise.allSettled(Array.from({ length: 40 }, () => mcp.call("list_children", { path: "/" })));
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 40 }, () => mcp.call("list_children", { path: "/" })),
+    );
     const failed = outcomes.filter((o) => o.status === "rejected");
     expect(failed.length).toBeGreaterThan(5);
     expect(failed.length).toBeLessThan(35);

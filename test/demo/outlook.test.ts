@@ -15,7 +15,9 @@ describe("the outlook demo mailbox", () => {
     const b = generateMailbox({ size: 30, seed: 7, now: NOW });
     const c = generateMailbox({ size: 30, seed: 8, now: NOW });
     expect(a.messages).toEqual(b.messages);
-    expect(a.messages.map((m) => m.from.emailAddress.address)).not.toEqual(c.messages.map((m) => m.from.emailAddress.address));
+    expect(a.messages.map((m) => m.from.emailAddress.address)).not.toEqual(
+      c.messages.map((m) => m.from.emailAddress.address),
+    );
   });
 
   it("should mix companies, internal senders and PDF/XLSX/other attachments, newest first", () => {
@@ -38,7 +40,15 @@ describe("the outlook demo server", () => {
 
   beforeEach(async () => {
     state = tempStateDir();
-    const knobs = { stateDir: state.dir, latencyMs: 0, rateLimitPerSecond: 0, faultRate: 0, seed: 42, hangTools: new Set<string>(), crashAfterCalls: 0 };
+    const knobs = {
+      stateDir: state.dir,
+      latencyMs: 0,
+      rateLimitPerSecond: 0,
+      faultRate: 0,
+      seed: 42,
+      hangTools: new Set<string>(),
+      crashAfterCalls: 0,
+    };
     mcp = await connectInMemory(createOutlookServer(mailbox, new DemoGate("outlook", knobs)));
   });
   afterEach(async () => {
@@ -60,7 +70,10 @@ describe("the outlook demo server", () => {
 
   it("should filter on receivedDateTime and hasAttachments with unquoted ISO 8601 dates", async () => {
     const since = "2026-11-10T00:00:00Z";
-    const page = (await mcp.call("list_messages", { $top: 1000, $filter: `receivedDateTime ge ${since} and hasAttachments eq true` })) as Page;
+    const page = (await mcp.call("list_messages", {
+      $top: 1000,
+      $filter: `receivedDateTime ge ${since} and hasAttachments eq true`,
+    })) as Page;
     const expected = mailbox.messages.filter((m) => m.receivedDateTime >= since && m.hasAttachments);
     expect(page.value.map((m) => m.id)).toEqual(expected.map((m) => m.id));
     expect(page.value.length).toBeGreaterThan(5);
@@ -71,7 +84,9 @@ describe("the outlook demo server", () => {
       code: "TOOL_ERROR",
       message: expect.stringContaining("DateTimeOffset"),
     });
-    await expect(mcp.call("list_messages", { $filter: "sender eq 'x'" })).rejects.toMatchObject({ message: expect.stringContaining("sender") });
+    await expect(mcp.call("list_messages", { $filter: "sender eq 'x'" })).rejects.toMatchObject({
+      message: expect.stringContaining("sender"),
+    });
   });
 
   it("should keep only $select fields and the id", async () => {
@@ -81,12 +96,19 @@ describe("the outlook demo server", () => {
 
   it("should list attachments without content and download one with base64 content", async () => {
     const message = mailbox.messages.find((m) => m.hasAttachments) as GraphMessage;
-    const list = (await mcp.call("list_attachments", { message_id: message.id })) as { value: { id: string; name: string; size: number }[] };
+    const list = (await mcp.call("list_attachments", { message_id: message.id })) as {
+      value: { id: string; name: string; size: number }[];
+    };
     expect(list.value.length).toBeGreaterThan(0);
     expect(list.value[0]).not.toHaveProperty("contentBytes");
-    const attachment = (await mcp.call("get_attachment", { message_id: message.id, attachment_id: list.value[0]?.id })) as { contentBytes: string; size: number };
+    const attachment = (await mcp.call("get_attachment", {
+      message_id: message.id,
+      attachment_id: list.value[0]?.id,
+    })) as { contentBytes: string; size: number };
     expect(Buffer.from(attachment.contentBytes, "base64").length).toBe(attachment.size);
-    await expect(mcp.call("get_message", { message_id: "nope" })).rejects.toMatchObject({ details: { status: 404, toolCode: "ErrorItemNotFound" } });
+    await expect(mcp.call("get_message", { message_id: "nope" })).rejects.toMatchObject({
+      details: { status: 404, toolCode: "ErrorItemNotFound" },
+    });
   });
 
   it("should count every call in the events log", async () => {

@@ -13,7 +13,9 @@ describe("ToolCatalog following an MCP pool", () => {
   it("should index real servers' tools and pick up tools/list_changed", async () => {
     const state = tempStateDir();
     const pool = new McpPool({
-      config: { mcpServers: { outlook: demoServer("outlook", state.dir), changing: fixtureServer("changing-server.ts") } },
+      config: {
+        mcpServers: { outlook: demoServer("outlook", state.dir), changing: fixtureServer("changing-server.ts") },
+      },
     });
     cleanups.push(() => pool.close(), state.cleanup);
     const catalog = new ToolCatalog();
@@ -32,7 +34,14 @@ describe("ToolCatalog following an MCP pool", () => {
 
   it("should report a server that cannot start and still index the others", async () => {
     const state = tempStateDir();
-    const pool = new McpPool({ config: { mcpServers: { outlook: demoServer("outlook", state.dir), broken: { command: "/nonexistent", args: [], env: {} } } } });
+    const pool = new McpPool({
+      config: {
+        mcpServers: {
+          outlook: demoServer("outlook", state.dir),
+          broken: { command: "/nonexistent", args: [], env: {} },
+        },
+      },
+    });
     cleanups.push(() => pool.close(), state.cleanup);
     const catalog = new ToolCatalog();
     const failures = await catalog.follow(pool);

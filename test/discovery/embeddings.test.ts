@@ -46,7 +46,10 @@ describe("dense retrieval through an OpenAI-compatible embeddings endpoint", () 
   it("should fall back to lexical search when the endpoint fails", async () => {
     const errors: unknown[] = [];
     const catalog = demoCatalog(["gmail"]);
-    const search = new ToolSearch({ catalog, dense: retriever("http://127.0.0.1:9/v1", (error) => errors.push(error)) });
+    const search = new ToolSearch({
+      catalog,
+      dense: retriever("http://127.0.0.1:9/v1", (error) => errors.push(error)),
+    });
     const hits = await search.search({ query: "send a message with gmail", k: 2 });
     expect(hits[0]?.id).toBe("gmail__send_message");
     expect(errors.length).toBeGreaterThan(0);

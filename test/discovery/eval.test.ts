@@ -25,7 +25,9 @@ describe("codemem discovery eval", () => {
   afterAll(() => work.cleanup());
   const run = (args: string[]) =>
     new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [join(import.meta.dirname, "..", "..", "bin", "codemem.mjs"), ...args], { cwd: work.dir });
+      const child = spawn(process.execPath, [join(import.meta.dirname, "..", "..", "bin", "codemem.mjs"), ...args], {
+        cwd: work.dir,
+      });
       let stdout = "";
       let stderr = "";
       child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
@@ -39,21 +41,56 @@ describe("codemem discovery eval", () => {
     writeFileSync(
       tools,
       [
-        { id: "mail__send", app: "mail", name: "send", description: "Send an email message to people", parameters: { type: "object", properties: { to: { description: "recipients" } } } },
-        { id: "drive__upload", app: "drive", name: "upload", description: "Upload a file into a folder", parameters: {} },
-        { id: "cal__create_event", app: "cal", name: "create_event", description: "Create a calendar event", parameters: {} },
+        {
+          id: "mail__send",
+          app: "mail",
+          name: "send",
+          description: "Send an email message to people",
+          parameters: { type: "object", properties: { to: { description: "recipients" } } },
+        },
+        {
+          id: "drive__upload",
+          app: "drive",
+          name: "upload",
+          description: "Upload a file into a folder",
+          parameters: {},
+        },
+        {
+          id: "cal__create_event",
+          app: "cal",
+          name: "create_event",
+          description: "Create a calendar event",
+          parameters: {},
+        },
       ]
         .map((line) => JSON.stringify(line))
         .join("\n"),
     );
-    writeFileSync(queries, [{ query: "email my team", relevant: ["mail__send"] }, { query: "put the report in a folder", relevant: ["drive__upload"] }].map((q) => JSON.stringify(q)).join("\n"));
+    writeFileSync(
+      queries,
+      [
+        { query: "email my team", relevant: ["mail__send"] },
+        { query: "put the report in a folder", relevant: ["drive__upload"] },
+      ]
+        .map((q) => JSON.stringify(q))
+        .join("\n"),
+    );
     for (const extra of [[], ["--baseline", "bm25"]]) {
       const result = await run(["discovery", "eval", "--tools", tools, "--queries", queries, "--k", "10", ...extra]);
       expect(result.stderr).toBe("");
       const lines = result.stdout.trim().split("\n");
       expect(lines).toHaveLength(1);
       const figures = JSON.parse(lines[0] as string) as Record<string, number | string>;
-      expect(Object.keys(figures).slice(0, 8)).toEqual(["queries", "recall@1", "recall@5", "recall@10", "ndcg@10", "mrr", "p50_ms", "p99_ms"]);
+      expect(Object.keys(figures).slice(0, 8)).toEqual([
+        "queries",
+        "recall@1",
+        "recall@5",
+        "recall@10",
+        "ndcg@10",
+        "mrr",
+        "p50_ms",
+        "p99_ms",
+      ]);
       expect(figures.queries).toBe(2);
       expect(figures["recall@5"]).toBe(1);
     }

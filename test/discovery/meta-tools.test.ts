@@ -19,7 +19,10 @@ const errorOf = async (fn: () => unknown): Promise<{ code: string; message: stri
 describe("search_functions", () => {
   it("should group the top matches of each request by app", async () => {
     const { results } = await discovery.searchFunctions({
-      requests: [{ query: "fetch emails download attachment", app_id: "outlook" }, { query: "upload file", app_id: "dropbox" }],
+      requests: [
+        { query: "fetch emails download attachment", app_id: "outlook" },
+        { query: "upload file", app_id: "dropbox" },
+      ],
     });
     expect(results).toHaveLength(2);
     expect(results[0]?.groups.map((group) => group.app)).toEqual(["outlook"]);
@@ -36,7 +39,9 @@ describe("search_functions", () => {
   });
 
   it("should refuse an unknown app_id with the list of apps and a near match", async () => {
-    const error = await errorOf(() => discovery.searchFunctions({ requests: [{ query: "list messages", app_id: "outlok" }] }));
+    const error = await errorOf(() =>
+      discovery.searchFunctions({ requests: [{ query: "list messages", app_id: "outlok" }] }),
+    );
     expect(error.code).toBe("DISCOVERY_UNKNOWN_APP");
     expect(error.message).toContain('unknown app_id "outlok" (did you mean outlook?)');
     expect(error.message).toContain("Apps: adobe_sign, airtable");
@@ -61,12 +66,23 @@ describe("load_functions", () => {
   });
 
   it("should not count tools loaded before and cap how many load", async () => {
-    const again = discovery.loadFunctions({ ids: ["gmail__send_message", "gmail__get_message"] }, ["gmail__send_message"]);
+    const again = discovery.loadFunctions({ ids: ["gmail__send_message", "gmail__get_message"] }, [
+      "gmail__send_message",
+    ]);
     expect(again).toMatchObject({ loaded: ["gmail__get_message"], alreadyLoaded: ["gmail__send_message"] });
     const perCall = await errorOf(() => discovery.loadFunctions({ ids: ["a__1", "a__2", "a__3", "a__4", "a__5"] }));
-    expect(perCall).toMatchObject({ code: "DISCOVERY_TOO_MANY", message: expect.stringContaining("at most 4 ids at a time") });
+    expect(perCall).toMatchObject({
+      code: "DISCOVERY_TOO_MANY",
+      message: expect.stringContaining("at most 4 ids at a time"),
+    });
     const total = await errorOf(() =>
-      discovery.loadFunctions({ ids: ["slack__post_message", "slack__list_users"] }, ["x__1", "x__2", "x__3", "x__4", "x__5"]),
+      discovery.loadFunctions({ ids: ["slack__post_message", "slack__list_users"] }, [
+        "x__1",
+        "x__2",
+        "x__3",
+        "x__4",
+        "x__5",
+      ]),
     );
     expect(total).toMatchObject({ code: "DISCOVERY_TOO_MANY", message: expect.stringContaining("may load 6 tools") });
   });
@@ -85,14 +101,20 @@ describe("declarations", () => {
       },
       required: ["$top"],
     };
-    const locked = { type: "object", properties: { value: { type: "array", items: { type: "object", properties: { id: { type: "string" } }, required: ["id"] } } }, required: ["value"] };
+    const locked = {
+      type: "object",
+      properties: {
+        value: { type: "array", items: { type: "object", properties: { id: { type: "string" } }, required: ["id"] } },
+      },
+      required: ["value"],
+    };
     const text = declarationFor(entry("demo", "list_things", "Lists things.", true, schema), locked);
     expect(() => transformSync(text, { loader: "ts" })).not.toThrow();
     expect(text).toContain("$top: number;");
     expect(text).toContain('"odd-name"?: string;');
     expect(text).toContain('order?: "asc" | "desc";');
     expect(text).toContain("tags?: string[];");
-    expect(text).toContain("Default: \"desc\".");
+    expect(text).toContain('Default: "desc".');
     expect(text).toContain("Promise<{\n    value: Array<{");
     expect(text).toContain("@app demo (read-only)");
     expect(text).not.toContain("comment */ early");

@@ -6,7 +6,14 @@ import { demoCatalog, entry } from "../helpers/catalog.ts";
 
 describe("tokenizing", () => {
   it("should split snake_case and camelCase and drop stopwords", () => {
-    expect(words("outlook__listMessages get-HTTPResponse")).toEqual(["outlook", "list", "messages", "get", "http", "response"]);
+    expect(words("outlook__listMessages get-HTTPResponse")).toEqual([
+      "outlook",
+      "list",
+      "messages",
+      "get",
+      "http",
+      "response",
+    ]);
     expect(terms("Please list the messages for me")).toEqual(["list", "messag"]);
   });
 
@@ -23,7 +30,13 @@ describe("ToolSearch", () => {
   const top = (query: string, app?: string) => search.searchLexical({ query, app, k: 5 }).map((hit) => hit.id);
 
   it("should always rank an exact tool id first", () => {
-    for (const id of ["outlook__list_messages", "gmail__send_message", "jira__transition_issue", "dropbox__get_temporary_link", "zendesk__merge_tickets"]) {
+    for (const id of [
+      "outlook__list_messages",
+      "gmail__send_message",
+      "jira__transition_issue",
+      "dropbox__get_temporary_link",
+      "zendesk__merge_tickets",
+    ]) {
       expect(top(id)[0]).toBe(id);
     }
   });
@@ -62,7 +75,10 @@ describe("ToolSearch", () => {
     small.setApp("notes", [entry("notes", "create_note", "Create a note.")]);
     const local = new ToolSearch({ catalog: small });
     expect(local.searchLexical({ query: "archive old notes" })).toEqual([]);
-    small.setApp("notes", [entry("notes", "create_note", "Create a note."), entry("notes", "archive_notes", "Archive old notes in bulk.")]);
+    small.setApp("notes", [
+      entry("notes", "create_note", "Create a note."),
+      entry("notes", "archive_notes", "Archive old notes in bulk."),
+    ]);
     expect(local.searchLexical({ query: "archive old notes" })[0]?.id).toBe("notes__archive_notes");
     small.setApp("notes", [entry("notes", "archive_notes", "Archive old notes in bulk.")]);
     expect(local.searchLexical({ query: "create_note" })).toEqual([]);

@@ -40,7 +40,11 @@ class MeteredOutbound implements OutboundAdapter {
     this.limits = inner.limits;
   }
 
-  async post(target: DeliveryTarget, message: UiMessage, options: { visibleTo?: User | undefined }): Promise<PostedRef> {
+  async post(
+    target: DeliveryTarget,
+    message: UiMessage,
+    options: { visibleTo?: User | undefined },
+  ): Promise<PostedRef> {
     this.maybeRateLimit();
     this.posts++;
     return this.inner.post(target, message, options);
@@ -63,7 +67,10 @@ class MeteredOutbound implements OutboundAdapter {
  * The contract every chat adapter passes (the console now; Slack and Teams next): deliveries through
  * the outbox on a real Redis, clicks decided at once by the real Bot, and a post from another process.
  */
-export function adapterContract(name: string, make: (context: { redis: Redis; prefix: string }) => Promise<ContractPlatform>): void {
+export function adapterContract(
+  name: string,
+  make: (context: { redis: Redis; prefix: string }) => Promise<ContractPlatform>,
+): void {
   describe(`${name} adapter contract`, () => {
     const redisUrl = inject("redisUrl");
     const prefix = `ct${process.pid}x${Date.now().toString(36)}`;
@@ -93,7 +100,15 @@ export function adapterContract(name: string, make: (context: { redis: Redis; pr
       outbox = new Outbox({ connection, redis, prefix });
       deliverers = startDeliverers({ connection, redis, prefix, adapters: [metered] });
       sessions = new SessionStore(redis, `${prefix}:session:`);
-      bot = new Bot({ connection, prefix, sessions, skills: new SkillStore(redis, `${prefix}:skill:`), policy: new Policy({ approvers: [] }), surface: outbox, redis });
+      bot = new Bot({
+        connection,
+        prefix,
+        sessions,
+        skills: new SkillStore(redis, `${prefix}:skill:`),
+        policy: new Policy({ approvers: [] }),
+        surface: outbox,
+        redis,
+      });
     });
     afterAll(async () => {
       await bot?.close();
@@ -110,27 +125,48 @@ export function adapterContract(name: string, make: (context: { redis: Redis; pr
     });
 
     it("should show a private notice to its person only", async () => {
-      const ref = await outbox.post(platform.thread(), { blocks: [{ type: "text", text: "only for ana" }] }, { visibleTo: platform.user("ana") });
+      const ref = await outbox.post(
+        platform.thread(),
+        { blocks: [{ type: "text", text: "only for ana" }] },
+        { visibleTo: platform.user("ana") },
+      );
       expect(await until(ref, "only for ana")).toMatchObject({ visibleTo: "ana" });
     });
 
     it("should decide clicks at once: refused and stale for the clicker only, accepted updates the message", async () => {
       const thread = platform.thread();
       const session = newSession(`contract-${Date.now()}`, thread, platform.user("ana"));
-      const message: UiMessage = { blocks: [{ type: "question", prompt: "Which root?", buttons: [{ label: "Archive", value: { sessionId: session.id, pendingId: "p1", choice: "Archive" } }] }] };
+      const message: UiMessage = {
+        blocks: [
+          {
+            type: "question",
+            prompt: "Which root?",
+            buttons: [{ label: "Archive", value: { sessionId: session.id, pendingId: "p1", choice: "Archive" } }],
+          },
+        ],
+      };
       const messageRef = await outbox.post(thread, message);
       session.pending = { id: "p1", kind: "question", toolCallId: "t1", choices: ["Archive"], messageRef, message };
       session.status = "waiting";
       await sessions.save(session);
       await until(messageRef, "Which root?");
 
-      const refused = await bot.onAction({ user: platform.user("mallory"), value: { sessionId: session.id, pendingId: "p1", choice: "Archive" } });
+      const refused = await bot.onAction({
+        user: platform.user("mallory"),
+        value: { sessionId: session.id, pendingId: "p1", choice: "Archive" },
+      });
       expect(refused).toMatchObject({ kind: "refused" });
-      const stale = await bot.onAction({ user: platform.user("ana"), value: { sessionId: session.id, pendingId: "old", choice: "Archive" } });
+      const stale = await bot.onAction({
+        user: platform.user("ana"),
+        value: { sessionId: session.id, pendingId: "old", choice: "Archive" },
+      });
       expect(stale).toMatchObject({ kind: "stale" });
       expect((await shown(messageRef))?.text).toContain("[ Archive ]");
 
-      const accepted = await bot.onAction({ user: platform.user("ana"), value: { sessionId: session.id, pendingId: "p1", choice: "Archive" } });
+      const accepted = await bot.onAction({
+        user: platform.user("ana"),
+        value: { sessionId: session.id, pendingId: "p1", choice: "Archive" },
+      });
       expect(accepted.kind).toBe("accepted");
       const after = await until(messageRef, "working…");
       expect(after.text).toContain("answered: Archive (by ana) working…");
@@ -143,10 +179,16 @@ export function adapterContract(name: string, make: (context: { redis: Redis; pr
       const thread = platform.thread();
       const script = join(import.meta.dirname, "..", "fixtures", "outbox-post.ts");
       const id = await new Promise<string>((resolve, reject) => {
-        const child = spawn(process.execPath, ["--import", "tsx", script, redisUrl, prefix, JSON.stringify(thread), "from a worker process"], { stdio: ["ignore", "pipe", "inherit"] });
+        const child = spawn(
+          process.execPath,
+          ["--import", "tsx", script, redisUrl, prefix, JSON.stringify(thread), "from a worker process"],
+          { stdio: ["ignore", "pipe", "inherit"] },
+        );
         let out = "";
         child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
-        child.on("exit", (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`outbox-post exited with ${code}`))));
+        child.on("exit", (code) =>
+          code === 0 ? resolve(out.trim()) : reject(new Error(`outbox-post exited with ${code}`)),
+        );
       });
       expect((await until({ thread, id }, "from a worker process", 20_000)).text).toBe("from a worker process");
     }, 30_000);
@@ -155,8 +197,10 @@ export function adapterContract(name: string, make: (context: { redis: Redis; pr
       metered.rateLimitNext = 3;
       const thread = platform.thread();
       const refs = [];
-      for (const n of [1, 2, 3]) refs.push(await outbox.post(thread, { blocks: [{ type: "text", text: `message ${n}` }] }));
-      for (const [index, ref] of refs.entries()) expect((await until(ref, `message ${index + 1}`)).text).toBe(`message ${index + 1}`);
+      for (const n of [1, 2, 3])
+        refs.push(await outbox.post(thread, { blocks: [{ type: "text", text: `message ${n}` }] }));
+      for (const [index, ref] of refs.entries())
+        expect((await until(ref, `message ${index + 1}`)).text).toBe(`message ${index + 1}`);
       expect(metered.rateLimitNext).toBe(0);
     });
 

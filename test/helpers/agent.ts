@@ -8,7 +8,11 @@ import { Discovery } from "../../src/discovery/meta-tools.ts";
 import { ToolSearch } from "../../src/discovery/search.ts";
 import { McpPool } from "../../src/mcp/pool.ts";
 import { createOpenAiClient } from "../../src/model/client.ts";
-import { startLocalOpenAiServer, type ModelScript, type RunningLocalOpenAi } from "../../src/model/local-openai-server.ts";
+import {
+  startLocalOpenAiServer,
+  type ModelScript,
+  type RunningLocalOpenAi,
+} from "../../src/model/local-openai-server.ts";
 import { IsolatedSandbox } from "../../src/sandbox/runner.ts";
 import { SkillStore } from "../../src/skills/store.ts";
 import { Policy } from "../../src/core/policy.ts";
@@ -31,7 +35,12 @@ export interface AgentHarness {
 /** A session driven by a scripted model through the real openai client, real demo servers and sandbox. */
 export async function agentHarness(
   script: ModelScript,
-  options: { limits?: Partial<AgentLimits>; /** Platform-qualified, e.g. test:boss. */ approvers?: string[]; pool?: McpPool; mailboxSize?: number } = {},
+  options: {
+    limits?: Partial<AgentLimits> /** Platform-qualified, e.g. test:boss. */;
+    approvers?: string[];
+    pool?: McpPool;
+    mailboxSize?: number;
+  } = {},
 ): Promise<AgentHarness> {
   const state = tempStateDir();
   const model = await startLocalOpenAiServer({ script });

@@ -9,19 +9,37 @@ export function demoCatalog(apps = CATALOG_APPS.map((app) => app.id)): ToolCatal
   for (const app of CATALOG_APPS.filter((candidate) => apps.includes(candidate.id))) {
     catalog.setApp(
       app.id,
-      catalogTools(app).map((tool) => entry(app.id, tool.name, tool.description ?? "", tool.annotations?.readOnlyHint === true, tool.inputSchema as CatalogEntry["inputSchema"])),
+      catalogTools(app).map((tool) =>
+        entry(
+          app.id,
+          tool.name,
+          tool.description ?? "",
+          tool.annotations?.readOnlyHint === true,
+          tool.inputSchema as CatalogEntry["inputSchema"],
+        ),
+      ),
       app.summary,
     );
   }
-  catalog.setApp("outlook", [
-    entry("outlook", "list_messages", "List messages in the signed-in user's Outlook mailbox, newest first.", true),
-    entry("outlook", "get_attachment", "Download one attachment of an Outlook message.", true),
-    entry("outlook", "list_attachments", "List the attachments of an Outlook message.", true),
-  ], "Outlook mail");
+  catalog.setApp(
+    "outlook",
+    [
+      entry("outlook", "list_messages", "List messages in the signed-in user's Outlook mailbox, newest first.", true),
+      entry("outlook", "get_attachment", "Download one attachment of an Outlook message.", true),
+      entry("outlook", "list_attachments", "List the attachments of an Outlook message.", true),
+    ],
+    "Outlook mail",
+  );
   return catalog;
 }
 
-export function entry(app: string, name: string, description: string, readOnly = false, inputSchema: CatalogEntry["inputSchema"] = { type: "object", properties: {} }): CatalogEntry {
+export function entry(
+  app: string,
+  name: string,
+  description: string,
+  readOnly = false,
+  inputSchema: CatalogEntry["inputSchema"] = { type: "object", properties: {} },
+): CatalogEntry {
   return {
     id: `${app}__${name}`,
     app,

@@ -15,7 +15,10 @@ export async function connectInMemory(server: McpServer): Promise<{
   return {
     client,
     call: async (tool, args = {}, meta) =>
-      unwrapToolResult(tool, await client.callTool(meta ? { name: tool, arguments: args, _meta: meta } : { name: tool, arguments: args })),
+      unwrapToolResult(
+        tool,
+        await client.callTool(meta ? { name: tool, arguments: args, _meta: meta } : { name: tool, arguments: args }),
+      ),
     close: async () => {
       await client.close();
       await server.close();

@@ -5,7 +5,10 @@ import type { User } from "../../src/ui/user.ts";
 
 /** A ChatSurface that keeps every message and its latest state, as a chat would show them. */
 export class RecordingSurface implements ChatSurface {
-  readonly messages = new Map<string, { thread: ThreadRef; message: UiMessage; updates: number; visibleTo?: User | undefined }>();
+  readonly messages = new Map<
+    string,
+    { thread: ThreadRef; message: UiMessage; updates: number; visibleTo?: User | undefined }
+  >();
   private next = 1;
 
   async post(thread: ThreadRef, message: UiMessage, options: PostOptions = {}): Promise<MessageRef> {
@@ -16,7 +19,9 @@ export class RecordingSurface implements ChatSurface {
 
   /** The plain text of the messages only `name` sees. */
   privateTo(name: string): string[] {
-    return [...this.messages.values()].filter((entry) => entry.visibleTo?.id === name).map((entry) => renderText(entry.message));
+    return [...this.messages.values()]
+      .filter((entry) => entry.visibleTo?.id === name)
+      .map((entry) => renderText(entry.message));
   }
 
   async update(ref: MessageRef, message: UiMessage): Promise<void> {
@@ -45,8 +50,12 @@ export class RecordingSurface implements ChatSurface {
   }
 
   /** The newest block of a type, e.g. the question to click. */
-  lastBlock<T extends UiMessage["blocks"][number]["type"]>(type: T): Extract<UiMessage["blocks"][number], { type: T }> | undefined {
+  lastBlock<T extends UiMessage["blocks"][number]["type"]>(
+    type: T,
+  ): Extract<UiMessage["blocks"][number], { type: T }> | undefined {
     const blocks = this.all().flatMap((message) => message.blocks);
-    return blocks.filter((block) => block.type === type).at(-1) as Extract<UiMessage["blocks"][number], { type: T }> | undefined;
+    return blocks.filter((block) => block.type === type).at(-1) as
+      | Extract<UiMessage["blocks"][number], { type: T }>
+      | undefined;
   }
 }

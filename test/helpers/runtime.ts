@@ -26,7 +26,11 @@ export interface RuntimeHarness {
 }
 
 /** A runtime with workers in this process, on the suite's Redis with a unique prefix. */
-export async function runtimeHarness(config: McpConfig, options: Partial<SkillRuntimeOptions> = {}, redisUrl: string = inject("redisUrl")): Promise<RuntimeHarness> {
+export async function runtimeHarness(
+  config: McpConfig,
+  options: Partial<SkillRuntimeOptions> = {},
+  redisUrl: string = inject("redisUrl"),
+): Promise<RuntimeHarness> {
   const prefix = `rt${process.pid}x${Date.now().toString(36)}${Math.floor(Math.random() * 1000)}`;
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
   // Outages are part of some tests; ioredis reconnects by itself.
@@ -76,10 +80,15 @@ export async function runtimeHarness(config: McpConfig, options: Partial<SkillRu
 
 /** The archive skill as approved after probes: read-only tools carry the shapes they returned. */
 export async function approveArchiveSkill(skills: SkillStore, pool: McpPool, memory = true): Promise<SkillRecord> {
-  const page = (await pool.call("outlook__list_messages", { $top: 3, $select: "id,from,subject,receivedDateTime" })) as { value: { id: string }[] };
+  const page = (await pool.call("outlook__list_messages", {
+    $top: 3,
+    $select: "id,from,subject,receivedDateTime",
+  })) as { value: { id: string }[] };
   const attachments = await pool.call("outlook__list_attachments", { message_id: page.value[0]?.id });
   const attachment = (attachments as { value: { id: string }[] }).value[0];
-  const file = attachment ? await pool.call("outlook__get_attachment", { message_id: page.value[0]?.id, attachment_id: attachment.id }) : { contentBytes: "" };
+  const file = attachment
+    ? await pool.call("outlook__get_attachment", { message_id: page.value[0]?.id, attachment_id: attachment.id })
+    : { contentBytes: "" };
   const lock = (value: unknown): JsonSchema => inferSchema(value);
   return skills.save({
     name: "archive-attachments",
@@ -105,8 +114,13 @@ export function archiveExpectations(mailboxSize: number, days: number): { items:
   const now = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate()));
   const { messages, attachments } = generateMailbox({ size: mailboxSize, seed: 42, now });
   const since = new Date(Date.now() - days * 86_400_000).toISOString().replace(/\.\d{3}Z$/, "Z");
-  const items = messages.filter((m) => m.hasAttachments && m.receivedDateTime >= since && !m.from.emailAddress.address.endsWith(`@${INTERNAL_DOMAIN}`));
-  const files = items.flatMap((m) => attachments.get(m.id) ?? []).filter((a) => /\.(pdf|xlsx)$/i.test(a.name) && !a.isInline).length;
+  const items = messages.filter(
+    (m) =>
+      m.hasAttachments && m.receivedDateTime >= since && !m.from.emailAddress.address.endsWith(`@${INTERNAL_DOMAIN}`),
+  );
+  const files = items
+    .flatMap((m) => attachments.get(m.id) ?? [])
+    .filter((a) => /\.(pdf|xlsx)$/i.test(a.name) && !a.isInline).length;
   return { items: items.length, files };
 }
 
@@ -115,5 +129,12 @@ export function saveTestSkill(
   skills: SkillStore,
   skill: Pick<SkillRecord, "name" | "code" | "tools"> & Partial<Pick<SkillRecord, "description" | "params" | "memory">>,
 ): Promise<SkillRecord> {
-  return skills.save({ description: `Test skill ${skill.name}.`, params: { type: "object", properties: {} }, memory: false, author: "ana", approver: "ana", ...skill });
+  return skills.save({
+    description: `Test skill ${skill.name}.`,
+    params: { type: "object", properties: {} },
+    memory: false,
+    author: "ana",
+    approver: "ana",
+    ...skill,
+  });
 }

@@ -17,7 +17,9 @@ function stateDir(): string {
   cleanups.push(cleanup);
   return dir;
 }
-async function codeOf(promise: Promise<unknown>): Promise<{ code: string; message: string; retryAfterMs?: number; details?: Record<string, unknown> }> {
+async function codeOf(
+  promise: Promise<unknown>,
+): Promise<{ code: string; message: string; retryAfterMs?: number; details?: Record<string, unknown> }> {
   try {
     await promise;
   } catch (error) {
@@ -45,7 +47,11 @@ describe("McpPool with the demo servers over stdio", () => {
       "outlook__list_attachments",
       "outlook__list_messages",
     ]);
-    expect(byId.get("outlook__list_messages")).toMatchObject({ readOnly: true, destructive: false, name: "list_messages" });
+    expect(byId.get("outlook__list_messages")).toMatchObject({
+      readOnly: true,
+      destructive: false,
+      name: "list_messages",
+    });
     expect(byId.get("onedrive__upload_file")).toMatchObject({ readOnly: false, destructive: true });
     expect(byId.get("onedrive__create_folder")).toMatchObject({ readOnly: false, destructive: false });
     expect(byId.get("onedrive__create_folder")?.outputSchema).toMatchObject({ type: "object" });
@@ -71,7 +77,10 @@ describe("McpPool with the demo servers over stdio", () => {
   it("should unwrap structuredContent first", async () => {
     const dir = stateDir();
     const mcp = pool(demoConfig(dir));
-    const folder = (await mcp.call("onedrive__create_folder", { parent_path: "/", name: "Archive" })) as Record<string, unknown>;
+    const folder = (await mcp.call("onedrive__create_folder", { parent_path: "/", name: "Archive" })) as Record<
+      string,
+      unknown
+    >;
     expect(folder).toMatchObject({ name: "Archive", folder: { childCount: 0 } });
   });
 
@@ -106,7 +115,10 @@ describe("McpPool with the demo servers over stdio", () => {
   });
 
   it("should fail a call to a server that never answers with MCP_TIMEOUT and keep the server usable", async () => {
-    const mcp = pool({ mcpServers: { outlook: demoServer("outlook", stateDir(), { DEMO_HANG_TOOLS: "get_message" }) } }, { callTimeoutMs: 400 });
+    const mcp = pool(
+      { mcpServers: { outlook: demoServer("outlook", stateDir(), { DEMO_HANG_TOOLS: "get_message" }) } },
+      { callTimeoutMs: 400 },
+    );
     const error = await codeOf(mcp.call("outlook__get_message", { message_id: "x" }));
     expect(error.code).toBe("MCP_TIMEOUT");
     expect(error.message).toContain("400 ms");
@@ -116,7 +128,15 @@ describe("McpPool with the demo servers over stdio", () => {
 
   it("should fail to connect to a process that never initializes with MCP_CONNECT_TIMEOUT", async () => {
     const mcp = pool(
-      { mcpServers: { mute: { command: process.execPath, args: ["-e", "process.stdin.resume(); setInterval(() => {}, 1000)"], env: {} } } },
+      {
+        mcpServers: {
+          mute: {
+            command: process.execPath,
+            args: ["-e", "process.stdin.resume(); setInterval(() => {}, 1000)"],
+            env: {},
+          },
+        },
+      },
       { connectTimeoutMs: 400 },
     );
     const error = await codeOf(mcp.listTools("mute"));
@@ -197,7 +217,12 @@ describe("McpPool over streamable HTTP (the demo catalog)", () => {
   });
 
   it("should follow tools/list pagination to the end", async () => {
-    const mcp = pool({ mcpServers: { gmail: { url: catalog.url("gmail"), headers: {} }, dropbox: { url: catalog.url("dropbox"), headers: {} } } });
+    const mcp = pool({
+      mcpServers: {
+        gmail: { url: catalog.url("gmail"), headers: {} },
+        dropbox: { url: catalog.url("dropbox"), headers: {} },
+      },
+    });
     const gmail = await mcp.listTools("gmail");
     expect(gmail.length).toBe(22);
     expect(new Set(gmail.map((tool) => tool.id)).size).toBe(22);
@@ -206,7 +231,10 @@ describe("McpPool over streamable HTTP (the demo catalog)", () => {
   });
 
   it("should report an HTTP server that is down as MCP_CONNECT_FAILED", async () => {
-    const mcp = pool({ mcpServers: { gone: { url: "http://127.0.0.1:9/mcp/gone", headers: {} } } }, { connectTimeoutMs: 2000 });
+    const mcp = pool(
+      { mcpServers: { gone: { url: "http://127.0.0.1:9/mcp/gone", headers: {} } } },
+      { connectTimeoutMs: 2000 },
+    );
     const error = await codeOf(mcp.listTools("gone"));
     expect(error.code).toBe("MCP_CONNECT_FAILED");
   });

@@ -20,22 +20,46 @@ describe("tool ids", () => {
 
 describe("unwrapToolResult", () => {
   it("should prefer structuredContent, then JSON text, then text", () => {
-    expect(unwrapToolResult("a__b", { structuredContent: { x: 1 }, content: [{ type: "text", text: "{\"x\":2}" }] })).toEqual({ x: 1 });
-    expect(unwrapToolResult("a__b", { content: [{ type: "text", text: "{\"x\":2}" }] })).toEqual({ x: 2 });
+    expect(
+      unwrapToolResult("a__b", { structuredContent: { x: 1 }, content: [{ type: "text", text: '{"x":2}' }] }),
+    ).toEqual({ x: 1 });
+    expect(unwrapToolResult("a__b", { content: [{ type: "text", text: '{"x":2}' }] })).toEqual({ x: 2 });
     expect(unwrapToolResult("a__b", { content: [{ type: "text", text: "plain words" }] })).toBe("plain words");
-    expect(unwrapToolResult("a__b", { content: [{ type: "text", text: "[1,2]" }, { type: "text", text: "3" }] })).toEqual([[1, 2], 3]);
+    expect(
+      unwrapToolResult("a__b", {
+        content: [
+          { type: "text", text: "[1,2]" },
+          { type: "text", text: "3" },
+        ],
+      }),
+    ).toEqual([[1, 2], 3]);
   });
 
   it("should read a rate limit and its retry-after from an error result", () => {
     expect(() =>
-      unwrapToolResult("a__b", { isError: true, content: [{ type: "text", text: JSON.stringify({ status: 429, error: { code: "TooManyRequests", message: "slow down" }, retryAfterSeconds: 2 }) }] }),
+      unwrapToolResult("a__b", {
+        isError: true,
+        content: [
+          {
+            type: "text",
+            text: JSON.stringify({
+              status: 429,
+              error: { code: "TooManyRequests", message: "slow down" },
+              retryAfterSeconds: 2,
+            }),
+          },
+        ],
+      }),
     ).toThrow(expect.objectContaining({ code: "MCP_RATE_LIMITED", retryAfterMs: 2000 }));
   });
 
   it("should mark 5xx tool errors retryable and 4xx not", () => {
     const error = (status: number) => {
       try {
-        unwrapToolResult("a__b", { isError: true, content: [{ type: "text", text: JSON.stringify({ status, error: { code: "x", message: "m" } }) }] });
+        unwrapToolResult("a__b", {
+          isError: true,
+          content: [{ type: "text", text: JSON.stringify({ status, error: { code: "x", message: "m" } }) }],
+        });
       } catch (e) {
         return e as { retryable: boolean; code: string };
       }
@@ -48,7 +72,14 @@ describe("unwrapToolResult", () => {
 
 describe("mcp.json", () => {
   it("should accept stdio and streamable HTTP servers", () => {
-    const config = parseMcpConfig(JSON.stringify({ mcpServers: { a: { command: "node", args: ["x.js"] }, b: { url: "http://127.0.0.1:1/mcp", headers: { Authorization: "x" } } } }));
+    const config = parseMcpConfig(
+      JSON.stringify({
+        mcpServers: {
+          a: { command: "node", args: ["x.js"] },
+          b: { url: "http://127.0.0.1:1/mcp", headers: { Authorization: "x" } },
+        },
+      }),
+    );
     expect(config.mcpServers.a).toMatchObject({ command: "node", args: ["x.js"], env: {} });
     expect(config.mcpServers.b).toMatchObject({ url: "http://127.0.0.1:1/mcp" });
   });

@@ -46,7 +46,9 @@ describe("startRedisServer", () => {
     const dir = tempStateDir("codemem-redis-orphan-");
     const module = fileURLToPath(new URL("../../src/redis/server.ts", import.meta.url));
     const script = `const { startRedisServer } = await import(${JSON.stringify(module)}); const r = await startRedisServer({ dir: ${JSON.stringify(dir.dir)} }); console.log(r.pid); setInterval(() => {}, 1000);`;
-    const parent = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { stdio: ["ignore", "pipe", "inherit"] });
+    const parent = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     try {
       const pid = await new Promise<number>((resolve, reject) => {
         parent.stdout?.once("data", (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
@@ -61,4 +63,3 @@ describe("startRedisServer", () => {
     }
   }, 20_000);
 });
-

@@ -31,7 +31,10 @@ describe("AppLimiter", () => {
     const other = new AppLimiter(redis, shared, {});
     await other.acquire("onedrive"); // reads "not paused" and trusts it for a moment
     await hit.pause("onedrive", 1000);
-    const [hitWaited, staleWaited] = await Promise.all([timed(() => hit.acquire("onedrive")), timed(() => other.acquire("onedrive"))]);
+    const [hitWaited, staleWaited] = await Promise.all([
+      timed(() => hit.acquire("onedrive")),
+      timed(() => other.acquire("onedrive")),
+    ]);
     expect(hitWaited).toBeGreaterThanOrEqual(900);
     expect(staleWaited).toBeLessThan(100);
     await hit.pause("onedrive", 1000);

@@ -52,7 +52,11 @@ describe("chaos: worker processes killed at random during a 2,000-item run", () 
 
     const want = archiveExpectations(MAILBOX, 60);
     expect(want.items).toBeGreaterThanOrEqual(2000);
-    const { runId } = await harness.runtime.enqueueRun({ skill: "archive-attachments", params: { days: 60 }, requester: "chaos" });
+    const { runId } = await harness.runtime.enqueueRun({
+      skill: "archive-attachments",
+      params: { days: 60 },
+      requester: "chaos",
+    });
 
     let kills = 0;
     const started = Date.now();

@@ -18,7 +18,16 @@ describe("RunProgress", () => {
   it("should count an item once however often it finishes, and complete the run exactly once", async () => {
     const { progress } = await fresh(20);
     // 20 items, each finished three times at once by "different workers".
-    const results = await Promise.all(Array.from({ length: 60 }, (_, i) => progress.finishItem("r1", `k${i % 20}`, i % 20 === 3 ? "failed" : "done", i % 20 === 3 ? { error: "boom" } : {})));
+    const results = await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        progress.finishItem(
+          "r1",
+          `k${i % 20}`,
+          i % 20 === 3 ? "failed" : "done",
+          i % 20 === 3 ? { error: "boom" } : {},
+        ),
+      ),
+    );
     expect(results.filter((r) => r === "completed")).toHaveLength(1);
     expect(results.filter((r) => r === "counted-before")).toHaveLength(40);
     const run = await progress.snapshot("r1");

@@ -18,7 +18,11 @@ describe("runs under pressure", () => {
     cleanups.push(state.cleanup);
     harness = await runtimeHarness(demoConfig(state.dir, { DEMO_RATE_LIMIT: "15" }, 200));
     await approveArchiveSkill(harness.skills, harness.pool);
-    const { runId } = await harness.runtime.enqueueRun({ skill: "archive-attachments", params: { days: 15 }, requester: "ana" });
+    const { runId } = await harness.runtime.enqueueRun({
+      skill: "archive-attachments",
+      params: { days: 15 },
+      requester: "ana",
+    });
     const run = await harness.waitForRun(runId, 90_000);
     expect(run).toMatchObject({ status: "completed", failed: 0 });
     expect(run.done).toBe(run.total);
@@ -33,7 +37,10 @@ describe("runs under pressure", () => {
     const log: string[] = [];
     // A budget shorter than one 429 wait (~0.5 s at 2 calls/s): every 429 goes back to the queue, however
     // fast or slow the machine is. One call per item, so a retried item always makes progress.
-    harness = await runtimeHarness(demoConfig(state.dir, { DEMO_RATE_LIMIT: "2" }, 20), { log: (line) => log.push(line), rateLimitWaitBudgetMs: 100 });
+    harness = await runtimeHarness(demoConfig(state.dir, { DEMO_RATE_LIMIT: "2" }, 20), {
+      log: (line) => log.push(line),
+      rateLimitWaitBudgetMs: 100,
+    });
     await saveTestSkill(harness.skills, {
       name: "peek",
       description: "Reads one message per item.",
@@ -54,7 +61,10 @@ export async function run(item: unknown, params: unknown, ctx: any) { return (aw
     const log: string[] = [];
     // Four calls per item at 2 calls/s with a 100 ms budget: a retried item starts over, so with a fixed
     // budget it would go back to the queue for ever.
-    harness = await runtimeHarness(demoConfig(state.dir, { DEMO_RATE_LIMIT: "2" }, 20), { log: (line) => log.push(line), rateLimitWaitBudgetMs: 100 });
+    harness = await runtimeHarness(demoConfig(state.dir, { DEMO_RATE_LIMIT: "2" }, 20), {
+      log: (line) => log.push(line),
+      rateLimitWaitBudgetMs: 100,
+    });
     await saveTestSkill(harness.skills, {
       name: "peek4",
       description: "Reads four pages per item.",
@@ -75,7 +85,9 @@ export async function run(item: unknown, params: unknown, ctx: any) {
   it("should keep every worker under a per-app rate limit shared in Redis", async () => {
     const state = tempStateDir();
     cleanups.push(state.cleanup);
-    harness = await runtimeHarness(demoConfig(state.dir, { DEMO_RATE_LIMIT: "30" }, 400), { appRateLimits: { outlook: 20, onedrive: 20 } });
+    harness = await runtimeHarness(demoConfig(state.dir, { DEMO_RATE_LIMIT: "30" }, 400), {
+      appRateLimits: { outlook: 20, onedrive: 20 },
+    });
     await approveArchiveSkill(harness.skills, harness.pool);
     const second = harness.revive();
     const secondWorkers = second.startWorkers();
@@ -85,12 +97,18 @@ export async function run(item: unknown, params: unknown, ctx: any) {
     });
     const before = readDemoCounters(state.dir);
     const started = Date.now();
-    const { runId } = await harness.runtime.enqueueRun({ skill: "archive-attachments", params: { days: 15 }, requester: "ana" });
+    const { runId } = await harness.runtime.enqueueRun({
+      skill: "archive-attachments",
+      params: { days: 15 },
+      requester: "ana",
+    });
     const run = await harness.waitForRun(runId, 90_000);
     const seconds = (Date.now() - started) / 1000;
     expect(run).toMatchObject({ status: "completed", failed: 0 });
     const counters = readDemoCounters(state.dir);
-    const outlookCalls = Object.entries(counters.calls).filter(([id]) => id.startsWith("outlook__")).reduce((sum, [id, n]) => sum + n - (before.calls[id] ?? 0), 0);
+    const outlookCalls = Object.entries(counters.calls)
+      .filter(([id]) => id.startsWith("outlook__"))
+      .reduce((sum, [id, n]) => sum + n - (before.calls[id] ?? 0), 0);
     expect(outlookCalls).toBeGreaterThan(100);
     // The server counts at processing time, so a stall on its side can still bunch calls into a 429 now
     // and then; with onedrive left unlimited, this run drew 147 from onedrive alone.
@@ -105,9 +123,17 @@ export async function run(item: unknown, params: unknown, ctx: any) {
     cleanups.push(state.cleanup, redisDir.cleanup);
     let redis = await startRedisServer({ dir: redisDir.dir });
     cleanups.push(() => redis.stop());
-    harness = await runtimeHarness(demoConfig(state.dir, { DEMO_LATENCY_MS: "15" }, 400), { itemConcurrency: 4 }, redis.url);
+    harness = await runtimeHarness(
+      demoConfig(state.dir, { DEMO_LATENCY_MS: "15" }, 400),
+      { itemConcurrency: 4 },
+      redis.url,
+    );
     await approveArchiveSkill(harness.skills, harness.pool);
-    const { runId } = await harness.runtime.enqueueRun({ skill: "archive-attachments", params: { days: 30 }, requester: "ana" });
+    const { runId } = await harness.runtime.enqueueRun({
+      skill: "archive-attachments",
+      params: { days: 30 },
+      requester: "ana",
+    });
     for (;;) {
       const run = await harness.runtime.status(runId);
       if (run !== undefined && run.total > 0 && run.done > 5) break;

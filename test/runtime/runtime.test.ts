@@ -1,7 +1,13 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { readDemoCounters } from "../../src/demo/knobs.ts";
 import { demoConfig, demoServer, tempStateDir } from "../helpers/demo.ts";
-import { approveArchiveSkill, archiveExpectations, runtimeHarness, saveTestSkill, type RuntimeHarness } from "../helpers/runtime.ts";
+import {
+  approveArchiveSkill,
+  archiveExpectations,
+  runtimeHarness,
+  saveTestSkill,
+  type RuntimeHarness,
+} from "../helpers/runtime.ts";
 
 const THREAD = { platform: "test", channel: "c", thread: "runs" };
 
@@ -23,7 +29,12 @@ describe("SkillRuntime", () => {
     const dir = stateDir();
     harness = await runtimeHarness(demoConfig(dir, {}, 200));
     await approveArchiveSkill(harness.skills, harness.pool);
-    const { runId } = await harness.runtime.enqueueRun({ skill: "archive-attachments", params: { days: 15 }, requester: "ana", thread: THREAD });
+    const { runId } = await harness.runtime.enqueueRun({
+      skill: "archive-attachments",
+      params: { days: 15 },
+      requester: "ana",
+      thread: THREAD,
+    });
     const run = await harness.waitForRun(runId);
     expect(run.error).toBeUndefined();
     expect(run.status).toBe("completed");
@@ -39,7 +50,11 @@ describe("SkillRuntime", () => {
     expect(await harness.surface.waitForText(`Run ${runId} of archive-attachments v1 finished`)).toContain("0 failed");
     expect(harness.surface.lastBlock("progress")).toMatchObject({ done: run.total, total: run.total });
 
-    const again = await harness.runtime.enqueueRun({ skill: "archive-attachments", params: { days: 15 }, requester: "ana" });
+    const again = await harness.runtime.enqueueRun({
+      skill: "archive-attachments",
+      params: { days: 15 },
+      requester: "ana",
+    });
     const second = await harness.waitForRun(again.runId);
     expect(second).toMatchObject({ status: "completed", skipped: run.total, done: 0 });
     expect(readDemoCounters(dir).filesWritten).toBe(counters.filesWritten);
@@ -48,12 +63,20 @@ describe("SkillRuntime", () => {
   it("should refuse an unknown skill and bad params in one line each", async () => {
     harness = await runtimeHarness(demoConfig(stateDir(), {}, 20));
     await approveArchiveSkill(harness.skills, harness.pool);
-    await expect(harness.runtime.enqueueRun({ skill: "nope", params: {}, requester: "ana" })).rejects.toMatchObject({ code: "SKILL_UNKNOWN", message: expect.stringContaining("Skills: archive-attachments") });
-    await expect(harness.runtime.enqueueRun({ skill: "archive-attachments", params: { days: "many" }, requester: "ana" })).rejects.toMatchObject({
-      code: "PARAMS_INVALID",
-      message: 'archive-attachments: days = "many": must be integer (parameters: days, internalDomain, root, useMemory)',
+    await expect(harness.runtime.enqueueRun({ skill: "nope", params: {}, requester: "ana" })).rejects.toMatchObject({
+      code: "SKILL_UNKNOWN",
+      message: expect.stringContaining("Skills: archive-attachments"),
     });
-    await expect(harness.runtime.enqueueRun({ skill: "archive-attachments", params: { days: 0 }, requester: "ana" })).rejects.toMatchObject({ message: expect.stringContaining("days = 0: must be >= 1") });
+    await expect(
+      harness.runtime.enqueueRun({ skill: "archive-attachments", params: { days: "many" }, requester: "ana" }),
+    ).rejects.toMatchObject({
+      code: "PARAMS_INVALID",
+      message:
+        'archive-attachments: days = "many": must be integer (parameters: days, internalDomain, root, useMemory)',
+    });
+    await expect(
+      harness.runtime.enqueueRun({ skill: "archive-attachments", params: { days: 0 }, requester: "ana" }),
+    ).rejects.toMatchObject({ message: expect.stringContaining("days = 0: must be >= 1") });
   });
 
   it("should replay a retried item's journaled writes instead of repeating them", async () => {
@@ -86,10 +109,17 @@ describe("SkillRuntime", () => {
     harness = await runtimeHarness(demoConfig(dir, { DEMO_DRIFT: "sender" }, 200));
     const { version: _version, created: _created, ...record } = skill;
     await harness.skills.save(record);
-    const { runId } = await harness.runtime.enqueueRun({ skill: "archive-attachments", params: { days: 15 }, requester: "ana", thread: THREAD });
+    const { runId } = await harness.runtime.enqueueRun({
+      skill: "archive-attachments",
+      params: { days: 15 },
+      requester: "ana",
+      thread: THREAD,
+    });
     const run = await harness.waitForRun(runId);
     expect(run.status).toBe("failed");
-    expect(run.error).toMatch(/SCHEMA_DRIFT: outlook__list_messages no longer returns the locked shape: value\[0\]\.from: missing \(was object\)/);
+    expect(run.error).toMatch(
+      /SCHEMA_DRIFT: outlook__list_messages no longer returns the locked shape: value\[0\]\.from: missing \(was object\)/,
+    );
     await harness.surface.waitForText(`Run ${runId} of archive-attachments v1 failed`);
     expect(readDemoCounters(dir).filesWritten).toBe(0);
   }, 60_000);

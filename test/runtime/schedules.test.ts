@@ -35,9 +35,18 @@ describe("schedules", () => {
       tools: [{ id: "onedrive__list_children", access: "read-only" }],
     });
     const schedules = new Schedules(harness.runtime);
-    await expect(schedules.create({ skill: "tick", cron: "* * * * * *", params: {}, requester: "ana" })).rejects.toMatchObject({ code: "PARAMS_INVALID" });
-    await expect(schedules.create({ skill: "nope", cron: "* * * * * *", params: {}, requester: "ana" })).rejects.toMatchObject({ code: "SKILL_UNKNOWN" });
-    const created = await schedules.create({ skill: "tick", cron: "* * * * * *", params: { tag: "every-second" }, requester: "ana" });
+    await expect(
+      schedules.create({ skill: "tick", cron: "* * * * * *", params: {}, requester: "ana" }),
+    ).rejects.toMatchObject({ code: "PARAMS_INVALID" });
+    await expect(
+      schedules.create({ skill: "nope", cron: "* * * * * *", params: {}, requester: "ana" }),
+    ).rejects.toMatchObject({ code: "SKILL_UNKNOWN" });
+    const created = await schedules.create({
+      skill: "tick",
+      cron: "* * * * * *",
+      params: { tag: "every-second" },
+      requester: "ana",
+    });
     expect((await schedules.list()).map((s) => s.id)).toEqual([created.id]);
     await waitFor(async () => (await harness!.runtime.progress.recent(10)).length >= 2, 10_000);
 

@@ -16,17 +16,33 @@ describe("graceful shutdown", () => {
 
   it("should finish the items in hand on SIGTERM, exit 0, and leave the rest to the next worker", async () => {
     const mcpFile = join(state.dir, "mcp.json");
-    writeFileSync(mcpFile, JSON.stringify(demoMcpConfig({ stateDir: join(state.dir, "demo"), mailboxSize: 200, env: { DEMO_LATENCY_MS: "150" } })));
+    writeFileSync(
+      mcpFile,
+      JSON.stringify(
+        demoMcpConfig({ stateDir: join(state.dir, "demo"), mailboxSize: 200, env: { DEMO_LATENCY_MS: "150" } }),
+      ),
+    );
     const harness = await runtimeHarness({ mcpServers: {} });
     await harness.workers.close();
     const pool = new McpPool({ config: demoMcpConfig({ stateDir: join(state.dir, "probe"), mailboxSize: 200 }) });
     await approveArchiveSkill(harness.skills, pool);
     await pool.close();
-    const env: NodeJS.ProcessEnv = { ...process.env, REDIS_URL: inject("redisUrl"), CODEMEM_PREFIX: harness.prefix, CODEMEM_MCP_CONFIG: mcpFile, CODEMEM_HOME: join(state.dir, ".codemem"), CODEMEM_ITEM_CONCURRENCY: "4" };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      REDIS_URL: inject("redisUrl"),
+      CODEMEM_PREFIX: harness.prefix,
+      CODEMEM_MCP_CONFIG: mcpFile,
+      CODEMEM_HOME: join(state.dir, ".codemem"),
+      CODEMEM_ITEM_CONCURRENCY: "4",
+    };
     const worker = () => spawn(process.execPath, ["--no-node-snapshot", BIN, "worker"], { env, stdio: "ignore" });
 
     const first = worker();
-    const { runId } = await harness.runtime.enqueueRun({ skill: "archive-attachments", params: { days: 15 }, requester: "ana" });
+    const { runId } = await harness.runtime.enqueueRun({
+      skill: "archive-attachments",
+      params: { days: 15 },
+      requester: "ana",
+    });
     for (;;) {
       const run = await harness.runtime.status(runId);
       if (run !== undefined && run.done >= 3) break;

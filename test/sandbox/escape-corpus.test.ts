@@ -38,7 +38,11 @@ const failsWith = (code: string, message?: RegExp) => (result: SandboxResult) =>
 const cases: EscapeCase[] = [
   { name: "process is not defined", code: "return typeof process", expect: returns("undefined") },
   { name: "require is not defined", code: "return typeof require", expect: returns("undefined") },
-  { name: "module/exports are not defined", code: "return [typeof module, typeof exports]", expect: returns(["undefined", "undefined"]) },
+  {
+    name: "module/exports are not defined",
+    code: "return [typeof module, typeof exports]",
+    expect: returns(["undefined", "undefined"]),
+  },
   { name: "globalThis has no process", code: "return globalThis.process === undefined", expect: returns(true) },
   {
     name: "Function constructor chain to process",
@@ -55,10 +59,26 @@ const cases: EscapeCase[] = [
     code: "return await (async () => {}).constructor('return require')()",
     expect: failsWith("SANDBOX_RUNTIME", /require is not defined/),
   },
-  { name: "eval sees no host", code: "return eval('typeof require + typeof process')", expect: returns("undefinedundefined") },
-  { name: "dynamic import is refused", code: "const fs = await import('node:fs'); return typeof fs", expect: (r) => expect(r.ok).toBe(false) },
-  { name: "static import does not compile", code: "import { readFileSync } from 'node:fs';\nreturn 1", expect: failsWith("SANDBOX_COMPILE", /modules are not available/) },
-  { name: "fetch is not defined", code: "await fetch('http://127.0.0.1:1/')", expect: failsWith("SANDBOX_RUNTIME", /fetch is not defined/) },
+  {
+    name: "eval sees no host",
+    code: "return eval('typeof require + typeof process')",
+    expect: returns("undefinedundefined"),
+  },
+  {
+    name: "dynamic import is refused",
+    code: "const fs = await import('node:fs'); return typeof fs",
+    expect: (r) => expect(r.ok).toBe(false),
+  },
+  {
+    name: "static import does not compile",
+    code: "import { readFileSync } from 'node:fs';\nreturn 1",
+    expect: failsWith("SANDBOX_COMPILE", /modules are not available/),
+  },
+  {
+    name: "fetch is not defined",
+    code: "await fetch('http://127.0.0.1:1/')",
+    expect: failsWith("SANDBOX_RUNTIME", /fetch is not defined/),
+  },
   {
     name: "no network or host APIs",
     code: "return [typeof XMLHttpRequest, typeof WebSocket, typeof Deno, typeof Bun, typeof Buffer, typeof setInterval]",
@@ -101,7 +121,11 @@ const cases: EscapeCase[] = [
     code: "JSON.parse = () => ({ value: 'forged' }); const r = await tools.demo__echo({ n: 2 }); return r",
     expect: returns({ echoed: { n: 2 } }),
   },
-  { name: "a tool that was not handed in", code: "return await tools.fs__read_file({ path: '/etc/passwd' })", expect: failsWith("TOOL_NOT_LOADED") },
+  {
+    name: "a tool that was not handed in",
+    code: "return await tools.fs__read_file({ path: '/etc/passwd' })",
+    expect: failsWith("TOOL_NOT_LOADED"),
+  },
   {
     name: "adding a tool to the tools object",
     code: "try { tools.fs__read_file = async () => 'x' } catch {} return await tools.fs__read_file({})",
@@ -114,13 +138,21 @@ const cases: EscapeCase[] = [
   },
   {
     name: "forging the run's result",
-    code: "try { globalThis.__codemem_settle__ = () => '{\"ok\":true,\"tail\":\"\",\"omittedChars\":0}' } catch {} throw new Error('real failure')",
+    code: 'try { globalThis.__codemem_settle__ = () => \'{"ok":true,"tail":"","omittedChars":0}\' } catch {} throw new Error(\'real failure\')',
     expect: failsWith("SANDBOX_RUNTIME", /real failure/),
   },
   { name: "infinite loop", code: "while (true) {}", expect: failsWith("SANDBOX_TIMEOUT", /without awaiting/) },
-  { name: "infinite loop after an await", code: "await tools.demo__echo({}); for (;;) {}", expect: failsWith("SANDBOX_TIMEOUT") },
+  {
+    name: "infinite loop after an await",
+    code: "await tools.demo__echo({}); for (;;) {}",
+    expect: failsWith("SANDBOX_TIMEOUT"),
+  },
   { name: "a promise that never settles", code: "await new Promise(() => {})", expect: failsWith("SANDBOX_TIMEOUT") },
-  { name: "Atomics.wait blocking the thread", code: "Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0); return 1", expect: failsWith("SANDBOX_TIMEOUT") },
+  {
+    name: "Atomics.wait blocking the thread",
+    code: "Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0); return 1",
+    expect: failsWith("SANDBOX_TIMEOUT"),
+  },
   {
     name: "memory bomb after an await (off the caller's thread)",
     code: "await tools.demo__echo({}); const keep = []; while (true) keep.push(new Array(100_000).fill(Math.random()))",
@@ -131,9 +163,21 @@ const cases: EscapeCase[] = [
     code: "const keep = []; while (true) keep.push(new Array(100_000).fill(Math.random()))",
     expect: failsWith("SANDBOX_MEMORY"),
   },
-  { name: "WebAssembly memory outside the heap limit", code: "return typeof WebAssembly", expect: returns("undefined") },
-  { name: "huge ArrayBuffer", code: "return new ArrayBuffer(2 ** 31).byteLength", expect: failsWith("SANDBOX_RUNTIME", /allocation failed|Invalid array buffer length/) },
-  { name: "string doubling", code: "let s = 'x'; for (;;) s += s", expect: (r) => expect(["SANDBOX_RUNTIME", "SANDBOX_MEMORY"]).toContain(r.error?.code) },
+  {
+    name: "WebAssembly memory outside the heap limit",
+    code: "return typeof WebAssembly",
+    expect: returns("undefined"),
+  },
+  {
+    name: "huge ArrayBuffer",
+    code: "return new ArrayBuffer(2 ** 31).byteLength",
+    expect: failsWith("SANDBOX_RUNTIME", /allocation failed|Invalid array buffer length/),
+  },
+  {
+    name: "string doubling",
+    code: "let s = 'x'; for (;;) s += s",
+    expect: (r) => expect(["SANDBOX_RUNTIME", "SANDBOX_MEMORY"]).toContain(r.error?.code),
+  },
   { name: "stack overflow", code: "const f = () => f(); f()", expect: failsWith("SANDBOX_RUNTIME", /call stack/) },
   {
     name: "huge output is truncated to head and tail",
@@ -161,9 +205,22 @@ const cases: EscapeCase[] = [
   },
   { name: "a thrown non-Error", code: "throw { secret: 1 }", expect: failsWith("SANDBOX_RUNTIME", /thrown/) },
   { name: "a result that is not JSON", code: "return 10n", expect: failsWith("SANDBOX_RESULT") },
-  { name: "tool arguments that are not JSON", code: "const a = {}; a.a = a; await tools.demo__echo(a)", expect: failsWith("SANDBOX_RUNTIME", /must be JSON/) },
-  { name: "a host tool that throws", code: "await tools.demo__boom({})", expect: failsWith("TOOL_FAILED", /host-side failure/) },
-  { name: "a tool result over the size limit", code: "await tools.demo__huge({})", limits: { maxResultChars: 10_000 }, expect: failsWith("TOOL_RESULT_TOO_LARGE") },
+  {
+    name: "tool arguments that are not JSON",
+    code: "const a = {}; a.a = a; await tools.demo__echo(a)",
+    expect: failsWith("SANDBOX_RUNTIME", /must be JSON/),
+  },
+  {
+    name: "a host tool that throws",
+    code: "await tools.demo__boom({})",
+    expect: failsWith("TOOL_FAILED", /host-side failure/),
+  },
+  {
+    name: "a tool result over the size limit",
+    code: "await tools.demo__huge({})",
+    limits: { maxResultChars: 10_000 },
+    expect: failsWith("TOOL_RESULT_TOO_LARGE"),
+  },
   {
     name: "too many tool calls",
     code: "for (let i = 0; i < 100; i++) await tools.demo__echo({ i })",

@@ -1,11 +1,19 @@
 import { describe, expect, it } from "vitest";
-import { IsolatedSandbox, moduleExports, referencedToolIds, transpileModule, type SandboxTools } from "../../src/sandbox/index.ts";
+import {
+  IsolatedSandbox,
+  moduleExports,
+  referencedToolIds,
+  transpileModule,
+  type SandboxTools,
+} from "../../src/sandbox/index.ts";
 
 const graphTools: SandboxTools = {
   ids: ["outlook__list_messages"],
   call: async (_id, args) => ({
     "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#messages",
-    value: [{ id: "1", subject: "Invoice", hasAttachments: true, from: { emailAddress: { address: "a@contoso.com" } } }].slice(0, (args as { $top: number }).$top),
+    value: [
+      { id: "1", subject: "Invoice", hasAttachments: true, from: { emailAddress: { address: "a@contoso.com" } } },
+    ].slice(0, (args as { $top: number }).$top),
   }),
 };
 
@@ -59,7 +67,9 @@ describe("IsolatedSandbox", () => {
   });
 
   it("should give timers inside the run and clear them at the end", async () => {
-    const result = await sandbox.run("const t0 = Date.now(); await new Promise((r) => setTimeout(r, 60)); const id = setTimeout(() => console.log('never'), 10); clearTimeout(id); await new Promise((r) => setTimeout(r, 30)); return Date.now() - t0 >= 55");
+    const result = await sandbox.run(
+      "const t0 = Date.now(); await new Promise((r) => setTimeout(r, 60)); const id = setTimeout(() => console.log('never'), 10); clearTimeout(id); await new Promise((r) => setTimeout(r, 30)); return Date.now() - t0 >= 55",
+    );
     expect(result).toMatchObject({ ok: true, value: true, output: "" });
   });
 
@@ -70,7 +80,9 @@ describe("IsolatedSandbox", () => {
   });
 
   it("should keep logs printed before a timeout", async () => {
-    const result = await sandbox.run("console.log('started'); await new Promise(() => {})", { limits: { timeoutMs: 300 } });
+    const result = await sandbox.run("console.log('started'); await new Promise(() => {})", {
+      limits: { timeoutMs: 300 },
+    });
     expect(result).toMatchObject({ ok: false, output: "started", error: { code: "SANDBOX_TIMEOUT" } });
     expect(result.durationMs).toBeGreaterThanOrEqual(290);
   });
@@ -78,18 +90,24 @@ describe("IsolatedSandbox", () => {
 
 describe("moduleExports", () => {
   it("should list function and const exports of a skill module", () => {
-    expect([...moduleExports(transpileModule("export const items = async () => [];\nexport async function run() {}\nfunction helper() {}"))].sort()).toEqual(["items", "run"]);
+    expect(
+      [
+        ...moduleExports(
+          transpileModule("export const items = async () => [];\nexport async function run() {}\nfunction helper() {}"),
+        ),
+      ].sort(),
+    ).toEqual(["items", "run"]);
     expect(moduleExports(transpileModule("const x = 1;")).size).toBe(0);
   });
 });
 
 describe("referencedToolIds", () => {
   it("should find dotted, optional and bracketed tool references", () => {
-    expect(referencedToolIds("await tools.outlook__list_messages({}); tools?.onedrive__upload_file; tools['gmail__send_message']")).toEqual([
-      "gmail__send_message",
-      "onedrive__upload_file",
-      "outlook__list_messages",
-    ]);
+    expect(
+      referencedToolIds(
+        "await tools.outlook__list_messages({}); tools?.onedrive__upload_file; tools['gmail__send_message']",
+      ),
+    ).toEqual(["gmail__send_message", "onedrive__upload_file", "outlook__list_messages"]);
   });
 });
 

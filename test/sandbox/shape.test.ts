@@ -8,7 +8,14 @@ describe("inferSchema", () => {
       type: "object",
       properties: {
         "@odata.context": { type: "string" },
-        value: { type: "array", items: { type: "object", properties: { id: { type: "string" }, size: { type: "integer" } }, required: ["id", "size"] } },
+        value: {
+          type: "array",
+          items: {
+            type: "object",
+            properties: { id: { type: "string" }, size: { type: "integer" } },
+            required: ["id", "size"],
+          },
+        },
       },
       required: ["@odata.context", "value"],
     });

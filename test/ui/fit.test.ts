@@ -7,7 +7,11 @@ const limits = { textChars: 100, blocks: 3, updateIntervalMs: 1000, ephemeral: t
 describe("fitMessage", () => {
   it("should cut a long text with a note that says how to read all of it, and return it whole", () => {
     const long = "x".repeat(250);
-    const { message, overflow } = fitMessage({ blocks: [{ type: "code", language: "ts", source: long }] }, limits, (i) => `/codemem show m1 ${i + 1}`);
+    const { message, overflow } = fitMessage(
+      { blocks: [{ type: "code", language: "ts", source: long }] },
+      limits,
+      (i) => `/codemem show m1 ${i + 1}`,
+    );
     const block = message.blocks[0];
     expect(block?.type === "code" && block.source.length).toBeLessThanOrEqual(100);
     expect(block?.type === "code" && block.source).toMatch(/… \d+ more characters; \/codemem show m1 1$/);

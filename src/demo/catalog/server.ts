@@ -44,7 +44,9 @@ export async function startCatalogServer(options: CatalogServerOptions = {}): Pr
     const match = /^\/mcp\/([A-Za-z0-9_]+)\/?$/.exec(new URL(req.url ?? "/", "http://x").pathname);
     const app = match ? apps.find((a) => a.id === match[1]) : undefined;
     if (!app) {
-      res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: "unknown app; use /mcp/<app>" }));
+      res
+        .writeHead(404, { "content-type": "application/json" })
+        .end(JSON.stringify({ error: "unknown app; use /mcp/<app>" }));
       return;
     }
     if (req.method !== "POST") {
@@ -54,7 +56,7 @@ export async function startCatalogServer(options: CatalogServerOptions = {}): Pr
     try {
       const body = JSON.parse(await readBody(req)) as unknown;
       const server = appServer(app, toolsByApp.get(app.id) ?? [], pageSize);
-      const transport = new StreamableHTTPServerTransport({ enableJsonResponse: true }) // no sessionIdGenerator: stateless;
+      const transport = new StreamableHTTPServerTransport({ enableJsonResponse: true }); // no sessionIdGenerator: stateless;
       res.on("close", () => {
         void transport.close();
         void server.close();
@@ -63,9 +65,11 @@ export async function startCatalogServer(options: CatalogServerOptions = {}): Pr
       await transport.handleRequest(req, res, body);
     } catch (error) {
       if (!res.headersSent) {
-        res.writeHead(400, { "content-type": "application/json" }).end(
-          JSON.stringify({ jsonrpc: "2.0", error: { code: -32700, message: (error as Error).message }, id: null }),
-        );
+        res
+          .writeHead(400, { "content-type": "application/json" })
+          .end(
+            JSON.stringify({ jsonrpc: "2.0", error: { code: -32700, message: (error as Error).message }, id: null }),
+          );
       }
     }
   });
@@ -89,7 +93,10 @@ export async function startCatalogServer(options: CatalogServerOptions = {}): Pr
 }
 
 function appServer(app: AppSpec, tools: Tool[], pageSize: number): Server {
-  const server = new Server({ name: app.id, version: "1.0.0" }, { capabilities: { tools: {} }, instructions: app.summary });
+  const server = new Server(
+    { name: app.id, version: "1.0.0" },
+    { capabilities: { tools: {} }, instructions: app.summary },
+  );
   server.setRequestHandler(ListToolsRequestSchema, (request) => {
     const offset = Number(request.params?.cursor ?? 0) || 0;
     const page = tools.slice(offset, offset + pageSize);
@@ -99,10 +106,27 @@ function appServer(app: AppSpec, tools: Tool[], pageSize: number): Server {
   server.setRequestHandler(CallToolRequestSchema, (request) => {
     const tool = tools.find((candidate) => candidate.name === request.params.name);
     if (!tool) {
-      return { isError: true, content: [{ type: "text", text: JSON.stringify({ status: 404, error: { code: "toolNotFound", message: `${app.id} has no tool ${request.params.name}` } }) }] };
+      return {
+        isError: true,
+        content: [
+          {
+            type: "text",
+            text: JSON.stringify({
+              status: 404,
+              error: { code: "toolNotFound", message: `${app.id} has no tool ${request.params.name}` },
+            }),
+          },
+        ],
+      };
     }
     const canned = tool.annotations?.readOnlyHint
-      ? { demo: true, app: app.id, tool: tool.name, items: [], note: `${app.name} is a demo catalog app: calls return canned data` }
+      ? {
+          demo: true,
+          app: app.id,
+          tool: tool.name,
+          items: [],
+          note: `${app.name} is a demo catalog app: calls return canned data`,
+        }
       : { demo: true, app: app.id, tool: tool.name, id: `demo-${Date.now().toString(36)}`, status: "accepted" };
     return { content: [{ type: "text", text: JSON.stringify(canned) }] };
   });

@@ -15,7 +15,9 @@ function paramSchema(type: ParamType, description: string): Record<string, unkno
 /** Expands an app's compact templates into MCP tool definitions with JSON Schemas and annotations. */
 export function catalogTools(app: AppSpec): Tool[] {
   return app.tools.map((template) => {
-    const properties = Object.fromEntries(template.params.map(([name, type, description]: ParamSpec) => [name, paramSchema(type, description)]));
+    const properties = Object.fromEntries(
+      template.params.map(([name, type, description]: ParamSpec) => [name, paramSchema(type, description)]),
+    );
     const required = template.params.filter(([, , , isRequired]) => isRequired === true).map(([name]) => name);
     const title = template.name.replace(/_/g, " ").replace(/^./, (c) => c.toUpperCase());
     return {

@@ -63,7 +63,11 @@ export class Drive {
     if ((await this.exists(target)) || !(await makeDirectory(this.resolve(target)))) {
       if (conflict === "fail") {
         recordEvent(this.stateDir, { server: "onedrive", kind: "conflict", tool: "create_folder", detail: target });
-        throw new GraphError(409, "nameAlreadyExists", `An item with the name '${name}' already exists in ${normalize(parentPath)}.`);
+        throw new GraphError(
+          409,
+          "nameAlreadyExists",
+          `An item with the name '${name}' already exists in ${normalize(parentPath)}.`,
+        );
       }
       if (conflict !== "rename") return this.item(target);
       target = await this.freeName(parentPath, name);
@@ -81,7 +85,11 @@ export class Drive {
     if (existed) {
       if (conflict === "fail") {
         recordEvent(this.stateDir, { server: "onedrive", kind: "conflict", tool: "upload_file", detail: target });
-        throw new GraphError(409, "nameAlreadyExists", `A file named '${name}' already exists in ${normalize(parentPath)}.`);
+        throw new GraphError(
+          409,
+          "nameAlreadyExists",
+          `A file named '${name}' already exists in ${normalize(parentPath)}.`,
+        );
       }
       if (conflict === "rename") target = await this.freeName(parentPath, name);
       recordEvent(this.stateDir, { server: "onedrive", kind: "duplicate_write", tool: "upload_file", detail: target });
@@ -115,7 +123,11 @@ export class Drive {
       createdDateTime: stat.birthtime.toISOString(),
       lastModifiedDateTime: stat.mtime.toISOString(),
       webUrl: `https://contoso-my.sharepoint.com/personal/sam_rivera/Documents${encodeURI(path)}`,
-      parentReference: { driveId: DRIVE_ID, driveType: "business", path: `/drive/root:${parent === "/" ? "" : parent}` },
+      parentReference: {
+        driveId: DRIVE_ID,
+        driveType: "business",
+        path: `/drive/root:${parent === "/" ? "" : parent}`,
+      },
     };
     if (stat.isDirectory()) item.folder = { childCount: (await readdir(this.resolve(path))).length };
     else item.file = { mimeType: MIME[name.split(".").pop()?.toLowerCase() ?? ""] ?? "application/octet-stream" };
@@ -129,7 +141,12 @@ export class Drive {
 
   private async statOrThrow(absolute: string, path: string): Promise<Stats> {
     const stat = await statIfAny(absolute);
-    if (stat === undefined) throw new GraphError(404, "itemNotFound", `The resource '${normalize(path)}' could not be found. Create the folder first.`);
+    if (stat === undefined)
+      throw new GraphError(
+        404,
+        "itemNotFound",
+        `The resource '${normalize(path)}' could not be found. Create the folder first.`,
+      );
     return stat;
   }
 
@@ -175,7 +192,11 @@ function normalize(path: string): string {
 
 function checkName(name: string): void {
   if (name.length === 0 || name.length > 255 || INVALID_NAME.test(name)) {
-    throw new GraphError(400, "invalidRequest", `The name '${name}' contains characters OneDrive does not allow (" * : < > ? / \\ |) or leading/trailing spaces.`);
+    throw new GraphError(
+      400,
+      "invalidRequest",
+      `The name '${name}' contains characters OneDrive does not allow (" * : < > ? / \\ |) or leading/trailing spaces.`,
+    );
   }
 }
 

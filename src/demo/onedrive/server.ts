@@ -29,8 +29,13 @@ export function createOneDriveServer(drive: Drive, gate: DemoGate, stateDir: str
     {
       title: "List folder children",
       description:
-        "List the files and folders inside a OneDrive folder (Microsoft Graph GET /me/drive/root:/{path}:/children). Returns {\"@odata.context\", \"value\": [driveItem]}; folders have `folder.childCount`, files have `file.mimeType`.",
-      inputSchema: { path: z.string().default("/").describe("Folder path from the drive root, e.g. \"/Archive/Contoso\". Default \"/\".") },
+        'List the files and folders inside a OneDrive folder (Microsoft Graph GET /me/drive/root:/{path}:/children). Returns {"@odata.context", "value": [driveItem]}; folders have `folder.childCount`, files have `file.mimeType`.',
+      inputSchema: {
+        path: z
+          .string()
+          .default("/")
+          .describe('Folder path from the drive root, e.g. "/Archive/Contoso". Default "/".'),
+      },
       annotations: { readOnlyHint: true, openWorldHint: true },
     },
     (args) =>
@@ -47,10 +52,10 @@ export function createOneDriveServer(drive: Drive, gate: DemoGate, stateDir: str
     {
       title: "Create folder",
       description:
-        "Create a folder inside an existing OneDrive folder (Microsoft Graph POST /children with a folder facet). With conflictBehavior \"fail\" (default) an existing name fails with 409 nameAlreadyExists; \"replace\" returns the existing folder; \"rename\" picks a free name.",
+        'Create a folder inside an existing OneDrive folder (Microsoft Graph POST /children with a folder facet). With conflictBehavior "fail" (default) an existing name fails with 409 nameAlreadyExists; "replace" returns the existing folder; "rename" picks a free name.',
       inputSchema: {
-        parent_path: z.string().default("/").describe("Path of the existing parent folder, e.g. \"/Archive\"."),
-        name: z.string().describe("New folder name; may not contain \" * : < > ? / \\ |."),
+        parent_path: z.string().default("/").describe('Path of the existing parent folder, e.g. "/Archive".'),
+        name: z.string().describe('New folder name; may not contain " * : < > ? / \\ |.'),
         conflictBehavior: conflictBehavior.default("fail"),
       },
       outputSchema: driveItemSchema.shape,
@@ -69,10 +74,10 @@ export function createOneDriveServer(drive: Drive, gate: DemoGate, stateDir: str
     {
       title: "Upload file",
       description:
-        "Upload a small file into an existing OneDrive folder (Microsoft Graph PUT /root:/{path}/{name}:/content). conflictBehavior: \"replace\" (default, overwrites), \"fail\" (409 nameAlreadyExists) or \"rename\". Give the content as content_base64 (e.g. an attachment's contentBytes) or content_text.",
+        'Upload a small file into an existing OneDrive folder (Microsoft Graph PUT /root:/{path}/{name}:/content). conflictBehavior: "replace" (default, overwrites), "fail" (409 nameAlreadyExists) or "rename". Give the content as content_base64 (e.g. an attachment\'s contentBytes) or content_text.',
       inputSchema: {
-        parent_path: z.string().describe("Path of the existing folder, e.g. \"/Archive/Contoso\"."),
-        name: z.string().describe("File name, e.g. \"Invoice_1234.pdf\"."),
+        parent_path: z.string().describe('Path of the existing folder, e.g. "/Archive/Contoso".'),
+        name: z.string().describe('File name, e.g. "Invoice_1234.pdf".'),
         content_base64: z.string().optional().describe("File content, base64-encoded."),
         content_text: z.string().optional().describe("File content as UTF-8 text."),
         conflictBehavior: conflictBehavior.default("replace"),
@@ -87,7 +92,9 @@ export function createOneDriveServer(drive: Drive, gate: DemoGate, stateDir: str
             throw new GraphError(400, "invalidRequest", "give exactly one of content_base64 or content_text");
           }
           const content =
-            args.content_base64 !== undefined ? Buffer.from(args.content_base64, "base64") : Buffer.from(args.content_text ?? "", "utf8");
+            args.content_base64 !== undefined
+              ? Buffer.from(args.content_base64, "base64")
+              : Buffer.from(args.content_text ?? "", "utf8");
           return graphResult(await drive.uploadFile(args.parent_path, args.name, content, args.conflictBehavior), true);
         }),
       ),

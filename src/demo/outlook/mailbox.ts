@@ -59,23 +59,89 @@ const COMPANIES: readonly { name: string; domain: string }[] = [
   { name: "Coho Winery", domain: "cohowinery.com" },
   { name: "Wide World Importers", domain: "wideworldimporters.com" },
 ];
-const FIRST = ["Ana", "Ben", "Chloe", "Dev", "Elena", "Farid", "Grace", "Hiro", "Ines", "Jonas", "Kemi", "Luca", "Maya", "Noah", "Olga", "Priya"];
-const LAST = ["Silva", "Okafor", "Martin", "Kowalski", "Nguyen", "Haddad", "Larsen", "Tanaka", "Moreau", "Schmidt", "Patel", "Rossi"];
+const FIRST = [
+  "Ana",
+  "Ben",
+  "Chloe",
+  "Dev",
+  "Elena",
+  "Farid",
+  "Grace",
+  "Hiro",
+  "Ines",
+  "Jonas",
+  "Kemi",
+  "Luca",
+  "Maya",
+  "Noah",
+  "Olga",
+  "Priya",
+];
+const LAST = [
+  "Silva",
+  "Okafor",
+  "Martin",
+  "Kowalski",
+  "Nguyen",
+  "Haddad",
+  "Larsen",
+  "Tanaka",
+  "Moreau",
+  "Schmidt",
+  "Patel",
+  "Rossi",
+];
 const TOPICS = [
-  { subject: "Invoice {n} for {month}", preview: "Please find attached our invoice {n}. Payment terms are 30 days.", files: ["Invoice_{n}.pdf"] },
-  { subject: "Q{q} figures", preview: "Attached are the quarterly figures we discussed on the call.", files: ["Q{q}_figures.xlsx"] },
-  { subject: "Signed contract {n}", preview: "Here is the countersigned contract, plus the annex.", files: ["Contract_{n}.pdf", "Annex_{n}.docx"] },
-  { subject: "Purchase order PO-{n}", preview: "Our purchase order and the price list are attached.", files: ["PO-{n}.pdf", "PriceList_{month}.xlsx"] },
-  { subject: "Site photos", preview: "Photos from the site visit this morning.", files: ["site_{n}.png", "site_{n}b.jpg"] },
-  { subject: "Meeting notes {month}", preview: "Notes from today; action items at the end.", files: ["notes_{n}.docx"] },
-  { subject: "Re: delivery schedule", preview: "Thanks, the new dates work for us. See the updated plan.", files: ["delivery_plan_{n}.xlsx"] },
+  {
+    subject: "Invoice {n} for {month}",
+    preview: "Please find attached our invoice {n}. Payment terms are 30 days.",
+    files: ["Invoice_{n}.pdf"],
+  },
+  {
+    subject: "Q{q} figures",
+    preview: "Attached are the quarterly figures we discussed on the call.",
+    files: ["Q{q}_figures.xlsx"],
+  },
+  {
+    subject: "Signed contract {n}",
+    preview: "Here is the countersigned contract, plus the annex.",
+    files: ["Contract_{n}.pdf", "Annex_{n}.docx"],
+  },
+  {
+    subject: "Purchase order PO-{n}",
+    preview: "Our purchase order and the price list are attached.",
+    files: ["PO-{n}.pdf", "PriceList_{month}.xlsx"],
+  },
+  {
+    subject: "Site photos",
+    preview: "Photos from the site visit this morning.",
+    files: ["site_{n}.png", "site_{n}b.jpg"],
+  },
+  {
+    subject: "Meeting notes {month}",
+    preview: "Notes from today; action items at the end.",
+    files: ["notes_{n}.docx"],
+  },
+  {
+    subject: "Re: delivery schedule",
+    preview: "Thanks, the new dates work for us. See the updated plan.",
+    files: ["delivery_plan_{n}.xlsx"],
+  },
   { subject: "Statement {month}", preview: "Your monthly statement is attached.", files: ["Statement_{month}.pdf"] },
   { subject: "Lunch on Friday?", preview: "Are you free on Friday for lunch near the office?", files: [] },
   { subject: "Export {n}", preview: "The raw export you asked for.", files: ["export_{n}.csv", "export_{n}.zip"] },
 ];
 const INTERNAL_TOPICS = [
-  { subject: "Internal: budget draft {q}", preview: "Draft budget for review before Monday.", files: ["Budget_Q{q}.xlsx"] },
-  { subject: "Team offsite agenda", preview: "Agenda attached, please add your topics.", files: ["Offsite_agenda.pdf"] },
+  {
+    subject: "Internal: budget draft {q}",
+    preview: "Draft budget for review before Monday.",
+    files: ["Budget_Q{q}.xlsx"],
+  },
+  {
+    subject: "Team offsite agenda",
+    preview: "Agenda attached, please add your topics.",
+    files: ["Offsite_agenda.pdf"],
+  },
   { subject: "Standup notes", preview: "Quick notes from standup.", files: [] },
 ];
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];

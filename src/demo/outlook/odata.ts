@@ -21,7 +21,10 @@ const DATE_FIELDS = new Set(["receivedDateTime", "createdDateTime"]);
  * `contains(field,'text')` and `startswith(field,'text')`. Anything else is a Graph-style 400.
  */
 export function parseFilter(filter: string): Predicate {
-  const clauses = filter.split(/\s+and\s+/i).map((clause) => clause.trim()).filter(Boolean);
+  const clauses = filter
+    .split(/\s+and\s+/i)
+    .map((clause) => clause.trim())
+    .filter(Boolean);
   if (clauses.length === 0) throw badFilter(filter, "empty filter");
   const predicates = clauses.map(parseClause);
   return (message) => predicates.every((predicate) => predicate(message));
@@ -70,14 +73,19 @@ function parseLiteral(field: string, raw: string, clause: string): string | bool
 }
 
 function compare(actual: string | boolean, op: string, expected: string | boolean): boolean {
-  const left = typeof actual === "string" && typeof expected === "string" && /^\d{4}-/.test(expected)
-    ? new Date(actual).toISOString()
-    : actual;
+  const left =
+    typeof actual === "string" && typeof expected === "string" && /^\d{4}-/.test(expected)
+      ? new Date(actual).toISOString()
+      : actual;
   switch (op) {
     case "eq":
-      return typeof left === "string" && typeof expected === "string" ? left.toLowerCase() === expected.toLowerCase() : left === expected;
+      return typeof left === "string" && typeof expected === "string"
+        ? left.toLowerCase() === expected.toLowerCase()
+        : left === expected;
     case "ne":
-      return typeof left === "string" && typeof expected === "string" ? left.toLowerCase() !== expected.toLowerCase() : left !== expected;
+      return typeof left === "string" && typeof expected === "string"
+        ? left.toLowerCase() !== expected.toLowerCase()
+        : left !== expected;
     case "gt":
       return left > expected;
     case "ge":
@@ -94,13 +102,23 @@ function badFilter(clause: string, reason: string): GraphError {
 }
 
 /** Keeps the requested top-level properties (and always `id`), as Graph's `$select` does. */
-export function selectFields<T extends { id: string }>(item: T, select: string | undefined): Partial<T> & { id: string } {
+export function selectFields<T extends { id: string }>(
+  item: T,
+  select: string | undefined,
+): Partial<T> & { id: string } {
   if (select === undefined || select.trim() === "") return item;
-  const fields = select.split(",").map((field) => field.trim()).filter(Boolean);
+  const fields = select
+    .split(",")
+    .map((field) => field.trim())
+    .filter(Boolean);
   const picked: Record<string, unknown> = { id: item.id };
   for (const field of fields) {
     if (!(field in item)) {
-      throw new GraphError(400, "RequestBroker--ParseUri", `Could not find a property named '${field}' on type 'microsoft.graph.message'.`);
+      throw new GraphError(
+        400,
+        "RequestBroker--ParseUri",
+        `Could not find a property named '${field}' on type 'microsoft.graph.message'.`,
+      );
     }
     picked[field] = (item as Record<string, unknown>)[field];
   }

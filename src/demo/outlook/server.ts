@@ -14,9 +14,17 @@ const listMessagesInput = {
   $filter: z
     .string()
     .optional()
-    .describe("OData filter, e.g. \"receivedDateTime ge 2026-11-10T00:00:00Z and hasAttachments eq true\". Dates are unquoted ISO 8601."),
-  $select: z.string().optional().describe("Comma-separated properties to return, e.g. \"subject,from,receivedDateTime\"."),
-  $orderby: z.enum(["receivedDateTime desc", "receivedDateTime asc"]).optional().describe("Default: receivedDateTime desc."),
+    .describe(
+      'OData filter, e.g. "receivedDateTime ge 2026-11-10T00:00:00Z and hasAttachments eq true". Dates are unquoted ISO 8601.',
+    ),
+  $select: z
+    .string()
+    .optional()
+    .describe('Comma-separated properties to return, e.g. "subject,from,receivedDateTime".'),
+  $orderby: z
+    .enum(["receivedDateTime desc", "receivedDateTime asc"])
+    .optional()
+    .describe("Default: receivedDateTime desc."),
   nextLink: z.string().optional().describe("The @odata.nextLink of a previous page, to get the next page."),
 };
 
@@ -24,7 +32,11 @@ const listMessagesInput = {
  * Builds the `outlook` MCP server over a mailbox; `gate` adds latency, limits, faults and counters.
  * `drift: "sender"` renames each message's `from` to `sender`, as an API version change would.
  */
-export function createOutlookServer(mailbox: Mailbox, gate: DemoGate, options: { drift?: string | undefined } = {}): McpServer {
+export function createOutlookServer(
+  mailbox: Mailbox,
+  gate: DemoGate,
+  options: { drift?: string | undefined } = {},
+): McpServer {
   const server = new McpServer({ name: "outlook", version: "1.0.0" });
   const context = (path: string) => `${GRAPH}/$metadata#users('${encodeURIComponent(mailbox.owner.address)}')/${path}`;
   const findMessage = (id: string) => {
@@ -38,7 +50,7 @@ export function createOutlookServer(mailbox: Mailbox, gate: DemoGate, options: {
     {
       title: "List messages",
       description:
-        "List messages in the signed-in user's Outlook mailbox (Microsoft Graph GET /me/messages), newest first. Returns {\"@odata.context\", \"value\": [message], \"@odata.nextLink\"?}; each message has id, subject, from.emailAddress{name,address}, receivedDateTime, hasAttachments, bodyPreview.",
+        'List messages in the signed-in user\'s Outlook mailbox (Microsoft Graph GET /me/messages), newest first. Returns {"@odata.context", "value": [message], "@odata.nextLink"?}; each message has id, subject, from.emailAddress{name,address}, receivedDateTime, hasAttachments, bodyPreview.',
       inputSchema: listMessagesInput,
       annotations: READ_ONLY,
     },
@@ -48,9 +60,12 @@ export function createOutlookServer(mailbox: Mailbox, gate: DemoGate, options: {
         const top = query.$top ?? 10;
         const skip = query.$skip ?? 0;
         let messages = mailbox.messages;
-        if (query.$filter !== undefined && query.$filter.trim() !== "") messages = messages.filter(parseFilter(query.$filter));
+        if (query.$filter !== undefined && query.$filter.trim() !== "")
+          messages = messages.filter(parseFilter(query.$filter));
         if (query.$orderby === "receivedDateTime asc") messages = [...messages].reverse();
-        const page = messages.slice(skip, skip + top).map((m) => drifted(selectFields(m, query.$select), options.drift));
+        const page = messages
+          .slice(skip, skip + top)
+          .map((m) => drifted(selectFields(m, query.$select), options.drift));
         const body: Record<string, unknown> = { "@odata.context": context("messages"), value: page };
         if (skip + top < messages.length) {
           const next = new URLSearchParams();
@@ -136,7 +151,13 @@ function drifted<T extends { from?: unknown }>(message: T, drift: string | undef
   return { ...rest, sender: from };
 }
 
-function fromNextLink(link: string): { $top?: number; $skip?: number; $filter?: string; $select?: string; $orderby?: string } {
+function fromNextLink(link: string): {
+  $top?: number;
+  $skip?: number;
+  $filter?: string;
+  $select?: string;
+  $orderby?: string;
+} {
   let url: URL;
   try {
     url = new URL(link);
