@@ -206,12 +206,16 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
         `config: unknown field ${issue.keys.map((key) => `${where}${key}`).join(", ")} in ${file ?? "config"}; known fields: ${knownFields(path)}`,
       );
     }
-    const source = sources.get(path);
-    const value = getPath(merged, path);
+    // A list given as one string ("a,b") fails at an element the input never named: show the field as given.
+    const segments = path.split(".");
+    while (segments.length > 1 && !sources.has(segments.join("."))) segments.pop();
+    const field = sources.has(segments.join(".")) ? segments.join(".") : path;
+    const source = sources.get(field);
+    const value = getPath(merged, field);
     const shown = value === undefined ? "missing" : JSON.stringify(value);
     throw userError(
       "CONFIG_INVALID",
-      `config: ${path} = ${shown}${source ? ` (from ${source})` : ""}: ${issue?.message ?? "invalid"}`,
+      `config: ${field} = ${shown}${source ? ` (from ${source})` : ""}: ${issue?.message ?? "invalid"}`,
     );
   }
   return parsed.data;

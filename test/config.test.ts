@@ -46,9 +46,15 @@ describe("loadConfig", () => {
     );
   });
 
-  it("should read approvers as a comma-separated list", () => {
-    expect(loadConfig({ env: { CODEMEM_APPROVERS: "ana, boss ,," } }).approvers).toEqual(["ana", "boss"]);
+  it("should read approvers as a comma-separated list of platform-qualified ids", () => {
+    expect(
+      loadConfig({ env: { CODEMEM_APPROVERS: "slack:U0123ABCD, teams:8f1c-22 ,console:boss,," } }).approvers,
+    ).toEqual(["slack:U0123ABCD", "teams:8f1c-22", "console:boss"]);
     expect(loadConfig({ env: {} }).approvers).toEqual([]);
+    // A bare name would match nobody on any platform: one line that says what to write instead.
+    expect(() => loadConfig({ env: { CODEMEM_APPROVERS: "boss" } })).toThrow(
+      /^config: approvers = "boss" \(from CODEMEM_APPROVERS\): expected platform-qualified ids such as slack:U0123ABCD/,
+    );
   });
 
   it("should layer defaults < file < env < flags", () => {

@@ -3,7 +3,7 @@ import type { Config } from "../../src/config.ts";
 import type { Bot } from "../../src/core/bot.ts";
 import type { ChatAdapter } from "../../src/ui/adapter.ts";
 import { ConsoleOutbound } from "./outbound.ts";
-import { startConsoleServer, type RunningConsole } from "./server.ts";
+import { startConsoleServer } from "./server.ts";
 import { ConsoleThreadStore } from "./store.ts";
 
 export interface ConsoleAdapterOptions {
@@ -11,8 +11,6 @@ export interface ConsoleAdapterOptions {
   port?: number | undefined;
   /** Default: 127.0.0.1. */
   host?: string | undefined;
-  /** Called with the running web server (tests read its URL). */
-  onStarted?: ((web: RunningConsole) => void) | undefined;
 }
 
 /** The console as an adapter: threads in Redis, delivery to them, and the web server as its inbound half. */
@@ -32,8 +30,7 @@ export function consoleAdapter(options: ConsoleAdapterOptions = {}): AdapterFact
           port: options.port,
           host: options.host,
         });
-        options.onStarted?.(web);
-        return { describe: `console  ${web.url}`, close: () => web.close() };
+        return { describe: `console  ${web.url}`, url: web.url, close: () => web.close() };
       },
     };
   };
@@ -41,7 +38,7 @@ export function consoleAdapter(options: ConsoleAdapterOptions = {}): AdapterFact
 
 export interface ConsoleApp {
   app: App;
-  web: RunningConsole;
+  web: { url: string };
   close(): Promise<void>;
 }
 
@@ -52,12 +49,12 @@ export async function startConsoleApp(options: {
   prefix?: string | undefined;
   port?: number | undefined;
 }): Promise<ConsoleApp> {
-  let web: RunningConsole | undefined;
-  const adapter = consoleAdapter({ port: options.port, onStarted: (running) => (web = running) });
+  const adapter = consoleAdapter({ port: options.port });
   const app = await startApp({ config: options.config, adapters: [adapter], log: options.log, prefix: options.prefix });
-  if (web === undefined) {
+  const url = app.surfaces[0]?.url;
+  if (url === undefined) {
     await app.close();
     throw new Error("the console did not start");
   }
-  return { app, web, close: () => app.close() };
+  return { app, web: { url }, close: () => app.close() };
 }

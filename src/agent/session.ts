@@ -80,7 +80,13 @@ export class SessionStore {
 
   async load(id: string): Promise<SessionState | undefined> {
     const raw = await this.redis.get(this.prefix + id);
-    return raw === null ? undefined : (JSON.parse(raw) as SessionState);
+    if (raw === null) return undefined;
+    const state = JSON.parse(raw) as SessionState;
+    // Sessions saved before users were platform-qualified kept the requester as a bare name.
+    const requester: unknown = state.requester;
+    if (typeof requester === "string")
+      state.requester = { platform: state.thread.platform, id: requester, name: requester };
+    return state;
   }
 
   async save(state: SessionState): Promise<void> {

@@ -2,9 +2,9 @@ import { randomUUID } from "node:crypto";
 import { DelayedError, UnrecoverableError, Worker, type ConnectionOptions, type Job } from "bullmq";
 import type { Redis } from "ioredis";
 import { asCodedError } from "../errors.ts";
-import type { DeliveryTarget, OutboundAdapter } from "../ui/adapter.ts";
+import type { DeliveryTarget, OutboundAdapter, PlatformLimits } from "../ui/adapter.ts";
 import { fitMessage } from "../ui/fit.ts";
-import type { UiMessage } from "../ui/message.ts";
+import { rich, type UiMessage } from "../ui/message.ts";
 import type { ThreadRef } from "../ui/surface.ts";
 import type { User } from "../ui/user.ts";
 import { ChatKeys, chatQueueName, MESSAGE_TTL_SECONDS } from "./keys.ts";
@@ -25,6 +25,12 @@ export interface DeliverersOptions {
    */
   orderWaitMs?: number | undefined;
   log?: ((line: string) => void) | undefined;
+}
+
+/** A private message on a platform that cannot hide it from others says plainly whom it is for. */
+function forWhom(message: UiMessage, visibleTo: User | undefined, limits: PlatformLimits): UiMessage {
+  if (visibleTo === undefined || limits.ephemeral) return message;
+  return { ...message, blocks: [rich("For ", visibleTo, " only:"), ...message.blocks] };
 }
 
 /** Retry a delivery later without counting an attempt: a 429, the platform's pace, a post's turn. */
@@ -58,10 +64,11 @@ export function startDeliverers(options: DeliverersOptions): { close(): Promise<
       { connection: options.connection, prefix: options.prefix ?? "codemem", concurrency: options.concurrency ?? 8 },
     );
     worker.on("failed", (job, error) => {
-      if (job === undefined || (job.attemptsMade < (job.opts.attempts ?? 1) && !(error instanceof UnrecoverableError)))
-        return;
+      const final =
+        error.name === "UnrecoverableError" || (job !== undefined && job.attemptsMade >= (job.opts.attempts ?? 1));
+      if (job === undefined || !final) return;
       log(`chat: delivery of ${job.data.id} to ${adapter.platform} failed for good: ${error.message}`);
-      void options.redis.hset(keys.message(job.data.id), "error", error.message).catch(() => {});
+      void delivery.giveUp(job.data.id, error.message).catch(() => {});
     });
     worker.on("error", (error) => log(`chat: ${adapter.platform} worker: ${error.message}`));
     return worker;
@@ -104,6 +111,18 @@ class Delivery {
     }
   }
 
+  /**
+   * A delivery failed for good: the error stays on the message (for /codemem status and people
+   * reading Redis), and the thread's next posts stop waiting for this one.
+   */
+  async giveUp(id: string, error: string): Promise<void> {
+    const key = this.keys.message(id);
+    await this.redis.hset(key, "error", error);
+    const [thread, order, ref] = await this.redis.hmget(key, "thread", "order", "ref");
+    if (thread && order && !ref)
+      await this.redis.eval(RAISE_TO, 1, this.keys.posted(JSON.parse(thread) as ThreadRef), order, MESSAGE_TTL_SECONDS);
+  }
+
   /** Nothing to do: the message is gone, a newer state has its own job, or this one is out. */
   private async settled(id: string, seq: number): Promise<boolean> {
     const [latest, delivered] = await this.redis.hmget(this.keys.message(id), "seq", "delivered");
@@ -118,7 +137,7 @@ class Delivery {
     const thread = JSON.parse(state.thread as string) as ThreadRef;
     const visibleTo = state.visibleTo ? (JSON.parse(state.visibleTo) as User) : undefined;
     const fitted = fitMessage(
-      JSON.parse(state.message) as UiMessage,
+      forWhom(JSON.parse(state.message) as UiMessage, visibleTo, this.adapter.limits),
       this.adapter.limits,
       (index) => `/codemem show ${id} ${index + 1} shows all of it`,
     );

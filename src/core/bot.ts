@@ -143,8 +143,11 @@ export class Bot {
     );
     const label = buttonLabel(pending.message, value.choice) ?? value.choice;
     const ref: MessageRef = pending.messageRef ?? { thread: session.thread, id: "" };
-    const message = answeredMessage(pending.message ?? { blocks: [] }, { label, by: event.user, working: true });
-    if (pending.messageRef !== undefined) await this.options.surface.update(pending.messageRef, message);
+    const answer = { label, by: event.user, working: true };
+    const message =
+      pending.message === undefined ? text(`${label} (working…)`) : answeredMessage(pending.message, answer);
+    if (pending.messageRef !== undefined && pending.message !== undefined)
+      await this.options.surface.update(pending.messageRef, message);
     return { kind: "accepted", message, ref };
   }
 

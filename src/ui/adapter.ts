@@ -44,6 +44,8 @@ export interface OutboundAdapter {
 export interface RunningInbound {
   /** One line for the person starting codemem, e.g. "console  http://127.0.0.1:3977/". */
   describe: string;
+  /** Where it listens, when it serves HTTP. */
+  url?: string | undefined;
   close(): Promise<void>;
 }
 

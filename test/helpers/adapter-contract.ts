@@ -12,6 +12,7 @@ import { CodedError } from "../../src/errors.ts";
 import { SkillStore } from "../../src/skills/store.ts";
 import type { DeliveryTarget, OutboundAdapter, PostedRef } from "../../src/ui/adapter.ts";
 import type { UiMessage } from "../../src/ui/message.ts";
+import { renderText } from "../../src/ui/render-text.ts";
 import type { MessageRef, ThreadRef } from "../../src/ui/surface.ts";
 import type { User } from "../../src/ui/user.ts";
 import { waitFor } from "./demo.ts";
@@ -34,6 +35,10 @@ class MeteredOutbound implements OutboundAdapter {
   posts = 0;
   updates = 0;
   rateLimitNext = 0;
+  /** The next post fails for good (a channel that is gone). */
+  goneNext = false;
+  /** Plain text of every post, in the order the platform got them. */
+  readonly postedTexts: string[] = [];
 
   constructor(private readonly inner: OutboundAdapter) {
     this.platform = inner.platform;
@@ -46,8 +51,14 @@ class MeteredOutbound implements OutboundAdapter {
     options: { visibleTo?: User | undefined },
   ): Promise<PostedRef> {
     this.maybeRateLimit();
+    if (this.goneNext) {
+      this.goneNext = false;
+      throw new CodedError("CHAT_DELIVERY_FAILED", "channel_not_found", { retryable: false });
+    }
     this.posts++;
-    return this.inner.post(target, message, options);
+    const posted = await this.inner.post(target, message, options);
+    this.postedTexts.push(renderText(message));
+    return posted;
   }
 
   async update(target: DeliveryTarget, id: string, message: UiMessage): Promise<void> {
@@ -82,6 +93,7 @@ export function adapterContract(
     let deliverers: { close(): Promise<void> };
     let bot: Bot;
     let sessions: SessionStore;
+    const logged: string[] = [];
 
     /** What the platform shows for a logical message, once delivered. */
     const shown = async (ref: MessageRef) => {
@@ -98,7 +110,15 @@ export function adapterContract(
       platform = await make({ redis, prefix });
       metered = new MeteredOutbound(platform.outbound);
       outbox = new Outbox({ connection, redis, prefix });
-      deliverers = startDeliverers({ connection, redis, prefix, adapters: [metered] });
+      // A short order wait, so the test of a post that fails for good does not sit out 30 s.
+      deliverers = startDeliverers({
+        connection,
+        redis,
+        prefix,
+        adapters: [metered],
+        orderWaitMs: 5000,
+        log: (line) => logged.push(line),
+      });
       sessions = new SessionStore(redis, `${prefix}:session:`);
       bot = new Bot({
         connection,
@@ -202,6 +222,60 @@ export function adapterContract(
       for (const [index, ref] of refs.entries())
         expect((await until(ref, `message ${index + 1}`)).text).toBe(`message ${index + 1}`);
       expect(metered.rateLimitNext).toBe(0);
+    });
+
+    it("should post a thread's messages in the order they were made, even when the first meets a 429", async () => {
+      const thread = platform.thread();
+      metered.rateLimitNext = 1;
+      const refs = [];
+      for (let n = 1; n <= 5; n++)
+        refs.push(await outbox.post(thread, { blocks: [{ type: "text", text: `ordered ${thread.thread} #${n}` }] }));
+      await until(refs[4] as MessageRef, "#5");
+      const order = metered.postedTexts
+        .filter((text) => text.startsWith(`ordered ${thread.thread}`))
+        .map((text) => text.slice(-2));
+      expect(order).toEqual(["#1", "#2", "#3", "#4", "#5"]);
+    });
+
+    it("should open a thread with a channel-level command's first post and keep later posts in it", async () => {
+      const opener: ThreadRef = { ...platform.thread(), thread: undefined, opener: `op-${Date.now()}` };
+      const first = await outbox.post(opener, { blocks: [{ type: "text", text: "opens the thread" }] });
+      const second = await outbox.post(opener, { blocks: [{ type: "text", text: "lands in it" }] });
+      await until(second, "lands in it");
+      const targets = await Promise.all(
+        [first, second].map(
+          async (ref) =>
+            JSON.parse((await redis.hget(`${prefix}:chat:msg:${ref.id}`, "target")) as string) as DeliveryTarget,
+        ),
+      );
+      expect(targets[0]?.thread).toBeDefined();
+      expect(targets[1]?.thread).toBe(targets[0]?.thread);
+    });
+
+    it("should cut a message too long for the platform and show all of it on /codemem show", async () => {
+      const long = `${"lorem ipsum ".repeat(Math.ceil((platform.outbound.limits.textChars * 2) / 12))}THE END`;
+      const thread = platform.thread();
+      const ref = await outbox.post(thread, { blocks: [{ type: "code", language: "text", source: long }] });
+      const cut = await until(ref, `/codemem show ${ref.id} 1 shows all of it`);
+      expect(cut.text).not.toContain("THE END");
+      const reply = await bot.onCommand({ user: platform.user("ana"), text: `show ${ref.id} 1`, thread });
+      expect(reply.private).toBe(true);
+      expect(reply.message.blocks[0]).toMatchObject({ type: "code", source: long });
+    });
+
+    it("should log a delivery that fails for good with its code, and not hold up the thread", async () => {
+      const thread = platform.thread();
+      metered.goneNext = true;
+      const lost = await outbox.post(thread, { blocks: [{ type: "text", text: "to a channel that is gone" }] });
+      const next = await outbox.post(thread, { blocks: [{ type: "text", text: "the next one" }] });
+      await until(next, "the next one");
+      await waitFor(() => logged.some((line) => line.includes(lost.id)), 10_000);
+      expect(logged.find((line) => line.includes(lost.id))).toMatch(
+        /failed for good: CHAT_DELIVERY_FAILED: channel_not_found/,
+      );
+      expect(await redis.hget(`${prefix}:chat:msg:${lost.id}`, "error")).toBe(
+        "CHAT_DELIVERY_FAILED: channel_not_found",
+      );
     });
 
     it("should coalesce a burst of 100 progress updates into a few, ending on the last", async () => {
