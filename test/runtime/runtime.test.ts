@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { readDemoCounters } from "../../src/demo/knobs.ts";
+import { IsolatedSandbox } from "../../src/sandbox/runner.ts";
+import type { SandboxExecutor } from "../../src/sandbox/types.ts";
 import { demoConfig, demoServer, tempStateDir } from "../helpers/demo.ts";
 import {
   approveArchiveSkill,
@@ -122,5 +124,41 @@ describe("SkillRuntime", () => {
     );
     await harness.surface.waitForText(`Run ${runId} of archive-attachments v1 failed`);
     expect(readDemoCounters(dir).filesWritten).toBe(0);
+  }, 60_000);
+
+  it("should fail an item at once when no retry can help (a missing export), and retry one that may pass", async () => {
+    const sandbox = new IsolatedSandbox();
+    const runs = new Map<string, number>();
+    const counting: SandboxExecutor = {
+      run: (code, options) => {
+        const entry = options?.entry?.name ?? "script";
+        runs.set(entry, (runs.get(entry) ?? 0) + 1);
+        return sandbox.run(code, options);
+      },
+    };
+    harness = await runtimeHarness(demoConfig(stateDir(), {}, 20), { sandbox: counting });
+    await saveTestSkill(harness.skills, {
+      name: "no-run-export",
+      code: "export async function items() { return [{ key: 'a' }, { key: 'b' }]; }\nexport async function runn() {}\n",
+      tools: [],
+    });
+    const { runId } = await harness.runtime.enqueueRun({ skill: "no-run-export", params: {}, requester: "ana" });
+    const run = await harness.waitForRun(runId);
+    expect(run).toMatchObject({ status: "completed", done: 0, failed: 2 });
+    expect(run.lastErrors.join("\n")).toMatch(/SKILL_NO_ENTRY: the skill exports no function run/);
+    // One attempt per item: the error says retrying cannot help.
+    expect(runs.get("run")).toBe(2);
+
+    await saveTestSkill(harness.skills, {
+      name: "always-throws",
+      code: "export async function run() { throw new Error('flaky upstream'); }\n",
+      tools: [],
+    });
+    const second = await harness.waitForRun(
+      (await harness.runtime.enqueueRun({ skill: "always-throws", params: {}, requester: "ana" })).runId,
+    );
+    expect(second).toMatchObject({ failed: 1 });
+    // An ordinary error may pass on a retry: all three attempts ran.
+    expect(runs.get("run")).toBe(2 + 3);
   }, 60_000);
 });
