@@ -82,6 +82,9 @@ export class AgentTurn {
     const session = this.session;
     const pending = session.pending;
     if (pending === undefined || pending.id !== input.pendingId || !pending.choices.includes(input.choice)) {
+      // A click accepted at once but answered by someone else first showed "working…": put it right.
+      const answered = session.answered;
+      if (answered?.pendingId === input.pendingId) await this.deps.surface.update(answered.ref, answered.message);
       await this.notice(input.user, "That was already answered; nothing changed.");
       return false;
     }
@@ -422,7 +425,9 @@ export class AgentTurn {
 
   private async markAnswered(pending: PendingInput, answer: Answer): Promise<void> {
     if (pending.messageRef === undefined || pending.message === undefined) return;
-    await this.update(pending.messageRef, answeredMessage(pending.message, answer));
+    const message = this.label(answeredMessage(pending.message, answer));
+    this.session.answered = { pendingId: pending.id, ref: pending.messageRef, message };
+    await this.update(pending.messageRef, message);
   }
 
   private post(message: UiMessage, visibleTo?: User): Promise<MessageRef> {

@@ -59,6 +59,8 @@ export interface SessionState {
   probes: ProbeRecord[];
   askedAbout: string[];
   pending?: PendingInput | undefined;
+  /** The last answered message as it finally looks: a late click's "working…" is put right again. */
+  answered?: { pendingId: string; ref: MessageRef; message: UiMessage } | undefined;
   usage: { modelCalls: number; promptTokens: number; completionTokens: number };
   /** Set by the replay model: every message is labelled as a demo. */
   demo: boolean;

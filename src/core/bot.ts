@@ -136,18 +136,20 @@ export class Bot {
     // The clicker is part of the job id: a refused click never takes the place of an allowed one,
     // and one person's double click is one answer.
     const clickId = `click-${value.pendingId}-${hash(`${value.choice}|${userKey(event.user)}`)}`;
-    await this.enqueue(
-      session.thread,
-      { kind: "click", pendingId: value.pendingId, choice: value.choice, user: event.user },
-      clickId,
-    );
     const label = buttonLabel(pending.message, value.choice) ?? value.choice;
     const ref: MessageRef = pending.messageRef ?? { thread: session.thread, id: "" };
     const answer = { label, by: event.user, working: true };
     const message =
       pending.message === undefined ? text(`${label} (working…)`) : answeredMessage(pending.message, answer);
-    if (pending.messageRef !== undefined && pending.message !== undefined)
+    // Shown before the turn is queued, so the worker's final state is always the later update.
+    if (pending.messageRef !== undefined && pending.message !== undefined) {
       await this.options.surface.update(pending.messageRef, message);
+    }
+    await this.enqueue(
+      session.thread,
+      { kind: "click", pendingId: value.pendingId, choice: value.choice, user: event.user },
+      clickId,
+    );
     return { kind: "accepted", message, ref };
   }
 

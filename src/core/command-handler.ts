@@ -1,3 +1,4 @@
+import { ChatKeys } from "../chat/keys.ts";
 import { asCodedError, userError } from "../errors.ts";
 import { progressBlock, summaryText } from "../runtime/progress.ts";
 import type { SkillRuntime } from "../runtime/runtime.ts";
@@ -198,7 +199,7 @@ export class Commands {
 
   /** The whole of a text the fitter cut, as stored by the deliverer. */
   private async show(id: string, part: number): Promise<UiMessage> {
-    const raw = await this.options.redis?.hget(`${this.options.prefix}:chat:full:${id}`, String(part));
+    const raw = await this.options.redis?.hget(new ChatKeys(this.options.prefix).full(id), String(part));
     if (raw === null || raw === undefined)
       throw userError("USAGE", `nothing was cut from message ${id} (part ${part}), or it has expired`);
     const cut = JSON.parse(raw) as { title: string; text: string };

@@ -46,6 +46,16 @@ export class Policy {
   mayChange(skill: SkillOwners, user: User, what: string): Decision {
     const key = userKey(user);
     if (key === skill.author || key === skill.approver || this.approvers.has(key)) return ALLOWED;
+    if (this.approvers.size === 0 && !parseUserKey(skill.author) && !parseUserKey(skill.approver)) {
+      return {
+        allowed: false,
+        refusal: rich(
+          `Only an approver can ${what} `,
+          code(skill.name),
+          " (it ships with codemem), and none is configured: set CODEMEM_APPROVERS, e.g. console:alice or slack:U0123ABCD.",
+        ),
+      };
+    }
     const owners = [skill.author, skill.approver].filter(
       (owner, index, all) => parseUserKey(owner) && all.indexOf(owner) === index,
     );

@@ -71,21 +71,16 @@ describe("Bot, driven as two people", () => {
 
   it("should refuse a stranger's click without swallowing the requester's, and run the skill on Approve", async () => {
     const thread: ThreadRef = { platform: "test", channel: "c", thread: "t1" };
-    await app.bot.onMessage({
+    const mention = {
       thread,
       user: person("alice"),
       text: `@codemem ${REPLAY_TASK}`,
       mentioned: true,
       eventId: "ev-1",
-    });
+    };
+    await app.bot.onMessage(mention);
     // The same event delivered again (a platform retry) starts nothing twice.
-    await app.bot.onMessage({
-      thread,
-      user: person("alice"),
-      text: `@codemem ${REPLAY_TASK}`,
-      mentioned: true,
-      eventId: "ev-1",
-    });
+    await app.bot.onMessage(mention);
     await waitFor(() => outbound.buttons("question").length > 0, 60_000);
     const memory = outbound.buttons("question")[0]!;
     expect((await app.bot.onAction({ user: person("mallory"), value: memory.value })).kind).toBe("refused");
