@@ -8,6 +8,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   tokens: async () => (await import("./tokens.ts")).benchTokens(),
   "skill-run": async () => (await import("./skill-run.ts")).benchSkillRun(),
   "queue-overhead": async () => (await import("./queue-overhead.ts")).benchQueueOverhead(),
+  outbox: async () => (await import("./outbox.ts")).benchOutbox(),
 };
 
 const names = process.argv.slice(2).filter((arg) => !arg.startsWith("-"));
