@@ -116,6 +116,17 @@ export class SkillRuntime {
   async enqueueRun(request: Omit<RunJob, "runId">): Promise<{ runId: string; skill: SkillRecord }> {
     const { skill, params } = await this.checkRun(request.skill, request.params, request.version);
     const runId = `r${Date.now().toString(36)}${randomUUID().slice(0, 6)}`;
+    // The progress message is posted now, so it comes before whatever the caller posts next.
+    await this.progress.create({
+      runId,
+      skill: skill.name,
+      version: skill.version,
+      params,
+      requester: request.requester,
+      thread: request.thread,
+    });
+    const queued = await this.progress.snapshot(runId);
+    if (queued !== undefined) await this.postProgress(queued);
     await this.runs.add(
       "run",
       { ...request, params, version: skill.version, runId },
@@ -128,6 +139,13 @@ export class SkillRuntime {
       },
     );
     return { runId, skill };
+  }
+
+  /** Posts a run's progress message once (keyed by run: a retried run job shows one, not two). */
+  private async postProgress(run: RunSnapshot): Promise<void> {
+    if (run.thread === undefined || this.options.surface === undefined || run.messageRef !== undefined) return;
+    const ref = await this.options.surface.post(run.thread, progressMessage(run), { key: `run:${run.runId}:progress` });
+    await this.progress.set(run.runId, { messageRef: JSON.stringify(ref) });
   }
 
   status(runId: string): Promise<RunSnapshot | undefined> {
@@ -203,13 +221,7 @@ export class SkillRuntime {
     });
     const before = await this.progress.snapshot(runId);
     if (!fresh && before?.finishedAt !== undefined) return;
-    if (data.thread !== undefined && this.options.surface !== undefined && before?.messageRef === undefined) {
-      // Keyed by run: a retried run job shows one progress message, not two.
-      const ref = await this.options.surface.post(data.thread, progressMessage(before as RunSnapshot), {
-        key: `run:${runId}:progress`,
-      });
-      await this.progress.set(runId, { messageRef: JSON.stringify(ref) });
-    }
+    if (before !== undefined) await this.postProgress(before);
     await this.progress.set(runId, { status: "listing" });
     let params: Record<string, unknown>;
     try {
