@@ -1,6 +1,6 @@
 import { ChatKeys } from "../chat/keys.ts";
 import { asCodedError, userError } from "../errors.ts";
-import { progressBlock, summaryText } from "../runtime/progress.ts";
+import { progressBlock, progressMessage, summaryMessage } from "../runtime/progress.ts";
 import type { SkillRuntime } from "../runtime/runtime.ts";
 import { Schedules } from "../runtime/schedules.ts";
 import { lineDiff } from "../skills/diff.ts";
@@ -60,7 +60,6 @@ export class Commands {
           names.map(async (name): Promise<UiBlock> => {
             const skill = await skills.require(name);
             return rich(
-              "• ",
               code(name),
               ` v${skill.version} — ${skill.description} (approved by `,
               person(skill.approver),
@@ -143,9 +142,8 @@ export class Commands {
           const run = await runtime.status(id);
           if (run === undefined)
             throw userError("RUN_UNKNOWN", `there is no run "${id}"; /codemem status lists the latest`);
-          const line =
-            run.finishedAt !== undefined ? summaryText(run) : `Run ${id}: ${run.skill} v${run.version}, ${run.status}`;
-          blocks.push({ type: "text", text: line }, progressBlock(run));
+          if (run.finishedAt !== undefined) blocks.push(...summaryMessage(run).blocks, progressBlock(run));
+          else blocks.push(...progressMessage(run).blocks);
         }
         return mine({ blocks });
       }
@@ -176,7 +174,7 @@ export class Commands {
         if (list.length === 0)
           return mine(text('No schedules. Make one with /codemem schedule <skill> "<cron>" [tz] [json].'));
         return mine({
-          blocks: list.map((s) => rich("• ", code(s.id), `: ${s.skill} "${s.cron}" ${s.tz}, next ${s.next ?? "?"}`)),
+          blocks: list.map((s) => rich(code(s.id), `: ${s.skill} "${s.cron}" ${s.tz}, next ${s.next ?? "?"}`)),
         });
       }
       case "unschedule": {

@@ -280,7 +280,26 @@ export function progressMessage(run: RunSnapshot): UiMessage {
   return { blocks: [head, progressBlock(run)] };
 }
 
+/** A finished run for the thread: the outcome line, and its last errors as a block of their own. */
+export function summaryMessage(run: RunSnapshot): UiMessage {
+  const errors = run.lastErrors.slice(0, 3);
+  return {
+    blocks: [
+      { type: "text", text: summaryLine(run) },
+      ...(errors.length > 0
+        ? [{ type: "code" as const, language: "text", title: "Last errors", source: errors.join("\n") }]
+        : []),
+    ],
+  };
+}
+
+/** The same as plain text, for the terminal. */
 export function summaryText(run: RunSnapshot): string {
+  const errors = run.lastErrors.length > 0 ? `\nLast errors:\n${run.lastErrors.slice(0, 3).join("\n")}` : "";
+  return `${summaryLine(run)}${errors}`;
+}
+
+function summaryLine(run: RunSnapshot): string {
   const seconds = ((run.finishedAt ?? Date.now()) - run.startedAt) / 1000;
   const head =
     run.status === "stopped"
@@ -289,12 +308,5 @@ export function summaryText(run: RunSnapshot): string {
         ? `Run ${run.runId} of ${run.skill} v${run.version} failed: ${run.error ?? "failed"}.`
         : `Run ${run.runId} of ${run.skill} v${run.version} finished in ${seconds.toFixed(1)} s.`;
   const counts = `${run.done} done, ${run.skipped} skipped, ${run.failed} failed of ${Math.max(run.total, 0)}.`;
-  const errors =
-    run.lastErrors.length > 0
-      ? `\nLast errors:\n${run.lastErrors
-          .slice(0, 3)
-          .map((e) => `• ${e}`)
-          .join("\n")}`
-      : "";
-  return `${head} ${counts}${errors}`;
+  return `${head} ${counts}`;
 }

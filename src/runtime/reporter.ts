@@ -1,5 +1,5 @@
 import type { ChatSurface } from "../ui/surface.ts";
-import { progressMessage, summaryText, type RunProgress, type RunSnapshot } from "./progress.ts";
+import { progressMessage, summaryMessage, type RunProgress, type RunSnapshot } from "./progress.ts";
 
 export interface ProgressReporterOptions {
   progress: RunProgress;
@@ -41,11 +41,7 @@ export class ProgressReporter {
     this.pending.delete(runId);
     const run = await this.refresh(runId);
     if (run?.thread !== undefined) {
-      await this.options.surface?.post(
-        run.thread,
-        { blocks: [{ type: "text", text: summaryText(run) }] },
-        { key: `run:${runId}:summary` },
-      );
+      await this.options.surface?.post(run.thread, summaryMessage(run), { key: `run:${runId}:summary` });
     }
   }
 

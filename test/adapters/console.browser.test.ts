@@ -115,7 +115,7 @@ describe("the local console in headless Chromium", () => {
     await page.getByRole("button", { name: "New thread" }).click();
     await page.locator("#text").fill("/codemem skills");
     await page.getByRole("button", { name: "Send" }).click();
-    await page.getByText(/• archive-attachments v2 — /).waitFor({ timeout: 10_000 });
+    await page.getByText(/^archive-attachments v2 — /).waitFor({ timeout: 10_000 });
     await page.locator("#text").fill("/codemem frobnicate");
     await page.getByRole("button", { name: "Send" }).click();
     await page.getByText('Unknown command "frobnicate". Try /codemem help.').waitFor({ timeout: 10_000 });
