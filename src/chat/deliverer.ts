@@ -155,8 +155,10 @@ class Delivery {
       if (posted < order - 1 && now - job.timestamp < this.orderWaitMs) return { laterMs: 50 };
       const target = await this.target(thread);
       const ref = await this.adapter.post(target, fitted.message, { visibleTo });
-      if (target.thread === undefined)
+      // Only a public post opens the thread: a private one (an ephemeral) cannot hold replies.
+      if (target.thread === undefined && visibleTo === undefined) {
         await this.redis.set(this.keys.opened(thread), ref.thread, "EX", MESSAGE_TTL_SECONDS, "NX");
+      }
       await this.redis.hset(key, {
         ref: ref.id,
         target: JSON.stringify({ channel: target.channel, thread: ref.thread }),

@@ -10,9 +10,11 @@ import type { SkillStore } from "../skills/store.ts";
 import { answeredMessage, text, type ButtonValue, type UiMessage } from "../ui/message.ts";
 import type { ChatSurface, MessageRef, ThreadRef } from "../ui/surface.ts";
 import { userKey, type User } from "../ui/user.ts";
-import { Commands } from "./command-handler.ts";
+import { Commands, type CommandReply } from "./command-handler.ts";
 import type { Policy } from "./policy.ts";
 import { routeMessage } from "./route.ts";
+
+export type { CommandReply };
 
 const buttonValue = z
   .object({ sessionId: z.string().min(1), pendingId: z.string().min(1), choice: z.string().min(1) })
@@ -53,13 +55,11 @@ export type ClickResult =
       message: UiMessage;
       ref: MessageRef;
     }
-  | { kind: "refused" | "stale" /** For the clicker only. */; notice: UiMessage };
-
-/** A command's answer and who should see it (help, status, errors: only the caller). */
-export interface CommandReply {
-  message: UiMessage;
-  private: boolean;
-}
+  | {
+      kind: "refused" | "stale";
+      /** For the clicker only: why nothing happened, and who can answer. */
+      notice: UiMessage;
+    };
 
 export interface BotOptions {
   /** ioredis connection options or instance for BullMQ (maxRetriesPerRequest: null on workers). */
@@ -99,21 +99,30 @@ export class Bot {
    */
   async onMessage(event: MessageEvent): Promise<void> {
     const route = routeMessage(event.text, event.mentioned);
+    const thread = opened(event.thread, event.eventId);
     if (route.kind === "command") {
-      const reply = await this.onCommand({ user: event.user, text: route.text, thread: event.thread });
-      await this.options.surface.post(event.thread, reply.message, reply.private ? { visibleTo: event.user } : {});
+      const reply = await this.onCommand({ user: event.user, text: route.text, thread });
+      await this.options.surface.post(thread, reply.message, reply.private ? { visibleTo: event.user } : {});
     } else if (route.kind === "mention") {
-      await this.enqueue(event.thread, { kind: "mention", text: route.text, user: event.user }, event.eventId);
+      await this.enqueue(thread, { kind: "mention", text: route.text, user: event.user }, event.eventId);
     } else {
-      const session = await this.options.sessions.load(sessionIdFor(event.thread));
+      const session = await this.options.sessions.load(sessionIdFor(thread));
       if (session?.pending?.kind !== "reject_reason") return;
-      await this.enqueue(event.thread, { kind: "reply", text: route.text, user: event.user }, event.eventId);
+      await this.enqueue(thread, { kind: "reply", text: route.text, user: event.user }, event.eventId);
     }
   }
 
-  /** `/codemem …` (the words after it): answered at once, no model call; a mistake is one line with the fix. */
-  onCommand(event: { user: User; text: string; thread: ThreadRef }): Promise<CommandReply> {
-    return this.commands.answer(event);
+  /**
+   * `/codemem …` (the words after it): answered at once, no model call; a mistake is one line with the
+   * fix. A slash command from a channel comes without a thread: the run or schedule it starts opens one.
+   */
+  onCommand(event: {
+    user: User;
+    text: string;
+    thread: ThreadRef;
+    eventId?: string | undefined;
+  }): Promise<CommandReply> {
+    return this.commands.answer({ ...event, thread: opened(event.thread, event.eventId) });
   }
 
   /**
@@ -165,6 +174,12 @@ export class Bot {
       { jobId: jobId(eventId ?? randomUUID()), removeOnComplete: 1000, removeOnFail: 1000, attempts: 1 },
     );
   }
+}
+
+/** A channel-level target gets an opener: its first post opens the thread the rest follows into. */
+function opened(thread: ThreadRef, eventId: string | undefined): ThreadRef {
+  if (thread.thread !== undefined || thread.opener !== undefined) return thread;
+  return { ...thread, opener: eventId === undefined ? randomUUID() : hash(eventId) };
 }
 
 function buttonLabel(message: UiMessage | undefined, choice: string): string | undefined {

@@ -20,19 +20,19 @@ export interface CommandsOptions {
 }
 
 /** A command's answer; `private` when only the caller needs it (help, status, errors, refusals). */
-interface Reply {
+export interface CommandReply {
   message: UiMessage;
   private: boolean;
 }
 
-const mine = (message: UiMessage): Reply => ({ message, private: true });
-const everyone = (message: UiMessage): Reply => ({ message, private: false });
+const mine = (message: UiMessage): CommandReply => ({ message, private: true });
+const everyone = (message: UiMessage): CommandReply => ({ message, private: false });
 
 /** `/codemem …` answered with no model call; the policy decides who may change schedules and versions. */
 export class Commands {
   constructor(private readonly options: CommandsOptions) {}
 
-  async answer(event: { user: User; text: string; thread: ThreadRef }): Promise<Reply> {
+  async answer(event: { user: User; text: string; thread: ThreadRef }): Promise<CommandReply> {
     try {
       return await this.run(event);
     } catch (error) {
@@ -47,7 +47,7 @@ export class Commands {
     }
   }
 
-  private async run(event: { user: User; text: string; thread: ThreadRef }): Promise<Reply> {
+  private async run(event: { user: User; text: string; thread: ThreadRef }): Promise<CommandReply> {
     const { skills, policy } = this.options;
     const command = parseCommand(event.text);
     switch (command.name) {
@@ -191,7 +191,7 @@ export class Commands {
     }
   }
 
-  private refusal(decision: ReturnType<Policy["mayChange"]>): Reply | undefined {
+  private refusal(decision: ReturnType<Policy["mayChange"]>): CommandReply | undefined {
     return decision.allowed ? undefined : mine({ blocks: [decision.refusal] });
   }
 

@@ -15,7 +15,7 @@ import { tempStateDir, waitFor } from "../helpers/demo.ts";
 class ShownOutbound implements OutboundAdapter {
   readonly platform = "test";
   readonly limits = { textChars: 50_000, blocks: 100, updateIntervalMs: 50, ephemeral: true };
-  readonly shown = new Map<string, { message: UiMessage; visibleTo?: string | undefined }>();
+  readonly shown = new Map<string, { message: UiMessage; visibleTo?: string | undefined; thread: string }>();
   private next = 1;
 
   async post(
@@ -24,8 +24,9 @@ class ShownOutbound implements OutboundAdapter {
     options: { visibleTo?: User | undefined },
   ): Promise<PostedRef> {
     const id = String(this.next++);
-    this.shown.set(id, { message, visibleTo: options.visibleTo?.id });
-    return { id, thread: target.thread ?? id };
+    const thread = target.thread ?? id;
+    this.shown.set(id, { message, visibleTo: options.visibleTo?.id, thread });
+    return { id, thread };
   }
 
   async update(_target: DeliveryTarget, id: string, message: UiMessage): Promise<void> {
@@ -98,4 +99,28 @@ describe("Bot, driven as two people", () => {
     const session = await app.sessions.load(sessionIdFor(thread));
     expect(session?.usage.modelCalls).toBe(7);
   }, 120_000);
+
+  it("should open a thread for a run started by a command typed in a channel, and keep its progress there", async () => {
+    const channel: ThreadRef = { platform: "test", channel: "general" };
+    const before = outbound.shown.size;
+    const slash = { thread: channel, user: person("bob"), text: '/codemem run archive-attachments {"days": 2}' };
+    await app.bot.onMessage({ ...slash, mentioned: false, eventId: "slash-1" });
+    const finished = /Run r\w+ of archive-attachments v2 finished/;
+    await waitFor(
+      () => [...outbound.shown.values()].slice(before).some((entry) => finished.test(renderText(entry.message))),
+      60_000,
+    );
+    const posts = [...outbound.shown.entries()].slice(before);
+    const progress = posts.find(([, entry]) =>
+      /Ran archive-attachments v2 \(run r\w+\) for @bob/.test(renderText(entry.message)),
+    );
+    const summary = posts.find(([, entry]) => finished.test(renderText(entry.message)));
+    // The first public post (the progress message) opened the thread; the summary is a reply in it.
+    expect(progress?.[1].thread).toBe(progress?.[0]);
+    expect(summary?.[1].thread).toBe(progress?.[0]);
+    // The "Started …" answer went to bob alone.
+    expect(renderText(posts.find(([, entry]) => entry.visibleTo === "bob")?.[1].message ?? { blocks: [] })).toMatch(
+      /^Started archive-attachments v2 as run r\w+/,
+    );
+  }, 90_000);
 });
