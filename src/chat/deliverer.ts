@@ -136,6 +136,16 @@ class Delivery {
     if (state.message === undefined || Number(state.seq) > seq || Number(state.delivered ?? 0) >= seq) return undefined;
     const thread = JSON.parse(state.thread as string) as ThreadRef;
     const visibleTo = state.visibleTo ? (JSON.parse(state.visibleTo) as User) : undefined;
+    const now = Date.now();
+    if (state.ref !== undefined) {
+      // A message for one person is not updated: not every platform can (Slack's ephemeral messages).
+      if (visibleTo !== undefined) {
+        await this.redis.hset(key, "delivered", seq);
+        return undefined;
+      }
+      const wait = Number(state.deliveredAt ?? 0) + this.adapter.limits.updateIntervalMs - now;
+      if (wait > 0) return { laterMs: wait };
+    }
     const fitted = fitMessage(
       forWhom(JSON.parse(state.message) as UiMessage, visibleTo, this.adapter.limits),
       this.adapter.limits,
@@ -148,7 +158,6 @@ class Delivery {
       );
       await this.redis.expire(this.keys.full(id), MESSAGE_TTL_SECONDS);
     }
-    const now = Date.now();
     if (state.ref === undefined) {
       const order = Number(state.order ?? 1);
       const posted = Number((await this.redis.get(this.keys.posted(thread))) ?? 0);
@@ -168,13 +177,6 @@ class Delivery {
       await this.redis.eval(RAISE_TO, 1, this.keys.posted(thread), order, MESSAGE_TTL_SECONDS);
       return undefined;
     }
-    // A message for one person is not updated: not every platform can (Slack's ephemeral messages).
-    if (visibleTo !== undefined) {
-      await this.redis.hset(key, "delivered", seq);
-      return undefined;
-    }
-    const wait = Number(state.deliveredAt ?? 0) + this.adapter.limits.updateIntervalMs - now;
-    if (wait > 0) return { laterMs: wait };
     await this.adapter.update(JSON.parse(state.target as string) as DeliveryTarget, state.ref, fitted.message);
     await this.redis.hset(key, { delivered: seq, deliveredAt: Date.now() });
     return undefined;

@@ -108,14 +108,9 @@ export class RunProgress {
     return `${this.prefix}:run:${runId}`;
   }
 
-  async create(run: {
-    runId: string;
-    skill: string;
-    version: number;
-    params: Record<string, unknown>;
-    requester: string;
-    thread?: ThreadRef | undefined;
-  }): Promise<boolean> {
+  async create(
+    run: Pick<RunSnapshot, "runId" | "skill" | "version" | "params" | "requester" | "thread">,
+  ): Promise<boolean> {
     const created = await this.redis.hsetnx(this.key(run.runId), "skill", run.skill);
     if (created === 0) return false;
     await this.redis.hset(this.key(run.runId), {
