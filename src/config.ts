@@ -107,6 +107,34 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /** Port of the HTTP receivers (Slack without Socket Mode, Teams). */
+    port: positiveInt(0, 65535, "port number").default(3000),
+    slack: z
+      .object({
+        /** Bot User OAuth Token; Slack starts when it is set. */
+        botToken: z
+          .string()
+          .regex(/^xoxb-/, { error: "expected a bot token (xoxb-…) from OAuth & Permissions" })
+          .optional(),
+        /** App-level token with connections:write: Socket Mode, no public URL needed. */
+        appToken: z
+          .string()
+          .regex(/^xapp-/, { error: "expected an app-level token (xapp-…) from Basic Information" })
+          .optional(),
+        /** Verifies the HTTP receiver's requests (production behind a load balancer). */
+        signingSecret: z.string().min(8, { error: "expected the Signing Secret from Basic Information" }).optional(),
+        /** Another Web API base (GovSlack, tests), ending in /api/. */
+        apiUrl: z.url({ error: "expected an http(s) URL ending in /api/" }).optional(),
+      })
+      .strict()
+      .refine(
+        (slack) => slack.botToken === undefined || slack.appToken !== undefined || slack.signingSecret !== undefined,
+        {
+          error: "with SLACK_BOT_TOKEN set SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP receiver)",
+          path: ["botToken"],
+        },
+      )
+      .prefault({}),
     demo: z
       .object({
         mailboxSize: positiveInt(0, 1_000_000, "messages").default(200),
@@ -141,6 +169,11 @@ export const ENV_FIELDS: Readonly<Record<string, string>> = {
   CODEMEM_LOCK_MS: "runtime.lockDurationMs",
   CODEMEM_STALLED_MS: "runtime.stalledIntervalMs",
   CODEMEM_APP_RATE_LIMITS: "runtime.appRateLimits",
+  PORT: "port",
+  SLACK_BOT_TOKEN: "slack.botToken",
+  SLACK_APP_TOKEN: "slack.appToken",
+  SLACK_SIGNING_SECRET: "slack.signingSecret",
+  SLACK_API_URL: "slack.apiUrl",
   DEMO_MAILBOX_SIZE: "demo.mailboxSize",
   DEMO_LATENCY_MS: "demo.latencyMs",
   DEMO_RATE_LIMIT: "demo.rateLimitPerSecond",
@@ -212,7 +245,9 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     const field = sources.has(segments.join(".")) ? segments.join(".") : path;
     const source = sources.get(field);
     const value = getPath(merged, field);
-    const shown = value === undefined ? "missing" : JSON.stringify(value);
+    // Secrets never reach a log or a terminal, not even in an error about them.
+    const secret = /token|secret|apikey|password/i.test(field);
+    const shown = value === undefined ? "missing" : secret ? "(set, hidden)" : JSON.stringify(value);
     throw userError(
       "CONFIG_INVALID",
       `config: ${field} = ${shown}${source ? ` (from ${source})` : ""}: ${issue?.message ?? "invalid"}`,

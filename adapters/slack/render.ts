@@ -1,0 +1,168 @@
+import type { PlatformLimits } from "../../src/ui/adapter.ts";
+import type { Answer, Button, Span, UiBlock, UiMessage } from "../../src/ui/message.ts";
+import { renderText } from "../../src/ui/render-text.ts";
+import type { User } from "../../src/ui/user.ts";
+
+/** A Block Kit block, as Slack's Web API takes it (we only build, never read, these). */
+export type SlackBlock = Record<string, unknown>;
+
+/** What chat.postMessage / chat.update take: blocks, and the text fallback for notifications and screen readers. */
+export interface SlackPayload {
+  blocks: SlackBlock[];
+  text: string;
+}
+
+/**
+ * Slack's limits: 50 blocks per message, 3,000 characters per section text (less the room code fences
+ * and a title take), about one chat.update per second per message, ephemeral messages.
+ */
+export const SLACK_LIMITS: PlatformLimits = { textChars: 2900, blocks: 50, updateIntervalMs: 1000, ephemeral: true };
+
+/** Button values must stay under 2,000 characters; ours are three short ids. */
+export const ACTION_PREFIX = "codemem:";
+
+const MAX_SECTION = 3000;
+const MAX_TEXT_FALLBACK = 3000;
+
+/** Slack's mrkdwn treats these three as control characters. */
+export const escape = (text: string): string =>
+  text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
+
+const mention = (user: User): string =>
+  user.platform === "slack" ? `<@${user.id}>` : `@${escape(user.name ?? user.id)}`;
+
+function spans(list: readonly Span[]): string {
+  return list
+    .map((span) => {
+      if ("user" in span) return mention(span.user);
+      if (span.style === "code") return `\`${escape(span.text).replaceAll("`", "ˋ")}\``;
+      if (span.style === "strong") return `*${escape(span.text)}*`;
+      return escape(span.text);
+    })
+    .join("");
+}
+
+const section = (mrkdwn: string): SlackBlock => ({
+  type: "section",
+  text: { type: "mrkdwn", text: mrkdwn.slice(0, MAX_SECTION) },
+});
+const context = (mrkdwn: string): SlackBlock => ({
+  type: "context",
+  elements: [{ type: "mrkdwn", text: mrkdwn.slice(0, MAX_SECTION) }],
+});
+/** A preformatted block: backticks inside would close the fence, so they become look-alikes. */
+const preformatted = (source: string, title?: string): SlackBlock =>
+  section(`${title ? `*${escape(title)}*\n` : ""}\`\`\`${escape(source).replaceAll("```", "ˋˋˋ")}\`\`\``);
+
+const answered = (answer: Answer): SlackBlock =>
+  context(
+    `:white_check_mark: ${escape(answer.label)} — by ${mention(answer.by)}${answer.working ? " · working…" : ""}`,
+  );
+
+function buttons(list: readonly Button[], blockId: string): SlackBlock {
+  return {
+    type: "actions",
+    block_id: blockId,
+    elements: list.slice(0, 25).map((button, index) => ({
+      type: "button",
+      action_id: `${ACTION_PREFIX}${index}`,
+      text: { type: "plain_text", text: button.label.slice(0, 75), emoji: true },
+      value: JSON.stringify(button.value),
+      ...(button.style ? { style: button.style } : {}),
+      ...(button.confirm
+        ? {
+            confirm: {
+              title: { type: "plain_text", text: "Are you sure?" },
+              text: { type: "plain_text", text: button.confirm.slice(0, 300) },
+              confirm: { type: "plain_text", text: button.label.slice(0, 30) },
+              deny: { type: "plain_text", text: "Cancel" },
+              ...(button.style === "danger" ? { style: "danger" } : {}),
+            },
+          }
+        : {}),
+    })),
+  };
+}
+
+const TODO_MARK = {
+  pending: ":white_circle:",
+  in_progress: ":arrow_forward:",
+  completed: ":white_check_mark:",
+} as const;
+
+function bar(share: number): string {
+  const filled = Math.round(share * 20);
+  return `${"█".repeat(filled)}${"░".repeat(20 - filled)}`;
+}
+
+function block(item: UiBlock, index: number): SlackBlock[] {
+  switch (item.type) {
+    case "text":
+      return [section(escape(item.text))];
+    case "rich":
+      return [section(spans(item.spans))];
+    case "fields":
+      return [
+        {
+          type: "section",
+          fields: item.fields
+            .slice(0, 10)
+            .map((field) => ({
+              type: "mrkdwn",
+              text: `*${escape(field.label)}*\n${escape(field.value)}`.slice(0, 2000),
+            })),
+        },
+      ];
+    case "todos":
+      return [
+        section(
+          [
+            "*Plan*",
+            ...item.items.map(
+              (todo) =>
+                `${TODO_MARK[todo.status]} ${todo.status === "completed" ? `~${escape(todo.content)}~` : escape(todo.content)}`,
+            ),
+          ].join("\n"),
+        ),
+      ];
+    case "code":
+      return [preformatted(item.source, item.title)];
+    case "sample":
+      return [
+        context(`Sample of \`${escape(item.toolId)}\`${item.note ? ` (${escape(item.note)})` : ""}`),
+        preformatted(item.json + (item.truncated ? "\n…" : "")),
+      ];
+    case "question":
+      return [
+        section(escape(item.prompt)),
+        item.answered ? answered(item.answered) : buttons(item.buttons, `q${index}`),
+      ];
+    case "proposal":
+      return [
+        { type: "header", text: { type: "plain_text", text: `Proposed skill: ${item.name}`.slice(0, 150) } },
+        section(escape(item.description)),
+        context(item.tools.map((tool) => `\`${escape(tool.id)}\` ${tool.access}`).join(" · ")),
+        preformatted(item.code, "Code"),
+        preformatted(item.preview, "Dry run"),
+        section(`Approve runs it now with \`${escape(JSON.stringify(item.sampleParams))}\``),
+        item.answered ? answered(item.answered) : buttons(item.buttons, `p${index}`),
+      ];
+    case "progress": {
+      const finished = item.done + item.skipped + item.failed;
+      const share = item.total > 0 ? Math.min(1, finished / item.total) : 0;
+      const eta = item.etaSeconds === null ? "" : ` · ETA ${Math.round(item.etaSeconds)} s`;
+      return [
+        section(
+          `\`${bar(share)}\` ${Math.round(share * 100)}%\n${finished}/${item.total} · done ${item.done} · skipped ${item.skipped} · failed ${item.failed} · ${item.ratePerSecond.toFixed(1)}/s${eta}`,
+        ),
+      ];
+    }
+  }
+}
+
+/** A UiMessage as Block Kit (already fitted to SLACK_LIMITS by the deliverer) with its text fallback. */
+export function renderSlack(message: UiMessage): SlackPayload {
+  const blocks = message.blocks.flatMap((item, index) => block(item, index));
+  if (message.demo) blocks.unshift(context(":performing_arts: demo replay: scripted model, real sandbox and tools"));
+  return { blocks: blocks.slice(0, 50), text: renderText(message).slice(0, MAX_TEXT_FALLBACK) };
+}

@@ -1,0 +1,187 @@
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+
+/** One message as the fake Slack keeps it. */
+export interface FakeSlackMessage {
+  channel: string;
+  ts: string;
+  thread_ts?: string | undefined;
+  text: string;
+  blocks: Record<string, unknown>[];
+  /** Set on chat.postEphemeral: the one user who sees it. */
+  ephemeralFor?: string | undefined;
+  updates: number;
+}
+
+export interface FakeSlackCall {
+  method: string;
+  args: Record<string, unknown>;
+}
+
+/** Why Slack would refuse these blocks with invalid_blocks, or undefined when it would take them. */
+export function blockKitProblem(blocks: unknown): string | undefined {
+  if (!Array.isArray(blocks)) return "blocks is not an array";
+  if (blocks.length > 50) return `${blocks.length} blocks (at most 50)`;
+  for (const block of blocks as Record<string, unknown>[]) {
+    const text = (block.text as { text?: string } | undefined)?.text;
+    if (block.type === "section" && text !== undefined && text.length > 3000)
+      return `section text of ${text.length} characters`;
+    if (block.type === "header" && text !== undefined && text.length > 150) return "header over 150 characters";
+    if (block.type === "section" && Array.isArray(block.fields) && block.fields.length > 10)
+      return "more than 10 fields";
+    if (block.type === "actions") {
+      const elements = block.elements as { value?: string; text?: { text?: string }; action_id?: string }[];
+      if (elements.length > 25) return "more than 25 elements";
+      const ids = new Set(elements.map((element) => element.action_id));
+      if (ids.size !== elements.length) return "duplicate action_id in one block";
+      for (const element of elements) {
+        if ((element.value ?? "").length > 2000) return "button value over 2,000 characters";
+        if ((element.text?.text ?? "").length > 75) return "button text over 75 characters";
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * A fake of the Slack Web API on loopback, for bolt's `slackApiUrl` and the web-api client: it
+ * answers like Slack (ts values, ok/error, 429 with retry-after, invalid_blocks past the limits),
+ * keeps the messages, and records every call. It also takes `response_url` posts.
+ */
+export class FakeSlack {
+  readonly calls: FakeSlackCall[] = [];
+  readonly messages = new Map<string, FakeSlackMessage>();
+  /** What bolt's respond() sent to response URLs, in order. */
+  readonly responses: Record<string, unknown>[] = [];
+  /** The next N Web API calls answer 429 with this retry-after (seconds). */
+  rateLimit = { next: 0, retryAfter: 1 };
+  private server: Server | undefined;
+  private clock = 1_700_000_000;
+  private seq = 0;
+  url = "";
+
+  async start(): Promise<void> {
+    this.server = createServer(
+      (req, res) =>
+        void this.handle(req).then(([status, body, headers]) => {
+          res.writeHead(status, { "content-type": "application/json", ...headers }).end(JSON.stringify(body));
+        }),
+    );
+    await new Promise<void>((resolve) => this.server?.listen(0, "127.0.0.1", resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/`;
+  }
+
+  /** The base bolt and WebClient take as slackApiUrl. */
+  get apiUrl(): string {
+    return `${this.url}api/`;
+  }
+
+  /** A response_url to put in interaction and command payloads. */
+  responseUrl(id: string): string {
+    return `${this.url}respond/${id}`;
+  }
+
+  async close(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+  }
+
+  callsTo(method: string): FakeSlackCall[] {
+    return this.calls.filter((call) => call.method === method);
+  }
+
+  /** A channel's or thread's messages in order, as a member of the channel (`user`) sees them. */
+  thread(channel: string, threadTs: string, user?: string): FakeSlackMessage[] {
+    return [...this.messages.values()]
+      .filter((m) => m.channel === channel && (m.ts === threadTs || m.thread_ts === threadTs))
+      .filter((m) => m.ephemeralFor === undefined || m.ephemeralFor === user)
+      .sort((a, b) => Number(a.ts) - Number(b.ts));
+  }
+
+  private nextTs(): string {
+    this.seq++;
+    return `${this.clock + this.seq}.${String(this.seq).padStart(6, "0")}`;
+  }
+
+  private async handle(req: IncomingMessage): Promise<[number, unknown, Record<string, string>?]> {
+    const raw = await new Promise<string>((resolve) => {
+      let body = "";
+      req.on("data", (chunk: Buffer) => (body += chunk.toString()));
+      req.on("end", () => resolve(body));
+    });
+    const path = new URL(req.url ?? "/", "http://slack").pathname;
+    if (path.startsWith("/respond/")) {
+      this.responses.push(JSON.parse(raw) as Record<string, unknown>);
+      return [200, { ok: true }];
+    }
+    const method = path.replace(/^\/api\//, "");
+    const args = parseArgs(raw, req.headers["content-type"] ?? "");
+    this.calls.push({ method, args });
+    if (this.rateLimit.next > 0) {
+      this.rateLimit.next--;
+      return [429, { ok: false, error: "ratelimited" }, { "retry-after": String(this.rateLimit.retryAfter) }];
+    }
+    if (!/^Bearer xoxb-/.test(String(req.headers.authorization ?? "")))
+      return [200, { ok: false, error: "not_authed" }];
+    return [200, this.answer(method, args)];
+  }
+
+  private answer(method: string, args: Record<string, unknown>): Record<string, unknown> {
+    const channel = String(args.channel ?? "");
+    switch (method) {
+      case "auth.test":
+        return {
+          ok: true,
+          url: "https://example.slack.test/",
+          team: "Example",
+          user: "codemem",
+          team_id: "T1",
+          user_id: "UBOT",
+          bot_id: "BBOT",
+        };
+      case "chat.postMessage":
+      case "chat.postEphemeral": {
+        const problem = args.blocks === undefined ? undefined : blockKitProblem(args.blocks);
+        if (problem !== undefined) return { ok: false, error: "invalid_blocks", errors: [problem] };
+        if (channel === "CGONE") return { ok: false, error: "channel_not_found" };
+        const ts = this.nextTs();
+        const ephemeralFor = method === "chat.postEphemeral" ? String(args.user) : undefined;
+        this.messages.set(ts, {
+          channel,
+          ts,
+          thread_ts: args.thread_ts === undefined ? undefined : String(args.thread_ts),
+          text: String(args.text ?? ""),
+          blocks: (args.blocks as Record<string, unknown>[] | undefined) ?? [],
+          ephemeralFor,
+          updates: 0,
+        });
+        return ephemeralFor ? { ok: true, message_ts: ts } : { ok: true, channel, ts, message: { text: args.text } };
+      }
+      case "chat.update": {
+        const problem = args.blocks === undefined ? undefined : blockKitProblem(args.blocks);
+        if (problem !== undefined) return { ok: false, error: "invalid_blocks", errors: [problem] };
+        const message = this.messages.get(String(args.ts));
+        if (message === undefined || message.ephemeralFor !== undefined)
+          return { ok: false, error: "message_not_found" };
+        message.text = String(args.text ?? "");
+        message.blocks = (args.blocks as Record<string, unknown>[] | undefined) ?? [];
+        message.updates++;
+        return { ok: true, channel, ts: message.ts };
+      }
+      case "views.publish":
+        return { ok: true, view: { id: "V1" } };
+      default:
+        return { ok: true };
+    }
+  }
+}
+
+/** The web-api client sends form-encoded arguments with JSON-encoded objects; bolt's respond() sends JSON. */
+function parseArgs(raw: string, type: string): Record<string, unknown> {
+  if (type.includes("application/json")) return JSON.parse(raw || "{}") as Record<string, unknown>;
+  const args: Record<string, unknown> = {};
+  for (const [key, value] of new URLSearchParams(raw)) {
+    args[key] = /^[[{]/.test(value) ? JSON.parse(value) : value;
+  }
+  return args;
+}
