@@ -25,19 +25,19 @@ const MAX_SECTION = 3000;
 const MAX_TEXT_FALLBACK = 3000;
 
 /** Slack's mrkdwn treats these three as control characters. */
-export const escape = (text: string): string =>
+export const mrkdwn = (text: string): string =>
   text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
 
 const mention = (user: User): string =>
-  user.platform === "slack" ? `<@${user.id}>` : `@${escape(user.name ?? user.id)}`;
+  user.platform === "slack" ? `<@${user.id}>` : `@${mrkdwn(user.name ?? user.id)}`;
 
 function spans(list: readonly Span[]): string {
   return list
     .map((span) => {
       if ("user" in span) return mention(span.user);
-      if (span.style === "code") return `\`${escape(span.text).replaceAll("`", "ˋ")}\``;
-      if (span.style === "strong") return `*${escape(span.text)}*`;
-      return escape(span.text);
+      if (span.style === "code") return `\`${mrkdwn(span.text).replaceAll("`", "ˋ")}\``;
+      if (span.style === "strong") return `*${mrkdwn(span.text)}*`;
+      return mrkdwn(span.text);
     })
     .join("");
 }
@@ -52,11 +52,11 @@ const context = (mrkdwn: string): SlackBlock => ({
 });
 /** A preformatted block: backticks inside would close the fence, so they become look-alikes. */
 const preformatted = (source: string, title?: string): SlackBlock =>
-  section(`${title ? `*${escape(title)}*\n` : ""}\`\`\`${escape(source).replaceAll("```", "ˋˋˋ")}\`\`\``);
+  section(`${title ? `*${mrkdwn(title)}*\n` : ""}\`\`\`${mrkdwn(source).replaceAll("```", "ˋˋˋ")}\`\`\``);
 
 const answered = (answer: Answer): SlackBlock =>
   context(
-    `:white_check_mark: ${escape(answer.label)} — by ${mention(answer.by)}${answer.working ? " · working…" : ""}`,
+    `:white_check_mark: ${mrkdwn(answer.label)} — by ${mention(answer.by)}${answer.working ? " · working…" : ""}`,
   );
 
 function buttons(list: readonly Button[], blockId: string): SlackBlock {
@@ -98,19 +98,17 @@ function bar(share: number): string {
 function block(item: UiBlock, index: number): SlackBlock[] {
   switch (item.type) {
     case "text":
-      return [section(escape(item.text))];
+      return [section(mrkdwn(item.text))];
     case "rich":
       return [section(spans(item.spans))];
     case "fields":
       return [
         {
           type: "section",
-          fields: item.fields
-            .slice(0, 10)
-            .map((field) => ({
-              type: "mrkdwn",
-              text: `*${escape(field.label)}*\n${escape(field.value)}`.slice(0, 2000),
-            })),
+          fields: item.fields.slice(0, 10).map((field) => ({
+            type: "mrkdwn",
+            text: `*${mrkdwn(field.label)}*\n${mrkdwn(field.value)}`.slice(0, 2000),
+          })),
         },
       ];
     case "todos":
@@ -120,7 +118,7 @@ function block(item: UiBlock, index: number): SlackBlock[] {
             "*Plan*",
             ...item.items.map(
               (todo) =>
-                `${TODO_MARK[todo.status]} ${todo.status === "completed" ? `~${escape(todo.content)}~` : escape(todo.content)}`,
+                `${TODO_MARK[todo.status]} ${todo.status === "completed" ? `~${mrkdwn(todo.content)}~` : mrkdwn(todo.content)}`,
             ),
           ].join("\n"),
         ),
@@ -129,22 +127,22 @@ function block(item: UiBlock, index: number): SlackBlock[] {
       return [preformatted(item.source, item.title)];
     case "sample":
       return [
-        context(`Sample of \`${escape(item.toolId)}\`${item.note ? ` (${escape(item.note)})` : ""}`),
+        context(`Sample of \`${mrkdwn(item.toolId)}\`${item.note ? ` (${mrkdwn(item.note)})` : ""}`),
         preformatted(item.json + (item.truncated ? "\n…" : "")),
       ];
     case "question":
       return [
-        section(escape(item.prompt)),
+        section(mrkdwn(item.prompt)),
         item.answered ? answered(item.answered) : buttons(item.buttons, `q${index}`),
       ];
     case "proposal":
       return [
         { type: "header", text: { type: "plain_text", text: `Proposed skill: ${item.name}`.slice(0, 150) } },
-        section(escape(item.description)),
-        context(item.tools.map((tool) => `\`${escape(tool.id)}\` ${tool.access}`).join(" · ")),
+        section(mrkdwn(item.description)),
+        context(item.tools.map((tool) => `\`${mrkdwn(tool.id)}\` ${tool.access}`).join(" · ")),
         preformatted(item.code, "Code"),
         preformatted(item.preview, "Dry run"),
-        section(`Approve runs it now with \`${escape(JSON.stringify(item.sampleParams))}\``),
+        section(`Approve runs it now with \`${mrkdwn(JSON.stringify(item.sampleParams))}\``),
         item.answered ? answered(item.answered) : buttons(item.buttons, `p${index}`),
       ];
     case "progress": {
