@@ -1,7 +1,7 @@
 import { CORE_COMMANDS, main } from "../src/cli/main.ts";
 import { processIo } from "../src/cli/io.ts";
 import { stopWhenLauncherDies } from "../src/cli/parent-watch.ts";
-import { startCommand } from "./console/start.ts";
+import { startCommand } from "./start.ts";
 
 // The composition root of the command line: the core's commands plus those that need an adapter.
 stopWhenLauncherDies();

@@ -36,6 +36,12 @@ const agentJob = z.object({
 });
 export type AgentJob = z.infer<typeof agentJob>;
 
+/** The part of ioredis the Bot uses. */
+export interface BotRedis {
+  hget(key: string, field: string): Promise<string | null>;
+  set(key: string, value: string, ex: "EX", seconds: number, nx: "NX"): Promise<unknown>;
+}
+
 /** A chat message, normalized by an adapter. */
 export interface MessageEvent {
   user: User;
@@ -73,8 +79,8 @@ export interface BotOptions {
   surface: ChatSurface;
   /** Runs and schedules; without it /codemem run and schedule say the runtime is off. */
   runtime?: SkillRuntime | undefined;
-  /** Reads full texts the fitter cut (/codemem show). */
-  redis?: { hget(key: string, field: string): Promise<string | null> } | undefined;
+  /** Reads full texts the fitter cut (/codemem show) and remembers event ids (a platform's retries). */
+  redis?: BotRedis | undefined;
 }
 
 /**
@@ -98,6 +104,9 @@ export class Bot {
    * mention starts or continues the thread's session, a reply reaches a session waiting for text.
    */
   async onMessage(event: MessageEvent): Promise<void> {
+    // A platform retries what it thinks was not received (Slack's X-Slack-Retry-Num); a command's
+    // answer would be posted twice, so every event id is taken once.
+    if (event.eventId !== undefined && !(await this.firstTime(event.eventId))) return;
     const route = routeMessage(event.text, event.mentioned);
     const thread = opened(event.thread, event.eventId);
     if (route.kind === "command") {
@@ -164,6 +173,13 @@ export class Bot {
 
   async close(): Promise<void> {
     await this.queue.close();
+  }
+
+  private async firstTime(eventId: string): Promise<boolean> {
+    const redis = this.options.redis;
+    if (redis === undefined) return true;
+    const key = `${this.options.prefix ?? "codemem"}:event:${hash(eventId)}`;
+    return (await redis.set(key, "1", "EX", 24 * 3600, "NX")) === "OK";
   }
 
   private async enqueue(thread: ThreadRef, input: TurnInput, eventId: string | undefined): Promise<void> {

@@ -9,6 +9,7 @@ import { code, rich, text, type Span, type UiBlock, type UiMessage } from "../ui
 import type { ThreadRef } from "../ui/surface.ts";
 import { parseUserKey, userKey, type User } from "../ui/user.ts";
 import { COMMAND_HELP, parseCommand } from "./commands.ts";
+import type { BotRedis } from "./bot.ts";
 import type { Policy } from "./policy.ts";
 
 export interface CommandsOptions {
@@ -16,7 +17,7 @@ export interface CommandsOptions {
   skills: SkillStore;
   policy: Policy;
   runtime?: SkillRuntime | undefined;
-  redis?: { hget(key: string, field: string): Promise<string | null> } | undefined;
+  redis?: Pick<BotRedis, "hget"> | undefined;
 }
 
 /** A command's answer; `private` when only the caller needs it (help, status, errors, refusals). */

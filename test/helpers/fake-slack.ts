@@ -121,8 +121,9 @@ export class FakeSlack {
       this.rateLimit.next--;
       return [429, { ok: false, error: "ratelimited" }, { "retry-after": String(this.rateLimit.retryAfter) }];
     }
-    if (!/^Bearer xoxb-/.test(String(req.headers.authorization ?? "")))
-      return [200, { ok: false, error: "not_authed" }];
+    const auth = String(req.headers.authorization ?? "");
+    if (!/^Bearer xoxb-/.test(auth)) return [200, { ok: false, error: "not_authed" }];
+    if (auth === "Bearer xoxb-revoked") return [200, { ok: false, error: "invalid_auth" }];
     return [200, this.answer(method, args)];
   }
 
@@ -176,12 +177,14 @@ export class FakeSlack {
   }
 }
 
+const JSON_FIELDS = new Set(["blocks", "attachments", "metadata", "view"]);
+
 /** The web-api client sends form-encoded arguments with JSON-encoded objects; bolt's respond() sends JSON. */
 function parseArgs(raw: string, type: string): Record<string, unknown> {
   if (type.includes("application/json")) return JSON.parse(raw || "{}") as Record<string, unknown>;
   const args: Record<string, unknown> = {};
   for (const [key, value] of new URLSearchParams(raw)) {
-    args[key] = /^[[{]/.test(value) ? JSON.parse(value) : value;
+    args[key] = JSON_FIELDS.has(key) ? JSON.parse(value) : value;
   }
   return args;
 }

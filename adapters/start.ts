@@ -1,12 +1,15 @@
 import { resolve } from "node:path";
-import type { CliIo } from "../../src/cli/io.ts";
-import { loadConfig } from "../../src/config.ts";
-import { userError } from "../../src/errors.ts";
-import { startConsoleApp } from "./app.ts";
+import { startApp, type AdapterFactory } from "../src/cli/app.ts";
+import type { CliIo } from "../src/cli/io.ts";
+import { loadConfig } from "../src/config.ts";
+import { userError } from "../src/errors.ts";
+import { consoleAdapter } from "./console/app.ts";
+import { slackAdapter } from "./slack/adapter.ts";
 
 /**
  * `codemem start` (what `npm start` runs after the bootstrap): Redis (its own unless REDIS_URL is set),
- * the MCP servers, the agent worker and the local console; Ctrl-C stops what it started.
+ * the MCP servers, the agent worker, the local console, and Slack when its tokens are set; one line per
+ * live surface; Ctrl-C stops what it started.
  */
 export async function startCommand(argv: string[], io: CliIo): Promise<number> {
   const portFlag = argv.indexOf("--port");
@@ -14,7 +17,9 @@ export async function startCommand(argv: string[], io: CliIo): Promise<number> {
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw userError("USAGE", `--port must be a port number (got ${argv[portFlag + 1] ?? process.env.CODEMEM_PORT})`);
   const config = loadConfig();
-  const { app, close } = await startConsoleApp({ config, log: io.debug, port });
+  const adapters: AdapterFactory[] = [consoleAdapter({ port })];
+  if (config.slack.botToken !== undefined) adapters.push(slackAdapter(config.slack, config.port));
+  const app = await startApp({ config, adapters, log: io.debug });
   try {
     io.out(
       `redis    ${app.redisUrl}${config.redisUrl === undefined ? ` (own redis-server, AOF in ${resolve(config.dataDir, "redis")})` : " (from REDIS_URL)"}`,
@@ -36,6 +41,6 @@ export async function startCommand(argv: string[], io: CliIo): Promise<number> {
     io.out("stopping…");
     return 0;
   } finally {
-    await close();
+    await app.close();
   }
 }

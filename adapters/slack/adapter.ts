@@ -1,0 +1,37 @@
+import { LogLevel, WebClient } from "@slack/web-api";
+import type { AdapterFactory } from "../../src/cli/app.ts";
+import type { Config } from "../../src/config.ts";
+import { startSlackInbound } from "./inbound.ts";
+import { SlackOutbound } from "./outbound.ts";
+
+/**
+ * Slack as an adapter: the outbound half in any process with the bot token; the inbound half (bolt)
+ * where people are served. Retries are the outbox's: the client neither retries nor sits out 429s.
+ */
+export function slackAdapter(config: Config["slack"], port: number): AdapterFactory {
+  const token = config.botToken;
+  if (token === undefined) throw new Error("slackAdapter needs slack.botToken");
+  return ({ log }) => {
+    const client = new WebClient(token, {
+      ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}),
+      rejectRateLimitedCalls: true,
+      retryConfig: { retries: 0 },
+      // Failures reach the person as one line (start) or a logged delivery error, not as SDK warnings.
+      logLevel: LogLevel.ERROR,
+    });
+    return {
+      outbound: new SlackOutbound(client),
+      start: (bot) =>
+        startSlackInbound({
+          bot,
+          client,
+          botToken: token,
+          appToken: config.appToken,
+          signingSecret: config.signingSecret,
+          apiUrl: config.apiUrl,
+          port,
+          log,
+        }),
+    };
+  };
+}

@@ -1,0 +1,144 @@
+import { App, HTTPReceiver, LogLevel } from "@slack/bolt";
+import type { WebClient } from "@slack/web-api";
+import type { Bot } from "../../src/core/bot.ts";
+import { asCodedError, userError } from "../../src/errors.ts";
+import type { RunningInbound } from "../../src/ui/adapter.ts";
+import type { ThreadRef } from "../../src/ui/surface.ts";
+import type { User } from "../../src/ui/user.ts";
+import { ACTION_PREFIX, renderSlack } from "./render.ts";
+
+export interface SlackInboundOptions {
+  bot: Bot;
+  /** Made with the bot token; auth.test on it says who we are before anything listens. */
+  client: WebClient;
+  botToken: string;
+  /** Socket Mode when set. */
+  appToken?: string | undefined;
+  /** The HTTP receiver when there is no app token. */
+  signingSecret?: string | undefined;
+  apiUrl?: string | undefined;
+  /** The HTTP receiver's port. */
+  port: number;
+  log: (line: string) => void;
+}
+
+const slackUser = (id: string): User => ({ platform: "slack", id });
+
+/** Text of a mention without the bot's own `<@U…>`. */
+const withoutMention = (text: string, botUserId: string): string => text.replaceAll(`<@${botUserId}>`, "").trim();
+
+/**
+ * Slack's inbound half on bolt: listeners turn events, clicks and slash commands into Bot calls and
+ * show a click's result at once. Socket Mode with an app token; otherwise bolt's HTTP receiver at
+ * /slack/events, which refuses a bad signature or a stale timestamp with 401 before any listener.
+ */
+export async function startSlackInbound(options: SlackInboundOptions): Promise<RunningInbound> {
+  const { bot, log } = options;
+  let identity: { user_id?: string; bot_id?: string; user?: string; team?: string };
+  try {
+    identity = await options.client.auth.test();
+  } catch (error) {
+    const refused = (error as { data?: { error?: string } }).data?.error;
+    if (refused === undefined) {
+      const where = options.apiUrl ?? "https://slack.com/api/";
+      throw userError(
+        "CONFIG_INVALID",
+        `slack: could not reach ${where} (${asCodedError(error).message}); check the network or SLACK_API_URL`,
+      );
+    }
+    throw userError(
+      "CONFIG_INVALID",
+      `slack: SLACK_BOT_TOKEN was refused (${refused}); copy the Bot User OAuth Token (xoxb-…) from your app's OAuth & Permissions page`,
+    );
+  }
+  const botUserId = identity.user_id ?? "";
+  const appToken = options.appToken;
+  const socket = appToken !== undefined;
+  const mode =
+    appToken !== undefined
+      ? { socketMode: true, appToken }
+      : {
+          receiver: new HTTPReceiver({
+            signingSecret: options.signingSecret ?? "",
+            endpoints: "/slack/events",
+            logLevel: LogLevel.ERROR,
+          }),
+        };
+  const app = new App({
+    token: options.botToken,
+    // Checked above with one clear line; bolt would check again on every start.
+    tokenVerificationEnabled: false,
+    ...(identity.bot_id ? { botId: identity.bot_id } : {}),
+    botUserId,
+    ...mode,
+    ...(options.apiUrl ? { clientOptions: { slackApiUrl: options.apiUrl } } : {}),
+    logLevel: LogLevel.ERROR,
+  });
+  app.error(async (error) => log(`slack: ${error.message}`));
+
+  app.event("app_mention", async ({ event, body }) => {
+    if (event.user === undefined) return;
+    const thread: ThreadRef = { platform: "slack", channel: event.channel, thread: event.thread_ts ?? event.ts };
+    const text = withoutMention(event.text, botUserId);
+    await bot.onMessage({ user: slackUser(event.user), thread, text, mentioned: true, eventId: body.event_id });
+  });
+
+  app.message(async ({ message, body }) => {
+    // Edits, joins, bot posts (ours included) carry a subtype or a bot id: never work.
+    if (message.subtype !== undefined || message.bot_id !== undefined || message.user === undefined) return;
+    const direct = message.channel_type === "im";
+    // In channels, a mention arrives as app_mention too; plain talk outside a thread is not for us.
+    if (!direct && ((message.text ?? "").includes(`<@${botUserId}>`) || message.thread_ts === undefined)) return;
+    const thread: ThreadRef = { platform: "slack", channel: message.channel, thread: message.thread_ts ?? message.ts };
+    const text = withoutMention(message.text ?? "", botUserId);
+    await bot.onMessage({ user: slackUser(message.user), thread, text, mentioned: direct, eventId: body.event_id });
+  });
+
+  app.action({ action_id: new RegExp(`^${ACTION_PREFIX}`) }, async ({ ack, body, action, respond }) => {
+    await ack();
+    let value: unknown;
+    try {
+      value = JSON.parse((action as { value?: string }).value ?? "");
+    } catch {
+      value = undefined;
+    }
+    const result = await bot.onAction({ user: slackUser(body.user.id), value });
+    try {
+      if (result.kind === "accepted") await respond({ replace_original: true, ...renderSlack(result.message) });
+      else await respond({ response_type: "ephemeral", replace_original: false, ...renderSlack(result.notice) });
+    } catch (error) {
+      // The outbox still updates the message for everyone; only the instant echo was lost.
+      log(`slack: showing a click's result failed: ${asCodedError(error).message}`);
+    }
+  });
+
+  app.command("/codemem", async ({ ack, command, respond }) => {
+    await ack();
+    // A slash command has no thread: core gives it an opener, so a run it starts opens its own.
+    const thread: ThreadRef = { platform: "slack", channel: command.channel_id };
+    const reply = await bot.onCommand({
+      user: slackUser(command.user_id),
+      text: command.text,
+      thread,
+      eventId: command.trigger_id,
+    });
+    await respond({ response_type: reply.private ? "ephemeral" : "in_channel", ...renderSlack(reply.message) });
+  });
+
+  if (socket) {
+    await app.start();
+    return {
+      describe: `slack    Socket Mode as @${identity.user ?? "codemem"} in ${identity.team ?? "the workspace"}`,
+      close: () => app.stop().then(() => {}),
+    };
+  }
+  const server = (await app.start(options.port)) as { address(): { port: number } | string | null };
+  const address = server.address();
+  const port = typeof address === "object" && address !== null ? address.port : options.port;
+  const url = `http://127.0.0.1:${port}/slack/events`;
+  return {
+    describe: `slack    ${url} (signed HTTP) as @${identity.user ?? "codemem"}`,
+    url,
+    close: () => app.stop().then(() => {}),
+  };
+}

@@ -1,0 +1,171 @@
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { slackAdapter } from "../../adapters/slack/adapter.ts";
+import { startApp, type App } from "../../src/cli/app.ts";
+import { loadConfig } from "../../src/config.ts";
+import { REPLAY_TASK } from "../../src/demo/replay-script.ts";
+import { tempStateDir, waitFor } from "../helpers/demo.ts";
+import { blockKitProblem, FakeSlack, type FakeSlackMessage } from "../helpers/fake-slack.ts";
+import { buttonClick, eventEnvelope, sendToSlackReceiver, slashCommand } from "../helpers/slack-requests.ts";
+
+const SECRET = "8f742231b10e8888abcd99yyyzzz85a5";
+
+type SlackButton = { action_id: string; value: string; text: { text: string } };
+
+/** The buttons of the newest message in a thread that has some. */
+function buttonsIn(messages: FakeSlackMessage[]): { ts: string; buttons: SlackButton[] } | undefined {
+  for (const message of [...messages].reverse()) {
+    const actions = message.blocks.find((block) => block.type === "actions");
+    if (actions !== undefined) return { ts: message.ts, buttons: actions.elements as SlackButton[] };
+  }
+  return undefined;
+}
+
+describe("Slack over bolt's HTTP receiver, against a fake Slack Web API", () => {
+  const home = tempStateDir("codemem-slack-");
+  const slack = new FakeSlack();
+  let app: App;
+  let url: string;
+  const send = (body: string, options: Parameters<typeof sendToSlackReceiver>[3] = {}) =>
+    sendToSlackReceiver(url, SECRET, body, options);
+
+  beforeAll(async () => {
+    await slack.start();
+    const env = {
+      REDIS_URL: inject("redisUrl"),
+      CODEMEM_HOME: join(home.dir, ".codemem"),
+      CODEMEM_PREFIX: `sl${process.pid}x${Date.now().toString(36)}`,
+      SLACK_BOT_TOKEN: "xoxb-test",
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_API_URL: slack.apiUrl,
+    };
+    const config = loadConfig({ env, cwd: home.dir });
+    app = await startApp({ config, adapters: [slackAdapter(config.slack, 0)], log: () => {} });
+    url = app.surfaces[0]?.url as string;
+  });
+  afterAll(async () => {
+    await app?.close();
+    await slack.close();
+    home.cleanup();
+  });
+
+  it("should refuse a forged signature, a stale timestamp and a malformed body with 401 before any listener", async () => {
+    const body = eventEnvelope("EvForged", {
+      type: "app_mention",
+      user: "UALICE",
+      text: "<@UBOT> skills",
+      ts: "1690000001.000100",
+      channel: "C1",
+    });
+    expect((await send(body, { signature: "v0=deadbeef" })).status).toBe(401);
+    expect((await send(body, { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 })).status).toBe(401);
+    expect((await sendToSlackReceiver(url, "not-the-secret", body)).status).toBe(401);
+    expect((await send("{not json", { signature: "v0=00" })).status).toBe(401);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(slack.calls.filter((call) => call.method.startsWith("chat."))).toEqual([]);
+  });
+
+  it("should answer a command mention once, even when Slack retries the event", async () => {
+    const body = eventEnvelope("EvRetry1", {
+      type: "app_mention",
+      user: "UALICE",
+      text: "<@UBOT> skills",
+      ts: "1690000002.000100",
+      channel: "C1",
+    });
+    expect((await send(body)).status).toBe(200);
+    expect((await send(body, { retryNum: 1 })).status).toBe(200);
+    await waitFor(() => slack.callsTo("chat.postEphemeral").length > 0, 10_000);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const answers = slack.callsTo("chat.postEphemeral");
+    expect(answers).toHaveLength(1);
+    expect(answers[0]?.args).toMatchObject({ channel: "C1", user: "UALICE", thread_ts: "1690000002.000100" });
+    expect(String(answers[0]?.args.text)).toMatch(/^archive-attachments v1 — /);
+  });
+
+  it("should answer /codemem help to the caller only, acked at once", async () => {
+    const before = slack.responses.length;
+    const reply = await send(slashCommand("UBOB", "C2", "help", slack.responseUrl("cmd1")), { form: true });
+    expect(reply.status).toBe(200);
+    await waitFor(() => slack.responses.length > before, 10_000);
+    expect(slack.responses.at(-1)).toMatchObject({ response_type: "ephemeral" });
+    expect(JSON.stringify(slack.responses.at(-1))).toContain("/codemem run <skill> [json]");
+  });
+
+  it("should run the example in a thread: plan in place, samples, buttons, a stranger refused privately, Approve runs it", async () => {
+    const root = "1690000003.000100";
+    const mention = eventEnvelope("EvTask", {
+      type: "app_mention",
+      user: "UALICE",
+      text: `<@UBOT> ${REPLAY_TASK}`,
+      ts: root,
+      channel: "C3",
+    });
+    expect((await send(mention)).status).toBe(200);
+    await waitFor(() => buttonsIn(slack.thread("C3", root)) !== undefined, 60_000);
+    const question = buttonsIn(slack.thread("C3", root)) as { ts: string; buttons: SlackButton[] };
+    expect(question.buttons.map((b) => b.text.text)).toEqual(["Yes, add a dedup memory", "No memory needed"]);
+    // The plan is one message, updated in place.
+    const plan = () =>
+      slack.thread("C3", root).filter((m) => m.blocks.some((b) => JSON.stringify(b).includes("*Plan*")));
+    expect(plan()).toHaveLength(1);
+    await waitFor(() => (plan()[0]?.updates ?? 0) > 0, 5000);
+    expect(slack.thread("C3", root).some((m) => m.text.includes("Sample of outlook__list_messages"))).toBe(true);
+
+    // A stranger clicks first: an ephemeral refusal for them, the message unchanged.
+    const responses = slack.responses.length;
+    await send(
+      buttonClick("UMALLORY", "C3", question.ts, question.buttons[0] as SlackButton, slack.responseUrl("c1")),
+      { form: true },
+    );
+    await waitFor(() => slack.responses.length > responses, 10_000);
+    expect(slack.responses.at(-1)).toMatchObject({ response_type: "ephemeral", replace_original: false });
+    expect(JSON.stringify(slack.responses.at(-1))).toContain("Only <@UALICE> can answer this.");
+    expect(buttonsIn(slack.thread("C3", root))?.ts).toBe(question.ts);
+
+    // The requester's click after it still works, and shows at once.
+    await send(buttonClick("UALICE", "C3", question.ts, question.buttons[0] as SlackButton, slack.responseUrl("c2")), {
+      form: true,
+    });
+    await waitFor(() => slack.responses.length > responses + 1, 10_000);
+    expect(slack.responses.at(-1)).toMatchObject({ replace_original: true });
+    expect(JSON.stringify(slack.responses.at(-1))).toContain("by <@UALICE> · working…");
+
+    await waitFor(
+      () => buttonsIn(slack.thread("C3", root))?.buttons.some((b) => b.text.text === "Approve") === true,
+      60_000,
+    );
+    const proposal = buttonsIn(slack.thread("C3", root)) as { ts: string; buttons: SlackButton[] };
+    const approve = proposal.buttons.find((b) => b.text.text === "Approve") as SlackButton & { confirm?: unknown };
+    expect(approve.confirm).toBeDefined();
+    await send(buttonClick("UALICE", "C3", proposal.ts, approve, slack.responseUrl("c3")), { form: true });
+    await waitFor(
+      () => slack.thread("C3", root).some((m) => /Run r\w+ of archive-attachments v2 finished/.test(m.text)),
+      60_000,
+    );
+    // The progress message reaches its final state within Slack's pace of one update a second.
+    await waitFor(() => slack.thread("C3", root).some((m) => /Ran archive-attachments v2/.test(m.text)), 5000);
+    const progress = slack.thread("C3", root).find((m) => /Ran archive-attachments v2/.test(m.text));
+    expect(progress?.text).toMatch(/Progress: (\d+)\/\1/);
+
+    // Every payload Slack got was within Block Kit's limits.
+    for (const call of slack.calls.filter((c) => c.method.startsWith("chat.") && c.args.blocks !== undefined)) {
+      expect(blockKitProblem(call.args.blocks)).toBeUndefined();
+    }
+  }, 120_000);
+
+  it("should stop at start with one line when Slack refuses the bot token", async () => {
+    const env = {
+      REDIS_URL: inject("redisUrl"),
+      CODEMEM_HOME: join(home.dir, ".codemem"),
+      CODEMEM_PREFIX: `sl${process.pid}bad`,
+    };
+    const config = loadConfig({
+      env: { ...env, SLACK_BOT_TOKEN: "xoxb-revoked", SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.apiUrl },
+      cwd: home.dir,
+    });
+    await expect(startApp({ config, adapters: [slackAdapter(config.slack, 0)], log: () => {} })).rejects.toThrow(
+      "slack: SLACK_BOT_TOKEN was refused (invalid_auth); copy the Bot User OAuth Token (xoxb-…) from your app's OAuth & Permissions page",
+    );
+  });
+});
