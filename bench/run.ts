@@ -9,6 +9,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   "skill-run": async () => (await import("./skill-run.ts")).benchSkillRun(),
   "queue-overhead": async () => (await import("./queue-overhead.ts")).benchQueueOverhead(),
   outbox: async () => (await import("./outbox.ts")).benchOutbox(),
+  "slack-ack": async () => (await import("./slack-ack.ts")).benchSlackAck(),
 };
 
 const names = process.argv.slice(2).filter((arg) => !arg.startsWith("-"));

@@ -94,6 +94,17 @@ export async function startSlackInbound(options: SlackInboundOptions): Promise<R
     await bot.onMessage({ user: slackUser(message.user), thread, text, mentioned: direct, eventId: body.event_id });
   });
 
+  app.event("app_home_opened", async ({ event, client }) => {
+    if (event.tab !== "home") return;
+    const { blocks } = renderSlack(await bot.overview());
+    // A Home tab holds up to 100 blocks.
+    // apiCall: our blocks are built as plain objects, which the typed views.publish does not take.
+    await client.apiCall("views.publish", {
+      user_id: event.user,
+      view: { type: "home", blocks: blocks.slice(0, 100) },
+    });
+  });
+
   app.action({ action_id: new RegExp(`^${ACTION_PREFIX}`) }, async ({ ack, body, action, respond }) => {
     await ack();
     let value: unknown;

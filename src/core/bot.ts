@@ -134,6 +134,11 @@ export class Bot {
     return this.commands.answer({ ...event, thread: opened(event.thread, event.eventId) });
   }
 
+  /** Skills, schedules and the latest runs in one message (Slack's App Home). */
+  overview(): Promise<UiMessage> {
+    return this.commands.overview();
+  }
+
   /**
    * A button click; the value is untrusted (it came back from a chat platform). Decided now: stale
    * (answered already, or not a choice), refused (not the requester or an approver), or accepted,

@@ -55,19 +55,8 @@ export class Commands {
       case "help":
         return mine({ blocks: [{ type: "code", language: "text", source: COMMAND_HELP, title: "codemem commands" }] });
       case "skills": {
-        const names = await skills.names();
-        if (names.length === 0) return mine(text("No skills yet. Mention me with a task to make one."));
-        const blocks = await Promise.all(
-          names.map(async (name): Promise<UiBlock> => {
-            const skill = await skills.require(name);
-            return rich(
-              code(name),
-              ` v${skill.version} — ${skill.description} (approved by `,
-              person(skill.approver),
-              ")",
-            );
-          }),
-        );
+        const blocks = await this.skillLines();
+        if (blocks.length === 0) return mine(text("No skills yet. Mention me with a task to make one."));
         return mine({ blocks });
       }
       case "show":
@@ -190,6 +179,44 @@ export class Commands {
         return everyone({ blocks: [rich("Removed schedule ", code(command.id), " (by ", event.user, ").")] });
       }
     }
+  }
+
+  /**
+   * Everything at a glance (Slack's App Home, a Teams tab): the skills with their versions, the
+   * schedules with their next run, the latest runs with their progress.
+   */
+  async overview(): Promise<UiMessage> {
+    const blocks: UiBlock[] = [{ type: "rich", spans: [{ text: "Skills", style: "strong" }] }];
+    const skillLines = await this.skillLines();
+    blocks.push(
+      ...(skillLines.length > 0
+        ? skillLines
+        : [text("No skills yet. Mention me with a task to make one.").blocks[0] as UiBlock]),
+    );
+    const runtime = this.options.runtime;
+    if (runtime === undefined) return { blocks };
+    const schedules = await new Schedules(runtime).list();
+    blocks.push({ type: "rich", spans: [{ text: "Schedules", style: "strong" }] });
+    if (schedules.length === 0) blocks.push({ type: "text", text: "None." });
+    for (const s of schedules) blocks.push(rich(code(s.id), `: ${s.skill} "${s.cron}" ${s.tz}, next ${s.next ?? "?"}`));
+    blocks.push({ type: "rich", spans: [{ text: "Latest runs", style: "strong" }] });
+    const runs = await runtime.progress.recent(5);
+    if (runs.length === 0) blocks.push({ type: "text", text: "None yet." });
+    for (const id of runs) {
+      const run = await runtime.status(id);
+      if (run !== undefined) blocks.push(...progressMessage(run).blocks);
+    }
+    return { blocks };
+  }
+
+  private async skillLines(): Promise<UiBlock[]> {
+    const names = await this.options.skills.names();
+    return Promise.all(
+      names.map(async (name): Promise<UiBlock> => {
+        const skill = await this.options.skills.require(name);
+        return rich(code(name), ` v${skill.version} — ${skill.description} (approved by `, person(skill.approver), ")");
+      }),
+    );
   }
 
   private refusal(decision: ReturnType<Policy["mayChange"]>): CommandReply | undefined {

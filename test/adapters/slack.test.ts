@@ -168,4 +168,27 @@ describe("Slack over bolt's HTTP receiver, against a fake Slack Web API", () => 
       "slack: SLACK_BOT_TOKEN was refused (invalid_auth); copy the Bot User OAuth Token (xoxb-…) from your app's OAuth & Permissions page",
     );
   });
+
+  it("should publish the Home tab with the skills, schedules and latest runs", async () => {
+    const body = eventEnvelope("EvHome", {
+      type: "app_home_opened",
+      user: "UALICE",
+      channel: "D1",
+      tab: "home",
+      ts: "1690000009.000100",
+    });
+    expect((await send(body)).status).toBe(200);
+    await waitFor(() => slack.callsTo("views.publish").length > 0, 10_000);
+    const publish = slack.callsTo("views.publish")[0]?.args as {
+      user_id: string;
+      view: { type: string; blocks: unknown[] };
+    };
+    expect(publish.user_id).toBe("UALICE");
+    expect(publish.view.type).toBe("home");
+    const shown = JSON.stringify(publish.view.blocks);
+    expect(shown).toContain("*Skills*");
+    expect(shown).toContain("`archive-attachments` v2");
+    expect(shown).toContain("*Latest runs*");
+    expect(blockKitProblem(publish.view.blocks.slice(0, 50))).toBeUndefined();
+  });
 });
