@@ -2,6 +2,7 @@ import { LogLevel, WebClient } from "@slack/web-api";
 import type { AdapterFactory } from "../../src/cli/app.ts";
 import type { Config } from "../../src/config.ts";
 import { startSlackInbound } from "./inbound.ts";
+import { SlackUserGroups } from "./groups.ts";
 import { SlackOutbound } from "./outbound.ts";
 
 /**
@@ -21,6 +22,7 @@ export function slackAdapter(config: Config["slack"], port: number): AdapterFact
     });
     return {
       outbound: new SlackOutbound(client),
+      groups: new SlackUserGroups(client, log),
       start: (bot) =>
         startSlackInbound({
           bot,

@@ -35,6 +35,10 @@ function spans(list: readonly Span[]): string {
   return list
     .map((span) => {
       if ("user" in span) return mention(span.user);
+      if ("group" in span)
+        return span.group.platform === "slack"
+          ? `<!subteam^${span.group.id}>`
+          : `@${mrkdwn(span.group.name ?? span.group.id)}`;
       if (span.style === "code") return `\`${mrkdwn(span.text).replaceAll("`", "ˋ")}\``;
       if (span.style === "strong") return `*${mrkdwn(span.text)}*`;
       return mrkdwn(span.text);

@@ -57,7 +57,7 @@ export class AgentTurn {
     const session = this.session;
     const pending = session.pending;
     if (pending?.kind === "reject_reason") {
-      if (!this.deps.policy.mayAnswer(session.requester, input.user).allowed) return false;
+      if (!(await this.deps.policy.mayAnswer(session.requester, input.user)).allowed) return false;
       session.messages.push({
         role: "tool",
         tool_call_id: pending.toolCallId,
@@ -88,7 +88,7 @@ export class AgentTurn {
       await this.notice(input.user, "That was already answered; nothing changed.");
       return false;
     }
-    const decision = this.deps.policy.mayAnswer(session.requester, input.user);
+    const decision = await this.deps.policy.mayAnswer(session.requester, input.user);
     if (!decision.allowed) {
       await this.post({ blocks: [decision.refusal] }, input.user);
       return false;

@@ -53,7 +53,7 @@ export interface AgentDeps {
 
 /** The part of the policy a turn needs: may this person answer this requester's session? */
 export interface AnswerPolicy {
-  mayAnswer(requester: User, user: User): { allowed: true } | { allowed: false; refusal: UiBlock };
+  mayAnswer(requester: User, user: User): Promise<{ allowed: true } | { allowed: false; refusal: UiBlock }>;
 }
 
 /** Starts runs and schedules of saved skills (the runtime), for Approve and the schedule buttons. */

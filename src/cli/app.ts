@@ -104,7 +104,8 @@ export async function startApp(options: AppOptions): Promise<App> {
       log,
     });
     closers.push(() => deliverers.close());
-    const policy = new Policy({ approvers: config.approvers });
+    const groups = adapters.flatMap((adapter) => (adapter.groups === undefined ? [] : [adapter.groups]));
+    const policy = new Policy({ approvers: config.approvers, groups });
     const sessions = new SessionStore(redis, `${prefix}:session:`);
     const skills = new SkillStore(redis, `${prefix}:skill:`);
     for (const name of await installShippedSkills(skills)) log(`installed shipped skill ${name}`);

@@ -154,7 +154,7 @@ export class Bot {
     if (pending === undefined || pending.id !== value.pendingId || !pending.choices.includes(value.choice)) {
       return { kind: "stale", notice: text("That was already answered; nothing changed.") };
     }
-    const decision = this.options.policy.mayAnswer(session.requester, event.user);
+    const decision = await this.options.policy.mayAnswer(session.requester, event.user);
     if (!decision.allowed) return { kind: "refused", notice: { blocks: [decision.refusal] } };
     // The clicker is part of the job id: a refused click never takes the place of an allowed one,
     // and one person's double click is one answer.

@@ -82,7 +82,7 @@ export class Commands {
       }
       case "rollback": {
         const before = await skills.require(command.skill);
-        const refused = this.refusal(policy.mayChange(before, event.user, "roll back"));
+        const refused = this.refusal(await policy.mayChange(before, event.user, "roll back"));
         if (refused) return refused;
         const target = await skills.rollback(command.skill, command.version);
         return everyone({
@@ -139,7 +139,7 @@ export class Commands {
       }
       case "schedule": {
         const skill = await skills.require(command.skill);
-        const refused = this.refusal(policy.mayChange(skill, event.user, "schedule"));
+        const refused = this.refusal(await policy.mayChange(skill, event.user, "schedule"));
         if (refused) return refused;
         const made = await new Schedules(runtime).create({
           skill: command.skill,
@@ -172,7 +172,7 @@ export class Commands {
         const found = await schedules.get(command.id);
         const skill = found === undefined ? undefined : await skills.latest(found.skill);
         if (skill !== undefined) {
-          const refused = this.refusal(policy.mayChange(skill, event.user, "unschedule"));
+          const refused = this.refusal(await policy.mayChange(skill, event.user, "unschedule"));
           if (refused) return refused;
         }
         await schedules.remove(command.id);
@@ -219,7 +219,7 @@ export class Commands {
     );
   }
 
-  private refusal(decision: ReturnType<Policy["mayChange"]>): CommandReply | undefined {
+  private refusal(decision: Awaited<ReturnType<Policy["mayChange"]>>): CommandReply | undefined {
     return decision.allowed ? undefined : mine({ blocks: [decision.refusal] });
   }
 

@@ -1,4 +1,5 @@
-import { code, rich, type UiBlock } from "../ui/message.ts";
+import type { GroupDirectory } from "../ui/adapter.ts";
+import { code, rich, type Span, type UiBlock } from "../ui/message.ts";
 import { parseUserKey, userKey, type User } from "../ui/user.ts";
 
 /** Allowed, or refused with a line that says who can. */
@@ -14,28 +15,45 @@ export interface SkillOwners {
 }
 
 export interface PolicyOptions {
-  /** Platform-qualified keys (`slack:U123`) who may answer any session and change any skill. */
+  /**
+   * Platform-qualified keys who may answer any session and change any skill: people (`slack:U123`,
+   * `teams:<aadObjectId>`, `console:alice`) or groups a directory knows (`slack:S123`).
+   */
   approvers: readonly string[];
+  /** Group directories of the platforms served (Slack user groups). Default: none. */
+  groups?: readonly GroupDirectory[] | undefined;
 }
 
 /**
  * Who may do what, in one place: the requester and the approvers answer a session's questions and
  * proposals; the skill's author, the approver of its latest version and the configured approvers
- * change its schedules and versions; anyone may run a skill and read status.
+ * change its schedules and versions; anyone may run a skill and read status. Refusals say who can.
  */
 export class Policy {
-  private readonly approvers: ReadonlySet<string>;
+  private readonly approvers: readonly User[];
+  private readonly keys: ReadonlySet<string>;
+  private readonly groups: ReadonlyMap<string, GroupDirectory>;
 
   constructor(options: PolicyOptions) {
-    this.approvers = new Set(options.approvers);
+    this.keys = new Set(options.approvers);
+    this.approvers = options.approvers.map(parseUserKey).filter((user): user is User => user !== undefined);
+    this.groups = new Map((options.groups ?? []).map((directory) => [directory.platform, directory]));
   }
 
-  isApprover(user: User): boolean {
-    return this.approvers.has(userKey(user));
+  /** An approver by name, or as a member of an approver group of their platform. */
+  async isApprover(user: User): Promise<boolean> {
+    if (this.keys.has(userKey(user))) return true;
+    const directory = this.groups.get(user.platform);
+    if (directory === undefined) return false;
+    for (const approver of this.approvers) {
+      if (approver.platform !== user.platform || !directory.isGroup(approver.id)) continue;
+      if ((await directory.members(approver.id)).includes(user.id)) return true;
+    }
+    return false;
   }
 
-  mayAnswer(requester: User, user: User): Decision {
-    if (userKey(user) === userKey(requester) || this.isApprover(user)) return ALLOWED;
+  async mayAnswer(requester: User, user: User): Promise<Decision> {
+    if (userKey(user) === userKey(requester) || (await this.isApprover(user))) return ALLOWED;
     return {
       allowed: false,
       refusal: rich("Only ", requester, ...this.approverSpans(" or an approver "), " can answer this."),
@@ -43,10 +61,10 @@ export class Policy {
   }
 
   /** `what`: the verb in the refusal ("schedule", "roll back", "unschedule"). */
-  mayChange(skill: SkillOwners, user: User, what: string): Decision {
+  async mayChange(skill: SkillOwners, user: User, what: string): Promise<Decision> {
     const key = userKey(user);
-    if (key === skill.author || key === skill.approver || this.approvers.has(key)) return ALLOWED;
-    if (this.approvers.size === 0 && !parseUserKey(skill.author) && !parseUserKey(skill.approver)) {
+    if (key === skill.author || key === skill.approver || (await this.isApprover(user))) return ALLOWED;
+    if (this.keys.size === 0 && !parseUserKey(skill.author) && !parseUserKey(skill.approver)) {
       return {
         allowed: false,
         refusal: rich(
@@ -67,9 +85,11 @@ export class Policy {
     };
   }
 
-  private approverSpans(lead: string): (string | User)[] {
-    const users = [...this.approvers].map(parseUserKey).filter((user): user is User => user !== undefined);
-    if (users.length === 0) return [];
-    return [lead, "(", ...users.flatMap((user, index) => (index === 0 ? [user] : [", ", user])), ")"];
+  private approverSpans(lead: string): (string | Span | User)[] {
+    if (this.approvers.length === 0) return [];
+    const named = this.approvers.map((user): Span | User =>
+      this.groups.get(user.platform)?.isGroup(user.id) ? { group: user } : user,
+    );
+    return [lead, "(", ...named.flatMap((who, index) => (index === 0 ? [who] : [", ", who])), ")"];
   }
 }

@@ -50,10 +50,24 @@ export interface RunningInbound {
 }
 
 /**
+ * A platform's groups of people (Slack user groups), so a role in the config may name a group
+ * (`slack:S0123ABCD`) instead of each person. The provider caches lookups.
+ */
+export interface GroupDirectory {
+  readonly platform: string;
+  /** Whether this platform id names a group (Slack: user group ids start with S). */
+  isGroup(id: string): boolean;
+  /** The platform ids of the group's members. */
+  members(id: string): Promise<readonly string[]>;
+}
+
+/**
  * One platform: the outbound half always, the inbound half (listen, verify, turn events into Bot
  * calls, show click results at once) only in processes that serve people.
  */
 export interface ChatAdapter<TBot> {
   readonly outbound: OutboundAdapter;
+  /** Resolves group roles of this platform, when it has groups. */
+  readonly groups?: GroupDirectory | undefined;
   start?(bot: TBot): Promise<RunningInbound>;
 }

@@ -32,8 +32,11 @@ export interface ToolUse {
   access: "read-only" | "writes" | "destructive";
 }
 
-/** A piece of a rich line: plain or styled text, or a person (a mention where the platform has them). */
-export type Span = { text: string; style?: "code" | "strong" | undefined } | { user: User };
+/**
+ * A piece of a rich line: plain or styled text, a person, or a group of people (mentions where the
+ * platform has them).
+ */
+export type Span = { text: string; style?: "code" | "strong" | undefined } | { user: User } | { group: User };
 
 /** Who answered a question or proposal, and with what; `working` while the answer is being acted on. */
 export interface Answer {

@@ -10,7 +10,11 @@ export function renderText(message: UiMessage): string {
 }
 
 export function spansText(spans: readonly Span[]): string {
-  return spans.map((span) => ("user" in span ? `@${displayName(span.user)}` : span.text)).join("");
+  return spans
+    .map((span) =>
+      "user" in span ? `@${displayName(span.user)}` : "group" in span ? `@${displayName(span.group)}` : span.text,
+    )
+    .join("");
 }
 
 export function answerText(answer: Answer): string {

@@ -38,6 +38,8 @@ describe("Slack over bolt's HTTP receiver, against a fake Slack Web API", () => 
       SLACK_BOT_TOKEN: "xoxb-test",
       SLACK_SIGNING_SECRET: SECRET,
       SLACK_API_URL: slack.apiUrl,
+      // A Slack user group: its members (UOPS in the fake) may approve.
+      CODEMEM_APPROVERS: "slack:SOPS",
     };
     const config = loadConfig({ env, cwd: home.dir });
     app = await startApp({ config, adapters: [slackAdapter(config.slack, 0)], log: () => {} });
@@ -120,7 +122,7 @@ describe("Slack over bolt's HTTP receiver, against a fake Slack Web API", () => 
     );
     await waitFor(() => slack.responses.length > responses, 10_000);
     expect(slack.responses.at(-1)).toMatchObject({ response_type: "ephemeral", replace_original: false });
-    expect(JSON.stringify(slack.responses.at(-1))).toContain("Only <@UALICE> can answer this.");
+    expect(JSON.stringify(slack.responses.at(-1))).toContain("Only <@UALICE> or an approver (<!subteam^SOPS>) can answer this.");
     expect(buttonsIn(slack.thread("C3", root))?.ts).toBe(question.ts);
 
     // The requester's click after it still works, and shows at once.
@@ -138,7 +140,8 @@ describe("Slack over bolt's HTTP receiver, against a fake Slack Web API", () => 
     const proposal = buttonsIn(slack.thread("C3", root)) as { ts: string; buttons: SlackButton[] };
     const approve = proposal.buttons.find((b) => b.text.text === "Approve") as SlackButton & { confirm?: unknown };
     expect(approve.confirm).toBeDefined();
-    await send(buttonClick("UALICE", "C3", proposal.ts, approve, slack.responseUrl("c3")), { form: true });
+    // A member of the approvers' user group approves.
+    await send(buttonClick("UOPS", "C3", proposal.ts, approve, slack.responseUrl("c3")), { form: true });
     await waitFor(
       () => slack.thread("C3", root).some((m) => /Run r\w+ of archive-attachments v2 finished/.test(m.text)),
       60_000,
@@ -147,6 +150,7 @@ describe("Slack over bolt's HTTP receiver, against a fake Slack Web API", () => 
     await waitFor(() => slack.thread("C3", root).some((m) => /Ran archive-attachments v2/.test(m.text)), 5000);
     const progress = slack.thread("C3", root).find((m) => /Ran archive-attachments v2/.test(m.text));
     expect(progress?.text).toMatch(/Progress: (\d+)\/\1/);
+    expect(slack.callsTo("usergroups.users.list")[0]?.args).toMatchObject({ usergroup: "SOPS" });
 
     // Every payload Slack got was within Block Kit's limits.
     for (const call of slack.calls.filter((c) => c.method.startsWith("chat.") && c.args.blocks !== undefined)) {

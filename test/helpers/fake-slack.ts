@@ -53,6 +53,8 @@ export class FakeSlack {
   readonly messages = new Map<string, FakeSlackMessage>();
   /** What bolt's respond() sent to response URLs, in order. */
   readonly responses: Record<string, unknown>[] = [];
+  /** Members of user groups, by group id. */
+  readonly userGroups = new Map<string, string[]>([["SOPS", ["UOPS"]]]);
   /** The next N Web API calls answer 429 with this retry-after (seconds). */
   rateLimit = { next: 0, retryAfter: 1 };
   private server: Server | undefined;
@@ -169,6 +171,8 @@ export class FakeSlack {
         message.updates++;
         return { ok: true, channel, ts: message.ts };
       }
+      case "usergroups.users.list":
+        return { ok: true, users: this.userGroups.get(String(args.usergroup)) ?? [] };
       case "views.publish":
         return { ok: true, view: { id: "V1" } };
       default:
