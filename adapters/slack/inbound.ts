@@ -1,4 +1,4 @@
-import { App, HTTPReceiver, LogLevel } from "@slack/bolt";
+import { App, HTTPReceiver, LogLevel, SocketModeReceiver } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
 import type { Bot } from "../../src/core/bot.ts";
 import { asCodedError, userError } from "../../src/errors.ts";
@@ -54,23 +54,26 @@ export async function startSlackInbound(options: SlackInboundOptions): Promise<R
   const botUserId = identity.user_id ?? "";
   const appToken = options.appToken;
   const socket = appToken !== undefined;
-  const mode =
+  // Socket Mode's own client reads its API base from installerOptions (SLACK_API_URL must reach it too).
+  const receiver =
     appToken !== undefined
-      ? { socketMode: true, appToken }
-      : {
-          receiver: new HTTPReceiver({
-            signingSecret: options.signingSecret ?? "",
-            endpoints: "/slack/events",
-            logLevel: LogLevel.ERROR,
-          }),
-        };
+      ? new SocketModeReceiver({
+          appToken,
+          logLevel: LogLevel.ERROR,
+          ...(options.apiUrl ? { installerOptions: { clientOptions: { slackApiUrl: options.apiUrl } } } : {}),
+        })
+      : new HTTPReceiver({
+          signingSecret: options.signingSecret ?? "",
+          endpoints: "/slack/events",
+          logLevel: LogLevel.ERROR,
+        });
   const app = new App({
     token: options.botToken,
     // Checked above with one clear line; bolt would check again on every start.
     tokenVerificationEnabled: false,
     ...(identity.bot_id ? { botId: identity.bot_id } : {}),
     botUserId,
-    ...mode,
+    receiver,
     ...(options.apiUrl ? { clientOptions: { slackApiUrl: options.apiUrl } } : {}),
     logLevel: LogLevel.ERROR,
   });

@@ -122,7 +122,9 @@ describe("Slack over bolt's HTTP receiver, against a fake Slack Web API", () => 
     );
     await waitFor(() => slack.responses.length > responses, 10_000);
     expect(slack.responses.at(-1)).toMatchObject({ response_type: "ephemeral", replace_original: false });
-    expect(JSON.stringify(slack.responses.at(-1))).toContain("Only <@UALICE> or an approver (<!subteam^SOPS>) can answer this.");
+    expect(JSON.stringify(slack.responses.at(-1))).toContain(
+      "Only <@UALICE> or an approver (<!subteam^SOPS>) can answer this.",
+    );
     expect(buttonsIn(slack.thread("C3", root))?.ts).toBe(question.ts);
 
     // The requester's click after it still works, and shows at once.

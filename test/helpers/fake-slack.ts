@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { type WebSocket, WebSocketServer } from "ws";
 
 /** One message as the fake Slack keeps it. */
 export interface FakeSlackMessage {
@@ -58,6 +59,10 @@ export class FakeSlack {
   /** The next N Web API calls answer 429 with this retry-after (seconds). */
   rateLimit = { next: 0, retryAfter: 1 };
   private server: Server | undefined;
+  private sockets: WebSocketServer | undefined;
+  private socket: WebSocket | undefined;
+  private readonly acks = new Map<string, (payload: unknown) => void>();
+  private envelopes = 0;
   private clock = 1_700_000_000;
   private seq = 0;
   url = "";
@@ -69,8 +74,44 @@ export class FakeSlack {
           res.writeHead(status, { "content-type": "application/json", ...headers }).end(JSON.stringify(body));
         }),
     );
+    // Socket Mode: apps.connections.open hands out ws://…/socket; the client acks each envelope by id.
+    this.sockets = new WebSocketServer({ server: this.server, path: "/socket" });
+    this.sockets.on("connection", (socket) => {
+      this.socket = socket;
+      socket.on("message", (data) => {
+        const message = JSON.parse(String(data)) as { envelope_id?: string; payload?: unknown };
+        if (message.envelope_id !== undefined) this.acks.get(message.envelope_id)?.(message.payload ?? {});
+      });
+      socket.send(JSON.stringify({ type: "hello", num_connections: 1, debug_info: { host: "fake" } }));
+    });
     await new Promise<void>((resolve) => this.server?.listen(0, "127.0.0.1", resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/`;
+  }
+
+  /** Whether a Socket Mode client is connected. */
+  get socketConnected(): boolean {
+    return this.socket?.readyState === 1;
+  }
+
+  /**
+   * Sends one Socket Mode envelope (`events_api`, `interactive`, `slash_commands`) and resolves with
+   * the client's ack payload, as Slack waits for it.
+   */
+  sendEnvelope(type: string, payload: unknown): Promise<unknown> {
+    const socket = this.socket;
+    if (socket === undefined) return Promise.reject(new Error("no Socket Mode client connected"));
+    const id = `env-${++this.envelopes}`;
+    const acked = new Promise<unknown>((resolve) => this.acks.set(id, resolve));
+    socket.send(
+      JSON.stringify({
+        envelope_id: id,
+        type,
+        payload,
+        accepts_response_payload: type !== "events_api",
+        retry_attempt: 0,
+      }),
+    );
+    return acked;
   }
 
   /** The base bolt and WebClient take as slackApiUrl. */
@@ -84,6 +125,8 @@ export class FakeSlack {
   }
 
   async close(): Promise<void> {
+    for (const client of this.sockets?.clients ?? []) client.terminate();
+    this.sockets?.close();
     this.server?.closeAllConnections();
     await new Promise<void>((resolve) => this.server?.close(() => resolve()));
   }
@@ -124,6 +167,10 @@ export class FakeSlack {
       return [429, { ok: false, error: "ratelimited" }, { "retry-after": String(this.rateLimit.retryAfter) }];
     }
     const auth = String(req.headers.authorization ?? "");
+    if (method === "apps.connections.open") {
+      if (!/^Bearer xapp-/.test(auth)) return [200, { ok: false, error: "invalid_auth" }];
+      return [200, { ok: true, url: `${this.url.replace(/^http/, "ws")}socket` }];
+    }
     if (!/^Bearer xoxb-/.test(auth)) return [200, { ok: false, error: "not_authed" }];
     if (auth === "Bearer xoxb-revoked") return [200, { ok: false, error: "invalid_auth" }];
     return [200, this.answer(method, args)];

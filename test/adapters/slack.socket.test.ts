@@ -1,0 +1,70 @@
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { slackAdapter } from "../../adapters/slack/adapter.ts";
+import { startApp, type App } from "../../src/cli/app.ts";
+import { loadConfig } from "../../src/config.ts";
+import { tempStateDir, waitFor } from "../helpers/demo.ts";
+import { FakeSlack } from "../helpers/fake-slack.ts";
+
+describe("Slack in Socket Mode (the default for a team trying it), against a fake Slack", () => {
+  const home = tempStateDir("codemem-slack-socket-");
+  const slack = new FakeSlack();
+  let app: App;
+
+  beforeAll(async () => {
+    await slack.start();
+    const env = {
+      REDIS_URL: inject("redisUrl"),
+      CODEMEM_HOME: join(home.dir, ".codemem"),
+      CODEMEM_PREFIX: `ss${process.pid}x${Date.now().toString(36)}`,
+      SLACK_BOT_TOKEN: "xoxb-test",
+      SLACK_APP_TOKEN: "xapp-test",
+      SLACK_API_URL: slack.apiUrl,
+    };
+    const config = loadConfig({ env, cwd: home.dir });
+    app = await startApp({ config, adapters: [slackAdapter(config.slack, 0)], log: () => {} });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await slack.close();
+    home.cleanup();
+  });
+
+  it("should connect, say so in one line, ack every envelope and answer a mention and a slash command", async () => {
+    expect(app.surfaces[0]?.describe).toBe("slack    Socket Mode as @codemem in Example");
+    await waitFor(() => slack.socketConnected, 10_000);
+    const mention = {
+      type: "event_callback",
+      event_id: "EvSocket1",
+      team_id: "T1",
+      api_app_id: "A1",
+      event: {
+        type: "app_mention",
+        user: "UALICE",
+        text: "<@UBOT> skills",
+        ts: "1690000010.000100",
+        channel: "C9",
+        event_ts: "1690000010.000100",
+      },
+    };
+    expect(await slack.sendEnvelope("events_api", mention)).toEqual({});
+    await waitFor(() => slack.callsTo("chat.postEphemeral").length > 0, 10_000);
+    expect(slack.callsTo("chat.postEphemeral")[0]?.args).toMatchObject({ channel: "C9", user: "UALICE" });
+
+    const command = {
+      token: "unused",
+      team_id: "T1",
+      channel_id: "C9",
+      user_id: "UBOB",
+      command: "/codemem",
+      text: "frobnicate",
+      response_url: slack.responseUrl("sock1"),
+      trigger_id: "trigger-sock-1",
+    };
+    const before = slack.responses.length;
+    await slack.sendEnvelope("slash_commands", command);
+    await waitFor(() => slack.responses.length > before, 10_000);
+    expect(slack.responses.at(-1)).toMatchObject({ response_type: "ephemeral" });
+    expect(JSON.stringify(slack.responses.at(-1))).toContain('Unknown command \\"frobnicate\\". Try /codemem help.');
+  });
+});
