@@ -197,4 +197,54 @@ describe("Slack over bolt's HTTP receiver, against a fake Slack Web API", () => 
     expect(shown).toContain("*Latest runs*");
     expect(blockKitProblem(publish.view.blocks.slice(0, 50))).toBeUndefined();
   });
+
+  it("should take a direct message as a mention, and leave bot posts, edits and channel chatter alone", async () => {
+    const chat = () => slack.calls.filter((call) => call.method.startsWith("chat.")).length;
+    const before = chat();
+    const ignored = [
+      {
+        type: "message",
+        channel: "C4",
+        channel_type: "channel",
+        user: "UALICE",
+        text: "lunch?",
+        ts: "1690000020.000100",
+      },
+      {
+        type: "message",
+        channel: "C4",
+        channel_type: "channel",
+        bot_id: "BOTHER",
+        user: "UOTHER",
+        text: "skills",
+        ts: "1690000020.000200",
+        thread_ts: "1690000003.000100",
+      },
+      { type: "message", subtype: "message_changed", channel: "C4", channel_type: "channel", ts: "1690000020.000300" },
+      {
+        type: "message",
+        channel: "C4",
+        channel_type: "channel",
+        user: "UALICE",
+        text: "a reply nobody waits for",
+        ts: "1690000020.000400",
+        thread_ts: "1690000020.000100",
+      },
+    ];
+    for (const [index, event] of ignored.entries())
+      expect((await send(eventEnvelope(`EvIgnored${index}`, event))).status).toBe(200);
+    const dm = {
+      type: "message",
+      channel: "D7",
+      channel_type: "im",
+      user: "UALICE",
+      text: "skills",
+      ts: "1690000021.000100",
+    };
+    expect((await send(eventEnvelope("EvDm", dm))).status).toBe(200);
+    await waitFor(() => slack.callsTo("chat.postEphemeral").some((call) => call.args.channel === "D7"), 10_000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Only the direct message was answered.
+    expect(chat() - before).toBe(1);
+  });
 });
