@@ -6,7 +6,7 @@ import type { User } from "../../src/ui/user.ts";
 import { renderSlack, SLACK_LIMITS } from "./render.ts";
 
 /** The part of the Web API client delivery uses. */
-export type SlackChat = Pick<WebClient, "chat">;
+export type SlackChat = Pick<WebClient, "chat" | "filesUploadV2">;
 
 /** Slack errors no retry can fix: the channel, the message or the payload itself is wrong. */
 const PERMANENT = new Set([
@@ -64,6 +64,21 @@ export class SlackOutbound implements OutboundAdapter {
 
   async update(target: DeliveryTarget, id: string, message: UiMessage): Promise<void> {
     await call(() => this.client.chat.update({ channel: target.channel, ts: id, ...renderSlack(message) }));
+  }
+
+  /** A cut text as a file in the thread (files:write), readable and searchable in Slack. */
+  async attach(target: DeliveryTarget, file: { title: string; text: string }): Promise<void> {
+    const filename = `${file.title.replace(/[^\w.-]+/g, "-").slice(0, 60) || "text"}.txt`;
+    const thread = target.thread === undefined ? {} : { thread_ts: target.thread };
+    await call(() =>
+      this.client.filesUploadV2({
+        channel_id: target.channel,
+        ...thread,
+        content: file.text,
+        filename,
+        title: file.title,
+      }),
+    );
   }
 }
 

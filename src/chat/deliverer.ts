@@ -3,7 +3,7 @@ import { DelayedError, UnrecoverableError, Worker, type ConnectionOptions, type 
 import type { Redis } from "ioredis";
 import { asCodedError } from "../errors.ts";
 import type { DeliveryTarget, OutboundAdapter, PlatformLimits } from "../ui/adapter.ts";
-import { fitMessage } from "../ui/fit.ts";
+import { fitMessage, type Overflow } from "../ui/fit.ts";
 import { rich, type UiMessage } from "../ui/message.ts";
 import type { ThreadRef } from "../ui/surface.ts";
 import type { User } from "../ui/user.ts";
@@ -52,7 +52,7 @@ export function startDeliverers(options: DeliverersOptions): { close(): Promise<
   const keys = new ChatKeys(options.prefix ?? "codemem");
   const log = options.log ?? (() => {});
   const workers = options.adapters.map((adapter) => {
-    const delivery = new Delivery(options.redis, keys, adapter, options.orderWaitMs ?? 30_000);
+    const delivery = new Delivery(options.redis, keys, adapter, options.orderWaitMs ?? 30_000, log);
     const worker = new Worker<DeliveryJob>(
       chatQueueName(adapter.platform),
       async (job: Job<DeliveryJob>, token?: string) => {
@@ -86,6 +86,7 @@ class Delivery {
     private readonly keys: ChatKeys,
     private readonly adapter: OutboundAdapter,
     private readonly orderWaitMs: number,
+    private readonly log: (line: string) => void,
   ) {}
 
   async run(job: Job<DeliveryJob>): Promise<Outcome> {
@@ -175,11 +176,24 @@ class Delivery {
         deliveredAt: Date.now(),
       });
       await this.redis.eval(RAISE_TO, 1, this.keys.posted(thread), order, MESSAGE_TTL_SECONDS);
+      await this.attach({ channel: target.channel, thread: ref.thread }, fitted.overflow, id);
       return undefined;
     }
     await this.adapter.update(JSON.parse(state.target as string) as DeliveryTarget, state.ref, fitted.message);
     await this.redis.hset(key, { delivered: seq, deliveredAt: Date.now() });
     return undefined;
+  }
+
+  /** Cut texts as files beside the post; a failure only costs the file (/codemem show still has it). */
+  private async attach(target: DeliveryTarget, overflow: readonly Overflow[], id: string): Promise<void> {
+    if (this.adapter.attach === undefined) return;
+    for (const cut of overflow) {
+      try {
+        await this.adapter.attach(target, cut);
+      } catch (error) {
+        this.log(`chat: attaching the full text of ${id} failed: ${asCodedError(error).message}`);
+      }
+    }
   }
 
   /** The platform thread to post in: the thread itself, or the one a command's first post opened. */

@@ -38,6 +38,11 @@ export interface OutboundAdapter {
   readonly limits: PlatformLimits;
   post(target: DeliveryTarget, message: UiMessage, options: { visibleTo?: User | undefined }): Promise<PostedRef>;
   update(target: DeliveryTarget, id: string, message: UiMessage): Promise<void>;
+  /**
+   * Where the platform has files: a text the fitter cut, whole, in the thread of the message it was
+   * cut from (posted once, after the message). `/codemem show` reaches it everywhere else.
+   */
+  attach?(target: DeliveryTarget, file: { title: string; text: string }): Promise<void>;
 }
 
 /** What an inbound adapter started: the line `npm start` prints for it, and how to stop it. */

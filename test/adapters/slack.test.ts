@@ -247,4 +247,19 @@ describe("Slack over bolt's HTTP receiver, against a fake Slack Web API", () => 
     // Only the direct message was answered.
     expect(chat() - before).toBe(1);
   });
+
+  it("should cut a text too long for a section and attach all of it as a file in the thread", async () => {
+    const long = `${"const line = 'archive';\n".repeat(400)}// THE END`;
+    const thread = { platform: "slack", channel: "C5", thread: "1690000030.000100" };
+    const ref = await app.outbox.post(thread, {
+      blocks: [{ type: "code", language: "typescript", title: "Probe", source: long }],
+    });
+    await waitFor(() => slack.files.some((file) => file.content.length > 0 && file.channel === "C5"), 10_000);
+    const file = slack.files.find((f) => f.channel === "C5");
+    expect(file).toMatchObject({ thread_ts: "1690000030.000100", title: "Probe", filename: "Probe.txt" });
+    expect(file?.content).toBe(long);
+    const posted = slack.thread("C5", "1690000030.000100").at(0);
+    expect(posted?.text).toContain(`/codemem show ${ref.id} 1 shows all of it`);
+    expect(blockKitProblem(posted?.blocks)).toBeUndefined();
+  });
 });

@@ -54,6 +54,15 @@ export class FakeSlack {
   readonly messages = new Map<string, FakeSlackMessage>();
   /** What bolt's respond() sent to response URLs, in order. */
   readonly responses: Record<string, unknown>[] = [];
+  /** Files uploaded (files.uploadV2's three steps), with where they were shared. */
+  readonly files: {
+    id: string;
+    filename: string;
+    content: string;
+    title?: string;
+    channel?: string;
+    thread_ts?: string;
+  }[] = [];
   /** Members of user groups, by group id. */
   readonly userGroups = new Map<string, string[]>([["SOPS", ["UOPS"]]]);
   /** The next N Web API calls answer 429 with this retry-after (seconds). */
@@ -155,6 +164,11 @@ export class FakeSlack {
       req.on("end", () => resolve(body));
     });
     const path = new URL(req.url ?? "/", "http://slack").pathname;
+    if (path.startsWith("/upload/")) {
+      const file = this.files.find((f) => f.id === path.slice("/upload/".length));
+      if (file !== undefined) file.content = multipartFile(raw, String(req.headers["content-type"] ?? ""));
+      return [200, { ok: true }];
+    }
     if (path.startsWith("/respond/")) {
       this.responses.push(JSON.parse(raw) as Record<string, unknown>);
       return [200, { ok: true }];
@@ -218,6 +232,22 @@ export class FakeSlack {
         message.updates++;
         return { ok: true, channel, ts: message.ts };
       }
+      case "files.getUploadURLExternal": {
+        const id = `F${this.files.length + 1}`;
+        this.files.push({ id, filename: String(args.filename), content: "" });
+        return { ok: true, upload_url: `${this.url}upload/${id}`, file_id: id };
+      }
+      case "files.completeUploadExternal": {
+        const shared = args.files as { id: string; title?: string }[];
+        for (const entry of shared) {
+          const file = this.files.find((f) => f.id === entry.id);
+          if (file === undefined) return { ok: false, error: "file_not_found" };
+          if (entry.title !== undefined) file.title = entry.title;
+          file.channel = String(args.channel_id);
+          if (args.thread_ts !== undefined) file.thread_ts = String(args.thread_ts);
+        }
+        return { ok: true, files: shared };
+      }
       case "usergroups.users.list":
         return { ok: true, users: this.userGroups.get(String(args.usergroup)) ?? [] };
       case "views.publish":
@@ -228,7 +258,19 @@ export class FakeSlack {
   }
 }
 
-const JSON_FIELDS = new Set(["blocks", "attachments", "metadata", "view"]);
+/** The file in a multipart/form-data upload (what the web-api client sends to upload_url), else the body. */
+function multipartFile(raw: string, type: string): string {
+  const boundary = /boundary=(.+)$/.exec(type)?.[1];
+  if (boundary === undefined) return raw;
+  for (const part of raw.split(`--${boundary}`)) {
+    const split = part.indexOf("\r\n\r\n");
+    if (split === -1) continue;
+    return part.slice(split + 4).replace(/\r\n$/, "");
+  }
+  return raw;
+}
+
+const JSON_FIELDS = new Set(["blocks", "attachments", "metadata", "view", "files"]);
 
 /** The web-api client sends form-encoded arguments with JSON-encoded objects; bolt's respond() sends JSON. */
 function parseArgs(raw: string, type: string): Record<string, unknown> {
