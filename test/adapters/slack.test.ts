@@ -262,4 +262,28 @@ describe("Slack over bolt's HTTP receiver, against a fake Slack Web API", () => 
     expect(posted?.text).toContain(`/codemem show ${ref.id} 1 shows all of it`);
     expect(blockKitProblem(posted?.blocks)).toBeUndefined();
   });
+
+  it("should answer Slack's URL verification and refuse a button that is not ours with a private notice", async () => {
+    const challenge = await send(
+      JSON.stringify({
+        token: "unused",
+        challenge: "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P",
+        type: "url_verification",
+      }),
+    );
+    expect(challenge.status).toBe(200);
+    expect(challenge.body).toContain("3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P");
+    const before = slack.responses.length;
+    const forged = { action_id: "codemem:0", value: '{"sessionId":"x"' };
+    expect(
+      (await send(buttonClick("UEVE", "C1", "1690000000.000900", forged, slack.responseUrl("f1")), { form: true }))
+        .status,
+    ).toBe(200);
+    await waitFor(() => slack.responses.length > before, 10_000);
+    expect(slack.responses.at(-1)).toMatchObject({
+      response_type: "ephemeral",
+      replace_original: false,
+      text: "That button is not one of mine.",
+    });
+  });
 });
