@@ -1,8 +1,9 @@
-import { LogLevel, WebClient } from "@slack/web-api";
+import { WebClient } from "@slack/web-api";
 import type { AdapterFactory } from "../../src/cli/app.ts";
 import type { Config } from "../../src/config.ts";
 import { startSlackInbound } from "./inbound.ts";
 import { SlackUserGroups } from "./groups.ts";
+import { slackLogger } from "./logger.ts";
 import { SlackOutbound } from "./outbound.ts";
 
 /**
@@ -18,7 +19,7 @@ export function slackAdapter(config: Config["slack"], port: number): AdapterFact
       rejectRateLimitedCalls: true,
       retryConfig: { retries: 0 },
       // Failures reach the person as one line (start) or a logged delivery error, not as SDK warnings.
-      logLevel: LogLevel.ERROR,
+      logger: slackLogger(log),
     });
     return {
       outbound: new SlackOutbound(client),

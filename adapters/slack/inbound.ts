@@ -1,10 +1,11 @@
-import { App, HTTPReceiver, LogLevel, SocketModeReceiver } from "@slack/bolt";
+import { App, HTTPReceiver, SocketModeReceiver } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
 import type { Bot } from "../../src/core/bot.ts";
 import { asCodedError, userError } from "../../src/errors.ts";
 import type { RunningInbound } from "../../src/ui/adapter.ts";
 import type { ThreadRef } from "../../src/ui/surface.ts";
 import type { User } from "../../src/ui/user.ts";
+import { slackLogger } from "./logger.ts";
 import { ACTION_PREFIX, renderSlack } from "./render.ts";
 
 export interface SlackInboundOptions {
@@ -52,6 +53,7 @@ export async function startSlackInbound(options: SlackInboundOptions): Promise<R
     );
   }
   const botUserId = identity.user_id ?? "";
+  const logger = slackLogger(log);
   const appToken = options.appToken;
   const socket = appToken !== undefined;
   // Socket Mode's own client reads its API base from installerOptions (SLACK_API_URL must reach it too).
@@ -59,13 +61,13 @@ export async function startSlackInbound(options: SlackInboundOptions): Promise<R
     appToken !== undefined
       ? new SocketModeReceiver({
           appToken,
-          logLevel: LogLevel.ERROR,
+          logger,
           ...(options.apiUrl ? { installerOptions: { clientOptions: { slackApiUrl: options.apiUrl } } } : {}),
         })
       : new HTTPReceiver({
           signingSecret: options.signingSecret ?? "",
           endpoints: "/slack/events",
-          logLevel: LogLevel.ERROR,
+          logger,
         });
   const app = new App({
     token: options.botToken,
@@ -75,7 +77,7 @@ export async function startSlackInbound(options: SlackInboundOptions): Promise<R
     botUserId,
     receiver,
     ...(options.apiUrl ? { clientOptions: { slackApiUrl: options.apiUrl } } : {}),
-    logLevel: LogLevel.ERROR,
+    logger,
   });
   app.error(async (error) => log(`slack: ${error.message}`));
 
@@ -140,13 +142,29 @@ export async function startSlackInbound(options: SlackInboundOptions): Promise<R
   });
 
   if (socket) {
-    await app.start();
+    try {
+      await app.start();
+    } catch (error) {
+      const refused = (error as { data?: { error?: string } }).data?.error ?? asCodedError(error).message;
+      throw userError(
+        "CONFIG_INVALID",
+        `slack: Socket Mode did not connect (${refused}); SLACK_APP_TOKEN must be an app-level token with connections:write (Basic Information → App-Level Tokens)`,
+      );
+    }
     return {
       describe: `slack    Socket Mode as @${identity.user ?? "codemem"} in ${identity.team ?? "the workspace"}`,
       close: () => app.stop().then(() => {}),
     };
   }
-  const server = (await app.start(options.port)) as { address(): { port: number } | string | null };
+  let server: { address(): { port: number } | string | null };
+  try {
+    server = (await app.start(options.port)) as typeof server;
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    const why =
+      code === "EADDRINUSE" ? `port ${options.port} is in use; set PORT to a free one` : asCodedError(error).message;
+    throw userError("CONFIG_INVALID", `slack: the HTTP receiver did not start (${why})`);
+  }
   const address = server.address();
   const port = typeof address === "object" && address !== null ? address.port : options.port;
   const url = `http://127.0.0.1:${port}/slack/events`;

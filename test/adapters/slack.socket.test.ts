@@ -67,4 +67,21 @@ describe("Slack in Socket Mode (the default for a team trying it), against a fak
     expect(slack.responses.at(-1)).toMatchObject({ response_type: "ephemeral" });
     expect(JSON.stringify(slack.responses.at(-1))).toContain('Unknown command \\"frobnicate\\". Try /codemem help.');
   });
+
+  it("should stop at start with one line when the app-level token is refused", async () => {
+    const config = loadConfig({
+      env: {
+        REDIS_URL: inject("redisUrl"),
+        CODEMEM_HOME: join(home.dir, ".codemem"),
+        CODEMEM_PREFIX: `ss${process.pid}bad`,
+        SLACK_BOT_TOKEN: "xoxb-test",
+        SLACK_APP_TOKEN: "xapp-revoked",
+        SLACK_API_URL: slack.apiUrl,
+      },
+      cwd: home.dir,
+    });
+    await expect(startApp({ config, adapters: [slackAdapter(config.slack, 0)], log: () => {} })).rejects.toThrow(
+      /^slack: Socket Mode did not connect \(invalid_auth\); SLACK_APP_TOKEN must be an app-level token with connections:write/,
+    );
+  });
 });

@@ -182,7 +182,8 @@ export class FakeSlack {
     }
     const auth = String(req.headers.authorization ?? "");
     if (method === "apps.connections.open") {
-      if (!/^Bearer xapp-/.test(auth)) return [200, { ok: false, error: "invalid_auth" }];
+      if (!/^Bearer xapp-/.test(auth) || auth === "Bearer xapp-revoked")
+        return [200, { ok: false, error: "invalid_auth" }];
       return [200, { ok: true, url: `${this.url.replace(/^http/, "ws")}socket` }];
     }
     if (!/^Bearer xoxb-/.test(auth)) return [200, { ok: false, error: "not_authed" }];
