@@ -16,7 +16,14 @@ export interface SlackPayload {
  * Slack's limits: 50 blocks per message, 3,000 characters per section text (less the room code fences
  * and a title take), about one chat.update per second per message, ephemeral messages.
  */
-export const SLACK_LIMITS: PlatformLimits = { textChars: 2900, blocks: 50, updateIntervalMs: 1000, ephemeral: true };
+export const SLACK_LIMITS: PlatformLimits = {
+  textChars: 2900,
+  blocks: 50,
+  updateIntervalMs: 1000,
+  ephemeral: true,
+  // chat.postMessage: about one a second per channel, short bursts allowed.
+  posts: { rate: 1, burst: 8 },
+};
 
 /** Button values must stay under 2,000 characters; ours are three short ids. */
 export const ACTION_PREFIX = "codemem:";

@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { DelayedError, UnrecoverableError, Worker, type ConnectionOptions, type Job } from "bullmq";
 import type { Redis } from "ioredis";
 import { asCodedError } from "../errors.ts";
+import { RedisScript } from "../redis/script.ts";
 import type { DeliveryTarget, OutboundAdapter, PlatformLimits } from "../ui/adapter.ts";
 import { fitMessage, type Overflow } from "../ui/fit.ts";
 import { rich, type UiMessage } from "../ui/message.ts";
@@ -37,9 +39,10 @@ function forWhom(message: UiMessage, visibleTo: User | undefined, limits: Platfo
 type Outcome = undefined | { laterMs: number };
 
 const LOCK_MS = 30_000;
-const RAISE_TO = `local v = tonumber(redis.call("GET", KEYS[1]) or "0")
-if tonumber(ARGV[1]) > v then redis.call("SET", KEYS[1], ARGV[1], "EX", ARGV[2]) end
-return 1`;
+const lua = (file: string) => new RedisScript(readFileSync(new URL(file, import.meta.url), "utf8"));
+const PACE = lua("./pace.lua");
+const RAISE_TO = lua("./raise-to.lua");
+const UNLOCK = lua("./unlock.lua");
 
 /**
  * Delivers the outbox: one BullMQ worker per platform this process has an adapter for. Each job
@@ -103,12 +106,7 @@ class Delivery {
       if (!coded.retryable) throw new UnrecoverableError(`${coded.code}: ${coded.message}`);
       throw new Error(`${coded.code}: ${coded.message}`);
     } finally {
-      await this.redis.eval(
-        `if redis.call("GET", KEYS[1]) == ARGV[1] then redis.call("DEL", KEYS[1]) end`,
-        1,
-        lock,
-        owner,
-      );
+      await UNLOCK.run(this.redis, [lock], [owner]);
     }
   }
 
@@ -121,7 +119,7 @@ class Delivery {
     await this.redis.hset(key, "error", error);
     const [thread, order, ref] = await this.redis.hmget(key, "thread", "order", "ref");
     if (thread && order && !ref)
-      await this.redis.eval(RAISE_TO, 1, this.keys.posted(JSON.parse(thread) as ThreadRef), order, MESSAGE_TTL_SECONDS);
+      await RAISE_TO.run(this.redis, [this.keys.posted(JSON.parse(thread) as ThreadRef)], [order, MESSAGE_TTL_SECONDS]);
   }
 
   /** Nothing to do: the message is gone, a newer state has its own job, or this one is out. */
@@ -163,6 +161,12 @@ class Delivery {
       const order = Number(state.order ?? 1);
       const posted = Number((await this.redis.get(this.keys.posted(thread))) ?? 0);
       if (posted < order - 1 && now - job.timestamp < this.orderWaitMs) return { laterMs: 50 };
+      const pace = this.adapter.limits.posts;
+      if (pace !== undefined) {
+        const bucket = this.keys.pace(`${thread.platform}/${thread.channel}`);
+        const wait = Number(await PACE.run(this.redis, [bucket], [pace.rate, pace.burst]));
+        if (wait > 0) return { laterMs: wait };
+      }
       const target = await this.target(thread);
       const ref = await this.adapter.post(target, fitted.message, { visibleTo });
       // Only a public post opens the thread: a private one (an ephemeral) cannot hold replies.
@@ -175,7 +179,7 @@ class Delivery {
         delivered: seq,
         deliveredAt: Date.now(),
       });
-      await this.redis.eval(RAISE_TO, 1, this.keys.posted(thread), order, MESSAGE_TTL_SECONDS);
+      await RAISE_TO.run(this.redis, [this.keys.posted(thread)], [order, MESSAGE_TTL_SECONDS]);
       await this.attach({ channel: target.channel, thread: ref.thread }, fitted.overflow, id);
       return undefined;
     }

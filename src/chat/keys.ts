@@ -23,6 +23,10 @@ export class ChatKeys {
   opened(thread: ThreadRef): string {
     return `${this.prefix}:chat:opened:${threadKey(thread)}`;
   }
+  /** A channel's post bucket (platforms that pace new messages per channel). */
+  pace(channel: string): string {
+    return `${this.prefix}:chat:pace:${channel}`;
+  }
   lock(id: string): string {
     return `${this.prefix}:chat:lock:${id}`;
   }

@@ -11,6 +11,8 @@ export interface PlatformLimits {
   updateIntervalMs: number;
   /** Whether the platform can show a message to one person only (else it says whom it is for). */
   ephemeral: boolean;
+  /** New messages per channel: `rate` a second after a `burst` (Slack: about one a second). Default: no pace. */
+  posts?: { rate: number; burst: number } | undefined;
 }
 
 /** Where a delivery goes, as the platform knows it: the channel and, once opened, the thread. */

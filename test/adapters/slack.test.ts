@@ -286,4 +286,16 @@ describe("Slack over bolt's HTTP receiver, against a fake Slack Web API", () => 
       text: "That button is not one of mine.",
     });
   });
+
+  it("should keep Slack's pace of about one new message a second per channel after a short burst", async () => {
+    const thread = { platform: "slack", channel: "C6", thread: "1690000040.000100" };
+    for (let n = 1; n <= 12; n++) await app.outbox.post(thread, { blocks: [{ type: "text", text: `burst ${n}` }] });
+    await waitFor(() => slack.thread("C6", "1690000040.000100").length === 12, 20_000);
+    const times = slack.thread("C6", "1690000040.000100").map((message) => message.at);
+    expect(slack.thread("C6", "1690000040.000100").map((m) => m.text)).toEqual(
+      Array.from({ length: 12 }, (_, i) => `burst ${i + 1}`),
+    );
+    // Eight go at once; the last four wait about a second each.
+    expect((times[11] as number) - (times[0] as number)).toBeGreaterThanOrEqual(3000);
+  }, 30_000);
 });

@@ -12,6 +12,8 @@ export interface FakeSlackMessage {
   /** Set on chat.postEphemeral: the one user who sees it. */
   ephemeralFor?: string | undefined;
   updates: number;
+  /** When Slack got it (Date.now()). */
+  at: number;
 }
 
 export interface FakeSlackCall {
@@ -219,6 +221,7 @@ export class FakeSlack {
           blocks: (args.blocks as Record<string, unknown>[] | undefined) ?? [],
           ephemeralFor,
           updates: 0,
+          at: Date.now(),
         });
         return ephemeralFor ? { ok: true, message_ts: ts } : { ok: true, channel, ts, message: { text: args.text } };
       }
