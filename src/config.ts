@@ -125,6 +125,16 @@ export const configSchema = z
         signingSecret: z.string().min(8, { error: "expected the Signing Secret from Basic Information" }).optional(),
         /** Another Web API base (GovSlack, tests), ending in /api/. */
         apiUrl: z.url({ error: "expected an http(s) URL ending in /api/" }).optional(),
+        /**
+         * The app has Slack's assistant features (Agents & AI Apps, scope assistant:write): in direct
+         * messages the bot shows a status line while it works and streams its plan as tasks.
+         */
+        assistant: z
+          .preprocess(
+            (value) => (typeof value === "string" ? /^(1|true|yes|on)$/i.test(value.trim()) : value),
+            z.boolean({ error: "expected true or false" }),
+          )
+          .default(false),
       })
       .strict()
       .refine(
@@ -174,6 +184,7 @@ export const ENV_FIELDS: Readonly<Record<string, string>> = {
   SLACK_APP_TOKEN: "slack.appToken",
   SLACK_SIGNING_SECRET: "slack.signingSecret",
   SLACK_API_URL: "slack.apiUrl",
+  SLACK_ASSISTANT: "slack.assistant",
   DEMO_MAILBOX_SIZE: "demo.mailboxSize",
   DEMO_LATENCY_MS: "demo.latencyMs",
   DEMO_RATE_LIMIT: "demo.rateLimitPerSecond",

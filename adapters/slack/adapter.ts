@@ -22,7 +22,7 @@ export function slackAdapter(config: Config["slack"], port: number): AdapterFact
       logger: slackLogger(log),
     });
     return {
-      outbound: new SlackOutbound(client),
+      outbound: new SlackOutbound(client, config.assistant),
       groups: new SlackUserGroups(client, log),
       start: (bot) =>
         startSlackInbound({

@@ -6,7 +6,15 @@ import type { User } from "../../src/ui/user.ts";
 import { renderSlack, SLACK_LIMITS } from "./render.ts";
 
 /** The part of the Web API client delivery uses. */
-export type SlackChat = Pick<WebClient, "chat" | "filesUploadV2">;
+export type SlackChat = Pick<WebClient, "chat" | "filesUploadV2" | "assistant">;
+
+/** A task of a streamed plan, as chat.appendStream takes it. */
+type TaskUpdateChunk = {
+  type: "task_update";
+  id: string;
+  title: string;
+  status: "pending" | "in_progress" | "complete" | "error";
+};
 
 /** Slack errors no retry can fix: the channel, the message or the payload itself is wrong. */
 const PERMANENT = new Set([
@@ -36,13 +44,30 @@ export class SlackOutbound implements OutboundAdapter {
   readonly platform = "slack";
   readonly limits = SLACK_LIMITS;
 
-  constructor(private readonly client: SlackChat) {}
+  constructor(
+    private readonly client: SlackChat,
+    /** The app has Slack's assistant features: status lines and the plan as streamed tasks in DMs. */
+    private readonly assistant = false,
+  ) {}
 
   async post(
     target: DeliveryTarget,
     message: UiMessage,
     options: { visibleTo?: User | undefined },
   ): Promise<PostedRef> {
+    const plan = this.streamedPlan(target, message, options.visibleTo);
+    if (plan !== undefined && target.thread !== undefined) {
+      const thread = target.thread;
+      const started = await call(() =>
+        this.client.chat.startStream({
+          channel: target.channel,
+          thread_ts: thread,
+          task_display_mode: "plan",
+          chunks: [{ type: "plan_update", title: "Plan" }, ...plan],
+        }),
+      );
+      return { id: String(started.ts ?? ""), thread };
+    }
     const payload = renderSlack(message);
     const thread = target.thread === undefined ? {} : { thread_ts: target.thread };
     if (options.visibleTo !== undefined) {
@@ -63,7 +88,50 @@ export class SlackOutbound implements OutboundAdapter {
   }
 
   async update(target: DeliveryTarget, id: string, message: UiMessage): Promise<void> {
+    const plan = this.streamedPlan(target, message, undefined);
+    if (plan !== undefined) {
+      try {
+        await call(() => this.client.chat.appendStream({ channel: target.channel, ts: id, chunks: plan }));
+        if (plan.every((task) => task.status === "complete")) {
+          await call(() => this.client.chat.stopStream({ channel: target.channel, ts: id }));
+        }
+        return;
+      } catch {
+        // A stream Slack already closed: the plan is a plain message from here on.
+      }
+    }
     await call(() => this.client.chat.update({ channel: target.channel, ts: id, ...renderSlack(message) }));
+  }
+
+  /** Slack's assistant status line; only in the bot's direct messages, where assistant threads live. */
+  async status(target: DeliveryTarget, text: string): Promise<void> {
+    const thread = target.thread;
+    if (!this.assistant || thread === undefined || !target.channel.startsWith("D")) return;
+    await call(() =>
+      this.client.assistant.threads.setStatus({ channel_id: target.channel, thread_ts: thread, status: text }),
+    );
+  }
+
+  /**
+   * The plan as streamed task updates, when the app has assistant features and this is a plan in a
+   * direct-message thread (streams in channels need a recipient we do not track); else undefined and
+   * the plan is Block Kit.
+   */
+  private streamedPlan(
+    target: DeliveryTarget,
+    message: UiMessage,
+    visibleTo: User | undefined,
+  ): TaskUpdateChunk[] | undefined {
+    const only = message.blocks.length === 1 ? message.blocks[0] : undefined;
+    if (!this.assistant || visibleTo !== undefined || only?.type !== "todos" || !target.channel.startsWith("D")) {
+      return undefined;
+    }
+    return only.items.map((todo, index) => ({
+      type: "task_update" as const,
+      id: `task-${index + 1}`,
+      title: todo.content.slice(0, 256),
+      status: todo.status === "completed" ? ("complete" as const) : todo.status,
+    }));
   }
 
   /** A cut text as a file in the thread (files:write), readable and searchable in Slack. */

@@ -26,6 +26,14 @@ type ToolOutcome = { content: string } | { suspend: Omit<PendingInput, "toolCall
 /** The fingerprint the replay server sets; every message of such a session is labelled as a demo. */
 export const REPLAY_FINGERPRINT = "codemem-replay";
 
+/** The thread's status line while a meta-tool runs (where the platform shows one). */
+const STATUS_OF: Readonly<Record<string, string>> = {
+  search_functions: "is searching the tool registry…",
+  load_functions: "is loading tools…",
+  execute_code: "is probing the tools in the sandbox…",
+  propose_skill: "is trying the skill on a sample…",
+};
+
 /** Cadences offered after Approve (UTC); "custom" explains the command, "none" declines. */
 export const SCHEDULE_CHOICES: readonly { label: string; cron: string }[] = [
   { label: "Weekdays 08:00 UTC", cron: "0 8 * * 1-5" },
@@ -258,9 +266,18 @@ export class AgentTurn {
   }
 
   private async loop(): Promise<void> {
+    try {
+      await this.steps();
+    } finally {
+      await this.status("");
+    }
+  }
+
+  private async steps(): Promise<void> {
     const { deps, session } = this;
     const tools = agentToolDefinitions();
     for (let step = 0; step < deps.limits.stepsPerTurn; step++) {
+      await this.status("is thinking…");
       const response = await deps.model.chat.completions.create({
         model: deps.modelName,
         messages: buildPrompt(deps, session),
@@ -316,6 +333,8 @@ export class AgentTurn {
   }
 
   private async dispatch(call: ChatCompletionMessageFunctionToolCall): Promise<ToolOutcome> {
+    const doing = STATUS_OF[call.function.name];
+    if (doing !== undefined) await this.status(doing);
     let args: unknown;
     try {
       args = call.function.arguments.trim() === "" ? {} : JSON.parse(call.function.arguments);
@@ -449,6 +468,11 @@ export class AgentTurn {
   /** A line for one person only (refusals, stale clicks, "I'm waiting"). */
   private async notice(user: User, textValue: string): Promise<void> {
     await this.post({ blocks: [{ type: "text", text: textValue }] }, user);
+  }
+
+  /** What the bot is doing in the thread; a status line that fails is not worth failing the turn for. */
+  private async status(text: string): Promise<void> {
+    await this.deps.surface.status?.(this.session.thread, text).catch(() => {});
   }
 
   private label(message: UiMessage): UiMessage {

@@ -135,6 +135,13 @@ class Delivery {
     if (state.message === undefined || Number(state.seq) > seq || Number(state.delivered ?? 0) >= seq) return undefined;
     const thread = JSON.parse(state.thread as string) as ThreadRef;
     const visibleTo = state.visibleTo ? (JSON.parse(state.visibleTo) as User) : undefined;
+    if (state.kind === "status") {
+      const line = (JSON.parse(state.message) as UiMessage).blocks[0];
+      if (this.adapter.status !== undefined && line?.type === "text")
+        await this.adapter.status(await this.target(thread), line.text);
+      await this.redis.hset(key, "delivered", seq);
+      return undefined;
+    }
     const now = Date.now();
     if (state.ref !== undefined) {
       // A message for one person is not updated: not every platform can (Slack's ephemeral messages).

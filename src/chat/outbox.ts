@@ -1,10 +1,10 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { Queue, type ConnectionOptions } from "bullmq";
 import type { Redis } from "ioredis";
 import { RedisScript } from "../redis/script.ts";
 import type { UiMessage } from "../ui/message.ts";
-import type { ChatSurface, MessageRef, PostOptions, ThreadRef } from "../ui/surface.ts";
+import { threadKey, type ChatSurface, type MessageRef, type PostOptions, type ThreadRef } from "../ui/surface.ts";
 import { ChatKeys, chatQueueName, deliveryJobId, MESSAGE_TTL_SECONDS } from "./keys.ts";
 
 const STORE_MESSAGE = new RedisScript(readFileSync(new URL("./store-message.lua", import.meta.url), "utf8"));
@@ -50,12 +50,25 @@ export class Outbox implements ChatSurface {
     await this.store(ref.thread, ref.id, message, "", "update");
   }
 
+  /** One status line per thread, delivered like a message (latest wins) where the platform shows one. */
+  async status(thread: ThreadRef, text: string): Promise<void> {
+    const id = `status-${createHash("sha1").update(threadKey(thread)).digest("hex").slice(0, 24)}`;
+    await this.store(thread, id, { blocks: [{ type: "text", text }] }, "", "post", "status");
+  }
+
   async close(): Promise<void> {
     await Promise.all([...this.queues.values()].map((queue) => queue.close()));
   }
 
-  private async store(thread: ThreadRef, id: string, message: UiMessage, visibleTo: string, op: "post" | "update") {
-    const args = [JSON.stringify(thread), JSON.stringify(message), visibleTo, MESSAGE_TTL_SECONDS, op];
+  private async store(
+    thread: ThreadRef,
+    id: string,
+    message: UiMessage,
+    visibleTo: string,
+    op: "post" | "update",
+    kind: "message" | "status" = "message",
+  ) {
+    const args = [JSON.stringify(thread), JSON.stringify(message), visibleTo, MESSAGE_TTL_SECONDS, op, kind];
     const seq = Number(
       await STORE_MESSAGE.run(this.options.redis, [this.keys.message(id), this.keys.order(thread)], args),
     );

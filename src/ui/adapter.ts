@@ -45,6 +45,8 @@ export interface OutboundAdapter {
    * cut from (posted once, after the message). `/codemem show` reaches it everywhere else.
    */
   attach?(target: DeliveryTarget, file: { title: string; text: string }): Promise<void>;
+  /** Where the platform has a "working" line for a thread: show `text`, or clear it with "". */
+  status?(target: DeliveryTarget, text: string): Promise<void>;
 }
 
 /** What an inbound adapter started: the line `npm start` prints for it, and how to stop it. */

@@ -36,6 +36,11 @@ export interface PostOptions {
 export interface ChatSurface {
   post(thread: ThreadRef, message: UiMessage, options?: PostOptions): Promise<MessageRef>;
   update(ref: MessageRef, message: UiMessage): Promise<void>;
+  /**
+   * What the bot is doing in the thread right now ("is probing the tools…"); "" clears it. Shown only
+   * where the platform has such a line (Slack's assistant status); the latest wins.
+   */
+  status?(thread: ThreadRef, text: string): Promise<void>;
 }
 
 /** One string per thread (sessions, locks, post order): the platform thread, or the opener of a new one. */

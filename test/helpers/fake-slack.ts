@@ -14,6 +14,9 @@ export interface FakeSlackMessage {
   updates: number;
   /** When Slack got it (Date.now()). */
   at: number;
+  /** A streamed message (chat.startStream): its chunks so far, and whether it still streams. */
+  chunks?: Record<string, unknown>[] | undefined;
+  streaming?: boolean | undefined;
 }
 
 export interface FakeSlackCall {
@@ -252,6 +255,30 @@ export class FakeSlack {
         }
         return { ok: true, files: shared };
       }
+      case "chat.startStream": {
+        const ts = this.nextTs();
+        this.messages.set(ts, {
+          channel,
+          ts,
+          thread_ts: args.thread_ts === undefined ? undefined : String(args.thread_ts),
+          text: "",
+          blocks: [],
+          chunks: [...((args.chunks as Record<string, unknown>[] | undefined) ?? [])],
+          streaming: true,
+          updates: 0,
+          at: Date.now(),
+        });
+        return { ok: true, channel, ts };
+      }
+      case "chat.appendStream":
+      case "chat.stopStream": {
+        const message = this.messages.get(String(args.ts));
+        if (message?.streaming !== true) return { ok: false, error: "message_not_in_streaming_state" };
+        message.chunks = [...(message.chunks ?? []), ...((args.chunks as Record<string, unknown>[] | undefined) ?? [])];
+        message.updates++;
+        if (method === "chat.stopStream") message.streaming = false;
+        return { ok: true, channel, ts: message.ts };
+      }
       case "usergroups.users.list":
         return { ok: true, users: this.userGroups.get(String(args.usergroup)) ?? [] };
       case "views.publish":
@@ -274,7 +301,7 @@ function multipartFile(raw: string, type: string): string {
   return raw;
 }
 
-const JSON_FIELDS = new Set(["blocks", "attachments", "metadata", "view", "files"]);
+const JSON_FIELDS = new Set(["blocks", "attachments", "metadata", "view", "files", "chunks"]);
 
 /** The web-api client sends form-encoded arguments with JSON-encoded objects; bolt's respond() sends JSON. */
 function parseArgs(raw: string, type: string): Record<string, unknown> {
