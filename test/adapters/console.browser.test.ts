@@ -62,7 +62,8 @@ describe("the local console in headless Chromium", () => {
       approver: "console:you",
       author: "console:you",
     });
-    expect(await page.getByText("What changed since v1").count()).toBe(1);
+    // Each message is its own delivery: the diff follows "Saved" shortly.
+    await page.getByText("What changed since v1").waitFor({ timeout: 10_000 });
     const summary = page.getByText(/Run r\w+ of archive-attachments v2 finished in/);
     await summary.waitFor({ timeout: 60_000 });
     await expect.poll(() => page.locator(".progress .bar div").first().getAttribute("style")).toBe("width:100%");
