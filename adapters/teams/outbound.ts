@@ -1,0 +1,112 @@
+import type { Activity, CloudAdapter, ConversationReference, TurnContext } from "botbuilder";
+import { CodedError } from "../../src/errors.ts";
+import type { DeliveryTarget, OutboundAdapter, PostedRef } from "../../src/ui/adapter.ts";
+import type { UiMessage } from "../../src/ui/message.ts";
+import type { ConversationReferences } from "./references.ts";
+import { renderCard, TEAMS_LIMITS } from "./render.ts";
+
+/** The part of CloudAdapter proactive delivery uses. */
+export type ProactiveAdapter = Pick<CloudAdapter, "continueConversationAsync">;
+
+/** The activity that carries a card. */
+export function cardActivity(message: UiMessage): Partial<Activity> {
+  const card = renderCard(message);
+  return {
+    type: "message",
+    summary: card.fallbackText.slice(0, 200),
+    attachments: [{ contentType: "application/vnd.microsoft.card.adaptive", content: card }],
+  };
+}
+
+/**
+ * Teams' outbound half: Adaptive Cards posted and updated proactively with the conversation reference
+ * stored in Redis (continueConversationAsync), so any process with the bot's credentials delivers.
+ * Teams has no ephemeral messages for bots outside invokes: a private notice is posted saying whom it
+ * is for (the deliverer adds that line); the invoke response gives a clicker a card of their own.
+ */
+export class TeamsOutbound implements OutboundAdapter {
+  readonly platform = "teams";
+  readonly limits = TEAMS_LIMITS;
+
+  constructor(
+    private readonly adapter: ProactiveAdapter,
+    private readonly appId: string,
+    private readonly references: ConversationReferences,
+  ) {}
+
+  async post(target: DeliveryTarget, message: UiMessage): Promise<PostedRef> {
+    const { reference, threaded } = await this.reference(target);
+    let id = "";
+    await this.turn(reference, async (context) => {
+      id = (await context.sendActivity(cardActivity(message)))?.id ?? "";
+    });
+    // In a channel, a post outside a reply chain starts one: its id is the new chain's root.
+    return { id, thread: threaded ? (target.thread ?? id) : (target.thread ?? target.channel) };
+  }
+
+  async update(target: DeliveryTarget, id: string, message: UiMessage): Promise<void> {
+    const { reference } = await this.reference(target);
+    await this.turn(reference, async (context) => {
+      await context.updateActivity({ ...cardActivity(message), id });
+    });
+  }
+
+  private async reference(
+    target: DeliveryTarget,
+  ): Promise<{ reference: Partial<ConversationReference>; threaded: boolean }> {
+    const stored = await this.references.get(target.channel);
+    if (stored === undefined) {
+      throw new CodedError(
+        "CHAT_DELIVERY_FAILED",
+        `no Teams conversation reference for ${target.channel}: the bot has not heard from it`,
+        { retryable: false },
+      );
+    }
+    const threaded = stored.conversation?.conversationType === "channel";
+    const id =
+      threaded && target.thread !== undefined ? `${target.channel};messageid=${target.thread}` : target.channel;
+    return {
+      reference: { ...stored, conversation: { ...stored.conversation, id } } as Partial<ConversationReference>,
+      threaded,
+    };
+  }
+
+  /** One proactive turn; Bot Connector errors become ours (429 with its retry-after). */
+  private async turn(
+    reference: Partial<ConversationReference>,
+    logic: (context: TurnContext) => Promise<void>,
+  ): Promise<void> {
+    try {
+      await this.adapter.continueConversationAsync(this.appId, reference, logic);
+    } catch (error) {
+      const status = statusOf(error);
+      if (status === 429) {
+        const seconds = Number(retryAfterOf(error) ?? 1);
+        throw new CodedError("CHAT_RATE_LIMITED", "Teams answered 429", {
+          retryAfterMs: (Number.isFinite(seconds) ? seconds : 1) * 1000,
+        });
+      }
+      const message = error instanceof Error ? error.message : String(error);
+      throw new CodedError("CHAT_DELIVERY_FAILED", `Teams refused it: ${status ?? ""} ${message}`.trim(), {
+        retryable: status === undefined || status >= 500,
+        cause: error,
+      });
+    }
+  }
+}
+
+function statusOf(error: unknown): number | undefined {
+  const e = error as { statusCode?: unknown; response?: { status?: unknown } };
+  const status = e.statusCode ?? e.response?.status;
+  return typeof status === "number" ? status : undefined;
+}
+
+function retryAfterOf(error: unknown): string | undefined {
+  const headers = (
+    error as { response?: { headers?: { get?: (name: string) => string | undefined } & Record<string, unknown> } }
+  ).response?.headers;
+  if (headers === undefined) return undefined;
+  if (typeof headers.get === "function") return headers.get("retry-after") ?? undefined;
+  const value = headers["retry-after"];
+  return typeof value === "string" ? value : undefined;
+}

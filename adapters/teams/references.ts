@@ -1,0 +1,42 @@
+import type { ConversationReference } from "botbuilder";
+
+/** The part of ioredis the reference store uses. */
+export interface ReferenceRedis {
+  hget(key: string, field: string): Promise<string | null>;
+  hset(key: string, field: string, value: string): Promise<number>;
+}
+
+/**
+ * Teams conversation references in Redis, one per conversation (a channel, a group chat, a personal
+ * chat), saved from every activity the bot receives, so any process holding the bot's credentials can
+ * post there later (proactive messages: a run's progress, its summary).
+ */
+export class ConversationReferences {
+  constructor(
+    private readonly redis: ReferenceRedis,
+    private readonly key: string,
+  ) {}
+
+  async save(reference: Partial<ConversationReference>): Promise<void> {
+    const id = baseConversationId(reference.conversation?.id ?? "");
+    if (id === "") return;
+    // The reply chain is not part of the stored reference: each post names its own.
+    const stored = { ...reference, conversation: { ...reference.conversation, id }, activityId: undefined };
+    await this.redis.hset(this.key, id, JSON.stringify(stored));
+  }
+
+  async get(conversationId: string): Promise<Partial<ConversationReference> | undefined> {
+    const raw = await this.redis.hget(this.key, baseConversationId(conversationId));
+    return raw === null ? undefined : (JSON.parse(raw) as Partial<ConversationReference>);
+  }
+}
+
+/** A channel reply chain's conversation id is the channel's plus `;messageid=<root>`. */
+export function baseConversationId(id: string): string {
+  return id.split(";messageid=")[0] ?? id;
+}
+
+/** The root message of a channel reply chain, from its conversation id. */
+export function replyChainRoot(id: string): string | undefined {
+  return /;messageid=(\d+)/.exec(id)?.[1];
+}

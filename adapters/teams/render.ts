@@ -1,0 +1,185 @@
+import type { PlatformLimits } from "../../src/ui/adapter.ts";
+import type { Answer, Button, Span, UiBlock, UiMessage } from "../../src/ui/message.ts";
+import { renderText } from "../../src/ui/render-text.ts";
+import type { User } from "../../src/ui/user.ts";
+
+/** An Adaptive Card element or action, as JSON (we only build them). */
+export type CardElement = Record<string, unknown>;
+
+export interface AdaptiveCard {
+  type: "AdaptiveCard";
+  $schema: string;
+  version: "1.5";
+  body: CardElement[];
+  fallbackText: string;
+  msteams: { width: "Full"; entities: CardElement[] };
+}
+
+/**
+ * Teams takes about 28 KB per message; cards stay under it with room for the activity around them.
+ * Updates: Teams allows about 7 messages a second per conversation; one update a second per message
+ * keeps a progress bar well inside that.
+ */
+export const TEAMS_LIMITS: PlatformLimits = { textChars: 2500, blocks: 30, updateIntervalMs: 1000, ephemeral: false };
+export const MAX_CARD_BYTES = 27_000;
+
+/** The verb every codemem button carries; the data is the button's value. */
+export const ACTION_VERB = "codemem";
+
+/** Builds one card, collecting the mentions its text uses (Teams needs them as entities). */
+class CardBuilder {
+  readonly entities = new Map<string, CardElement>();
+  private ids = 0;
+
+  mention(user: User): string {
+    const name = user.name ?? user.id;
+    const text = `<at>${name}</at>`;
+    if (user.platform === "teams")
+      this.entities.set(user.id, { type: "mention", text, mentioned: { id: user.id, name } });
+    return user.platform === "teams" ? text : `@${name}`;
+  }
+
+  spans(list: readonly Span[]): string {
+    return list
+      .map((span) => {
+        if ("user" in span) return this.mention(span.user);
+        if ("group" in span) return `@${span.group.name ?? span.group.id}`;
+        return span.style === "strong" ? `**${span.text}**` : span.text;
+      })
+      .join("");
+  }
+
+  id(): string {
+    return `codemem-${++this.ids}`;
+  }
+}
+
+const text = (value: string, extra: CardElement = {}): CardElement => ({
+  type: "TextBlock",
+  text: value,
+  wrap: true,
+  ...extra,
+});
+const mono = (value: string, extra: CardElement = {}): CardElement => text(value, { fontType: "Monospace", ...extra });
+
+function answered(card: CardBuilder, answer: Answer): CardElement {
+  return text(`✓ ${answer.label} — by ${card.mention(answer.by)}${answer.working ? " · working…" : ""}`, {
+    color: "Good",
+  });
+}
+
+function actions(list: readonly Button[]): CardElement {
+  return {
+    type: "ActionSet",
+    actions: list.map((button) => ({
+      // Universal Actions: the invoke carries the verb and data; older clients fall back to Submit.
+      type: "Action.Execute",
+      title: button.label,
+      verb: ACTION_VERB,
+      data: button.value,
+      ...(button.style === "primary"
+        ? { style: "positive" }
+        : button.style === "danger"
+          ? { style: "destructive" }
+          : {}),
+      fallback: { type: "Action.Submit", title: button.label, data: { codemem: button.value } },
+    })),
+  };
+}
+
+/** A long text that opens and closes: Action.ToggleVisibility on a monospace block. */
+function collapsible(card: CardBuilder, title: string, source: string, collapsed: boolean): CardElement[] {
+  const id = card.id();
+  return [
+    { type: "ActionSet", actions: [{ type: "Action.ToggleVisibility", title, targetElements: [id] }] },
+    mono(source, { id, isVisible: !collapsed }),
+  ];
+}
+
+const TODO_MARK = { pending: "☐", in_progress: "▶", completed: "☑" } as const;
+
+function element(card: CardBuilder, block: UiBlock): CardElement[] {
+  switch (block.type) {
+    case "text":
+      return [text(block.text)];
+    case "rich":
+      return [text(card.spans(block.spans))];
+    case "fields":
+      return [{ type: "FactSet", facts: block.fields.map((field) => ({ title: field.label, value: field.value })) }];
+    case "todos":
+      return [
+        text("**Plan**"),
+        ...block.items.map((todo) =>
+          text(`${TODO_MARK[todo.status]} ${todo.content}`, {
+            spacing: "None",
+            ...(todo.status === "completed" ? { isSubtle: true } : {}),
+          }),
+        ),
+      ];
+    case "code":
+      return collapsible(card, block.title ?? block.language, block.source, block.collapsed === true);
+    case "sample":
+      return [
+        text(`Sample of ${block.toolId}${block.note ? ` (${block.note})` : ""}`, { weight: "Bolder" }),
+        mono(block.json + (block.truncated ? "\n…" : "")),
+      ];
+    case "question":
+      return [text(block.prompt), block.answered ? answered(card, block.answered) : actions(block.buttons)];
+    case "proposal":
+      return [
+        text(`Proposed skill: ${block.name}`, { size: "Large", weight: "Bolder" }),
+        text(block.description),
+        { type: "FactSet", facts: block.tools.map((tool) => ({ title: tool.id, value: tool.access })) },
+        ...collapsible(card, "Code", block.code, true),
+        text("Dry run", { weight: "Bolder" }),
+        mono(block.preview),
+        text(`Approve runs it now with ${JSON.stringify(block.sampleParams)}`),
+        block.answered ? answered(card, block.answered) : actions(block.buttons),
+      ];
+    case "progress": {
+      const finished = block.done + block.skipped + block.failed;
+      const share = block.total > 0 ? Math.min(1, finished / block.total) : 0;
+      const bar = `${"█".repeat(Math.round(share * 20))}${"░".repeat(20 - Math.round(share * 20))}`;
+      const eta = block.etaSeconds === null ? "" : ` · ETA ${Math.round(block.etaSeconds)} s`;
+      return [
+        mono(`${bar} ${Math.round(share * 100)}%`),
+        text(
+          `${finished}/${block.total} · done ${block.done} · skipped ${block.skipped} · failed ${block.failed} · ${block.ratePerSecond.toFixed(1)}/s${eta}`,
+          { isSubtle: true, spacing: "None" },
+        ),
+      ];
+    }
+  }
+}
+
+/** A UiMessage as an Adaptive Card 1.5 (already fitted to TEAMS_LIMITS), kept under Teams' size. */
+export function renderCard(message: UiMessage): AdaptiveCard {
+  const card = new CardBuilder();
+  const body = message.blocks.flatMap((block) => element(card, block));
+  if (message.demo)
+    body.unshift(text("demo replay: scripted model, real sandbox and tools", { isSubtle: true, size: "Small" }));
+  const built: AdaptiveCard = {
+    type: "AdaptiveCard",
+    $schema: "http://adaptivecards.io/schemas/adaptive-card.json",
+    version: "1.5",
+    body,
+    fallbackText: renderText(message).slice(0, 6000),
+    msteams: { width: "Full", entities: [...card.entities.values()] },
+  };
+  return shrink(built);
+}
+
+/** Cuts the longest texts until the card fits, saying so; the full text is reachable with /codemem show. */
+function shrink(card: AdaptiveCard): AdaptiveCard {
+  let size = Buffer.byteLength(JSON.stringify(card));
+  let room = 2000;
+  while (size > MAX_CARD_BYTES && room > 100) {
+    for (const item of card.body) {
+      if (typeof item.text === "string" && item.text.length > room)
+        item.text = `${item.text.slice(0, room)}\n… (cut to fit Teams)`;
+    }
+    room = Math.floor(room / 2);
+    size = Buffer.byteLength(JSON.stringify(card));
+  }
+  return card;
+}

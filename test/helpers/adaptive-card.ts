@@ -1,0 +1,39 @@
+/** Why Teams would not take this card, against the Adaptive Card 1.5 rules codemem uses, or undefined. */
+export function cardProblem(card: unknown): string | undefined {
+  const c = card as { type?: string; version?: string; body?: unknown[]; fallbackText?: unknown };
+  if (c.type !== "AdaptiveCard") return "not an AdaptiveCard";
+  if (c.version !== "1.5") return `version ${c.version} (expected 1.5)`;
+  if (!Array.isArray(c.body)) return "no body";
+  if (typeof c.fallbackText !== "string") return "no fallbackText";
+  const bytes = Buffer.byteLength(JSON.stringify(card));
+  if (bytes > 28_000) return `${bytes} bytes (Teams takes about 28 KB)`;
+  const ids = new Set<string>();
+  const targets: string[] = [];
+  for (const element of c.body as Record<string, unknown>[]) {
+    if (typeof element.id === "string") ids.add(element.id);
+    switch (element.type) {
+      case "TextBlock":
+        if (typeof element.text !== "string") return "TextBlock without text";
+        break;
+      case "FactSet":
+        if (!Array.isArray(element.facts)) return "FactSet without facts";
+        break;
+      case "ActionSet":
+        for (const action of element.actions as Record<string, unknown>[]) {
+          if (action.type === "Action.Execute") {
+            if (action.verb !== "codemem" || typeof action.data !== "object")
+              return "Action.Execute without verb and data";
+            const fallback = action.fallback as Record<string, unknown> | undefined;
+            if (fallback?.type !== "Action.Submit") return "Action.Execute without an Action.Submit fallback";
+          } else if (action.type === "Action.ToggleVisibility") {
+            targets.push(...(action.targetElements as string[]));
+          } else return `action type ${String(action.type)}`;
+        }
+        break;
+      default:
+        return `element type ${String(element.type)}`;
+    }
+  }
+  const missing = targets.find((id) => !ids.has(id));
+  return missing === undefined ? undefined : `ToggleVisibility target ${missing} is not in the card`;
+}
