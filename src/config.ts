@@ -145,6 +145,33 @@ export const configSchema = z
         },
       )
       .prefault({}),
+    teams: z
+      .object({
+        /** The Azure Bot's Microsoft App ID; Teams starts when it is set. */
+        appId: z.string().min(1).optional(),
+        /** Its client secret (not needed for a user-assigned managed identity). */
+        appPassword: z.string().min(1).optional(),
+        /** The tenant of a single-tenant bot. */
+        appTenantId: z.string().min(1).optional(),
+        appType: z.enum(["MultiTenant", "SingleTenant", "UserAssignedMSI"]).default("MultiTenant"),
+        /** Where Bot Framework signing keys are published (sovereign clouds, tests). Default: the public cloud's. */
+        openIdMetadataUrl: z.url().optional(),
+        /** The issuer of Bot Framework tokens (sovereign clouds, tests). Default: https://api.botframework.com. */
+        tokenIssuer: z.string().min(1).optional(),
+      })
+      .strict()
+      .refine(
+        (teams) => teams.appId === undefined || teams.appType === "UserAssignedMSI" || teams.appPassword !== undefined,
+        {
+          error: "with MicrosoftAppId set MicrosoftAppPassword (the bot's client secret)",
+          path: ["appPassword"],
+        },
+      )
+      .refine((teams) => teams.appType !== "SingleTenant" || teams.appTenantId !== undefined, {
+        error: "a SingleTenant bot needs MicrosoftAppTenantId",
+        path: ["appTenantId"],
+      })
+      .prefault({}),
     demo: z
       .object({
         mailboxSize: positiveInt(0, 1_000_000, "messages").default(200),
@@ -185,6 +212,12 @@ export const ENV_FIELDS: Readonly<Record<string, string>> = {
   SLACK_SIGNING_SECRET: "slack.signingSecret",
   SLACK_API_URL: "slack.apiUrl",
   SLACK_ASSISTANT: "slack.assistant",
+  MicrosoftAppId: "teams.appId",
+  MicrosoftAppPassword: "teams.appPassword",
+  MicrosoftAppTenantId: "teams.appTenantId",
+  MicrosoftAppType: "teams.appType",
+  TEAMS_OPENID_METADATA_URL: "teams.openIdMetadataUrl",
+  TEAMS_TOKEN_ISSUER: "teams.tokenIssuer",
   DEMO_MAILBOX_SIZE: "demo.mailboxSize",
   DEMO_LATENCY_MS: "demo.latencyMs",
   DEMO_RATE_LIMIT: "demo.rateLimitPerSecond",

@@ -1,5 +1,31 @@
+import { createSign, generateKeyPairSync, type KeyObject } from "node:crypto";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { MicrosoftAppCredentials, ServiceClientCredentialsFactory } from "botframework-connector";
+
+/** The issuer of the fake's tokens (TEAMS_TOKEN_ISSUER). */
+export const FAKE_TEAMS_ISSUER = "https://api.botframework.test";
+
+/**
+ * Bot credentials for tests: the app id is checked, and the Bot Connector is called without a token
+ * (no Azure AD is reachable here; the fake connector needs none).
+ */
+export class TestCredentials extends ServiceClientCredentialsFactory {
+  constructor(private readonly appId: string) {
+    super();
+  }
+  async isValidAppId(appId: string): Promise<boolean> {
+    return appId === this.appId;
+  }
+  async isAuthenticationDisabled(): Promise<boolean> {
+    return false;
+  }
+  async createCredentials(): Promise<MicrosoftAppCredentials> {
+    return MicrosoftAppCredentials.Empty;
+  }
+}
+
+const base64url = (value: Buffer | string) => Buffer.from(value).toString("base64url");
 
 /** One activity as the fake Bot Connector keeps it. */
 export interface FakeTeamsActivity {
@@ -22,6 +48,36 @@ export class FakeTeams {
   private server: Server | undefined;
   private seq = 1_700_000_000_000;
   url = "";
+  /** The key Bot Framework tokens are signed with, published at /keys with the msteams endorsement. */
+  private readonly keys = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  /** A key nobody published (a forged token). */
+  private readonly stranger = generateKeyPairSync("rsa", { modulusLength: 2048 });
+
+  /** What TEAMS_OPENID_METADATA_URL points at. */
+  get openIdMetadataUrl(): string {
+    return `${this.url}openid`;
+  }
+
+  /**
+   * A Bot Framework token as the channel sends it: RS256 by the published key, issuer, audience = the
+   * bot's app id, and the serviceurl claim of the activity it comes with.
+   */
+  token(appId: string, serviceUrl: string, options: { forged?: boolean; expired?: boolean } = {}): string {
+    const now = Math.floor(Date.now() / 1000);
+    const header = { alg: "RS256", typ: "JWT", kid: "fake-key" };
+    const payload = {
+      iss: FAKE_TEAMS_ISSUER,
+      aud: appId,
+      serviceurl: serviceUrl,
+      nbf: now - 60,
+      iat: now - 60,
+      exp: options.expired ? now - 3600 : now + 3600,
+    };
+    const unsigned = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(payload))}`;
+    const key: KeyObject = options.forged ? this.stranger.privateKey : this.keys.privateKey;
+    const signature = createSign("RSA-SHA256").update(unsigned).sign(key);
+    return `${unsigned}.${base64url(signature)}`;
+  }
 
   async start(): Promise<void> {
     this.server = createServer(
@@ -54,6 +110,19 @@ export class FakeTeams {
       req.on("end", () => resolve(body));
     });
     const path = new URL(req.url ?? "/", "http://teams").pathname;
+    if (path === "/openid") {
+      return [
+        200,
+        { issuer: FAKE_TEAMS_ISSUER, jwks_uri: `${this.url}keys`, id_token_signing_alg_values_supported: ["RS256"] },
+      ];
+    }
+    if (path === "/keys") {
+      const jwk = this.keys.publicKey.export({ format: "jwk" });
+      return [
+        200,
+        { keys: [{ kty: "RSA", use: "sig", kid: "fake-key", n: jwk.n, e: jwk.e, endorsements: ["msteams"] }] },
+      ];
+    }
     this.requests.push({ method: req.method ?? "", path });
     if (this.rateLimit.next > 0) {
       this.rateLimit.next--;

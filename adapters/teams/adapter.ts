@@ -1,0 +1,44 @@
+import { ConfigurationBotFrameworkAuthentication } from "botbuilder";
+import type { ServiceClientCredentialsFactory } from "botframework-connector";
+import type { AdapterFactory } from "../../src/cli/app.ts";
+import type { Config } from "../../src/config.ts";
+import { startTeamsInbound, TeamsCloudAdapter } from "./inbound.ts";
+import { TeamsOutbound } from "./outbound.ts";
+import { ConversationReferences } from "./references.ts";
+
+export interface TeamsAdapterOptions {
+  /** How the bot gets tokens for the Bot Connector. Default: from the app id and password in the config. */
+  credentialsFactory?: ServiceClientCredentialsFactory | undefined;
+  /** Default: all interfaces. */
+  host?: string | undefined;
+}
+
+/**
+ * Teams as an adapter on botbuilder's CloudAdapter: proactive delivery in any process with the bot's
+ * credentials (references in Redis), and /api/messages where people are served. Every botbuilder type
+ * stays in adapters/teams.
+ */
+export function teamsAdapter(config: Config["teams"], port: number, options: TeamsAdapterOptions = {}): AdapterFactory {
+  const appId = config.appId;
+  if (appId === undefined) throw new Error("teamsAdapter needs teams.appId");
+  return ({ redis, prefix, log }) => {
+    const auth = new ConfigurationBotFrameworkAuthentication(
+      {
+        MicrosoftAppId: appId,
+        MicrosoftAppType: config.appType,
+        ...(config.appPassword ? { MicrosoftAppPassword: config.appPassword } : {}),
+        ...(config.appTenantId ? { MicrosoftAppTenantId: config.appTenantId } : {}),
+        ...(config.openIdMetadataUrl ? { ToBotFromChannelOpenIdMetadataUrl: config.openIdMetadataUrl } : {}),
+        ...(config.tokenIssuer ? { ToBotFromChannelTokenIssuer: config.tokenIssuer } : {}),
+      },
+      options.credentialsFactory,
+    );
+    const adapter = new TeamsCloudAdapter(auth);
+    adapter.onTurnError = async (_context, error) => log(`teams: ${error.message}`);
+    const references = new ConversationReferences(redis, `${prefix}:teams:refs`);
+    return {
+      outbound: new TeamsOutbound(adapter, appId, references),
+      start: (bot) => startTeamsInbound({ bot, adapter, auth, references, port, host: options.host, log }),
+    };
+  };
+}

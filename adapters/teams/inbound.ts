@@ -1,0 +1,166 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { type Activity, CloudAdapter, type InvokeResponse, TurnContext } from "botbuilder";
+import type { AuthenticateRequestResult, BotFrameworkAuthentication } from "botframework-connector";
+import type { Bot, ClickResult } from "../../src/core/bot.ts";
+import { asCodedError, userError } from "../../src/errors.ts";
+import { readBody } from "../../src/http/read-body.ts";
+import type { RunningInbound } from "../../src/ui/adapter.ts";
+import type { ThreadRef } from "../../src/ui/surface.ts";
+import type { User } from "../../src/ui/user.ts";
+import { cardActivity } from "./outbound.ts";
+import { baseConversationId, type ConversationReferences, replyChainRoot } from "./references.ts";
+import { ACTION_VERB, renderCard } from "./render.ts";
+
+export interface TeamsInboundOptions {
+  bot: Bot;
+  adapter: TeamsCloudAdapter;
+  /** Checks each request's Bot Framework token. */
+  auth: BotFrameworkAuthentication;
+  references: ConversationReferences;
+  port: number;
+  /** Default: all interfaces (Teams reaches the bot through a public endpoint). */
+  host?: string | undefined;
+  log: (line: string) => void;
+}
+
+/** Users are `teams:<aadObjectId>` (the id approvers are configured with), named for mentions. */
+const teamsUser = (from: Activity["from"]): User => ({
+  platform: "teams",
+  id: from.aadObjectId ?? from.id,
+  ...(from.name ? { name: from.name } : {}),
+});
+
+/** The session's thread: a channel reply chain (its root message), or the whole chat. */
+function threadOf(activity: Activity): ThreadRef {
+  const conversation = activity.conversation;
+  const channel = baseConversationId(conversation.id);
+  if (conversation.conversationType !== "channel") return { platform: "teams", channel, thread: channel };
+  return { platform: "teams", channel, thread: replyChainRoot(conversation.id) ?? activity.id ?? channel };
+}
+
+/** The value of a codemem button, from a Universal Action invoke or an Action.Submit fallback. */
+function buttonValueOf(activity: Activity): unknown {
+  if (activity.type === "invoke") {
+    const action = (activity.value as { action?: { verb?: string; data?: unknown } } | undefined)?.action;
+    return action?.verb === ACTION_VERB ? action.data : undefined;
+  }
+  return (activity.value as { codemem?: unknown } | undefined)?.codemem;
+}
+
+/** The invoke response Teams shows the clicker at once: the updated card, or a card meant for them alone. */
+function clickCard(result: ClickResult): InvokeResponse {
+  const message = result.kind === "accepted" ? result.message : result.notice;
+  return {
+    status: 200,
+    body: { statusCode: 200, type: "application/vnd.microsoft.card.adaptive", value: renderCard(message) },
+  };
+}
+
+/** One turn: store the conversation's reference, then hand the activity to the Bot. */
+export function teamsTurn(bot: Bot, references: ConversationReferences, log: (line: string) => void) {
+  return async (context: TurnContext): Promise<void> => {
+    const activity = context.activity;
+    await references.save(TurnContext.getConversationReference(activity));
+    const value = buttonValueOf(activity);
+    if (activity.type === "invoke" && activity.name === "adaptiveCard/action") {
+      // A value that is not ours comes back from Bot.onAction as "not one of mine".
+      const result = await bot.onAction({ user: teamsUser(activity.from), value });
+      await context.sendActivity({ type: "invokeResponse", value: clickCard(result) });
+      return;
+    }
+    if (activity.type !== "message") return;
+    if (value !== undefined) {
+      // Action.Submit from a client without Universal Actions: the result is posted for the clicker.
+      const result = await bot.onAction({ user: teamsUser(activity.from), value });
+      const message = result.kind === "accepted" ? result.message : result.notice;
+      await context
+        .sendActivity(cardActivity(message))
+        .catch((error: unknown) => log(`teams: ${asCodedError(error).message}`));
+      return;
+    }
+    const recipient = activity.recipient?.id ?? "";
+    const mentioned =
+      activity.conversation.conversationType === "personal" ||
+      (activity.entities ?? []).some(
+        (entity) =>
+          entity.type === "mention" && (entity as { mentioned?: { id?: string } }).mentioned?.id === recipient,
+      );
+    const text = TurnContext.removeRecipientMention(activity) ?? activity.text ?? "";
+    await bot.onMessage({
+      user: teamsUser(activity.from),
+      thread: threadOf(activity),
+      text: text.trim(),
+      mentioned,
+      eventId: `teams-${activity.conversation.id}-${activity.id ?? ""}`,
+    });
+  };
+}
+
+/** CloudAdapter with its turn entry point opened: we authenticate first, so every refusal is a 401. */
+export class TeamsCloudAdapter extends CloudAdapter {
+  turn(auth: AuthenticateRequestResult, activity: Activity, logic: (context: TurnContext) => Promise<void>) {
+    return this.processActivity(auth, activity, logic);
+  }
+}
+
+/**
+ * Teams' inbound half: POST /api/messages. The token is checked before anything else (a missing,
+ * forged, expired or foreign one is 401: botbuilder alone answers 500 to a bad signature), then the
+ * activity runs through the real CloudAdapter, whose invoke response becomes the HTTP answer.
+ */
+export async function startTeamsInbound(options: TeamsInboundOptions): Promise<RunningInbound> {
+  const logic = teamsTurn(options.bot, options.references, options.log);
+  const server: Server = createServer(async (req, res) => {
+    const reply = (status: number, body?: unknown) => {
+      if (body === undefined) res.writeHead(status).end();
+      else res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+    };
+    if (new URL(req.url ?? "/", "http://teams").pathname !== "/api/messages") return reply(404);
+    if (req.method !== "POST") return reply(405);
+    let activity: Activity;
+    try {
+      activity = JSON.parse(await readBody(req, 1_000_000)) as Activity;
+      if (typeof activity !== "object" || activity === null || typeof activity.type !== "string")
+        throw new Error("no activity");
+    } catch {
+      return reply(400, { error: "the body is not an activity" });
+    }
+    let auth: AuthenticateRequestResult;
+    try {
+      auth = await options.auth.authenticateRequest(activity, req.headers.authorization ?? "");
+    } catch (error) {
+      options.log(`teams: refused a request: ${asCodedError(error).message}`);
+      return reply(401, { error: "unauthorized" });
+    }
+    try {
+      const invoke = await options.adapter.turn(auth, activity, logic);
+      return reply(invoke?.status ?? 200, invoke?.body);
+    } catch (error) {
+      options.log(`teams: ${asCodedError(error).message}`);
+      return reply(500, { error: "the bot failed on its side" });
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", (error: NodeJS.ErrnoException) =>
+      reject(
+        userError(
+          "CONFIG_INVALID",
+          `teams: /api/messages did not start (${error.code === "EADDRINUSE" ? `port ${options.port} is in use; set PORT to a free one` : error.message})`,
+        ),
+      ),
+    );
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}/api/messages`;
+  return {
+    describe: `teams    ${url} (Bot Framework tokens checked)`,
+    url,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

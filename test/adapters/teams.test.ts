@@ -1,0 +1,142 @@
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { teamsAdapter } from "../../adapters/teams/adapter.ts";
+import { startApp, type App } from "../../src/cli/app.ts";
+import { loadConfig } from "../../src/config.ts";
+import { REPLAY_TASK } from "../../src/demo/replay-script.ts";
+import { cardProblem } from "../helpers/adaptive-card.ts";
+import { tempStateDir, waitFor } from "../helpers/demo.ts";
+import { FAKE_TEAMS_ISSUER, FakeTeams, TestCredentials } from "../helpers/fake-teams.ts";
+
+const APP_ID = "00000000-0000-0000-0000-00000000c0de";
+const CHANNEL = "19:general@thread.tacv2";
+const ROOT = "1700000000100";
+const bot = { id: "28:codemem", name: "codemem" };
+const alice = { id: "29:alice", aadObjectId: "aad-alice", name: "Alice" };
+const mallory = { id: "29:mallory", aadObjectId: "aad-mallory", name: "Mallory" };
+
+type Card = { body: Record<string, unknown>[]; fallbackText: string };
+
+describe("Teams through botbuilder's CloudAdapter, against a fake Bot Connector", () => {
+  const home = tempStateDir("codemem-teams-");
+  const teams = new FakeTeams();
+  let app: App;
+  let url: string;
+  let seq = 0;
+
+  const activity = (fields: Record<string, unknown>) => ({
+    channelId: "msteams",
+    serviceUrl: teams.url,
+    id: `act-${++seq}`,
+    timestamp: new Date().toISOString(),
+    recipient: bot,
+    conversation: {
+      id: `${CHANNEL};messageid=${ROOT}`,
+      conversationType: "channel",
+      isGroup: true,
+      tenantId: "tenant-1",
+    },
+    channelData: { tenant: { id: "tenant-1" }, channel: { id: CHANNEL } },
+    ...fields,
+  });
+  const send = async (body: Record<string, unknown>, token: string | null = teams.token(APP_ID, teams.url)) => {
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...(token === null ? {} : { authorization: `Bearer ${token}` }) },
+      body: JSON.stringify(body),
+    });
+    const text = await response.text();
+    const json = response.headers.get("content-type")?.includes("application/json") === true && text !== "";
+    return { status: response.status, body: json ? (JSON.parse(text) as { value?: Card }) : undefined };
+  };
+  const chain = () => [...teams.activities.values()].filter((a) => a.conversationId === `${CHANNEL};messageid=${ROOT}`);
+  const cardOf = (a: { activity: Record<string, unknown> }) =>
+    (a.activity.attachments as { content: Card }[] | undefined)?.[0]?.content;
+  const buttons = (label: string) =>
+    chain()
+      .map(cardOf)
+      .flatMap((card) => card?.body ?? [])
+      .filter((element) => element.type === "ActionSet")
+      .flatMap((element) => element.actions as { type: string; title: string; data?: unknown }[])
+      .find((action) => action.type === "Action.Execute" && action.title === label);
+  const click = (from: typeof alice, data: unknown) =>
+    send(
+      activity({
+        type: "invoke",
+        name: "adaptiveCard/action",
+        from,
+        value: { action: { type: "Action.Execute", verb: "codemem", data } },
+      }),
+    );
+
+  beforeAll(async () => {
+    await teams.start();
+    const env = {
+      REDIS_URL: inject("redisUrl"),
+      CODEMEM_HOME: join(home.dir, ".codemem"),
+      CODEMEM_PREFIX: `tm${process.pid}x${Date.now().toString(36)}`,
+      MicrosoftAppId: APP_ID,
+      MicrosoftAppPassword: "not-used-with-test-credentials",
+      TEAMS_OPENID_METADATA_URL: teams.openIdMetadataUrl,
+      TEAMS_TOKEN_ISSUER: FAKE_TEAMS_ISSUER,
+    };
+    const config = loadConfig({ env, cwd: home.dir });
+    const adapter = teamsAdapter(config.teams, 0, {
+      credentialsFactory: new TestCredentials(APP_ID),
+      host: "127.0.0.1",
+    });
+    app = await startApp({ config, adapters: [adapter], log: () => {} });
+    url = app.surfaces[0]?.url as string;
+  });
+  afterAll(async () => {
+    await app?.close();
+    await teams.close();
+    home.cleanup();
+  });
+
+  it("should refuse a request with no token, a forged one or an expired one with 401 before any handler", async () => {
+    const message = activity({ type: "message", from: alice, text: "codemem skills" });
+    expect((await send(message, null)).status).toBe(401);
+    expect((await send(message, teams.token(APP_ID, teams.url, { forged: true }))).status).toBe(401);
+    expect((await send(message, teams.token(APP_ID, teams.url, { expired: true }))).status).toBe(401);
+    expect((await send(message, teams.token("someone-else", teams.url))).status).toBe(401);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(teams.activities.size).toBe(0);
+  });
+
+  it("should run the example in a channel thread: cards, a stranger's click refused for them only, Approve runs it", async () => {
+    const mention = activity({
+      type: "message",
+      from: alice,
+      text: `<at>codemem</at> ${REPLAY_TASK}`,
+      entities: [{ type: "mention", text: "<at>codemem</at>", mentioned: bot }],
+    });
+    expect((await send(mention)).status).toBe(200);
+    // The same activity delivered twice starts nothing twice.
+    expect((await send(mention)).status).toBe(200);
+    await waitFor(() => buttons("Yes, add a dedup memory") !== undefined, 60_000);
+    const memory = buttons("Yes, add a dedup memory") as { data: unknown };
+
+    const refused = await click(mallory, memory.data);
+    expect(refused.status).toBe(200);
+    expect(refused.body?.value?.fallbackText).toBe("Only @Alice can answer this.");
+    const accepted = await click(alice, memory.data);
+    expect(accepted.body?.value?.fallbackText).toContain("answered: Yes, add a dedup memory (by Alice) working…");
+    expect(JSON.stringify(accepted.body?.value)).toContain("<at>Alice</at>");
+
+    await waitFor(() => buttons("Approve") !== undefined, 60_000);
+    const approve = buttons("Approve") as { data: unknown };
+    expect((await click(alice, approve.data)).body?.value?.fallbackText).toContain("working…");
+    await waitFor(
+      () => chain().some((a) => /Run r\w+ of archive-attachments v2 finished/.test(cardOf(a)?.fallbackText ?? "")),
+      60_000,
+    );
+    await waitFor(() => chain().some((a) => /Ran archive-attachments v2/.test(cardOf(a)?.fallbackText ?? "")), 10_000);
+
+    // One mention, one session: the plan card was posted once and updated in place.
+    const plans = chain().filter((a) => (cardOf(a)?.fallbackText ?? "").startsWith("[demo replay] Plan:"));
+    expect(plans).toHaveLength(1);
+    expect(plans[0]?.updates).toBeGreaterThan(0);
+    for (const posted of teams.activities.values()) expect(cardProblem(cardOf(posted))).toBeUndefined();
+  }, 120_000);
+});
