@@ -5,6 +5,7 @@ import { loadConfig } from "../src/config.ts";
 import { userError } from "../src/errors.ts";
 import { consoleAdapter } from "./console/app.ts";
 import { slackAdapter } from "./slack/adapter.ts";
+import { teamsAdapter } from "./teams/adapter.ts";
 
 /**
  * `codemem start` (what `npm start` runs after the bootstrap): Redis (its own unless REDIS_URL is set),
@@ -18,7 +19,11 @@ export async function startCommand(argv: string[], io: CliIo): Promise<number> {
     throw userError("USAGE", `--port must be a port number (got ${argv[portFlag + 1] ?? process.env.CODEMEM_PORT})`);
   const config = loadConfig();
   const adapters: AdapterFactory[] = [consoleAdapter({ port })];
+  const slackHttp = config.slack.botToken !== undefined && config.slack.appToken === undefined;
   if (config.slack.botToken !== undefined) adapters.push(slackAdapter(config.slack, config.port));
+  // Slack's HTTP receiver and Teams each listen on their own port for now: Teams takes the next one.
+  if (config.teams.appId !== undefined)
+    adapters.push(teamsAdapter(config.teams, slackHttp ? config.port + 1 : config.port));
   const app = await startApp({ config, adapters, log: io.debug });
   try {
     io.out(
