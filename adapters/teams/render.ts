@@ -20,7 +20,14 @@ export interface AdaptiveCard {
  * Updates: Teams allows about 7 messages a second per conversation; one update a second per message
  * keeps a progress bar well inside that.
  */
-export const TEAMS_LIMITS: PlatformLimits = { textChars: 2500, blocks: 30, updateIntervalMs: 1000, ephemeral: false };
+export const TEAMS_LIMITS: PlatformLimits = {
+  textChars: 2500,
+  blocks: 30,
+  updateIntervalMs: 1000,
+  ephemeral: false,
+  // About 7 messages a second per conversation; a little under it leaves room for updates.
+  posts: { rate: 5, burst: 5 },
+};
 export const MAX_CARD_BYTES = 27_000;
 
 /** The verb every codemem button carries; the data is the button's value. */
