@@ -110,10 +110,14 @@ describe("Bot, driven as two people", () => {
       () => [...outbound.shown.values()].slice(before).some((entry) => finished.test(renderText(entry.message))),
       60_000,
     );
-    const posts = [...outbound.shown.entries()].slice(before);
-    const progress = posts.find(([, entry]) =>
-      /Ran archive-attachments v2 \(run r\w+\) for @bob/.test(renderText(entry.message)),
+    // The progress message's last update may land just after the summary (each is its own delivery).
+    const ran = /Ran archive-attachments v2 \(run r\w+\) for @bob/;
+    await waitFor(
+      () => [...outbound.shown.values()].slice(before).some((entry) => ran.test(renderText(entry.message))),
+      10_000,
     );
+    const posts = [...outbound.shown.entries()].slice(before);
+    const progress = posts.find(([, entry]) => ran.test(renderText(entry.message)));
     const summary = posts.find(([, entry]) => finished.test(renderText(entry.message)));
     // The first public post (the progress message) opened the thread; the summary is a reply in it.
     expect(progress?.[1].thread).toBe(progress?.[0]);
