@@ -4,6 +4,7 @@ import type { CliIo } from "../src/cli/io.ts";
 import { loadConfig } from "../src/config.ts";
 import { userError } from "../src/errors.ts";
 import { consoleAdapter } from "./console/app.ts";
+import { HttpHost } from "./http-host.ts";
 import { slackAdapter } from "./slack/adapter.ts";
 import { teamsAdapter } from "./teams/adapter.ts";
 
@@ -19,11 +20,10 @@ export async function startCommand(argv: string[], io: CliIo): Promise<number> {
     throw userError("USAGE", `--port must be a port number (got ${argv[portFlag + 1] ?? process.env.CODEMEM_PORT})`);
   const config = loadConfig();
   const adapters: AdapterFactory[] = [consoleAdapter({ port })];
-  const slackHttp = config.slack.botToken !== undefined && config.slack.appToken === undefined;
-  if (config.slack.botToken !== undefined) adapters.push(slackAdapter(config.slack, config.port));
-  // Slack's HTTP receiver and Teams each listen on their own port for now: Teams takes the next one.
-  if (config.teams.appId !== undefined)
-    adapters.push(teamsAdapter(config.teams, slackHttp ? config.port + 1 : config.port));
+  // One server on PORT for every platform's receiver: /slack/events and /api/messages.
+  const http = new HttpHost({ port: config.port });
+  if (config.slack.botToken !== undefined) adapters.push(slackAdapter(config.slack, http));
+  if (config.teams.appId !== undefined) adapters.push(teamsAdapter(config.teams, { http }));
   const app = await startApp({ config, adapters, log: io.debug });
   try {
     io.out(

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { HttpHost } from "../adapters/http-host.ts";
 import { slackAdapter } from "../adapters/slack/adapter.ts";
 import { startApp } from "../src/cli/app.ts";
 import { loadConfig } from "../src/config.ts";
@@ -31,7 +32,11 @@ export async function benchSlackAck(): Promise<void> {
     SLACK_API_URL: slack.apiUrl,
   };
   const config = loadConfig({ env, cwd: home });
-  const app = await startApp({ config, adapters: [slackAdapter(config.slack, 0)], log: () => {} });
+  const app = await startApp({
+    config,
+    adapters: [slackAdapter(config.slack, new HttpHost({ port: 0, host: "127.0.0.1" }))],
+    log: () => {},
+  });
   try {
     const url = app.surfaces[0]?.url as string;
     await app.skills.save({

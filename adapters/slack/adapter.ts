@@ -4,13 +4,14 @@ import type { Config } from "../../src/config.ts";
 import { startSlackInbound } from "./inbound.ts";
 import { SlackUserGroups } from "./groups.ts";
 import { slackLogger } from "./logger.ts";
+import type { HttpHost } from "../http-host.ts";
 import { SlackOutbound } from "./outbound.ts";
 
 /**
  * Slack as an adapter: the outbound half in any process with the bot token; the inbound half (bolt)
  * where people are served. Retries are the outbox's: the client neither retries nor sits out 429s.
  */
-export function slackAdapter(config: Config["slack"], port: number): AdapterFactory {
+export function slackAdapter(config: Config["slack"], http: HttpHost): AdapterFactory {
   const token = config.botToken;
   if (token === undefined) throw new Error("slackAdapter needs slack.botToken");
   return ({ log }) => {
@@ -32,7 +33,7 @@ export function slackAdapter(config: Config["slack"], port: number): AdapterFact
           appToken: config.appToken,
           signingSecret: config.signingSecret,
           apiUrl: config.apiUrl,
-          port,
+          http,
           log,
         }),
     };

@@ -5,6 +5,7 @@ import { asCodedError, userError } from "../../src/errors.ts";
 import type { RunningInbound } from "../../src/ui/adapter.ts";
 import type { ThreadRef } from "../../src/ui/surface.ts";
 import type { User } from "../../src/ui/user.ts";
+import type { HttpHost } from "../http-host.ts";
 import { slackLogger } from "./logger.ts";
 import { ACTION_PREFIX, renderSlack } from "./render.ts";
 
@@ -18,8 +19,8 @@ export interface SlackInboundOptions {
   /** The HTTP receiver when there is no app token. */
   signingSecret?: string | undefined;
   apiUrl?: string | undefined;
-  /** The HTTP receiver's port. */
-  port: number;
+  /** Where the HTTP receiver is served (PORT, shared with Teams). */
+  http: HttpHost;
   log: (line: string) => void;
 }
 
@@ -156,21 +157,12 @@ export async function startSlackInbound(options: SlackInboundOptions): Promise<R
       close: () => app.stop().then(() => {}),
     };
   }
-  let server: { address(): { port: number } | string | null };
-  try {
-    server = (await app.start(options.port)) as typeof server;
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    const why =
-      code === "EADDRINUSE" ? `port ${options.port} is in use; set PORT to a free one` : asCodedError(error).message;
-    throw userError("CONFIG_INVALID", `slack: the HTTP receiver did not start (${why})`);
-  }
-  const address = server.address();
-  const port = typeof address === "object" && address !== null ? address.port : options.port;
-  const url = `http://127.0.0.1:${port}/slack/events`;
+  // The receiver's request listener is mounted on the shared host (Teams' /api/messages may share PORT).
+  const listener = (receiver as HTTPReceiver).requestListener;
+  const url = await options.http.route("/slack/events", (req, res) => listener(req, res));
   return {
     describe: `slack    ${url} (signed HTTP) as @${identity.user ?? "codemem"}`,
     url,
-    close: () => app.stop().then(() => {}),
+    close: () => options.http.unroute("/slack/events"),
   };
 }

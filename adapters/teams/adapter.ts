@@ -2,15 +2,16 @@ import { ConfigurationBotFrameworkAuthentication } from "botbuilder";
 import type { ServiceClientCredentialsFactory } from "botframework-connector";
 import type { AdapterFactory } from "../../src/cli/app.ts";
 import type { Config } from "../../src/config.ts";
+import type { HttpHost } from "../http-host.ts";
 import { startTeamsInbound, TeamsCloudAdapter } from "./inbound.ts";
 import { TeamsOutbound } from "./outbound.ts";
 import { ConversationReferences } from "./references.ts";
 
 export interface TeamsAdapterOptions {
+  /** Where /api/messages is served (PORT, shared with Slack's receiver). */
+  http: HttpHost;
   /** How the bot gets tokens for the Bot Connector. Default: from the app id and password in the config. */
   credentialsFactory?: ServiceClientCredentialsFactory | undefined;
-  /** Default: all interfaces. */
-  host?: string | undefined;
 }
 
 /**
@@ -18,7 +19,7 @@ export interface TeamsAdapterOptions {
  * credentials (references in Redis), and /api/messages where people are served. Every botbuilder type
  * stays in adapters/teams.
  */
-export function teamsAdapter(config: Config["teams"], port: number, options: TeamsAdapterOptions = {}): AdapterFactory {
+export function teamsAdapter(config: Config["teams"], options: TeamsAdapterOptions): AdapterFactory {
   const appId = config.appId;
   if (appId === undefined) throw new Error("teamsAdapter needs teams.appId");
   return ({ redis, prefix, log }) => {
@@ -38,7 +39,7 @@ export function teamsAdapter(config: Config["teams"], port: number, options: Tea
     const references = new ConversationReferences(redis, `${prefix}:teams:refs`);
     return {
       outbound: new TeamsOutbound(adapter, appId, references),
-      start: (bot) => startTeamsInbound({ bot, adapter, auth, references, port, host: options.host, log }),
+      start: (bot) => startTeamsInbound({ bot, adapter, auth, references, http: options.http, log }),
     };
   };
 }

@@ -1,13 +1,12 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { type Activity, CloudAdapter, type InvokeResponse, TurnContext } from "botbuilder";
 import type { AuthenticateRequestResult, BotFrameworkAuthentication } from "botframework-connector";
 import type { Bot, ClickResult } from "../../src/core/bot.ts";
-import { asCodedError, userError } from "../../src/errors.ts";
+import { asCodedError } from "../../src/errors.ts";
 import { readBody } from "../../src/http/read-body.ts";
 import type { RunningInbound } from "../../src/ui/adapter.ts";
 import type { ThreadRef } from "../../src/ui/surface.ts";
 import type { User } from "../../src/ui/user.ts";
+import type { HttpHost, RouteHandler } from "../http-host.ts";
 import { cardActivity } from "./outbound.ts";
 import { baseConversationId, type ConversationReferences, replyChainRoot } from "./references.ts";
 import { ACTION_VERB, renderCard } from "./render.ts";
@@ -18,9 +17,8 @@ export interface TeamsInboundOptions {
   /** Checks each request's Bot Framework token. */
   auth: BotFrameworkAuthentication;
   references: ConversationReferences;
-  port: number;
-  /** Default: all interfaces (Teams reaches the bot through a public endpoint). */
-  host?: string | undefined;
+  /** Where /api/messages is served (PORT, shared with Slack's receiver). */
+  http: HttpHost;
   log: (line: string) => void;
 }
 
@@ -111,12 +109,11 @@ export class TeamsCloudAdapter extends CloudAdapter {
  */
 export async function startTeamsInbound(options: TeamsInboundOptions): Promise<RunningInbound> {
   const logic = teamsTurn(options.bot, options.references, options.log);
-  const server: Server = createServer(async (req, res) => {
+  const handler: RouteHandler = async (req, res) => {
     const reply = (status: number, body?: unknown) => {
       if (body === undefined) res.writeHead(status).end();
       else res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
     };
-    if (new URL(req.url ?? "/", "http://teams").pathname !== "/api/messages") return reply(404);
     if (req.method !== "POST") return reply(405);
     let activity: Activity;
     try {
@@ -140,27 +137,11 @@ export async function startTeamsInbound(options: TeamsInboundOptions): Promise<R
       options.log(`teams: ${asCodedError(error).message}`);
       return reply(500, { error: "the bot failed on its side" });
     }
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", (error: NodeJS.ErrnoException) =>
-      reject(
-        userError(
-          "CONFIG_INVALID",
-          `teams: /api/messages did not start (${error.code === "EADDRINUSE" ? `port ${options.port} is in use; set PORT to a free one` : error.message})`,
-        ),
-      ),
-    );
-    server.listen(options.port, options.host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  const url = `http://127.0.0.1:${port}/api/messages`;
+  };
+  const url = await options.http.route("/api/messages", handler);
   return {
     describe: `teams    ${url} (Bot Framework tokens checked)`,
     url,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => options.http.unroute("/api/messages"),
   };
 }

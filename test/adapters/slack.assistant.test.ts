@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { HttpHost } from "../../adapters/http-host.ts";
 import { slackAdapter } from "../../adapters/slack/adapter.ts";
 import { startApp, type App } from "../../src/cli/app.ts";
 import { loadConfig } from "../../src/config.ts";
@@ -27,7 +28,11 @@ describe("Slack's assistant features in a direct message (SLACK_ASSISTANT)", () 
       SLACK_ASSISTANT: "true",
     };
     const config = loadConfig({ env, cwd: home.dir });
-    app = await startApp({ config, adapters: [slackAdapter(config.slack, 0)], log: () => {} });
+    app = await startApp({
+      config,
+      adapters: [slackAdapter(config.slack, new HttpHost({ port: 0, host: "127.0.0.1" }))],
+      log: () => {},
+    });
   });
   afterAll(async () => {
     await app?.close();

@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { HttpHost } from "../../adapters/http-host.ts";
 import { slackAdapter } from "../../adapters/slack/adapter.ts";
 import { startApp, type App } from "../../src/cli/app.ts";
 import { loadConfig } from "../../src/config.ts";
@@ -22,7 +23,11 @@ describe("Slack in Socket Mode (the default for a team trying it), against a fak
       SLACK_API_URL: slack.apiUrl,
     };
     const config = loadConfig({ env, cwd: home.dir });
-    app = await startApp({ config, adapters: [slackAdapter(config.slack, 0)], log: () => {} });
+    app = await startApp({
+      config,
+      adapters: [slackAdapter(config.slack, new HttpHost({ port: 0, host: "127.0.0.1" }))],
+      log: () => {},
+    });
   });
   afterAll(async () => {
     await app?.close();
@@ -80,7 +85,13 @@ describe("Slack in Socket Mode (the default for a team trying it), against a fak
       },
       cwd: home.dir,
     });
-    await expect(startApp({ config, adapters: [slackAdapter(config.slack, 0)], log: () => {} })).rejects.toThrow(
+    await expect(
+      startApp({
+        config,
+        adapters: [slackAdapter(config.slack, new HttpHost({ port: 0, host: "127.0.0.1" }))],
+        log: () => {},
+      }),
+    ).rejects.toThrow(
       /^slack: Socket Mode did not connect \(invalid_auth\); SLACK_APP_TOKEN must be an app-level token with connections:write/,
     );
   });

@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { HttpHost } from "../../adapters/http-host.ts";
 import { slackAdapter } from "../../adapters/slack/adapter.ts";
 import { startApp, type App } from "../../src/cli/app.ts";
 import { loadConfig } from "../../src/config.ts";
@@ -42,7 +43,11 @@ describe("Slack over bolt's HTTP receiver, against a fake Slack Web API", () => 
       CODEMEM_APPROVERS: "slack:SOPS",
     };
     const config = loadConfig({ env, cwd: home.dir });
-    app = await startApp({ config, adapters: [slackAdapter(config.slack, 0)], log: () => {} });
+    app = await startApp({
+      config,
+      adapters: [slackAdapter(config.slack, new HttpHost({ port: 0, host: "127.0.0.1" }))],
+      log: () => {},
+    });
     url = app.surfaces[0]?.url as string;
   });
   afterAll(async () => {
@@ -170,7 +175,13 @@ describe("Slack over bolt's HTTP receiver, against a fake Slack Web API", () => 
       env: { ...env, SLACK_BOT_TOKEN: "xoxb-revoked", SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.apiUrl },
       cwd: home.dir,
     });
-    await expect(startApp({ config, adapters: [slackAdapter(config.slack, 0)], log: () => {} })).rejects.toThrow(
+    await expect(
+      startApp({
+        config,
+        adapters: [slackAdapter(config.slack, new HttpHost({ port: 0, host: "127.0.0.1" }))],
+        log: () => {},
+      }),
+    ).rejects.toThrow(
       "slack: SLACK_BOT_TOKEN was refused (invalid_auth); copy the Bot User OAuth Token (xoxb-…) from your app's OAuth & Permissions page",
     );
   });

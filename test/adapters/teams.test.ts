@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { HttpHost } from "../../adapters/http-host.ts";
 import { teamsAdapter } from "../../adapters/teams/adapter.ts";
 import { startApp, type App } from "../../src/cli/app.ts";
 import { loadConfig } from "../../src/config.ts";
@@ -81,10 +82,8 @@ describe("Teams through botbuilder's CloudAdapter, against a fake Bot Connector"
       TEAMS_TOKEN_ISSUER: FAKE_TEAMS_ISSUER,
     };
     const config = loadConfig({ env, cwd: home.dir });
-    const adapter = teamsAdapter(config.teams, 0, {
-      credentialsFactory: new TestCredentials(APP_ID),
-      host: "127.0.0.1",
-    });
+    const http = new HttpHost({ port: 0, host: "127.0.0.1" });
+    const adapter = teamsAdapter(config.teams, { http, credentialsFactory: new TestCredentials(APP_ID) });
     app = await startApp({ config, adapters: [adapter], log: () => {} });
     url = app.surfaces[0]?.url as string;
   });
