@@ -74,6 +74,14 @@ return results`);
 const CHECK_DONE = new RedisScript(`${COMPLETE_IF_DONE}
 return complete_if_done(ARGV[1])`);
 
+/** Sets finishedAt and the final status together, once; 1 for the caller that did it. */
+const MARK_FINISHED = new RedisScript(`
+if redis.call("HSETNX", KEYS[1], "finishedAt", ARGV[1]) == 1 then
+  redis.call("HSET", KEYS[1], "status", ARGV[2])
+  return 1
+end
+return 0`);
+
 /** Counts keys skipped at listing (already in the dedup memory), each once. */
 const SKIP_ITEMS = new RedisScript(`
 local added = redis.call("SADD", KEYS[2], unpack(ARGV))
@@ -204,9 +212,8 @@ export class RunProgress {
 
   /** Marks the run finished once; true for the caller that did it (it posts the summary). */
   async markFinished(runId: string, status: RunStatus): Promise<boolean> {
-    const first = (await this.redis.hsetnx(this.key(runId), "finishedAt", String(Date.now()))) === 1;
-    if (first) await this.redis.hset(this.key(runId), "status", status);
-    return first;
+    // One step: a reader never sees finishedAt with the status of before (a snapshot between two writes).
+    return Number(await MARK_FINISHED.run(this.redis, [this.key(runId)], [Date.now(), status])) === 1;
   }
 
   async recent(limit = 10): Promise<string[]> {
