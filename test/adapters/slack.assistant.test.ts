@@ -1,10 +1,7 @@
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { HttpHost } from "../../adapters/http-host.ts";
-import { slackAdapter } from "../../adapters/slack/adapter.ts";
-import { startApp, type App } from "../../src/cli/app.ts";
-import { loadConfig } from "../../src/config.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { App } from "../../src/cli/app.ts";
 import { REPLAY_TASK } from "../../src/demo/replay-script.ts";
+import { startSlackTestApp } from "../helpers/slack-app.ts";
 import { tempStateDir, waitFor } from "../helpers/demo.ts";
 import { FakeSlack } from "../helpers/fake-slack.ts";
 import { eventEnvelope, sendToSlackReceiver } from "../helpers/slack-requests.ts";
@@ -18,21 +15,7 @@ describe("Slack's assistant features in a direct message (SLACK_ASSISTANT)", () 
 
   beforeAll(async () => {
     await slack.start();
-    const env = {
-      REDIS_URL: inject("redisUrl"),
-      CODEMEM_HOME: join(home.dir, ".codemem"),
-      CODEMEM_PREFIX: `sa${process.pid}x${Date.now().toString(36)}`,
-      SLACK_BOT_TOKEN: "xoxb-test",
-      SLACK_SIGNING_SECRET: SECRET,
-      SLACK_API_URL: slack.apiUrl,
-      SLACK_ASSISTANT: "true",
-    };
-    const config = loadConfig({ env, cwd: home.dir });
-    app = await startApp({
-      config,
-      adapters: [slackAdapter(config.slack, new HttpHost({ port: 0, host: "127.0.0.1" }))],
-      log: () => {},
-    });
+    app = await startSlackTestApp(slack, home.dir, { SLACK_SIGNING_SECRET: SECRET, SLACK_ASSISTANT: "true" });
   });
   afterAll(async () => {
     await app?.close();

@@ -1,9 +1,6 @@
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { HttpHost } from "../../adapters/http-host.ts";
-import { slackAdapter } from "../../adapters/slack/adapter.ts";
-import { startApp, type App } from "../../src/cli/app.ts";
-import { loadConfig } from "../../src/config.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { App } from "../../src/cli/app.ts";
+import { startSlackTestApp } from "../helpers/slack-app.ts";
 import { tempStateDir, waitFor } from "../helpers/demo.ts";
 import { FakeSlack } from "../helpers/fake-slack.ts";
 
@@ -14,20 +11,7 @@ describe("Slack in Socket Mode (the default for a team trying it), against a fak
 
   beforeAll(async () => {
     await slack.start();
-    const env = {
-      REDIS_URL: inject("redisUrl"),
-      CODEMEM_HOME: join(home.dir, ".codemem"),
-      CODEMEM_PREFIX: `ss${process.pid}x${Date.now().toString(36)}`,
-      SLACK_BOT_TOKEN: "xoxb-test",
-      SLACK_APP_TOKEN: "xapp-test",
-      SLACK_API_URL: slack.apiUrl,
-    };
-    const config = loadConfig({ env, cwd: home.dir });
-    app = await startApp({
-      config,
-      adapters: [slackAdapter(config.slack, new HttpHost({ port: 0, host: "127.0.0.1" }))],
-      log: () => {},
-    });
+    app = await startSlackTestApp(slack, home.dir, { SLACK_APP_TOKEN: "xapp-test" });
   });
   afterAll(async () => {
     await app?.close();
@@ -74,24 +58,7 @@ describe("Slack in Socket Mode (the default for a team trying it), against a fak
   });
 
   it("should stop at start with one line when the app-level token is refused", async () => {
-    const config = loadConfig({
-      env: {
-        REDIS_URL: inject("redisUrl"),
-        CODEMEM_HOME: join(home.dir, ".codemem"),
-        CODEMEM_PREFIX: `ss${process.pid}bad`,
-        SLACK_BOT_TOKEN: "xoxb-test",
-        SLACK_APP_TOKEN: "xapp-revoked",
-        SLACK_API_URL: slack.apiUrl,
-      },
-      cwd: home.dir,
-    });
-    await expect(
-      startApp({
-        config,
-        adapters: [slackAdapter(config.slack, new HttpHost({ port: 0, host: "127.0.0.1" }))],
-        log: () => {},
-      }),
-    ).rejects.toThrow(
+    await expect(startSlackTestApp(slack, home.dir, { SLACK_APP_TOKEN: "xapp-revoked" })).rejects.toThrow(
       /^slack: Socket Mode did not connect \(invalid_auth\); SLACK_APP_TOKEN must be an app-level token with connections:write/,
     );
   });

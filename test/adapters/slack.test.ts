@@ -1,10 +1,7 @@
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { HttpHost } from "../../adapters/http-host.ts";
-import { slackAdapter } from "../../adapters/slack/adapter.ts";
-import { startApp, type App } from "../../src/cli/app.ts";
-import { loadConfig } from "../../src/config.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { App } from "../../src/cli/app.ts";
 import { REPLAY_TASK } from "../../src/demo/replay-script.ts";
+import { startSlackTestApp } from "../helpers/slack-app.ts";
 import { tempStateDir, waitFor } from "../helpers/demo.ts";
 import { blockKitProblem, FakeSlack, type FakeSlackMessage } from "../helpers/fake-slack.ts";
 import { buttonClick, eventEnvelope, sendToSlackReceiver, slashCommand } from "../helpers/slack-requests.ts";
@@ -32,22 +29,8 @@ describe("Slack over bolt's HTTP receiver, against a fake Slack Web API", () => 
 
   beforeAll(async () => {
     await slack.start();
-    const env = {
-      REDIS_URL: inject("redisUrl"),
-      CODEMEM_HOME: join(home.dir, ".codemem"),
-      CODEMEM_PREFIX: `sl${process.pid}x${Date.now().toString(36)}`,
-      SLACK_BOT_TOKEN: "xoxb-test",
-      SLACK_SIGNING_SECRET: SECRET,
-      SLACK_API_URL: slack.apiUrl,
-      // A Slack user group: its members (UOPS in the fake) may approve.
-      CODEMEM_APPROVERS: "slack:SOPS",
-    };
-    const config = loadConfig({ env, cwd: home.dir });
-    app = await startApp({
-      config,
-      adapters: [slackAdapter(config.slack, new HttpHost({ port: 0, host: "127.0.0.1" }))],
-      log: () => {},
-    });
+    // A Slack user group approves: its members (UOPS in the fake) may answer anyone's session.
+    app = await startSlackTestApp(slack, home.dir, { SLACK_SIGNING_SECRET: SECRET, CODEMEM_APPROVERS: "slack:SOPS" });
     url = app.surfaces[0]?.url as string;
   });
   afterAll(async () => {
@@ -166,21 +149,8 @@ describe("Slack over bolt's HTTP receiver, against a fake Slack Web API", () => 
   }, 120_000);
 
   it("should stop at start with one line when Slack refuses the bot token", async () => {
-    const env = {
-      REDIS_URL: inject("redisUrl"),
-      CODEMEM_HOME: join(home.dir, ".codemem"),
-      CODEMEM_PREFIX: `sl${process.pid}bad`,
-    };
-    const config = loadConfig({
-      env: { ...env, SLACK_BOT_TOKEN: "xoxb-revoked", SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.apiUrl },
-      cwd: home.dir,
-    });
     await expect(
-      startApp({
-        config,
-        adapters: [slackAdapter(config.slack, new HttpHost({ port: 0, host: "127.0.0.1" }))],
-        log: () => {},
-      }),
+      startSlackTestApp(slack, home.dir, { SLACK_BOT_TOKEN: "xoxb-revoked", SLACK_SIGNING_SECRET: SECRET }),
     ).rejects.toThrow(
       "slack: SLACK_BOT_TOKEN was refused (invalid_auth); copy the Bot User OAuth Token (xoxb-…) from your app's OAuth & Permissions page",
     );
