@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { HttpHost } from "../../adapters/http-host.ts";
@@ -24,6 +25,7 @@ describe("Teams through botbuilder's CloudAdapter, against a fake Bot Connector"
   let app: App;
   let url: string;
   let seq = 0;
+  const prefix = `tm${process.pid}x${Date.now().toString(36)}`;
 
   const activity = (fields: Record<string, unknown>) => ({
     channelId: "msteams",
@@ -75,7 +77,7 @@ describe("Teams through botbuilder's CloudAdapter, against a fake Bot Connector"
     const env = {
       REDIS_URL: inject("redisUrl"),
       CODEMEM_HOME: join(home.dir, ".codemem"),
-      CODEMEM_PREFIX: `tm${process.pid}x${Date.now().toString(36)}`,
+      CODEMEM_PREFIX: prefix,
       MicrosoftAppId: APP_ID,
       MicrosoftAppPassword: "not-used-with-test-credentials",
       TEAMS_OPENID_METADATA_URL: teams.openIdMetadataUrl,
@@ -138,4 +140,26 @@ describe("Teams through botbuilder's CloudAdapter, against a fake Bot Connector"
     expect(plans[0]?.updates).toBeGreaterThan(0);
     for (const posted of teams.activities.values()) expect(cardProblem(cardOf(posted))).toBeUndefined();
   }, 120_000);
+
+  it("should let a second process, holding only the outbound half, post through the reference this one stored", async () => {
+    const script = join(import.meta.dirname, "..", "fixtures", "teams-deliver.ts");
+    const thread = JSON.stringify({ platform: "teams", channel: CHANNEL, thread: ROOT });
+    const id = await new Promise<string>((resolve, reject) => {
+      const child = spawn(
+        process.execPath,
+        ["--import", "tsx", script, inject("redisUrl"), prefix, thread, "from another process", APP_ID],
+        {
+          stdio: ["ignore", "pipe", "inherit"],
+        },
+      );
+      let out = "";
+      child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+      child.on("exit", (code) =>
+        code === 0 ? resolve(out.trim()) : reject(new Error(`teams-deliver exited with ${code}`)),
+      );
+    });
+    const delivered = teams.activities.get(id);
+    expect(delivered?.conversationId).toBe(`${CHANNEL};messageid=${ROOT}`);
+    expect(cardOf(delivered as { activity: Record<string, unknown> })?.fallbackText).toBe("from another process");
+  }, 30_000);
 });
