@@ -111,13 +111,15 @@ export async function startApp(options: AppOptions): Promise<App> {
     for (const name of await installShippedSkills(skills)) log(`installed shipped skill ${name}`);
     const stopFollowing = await followSkills(skills, discovery.catalog);
     closers.push(async () => stopFollowing());
+    // One sandbox for probes and skill runs: its warm realms serve both.
+    const sandbox = new IsolatedSandbox({ defaults: config.sandbox });
     const runtime = new SkillRuntime({
       connection,
       redis,
       prefix,
       skills,
       tools: mcp.pool,
-      sandbox: new IsolatedSandbox({ defaults: config.sandbox }),
+      sandbox,
       surface: outbox,
       ...runtimeSettings(config),
       log,
@@ -129,7 +131,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       catalog: discovery.catalog,
       discovery: new Discovery({ catalog: discovery.catalog, search: discovery.search }),
       tools: mcp.pool,
-      sandbox: new IsolatedSandbox({ defaults: config.sandbox }),
+      sandbox,
       surface: outbox,
       skills,
       limits: DEFAULT_AGENT_LIMITS,
