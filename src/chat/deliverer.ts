@@ -174,6 +174,8 @@ class Delivery {
         const wait = Number(await PACE.run(this.redis, [bucket], [pace.rate, pace.burst]));
         if (wait > 0) return { laterMs: wait };
       }
+      const busy = await this.appPace();
+      if (busy > 0) return { laterMs: busy };
       const target = await this.target(thread);
       const ref = await this.adapter.post(target, fitted.message, { visibleTo });
       // Only a public post opens the thread: a private one (an ephemeral) cannot hold replies.
@@ -190,9 +192,20 @@ class Delivery {
       await this.attach({ channel: target.channel, thread: ref.thread }, fitted.overflow, id);
       return undefined;
     }
+    const busy = await this.appPace();
+    if (busy > 0) return { laterMs: busy };
     await this.adapter.update(JSON.parse(state.target as string) as DeliveryTarget, state.ref, fitted.message);
     await this.redis.hset(key, { delivered: seq, deliveredAt: Date.now() });
     return undefined;
+  }
+
+  /** Milliseconds to wait for the platform's app-wide pace (0: go now, a token is taken). */
+  private async appPace(): Promise<number> {
+    const calls = this.adapter.limits.calls;
+    if (calls === undefined) return 0;
+    return Number(
+      await PACE.run(this.redis, [this.keys.pace(`${this.adapter.platform}/*app*`)], [calls.rate, calls.burst]),
+    );
   }
 
   /** Cut texts as files beside the post; a failure only costs the file (/codemem show still has it). */

@@ -13,6 +13,8 @@ export interface PlatformLimits {
   ephemeral: boolean;
   /** New messages per channel: `rate` a second after a `burst` (Slack: about one a second). Default: no pace. */
   posts?: { rate: number; burst: number } | undefined;
+  /** Every call to the platform, all channels together (Teams: 50 a second per app). Default: no pace. */
+  calls?: { rate: number; burst: number } | undefined;
 }
 
 /** Where a delivery goes, as the platform knows it: the channel and, once opened, the thread. */

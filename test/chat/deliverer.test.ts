@@ -1,0 +1,53 @@
+import { Redis } from "ioredis";
+import { afterAll, describe, expect, inject, it } from "vitest";
+import { startDeliverers } from "../../src/chat/deliverer.ts";
+import { Outbox } from "../../src/chat/outbox.ts";
+import { redisConnection } from "../../src/cli/app.ts";
+import type { DeliveryTarget, OutboundAdapter, PostedRef } from "../../src/ui/adapter.ts";
+import { waitFor } from "../helpers/demo.ts";
+
+/** A platform that only counts: when each call reached it. */
+class Timed implements OutboundAdapter {
+  readonly platform = "timed";
+  readonly limits = {
+    textChars: 1000,
+    blocks: 10,
+    updateIntervalMs: 0,
+    ephemeral: true,
+    calls: { rate: 10, burst: 2 },
+  };
+  readonly at: number[] = [];
+  async post(target: DeliveryTarget): Promise<PostedRef> {
+    this.at.push(Date.now());
+    return { id: String(this.at.length), thread: target.thread ?? "t" };
+  }
+  async update(): Promise<void> {
+    this.at.push(Date.now());
+  }
+}
+
+describe("the deliverer's app-wide pace", () => {
+  const redisUrl = inject("redisUrl");
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const prefix = `dl${process.pid}x${Date.now().toString(36)}`;
+  const platform = new Timed();
+  const outbox = new Outbox({ connection: redisConnection(redisUrl), redis, prefix });
+  const deliverers = startDeliverers({ connection: redisConnection(redisUrl), redis, prefix, adapters: [platform] });
+  afterAll(async () => {
+    await deliverers.close();
+    await outbox.close();
+    redis.disconnect();
+  });
+
+  it("should keep every call to the platform under its rate, across all conversations", async () => {
+    for (let n = 0; n < 12; n++)
+      await outbox.post(
+        { platform: "timed", channel: `c${n}`, thread: `t${n}` },
+        { blocks: [{ type: "text", text: `${n}` }] },
+      );
+    await waitFor(() => platform.at.length === 12, 10_000);
+    const span = (platform.at[11] as number) - (platform.at[0] as number);
+    // Two go at once, the other ten at ten a second.
+    expect(span).toBeGreaterThanOrEqual(900);
+  });
+});
