@@ -60,6 +60,16 @@ export function teamsTurn(bot: Bot, references: ConversationReferences, log: (li
   return async (context: TurnContext): Promise<void> => {
     const activity = context.activity;
     await references.save(TurnContext.getConversationReference(activity));
+    // Private answers go to a personal chat, which needs the person's Teams id and tenant.
+    const tenantId =
+      activity.conversation.tenantId ?? (activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;
+    if (activity.from.aadObjectId !== undefined) {
+      await references.saveUser(activity.from.aadObjectId, {
+        id: activity.from.id,
+        tenantId,
+        serviceUrl: activity.serviceUrl,
+      });
+    }
     const value = buttonValueOf(activity);
     if (activity.type === "invoke" && activity.name === "adaptiveCard/action") {
       // A value that is not ours comes back from Bot.onAction as "not one of mine".

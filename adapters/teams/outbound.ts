@@ -1,12 +1,13 @@
 import type { Activity, CloudAdapter, ConversationReference, TurnContext } from "botbuilder";
 import { CodedError } from "../../src/errors.ts";
 import type { DeliveryTarget, OutboundAdapter, PostedRef } from "../../src/ui/adapter.ts";
-import type { UiMessage } from "../../src/ui/message.ts";
+import { rich, type UiMessage } from "../../src/ui/message.ts";
+import type { User } from "../../src/ui/user.ts";
 import type { ConversationReferences } from "./references.ts";
 import { renderCard, TEAMS_LIMITS } from "./render.ts";
 
 /** The part of CloudAdapter proactive delivery uses. */
-export type ProactiveAdapter = Pick<CloudAdapter, "continueConversationAsync">;
+export type ProactiveAdapter = Pick<CloudAdapter, "continueConversationAsync" | "createConversationAsync">;
 
 /** The activity that carries a card. */
 export function cardActivity(message: UiMessage): Partial<Activity> {
@@ -21,8 +22,9 @@ export function cardActivity(message: UiMessage): Partial<Activity> {
 /**
  * Teams' outbound half: Adaptive Cards posted and updated proactively with the conversation reference
  * stored in Redis (continueConversationAsync), so any process with the bot's credentials delivers.
- * Teams has no ephemeral messages for bots outside invokes: a private notice is posted saying whom it
- * is for (the deliverer adds that line); the invoke response gives a clicker a card of their own.
+ * Teams has no ephemeral messages for bots outside invokes: a private notice goes to a personal chat
+ * with the person (the bot has seen them, so their Teams id and tenant are known), else it is posted
+ * where asked, saying whom it is for; the invoke response gives a clicker a card of their own.
  */
 export class TeamsOutbound implements OutboundAdapter {
   readonly platform = "teams";
@@ -34,7 +36,18 @@ export class TeamsOutbound implements OutboundAdapter {
     private readonly references: ConversationReferences,
   ) {}
 
-  async post(target: DeliveryTarget, message: UiMessage): Promise<PostedRef> {
+  async post(
+    target: DeliveryTarget,
+    message: UiMessage,
+    options: { visibleTo?: User | undefined } = {},
+  ): Promise<PostedRef> {
+    const person = options.visibleTo;
+    if (person !== undefined) {
+      const privately = await this.postPrivately(person, message);
+      if (privately !== undefined) return { id: privately, thread: target.thread ?? target.channel };
+      // Never seen in a chat of its own: posted where asked, saying plainly whom it is for.
+      message = { ...message, blocks: [rich("For ", person, " only:"), ...message.blocks] };
+    }
     const { reference, threaded } = await this.reference(target);
     let id = "";
     await this.turn(reference, async (context) => {
@@ -71,6 +84,36 @@ export class TeamsOutbound implements OutboundAdapter {
     };
   }
 
+  /** A personal chat with the person (Teams finds or creates it), or undefined when we cannot reach them. */
+  private async postPrivately(person: User, message: UiMessage): Promise<string | undefined> {
+    const user = person.platform === "teams" ? await this.references.user(person.id) : undefined;
+    if (user === undefined) return undefined;
+    const tenant =
+      user.tenantId === undefined ? {} : { tenantId: user.tenantId, channelData: { tenant: { id: user.tenantId } } };
+    const parameters = {
+      isGroup: false,
+      bot: { id: this.appId, name: "codemem" },
+      members: [{ id: user.id, name: person.name ?? person.id }],
+      ...tenant,
+    } as Parameters<ProactiveAdapter["createConversationAsync"]>[4];
+    let id = "";
+    try {
+      await this.adapter.createConversationAsync(
+        this.appId,
+        "msteams",
+        user.serviceUrl,
+        "",
+        parameters,
+        async (context) => {
+          id = (await context.sendActivity(cardActivity(message)))?.id ?? "";
+        },
+      );
+    } catch (error) {
+      throw asOurs(error);
+    }
+    return id;
+  }
+
   /** One proactive turn; Bot Connector errors become ours (429 with its retry-after). */
   private async turn(
     reference: Partial<ConversationReference>,
@@ -79,20 +122,25 @@ export class TeamsOutbound implements OutboundAdapter {
     try {
       await this.adapter.continueConversationAsync(this.appId, reference, logic);
     } catch (error) {
-      const status = statusOf(error);
-      if (status === 429) {
-        const seconds = Number(retryAfterOf(error) ?? 1);
-        throw new CodedError("CHAT_RATE_LIMITED", "Teams answered 429", {
-          retryAfterMs: (Number.isFinite(seconds) ? seconds : 1) * 1000,
-        });
-      }
-      const message = error instanceof Error ? error.message : String(error);
-      throw new CodedError("CHAT_DELIVERY_FAILED", `Teams refused it: ${status ?? ""} ${message}`.trim(), {
-        retryable: status === undefined || status >= 500,
-        cause: error,
-      });
+      throw asOurs(error);
     }
   }
+}
+
+/** A Bot Connector error as ours: 429 with its retry-after; 5xx and network errors worth retrying. */
+function asOurs(error: unknown): CodedError {
+  const status = statusOf(error);
+  if (status === 429) {
+    const seconds = Number(retryAfterOf(error) ?? 1);
+    return new CodedError("CHAT_RATE_LIMITED", "Teams answered 429", {
+      retryAfterMs: (Number.isFinite(seconds) ? seconds : 1) * 1000,
+    });
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new CodedError("CHAT_DELIVERY_FAILED", `Teams refused it: ${status ?? ""} ${message}`.trim(), {
+    retryable: status === undefined || status >= 500,
+    cause: error,
+  });
 }
 
 function statusOf(error: unknown): number | undefined {

@@ -29,6 +29,24 @@ export class ConversationReferences {
     const raw = await this.redis.hget(this.key, baseConversationId(conversationId));
     return raw === null ? undefined : (JSON.parse(raw) as Partial<ConversationReference>);
   }
+
+  /** How to reach a person in a chat of their own: their Teams id, tenant and service, by AAD object id. */
+  async saveUser(aadObjectId: string, user: TeamsUserRecord): Promise<void> {
+    await this.redis.hset(`${this.key}:users`, aadObjectId, JSON.stringify(user));
+  }
+
+  async user(aadObjectId: string): Promise<TeamsUserRecord | undefined> {
+    const raw = await this.redis.hget(`${this.key}:users`, aadObjectId);
+    return raw === null ? undefined : (JSON.parse(raw) as TeamsUserRecord);
+  }
+}
+
+/** What a personal chat with a person needs (the bot has seen them in some conversation). */
+export interface TeamsUserRecord {
+  /** Their id in Teams (29:…). */
+  id: string;
+  tenantId?: string | undefined;
+  serviceUrl: string;
 }
 
 /** A channel reply chain's conversation id is the channel's plus `;messageid=<root>`. */

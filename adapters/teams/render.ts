@@ -24,7 +24,8 @@ export const TEAMS_LIMITS: PlatformLimits = {
   textChars: 2500,
   blocks: 30,
   updateIntervalMs: 1000,
-  ephemeral: false,
+  // Private notices go to a personal chat with the person (TeamsOutbound), or say whom they are for.
+  ephemeral: true,
   // About 7 messages a second per conversation; a little under it leaves room for updates.
   posts: { rate: 5, burst: 5 },
   // 50 requests a second per app per tenant; one tenant per bot is the common case.

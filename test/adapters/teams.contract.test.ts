@@ -10,6 +10,9 @@ adapterContract("teams", async ({ redis, prefix }) => {
   // No app id: the connector is called without a token (the fake needs none).
   const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
   const references = new ConversationReferences(redis, `${prefix}:teams:refs`);
+  // People the bot has seen, so a private notice can go to a personal chat with them.
+  for (const name of ["ana", "mallory"])
+    await references.saveUser(name, { id: `29:${name}`, tenantId: "tenant-1", serviceUrl: teams.url });
   let channel = 0;
   return {
     outbound: new TeamsOutbound(adapter, "", references),
@@ -27,7 +30,10 @@ adapterContract("teams", async ({ redis, prefix }) => {
     user: (name) => ({ platform: "teams", id: name, name }),
     read: async (_target, id) => {
       const card = teams.card(id);
-      return card === undefined ? undefined : { text: String(card.fallbackText) };
+      if (card === undefined) return undefined;
+      // A notice in a personal chat is seen by its one member.
+      const members = teams.conversations.get(teams.activities.get(id)?.conversationId ?? "");
+      return { text: String(card.fallbackText), visibleTo: members?.[0]?.name };
     },
     close: () => teams.close(),
   };

@@ -80,6 +80,14 @@ describe("Teams cards and delivery", () => {
     // A personal chat has no reply chains: the conversation is the thread.
     expect(posted.thread).toBe("a:chat-1");
     expect(teams.activities.get(posted.id)?.conversationId).toBe("a:chat-1");
+    // Someone the bot never met in a chat of their own: the notice is posted where asked, saying for whom.
+    const zed = { platform: "teams", id: "aad-zed", name: "Zed" };
+    const labelled = await outbound.post(
+      { channel: "a:chat-1" },
+      { blocks: [{ type: "text", text: "hi" }] },
+      { visibleTo: zed },
+    );
+    expect(String(teams.card(labelled.id)?.fallbackText)).toBe("For @Zed only:\nhi");
     await expect(outbound.post({ channel: "a:unknown" }, { blocks: [] })).rejects.toMatchObject({
       code: "CHAT_DELIVERY_FAILED",
       retryable: false,

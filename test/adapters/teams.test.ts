@@ -162,4 +162,23 @@ describe("Teams through botbuilder's CloudAdapter, against a fake Bot Connector"
     expect(delivered?.conversationId).toBe(`${CHANNEL};messageid=${ROOT}`);
     expect(cardOf(delivered as { activity: Record<string, unknown> })?.fallbackText).toBe("from another process");
   }, 30_000);
+
+  it("should answer a command only the caller needs in a personal chat with them", async () => {
+    const command = activity({
+      type: "message",
+      from: alice,
+      text: "<at>codemem</at> skills",
+      entities: [{ type: "mention", text: "<at>codemem</at>", mentioned: bot }],
+    });
+    expect((await send(command)).status).toBe(200);
+    const personal = () => [...teams.conversations.entries()].find(([, members]) => members[0]?.id === alice.id)?.[0];
+    await waitFor(
+      () => personal() !== undefined && [...teams.activities.values()].some((a) => a.conversationId === personal()),
+      10_000,
+    );
+    const answer = [...teams.activities.values()].find((a) => a.conversationId === personal());
+    expect(cardOf(answer as { activity: Record<string, unknown> })?.fallbackText).toMatch(/^archive-attachments v2 — /);
+    // Nothing about it in the channel thread.
+    expect(chain().some((a) => (cardOf(a)?.fallbackText ?? "").startsWith("archive-attachments v2 — "))).toBe(false);
+  });
 });

@@ -42,6 +42,8 @@ export interface FakeTeamsActivity {
  */
 export class FakeTeams {
   readonly activities = new Map<string, FakeTeamsActivity>();
+  /** Conversations the bot created (personal chats), with their members. */
+  readonly conversations = new Map<string, { id: string; name?: string }[]>();
   readonly requests: { method: string; path: string }[] = [];
   /** The next N requests answer 429 with this Retry-After (seconds). */
   rateLimit = { next: 0, retryAfter: 1 };
@@ -131,6 +133,12 @@ export class FakeTeams {
         { error: { code: "TooManyRequests", message: "slow down" } },
         { "retry-after": String(this.rateLimit.retryAfter) },
       ];
+    }
+    if (path === "/v3/conversations" && req.method === "POST") {
+      const parameters = JSON.parse(raw || "{}") as { members?: { id: string; name?: string }[] };
+      const id = `a:personal-${this.conversations.size + 1}`;
+      this.conversations.set(id, parameters.members ?? []);
+      return [201, { id }];
     }
     const match = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(path);
     if (match === null) return [404, { error: { code: "NotFound", message: path } }];
