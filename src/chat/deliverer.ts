@@ -5,7 +5,7 @@ import type { Redis } from "ioredis";
 import { asCodedError } from "../errors.ts";
 import { RedisScript } from "../redis/script.ts";
 import type { DeliveryTarget, OutboundAdapter, PlatformLimits } from "../ui/adapter.ts";
-import { fitMessage, type Overflow } from "../ui/fit.ts";
+import { type FittedMessage, fitMessage, type Overflow } from "../ui/fit.ts";
 import { rich, type UiMessage } from "../ui/message.ts";
 import type { ThreadRef } from "../ui/surface.ts";
 import type { User } from "../ui/user.ts";
@@ -33,6 +33,11 @@ export interface DeliverersOptions {
 function forWhom(message: UiMessage, visibleTo: User | undefined, limits: PlatformLimits): UiMessage {
   if (visibleTo === undefined || limits.ephemeral) return message;
   return { ...message, blocks: [rich("For ", visibleTo, " only:"), ...message.blocks] };
+}
+
+/** A job whose state is no longer the latest, or was delivered already, has nothing left to do. */
+function superseded(seq: number, latest: string | null | undefined, delivered: string | null | undefined): boolean {
+  return latest === null || latest === undefined || Number(latest) > seq || Number(delivered ?? 0) >= seq;
 }
 
 /** Retry a delivery later without counting an attempt: a 429, the platform's pace, a post's turn. */
@@ -122,17 +127,17 @@ class Delivery {
       await RAISE_TO.run(this.redis, [this.keys.posted(JSON.parse(thread) as ThreadRef)], [order, MESSAGE_TTL_SECONDS]);
   }
 
-  /** Nothing to do: the message is gone, a newer state has its own job, or this one is out. */
+  /** Checked before the lock, to skip superseded jobs cheaply; deliver() checks again under it. */
   private async settled(id: string, seq: number): Promise<boolean> {
     const [latest, delivered] = await this.redis.hmget(this.keys.message(id), "seq", "delivered");
-    return latest === null || Number(latest) > seq || Number(delivered ?? 0) >= seq;
+    return superseded(seq, latest, delivered);
   }
 
   private async deliver(job: Job<DeliveryJob>): Promise<Outcome> {
     const { id, seq } = job.data;
     const key = this.keys.message(id);
     const state = await this.redis.hgetall(key);
-    if (state.message === undefined || Number(state.seq) > seq || Number(state.delivered ?? 0) >= seq) return undefined;
+    if (state.message === undefined || superseded(seq, state.seq, state.delivered)) return undefined;
     const thread = JSON.parse(state.thread as string) as ThreadRef;
     const visibleTo = state.visibleTo ? (JSON.parse(state.visibleTo) as User) : undefined;
     if (state.kind === "status") {
@@ -152,30 +157,16 @@ class Delivery {
       const wait = Number(state.deliveredAt ?? 0) + this.adapter.limits.updateIntervalMs - now;
       if (wait > 0) return { laterMs: wait };
     }
-    const fitted = fitMessage(
-      forWhom(JSON.parse(state.message) as UiMessage, visibleTo, this.adapter.limits),
-      this.adapter.limits,
-      (index) => `/codemem show ${id} ${index + 1} shows all of it`,
-    );
-    if (fitted.overflow.length > 0) {
-      await this.redis.hset(
-        this.keys.full(id),
-        Object.fromEntries(fitted.overflow.map((cut, index) => [String(index + 1), JSON.stringify(cut)])),
-      );
-      await this.redis.expire(this.keys.full(id), MESSAGE_TTL_SECONDS);
-    }
+    const message = JSON.parse(state.message) as UiMessage;
     if (state.ref === undefined) {
       const order = Number(state.order ?? 1);
       const posted = Number((await this.redis.get(this.keys.posted(thread))) ?? 0);
       if (posted < order - 1 && now - job.timestamp < this.orderWaitMs) return { laterMs: 50 };
-      const pace = this.adapter.limits.posts;
-      if (pace !== undefined) {
-        const bucket = this.keys.pace(`${thread.platform}/${thread.channel}`);
-        const wait = Number(await PACE.run(this.redis, [bucket], [pace.rate, pace.burst]));
-        if (wait > 0) return { laterMs: wait };
-      }
-      const busy = await this.appPace();
-      if (busy > 0) return { laterMs: busy };
+      const wait =
+        (await this.pace(`${thread.platform}/${thread.channel}`, this.adapter.limits.posts)) ||
+        (await this.pace(`${this.adapter.platform}/*app*`, this.adapter.limits.calls));
+      if (wait > 0) return { laterMs: wait };
+      const fitted = await this.fit(id, message, visibleTo);
       const target = await this.target(thread);
       const ref = await this.adapter.post(target, fitted.message, { visibleTo });
       // Only a public post opens the thread: a private one (an ephemeral) cannot hold replies.
@@ -192,20 +183,40 @@ class Delivery {
       await this.attach({ channel: target.channel, thread: ref.thread }, fitted.overflow, id);
       return undefined;
     }
-    const busy = await this.appPace();
-    if (busy > 0) return { laterMs: busy };
+    const wait = await this.pace(`${this.adapter.platform}/*app*`, this.adapter.limits.calls);
+    if (wait > 0) return { laterMs: wait };
+    const fitted = await this.fit(id, message, undefined);
     await this.adapter.update(JSON.parse(state.target as string) as DeliveryTarget, state.ref, fitted.message);
     await this.redis.hset(key, { delivered: seq, deliveredAt: Date.now() });
     return undefined;
   }
 
-  /** Milliseconds to wait for the platform's app-wide pace (0: go now, a token is taken). */
-  private async appPace(): Promise<number> {
-    const calls = this.adapter.limits.calls;
-    if (calls === undefined) return 0;
-    return Number(
-      await PACE.run(this.redis, [this.keys.pace(`${this.adapter.platform}/*app*`)], [calls.rate, calls.burst]),
+  /** Milliseconds to wait for one of the platform's paces (0: go now, and a token is taken). */
+  private async pace(bucket: string, limit: { rate: number; burst: number } | undefined): Promise<number> {
+    if (limit === undefined) return 0;
+    return Number(await PACE.run(this.redis, [this.keys.pace(bucket)], [limit.rate, limit.burst]));
+  }
+
+  /**
+   * The message cut to the platform's limits, right before it goes out (not on every wait for a turn
+   * or a pace); what was cut is kept whole for /codemem show.
+   */
+  private async fit(id: string, message: UiMessage, visibleTo: User | undefined): Promise<FittedMessage> {
+    const limits = this.adapter.limits;
+    const fitted = fitMessage(
+      forWhom(message, visibleTo, limits),
+      limits,
+      (i) => `/codemem show ${id} ${i + 1} shows all of it`,
     );
+    if (fitted.overflow.length > 0) {
+      const full = this.keys.full(id);
+      await this.redis.hset(
+        full,
+        Object.fromEntries(fitted.overflow.map((cut, i) => [String(i + 1), JSON.stringify(cut)])),
+      );
+      await this.redis.expire(full, MESSAGE_TTL_SECONDS);
+    }
+    return fitted;
   }
 
   /** Cut texts as files beside the post; a failure only costs the file (/codemem show still has it). */
