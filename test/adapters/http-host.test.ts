@@ -7,7 +7,7 @@ import { startApp, type App } from "../../src/cli/app.ts";
 import { loadConfig } from "../../src/config.ts";
 import { tempStateDir } from "../helpers/demo.ts";
 import { FakeSlack } from "../helpers/fake-slack.ts";
-import { FAKE_TEAMS_ISSUER, FakeTeams, TestCredentials } from "../helpers/fake-teams.ts";
+import { FakeTeams, TestCredentials } from "../helpers/fake-teams.ts";
 import { eventEnvelope, sendToSlackReceiver } from "../helpers/slack-requests.ts";
 
 const APP_ID = "00000000-0000-0000-0000-0000000000aa";
@@ -28,10 +28,7 @@ describe("Slack's receiver and Teams' /api/messages on one PORT", () => {
       SLACK_BOT_TOKEN: "xoxb-test",
       SLACK_SIGNING_SECRET: SECRET,
       SLACK_API_URL: slack.apiUrl,
-      MicrosoftAppId: APP_ID,
-      MicrosoftAppPassword: "unused",
-      TEAMS_OPENID_METADATA_URL: teams.openIdMetadataUrl,
-      TEAMS_TOKEN_ISSUER: FAKE_TEAMS_ISSUER,
+      ...teams.env(APP_ID),
     };
     const config = loadConfig({ env, cwd: home.dir });
     const http = new HttpHost({ port: 0, host: "127.0.0.1" });

@@ -8,7 +8,7 @@ import { loadConfig } from "../../src/config.ts";
 import { REPLAY_TASK } from "../../src/demo/replay-script.ts";
 import { cardProblem } from "../helpers/adaptive-card.ts";
 import { tempStateDir, waitFor } from "../helpers/demo.ts";
-import { FAKE_TEAMS_ISSUER, FakeTeams, TestCredentials } from "../helpers/fake-teams.ts";
+import { FakeTeams, TestCredentials } from "../helpers/fake-teams.ts";
 
 const APP_ID = "00000000-0000-0000-0000-00000000c0de";
 const CHANNEL = "19:general@thread.tacv2";
@@ -78,10 +78,7 @@ describe("Teams through botbuilder's CloudAdapter, against a fake Bot Connector"
       REDIS_URL: inject("redisUrl"),
       CODEMEM_HOME: join(home.dir, ".codemem"),
       CODEMEM_PREFIX: prefix,
-      MicrosoftAppId: APP_ID,
-      MicrosoftAppPassword: "not-used-with-test-credentials",
-      TEAMS_OPENID_METADATA_URL: teams.openIdMetadataUrl,
-      TEAMS_TOKEN_ISSUER: FAKE_TEAMS_ISSUER,
+      ...teams.env(APP_ID),
     };
     const config = loadConfig({ env, cwd: home.dir });
     const http = new HttpHost({ port: 0, host: "127.0.0.1" });

@@ -55,6 +55,16 @@ export class FakeTeams {
   /** A key nobody published (a forged token). */
   private readonly stranger = generateKeyPairSync("rsa", { modulusLength: 2048 });
 
+  /** The environment of a bot with this app id whose Bot Framework tokens come from this fake. */
+  env(appId: string): Record<string, string> {
+    return {
+      MicrosoftAppId: appId,
+      MicrosoftAppPassword: "not-used-with-test-credentials",
+      TEAMS_OPENID_METADATA_URL: this.openIdMetadataUrl,
+      TEAMS_TOKEN_ISSUER: FAKE_TEAMS_ISSUER,
+    };
+  }
+
   /** What TEAMS_OPENID_METADATA_URL points at. */
   get openIdMetadataUrl(): string {
     return `${this.url}openid`;
