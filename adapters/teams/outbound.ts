@@ -1,7 +1,7 @@
 import type { Activity, CloudAdapter, ConversationReference, TurnContext } from "botbuilder";
 import { CodedError } from "../../src/errors.ts";
 import type { DeliveryTarget, OutboundAdapter, PostedRef } from "../../src/ui/adapter.ts";
-import { rich, type UiMessage } from "../../src/ui/message.ts";
+import { labelledFor, type UiMessage } from "../../src/ui/message.ts";
 import type { User } from "../../src/ui/user.ts";
 import type { ConversationReferences } from "./references.ts";
 import { renderCard, TEAMS_LIMITS } from "./render.ts";
@@ -46,7 +46,7 @@ export class TeamsOutbound implements OutboundAdapter {
       const privately = await this.postPrivately(person, message);
       if (privately !== undefined) return { id: privately, thread: target.thread ?? target.channel };
       // Never seen in a chat of its own: posted where asked, saying plainly whom it is for.
-      message = { ...message, blocks: [rich("For ", person, " only:"), ...message.blocks] };
+      message = labelledFor(message, person);
     }
     const { reference, threaded } = await this.reference(target);
     let id = "";

@@ -6,7 +6,7 @@ import { asCodedError } from "../errors.ts";
 import { RedisScript } from "../redis/script.ts";
 import type { DeliveryTarget, OutboundAdapter, PlatformLimits } from "../ui/adapter.ts";
 import { type FittedMessage, fitMessage, type Overflow } from "../ui/fit.ts";
-import { rich, type UiMessage } from "../ui/message.ts";
+import { labelledFor, type UiMessage } from "../ui/message.ts";
 import type { ThreadRef } from "../ui/surface.ts";
 import type { User } from "../ui/user.ts";
 import { ChatKeys, chatQueueName, MESSAGE_TTL_SECONDS } from "./keys.ts";
@@ -32,7 +32,7 @@ export interface DeliverersOptions {
 /** A private message on a platform that cannot hide it from others says plainly whom it is for. */
 function forWhom(message: UiMessage, visibleTo: User | undefined, limits: PlatformLimits): UiMessage {
   if (visibleTo === undefined || limits.ephemeral) return message;
-  return { ...message, blocks: [rich("For ", visibleTo, " only:"), ...message.blocks] };
+  return labelledFor(message, visibleTo);
 }
 
 /** A job whose state is no longer the latest, or was delivered already, has nothing left to do. */

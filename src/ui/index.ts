@@ -8,7 +8,7 @@ export type {
 } from "./adapter.ts";
 export { fitMessage } from "./fit.ts";
 export type { FittedMessage, Overflow } from "./fit.ts";
-export { answeredMessage, code, rich, text } from "./message.ts";
+export { answeredMessage, code, labelledFor, rich, text } from "./message.ts";
 export type { Answer, Button, ButtonValue, Span, Todo, TodoStatus, ToolUse, UiBlock, UiMessage } from "./message.ts";
 export { answerText, renderText, spansText } from "./render-text.ts";
 export { threadKey } from "./surface.ts";

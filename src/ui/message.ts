@@ -98,6 +98,11 @@ function asSpan(part: Span | User): Span {
   return "platform" in part ? { user: part } : part;
 }
 
+/** A private message where it cannot be hidden from others: it says plainly whom it is for. */
+export function labelledFor(message: UiMessage, user: User): UiMessage {
+  return { ...message, blocks: [rich("For ", user, " only:"), ...message.blocks] };
+}
+
 /** The same message with its buttons gone and who answered shown (what everyone sees after a click). */
 export function answeredMessage(message: UiMessage, answer: Answer): UiMessage {
   return {
