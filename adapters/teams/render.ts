@@ -23,6 +23,8 @@ export interface AdaptiveCard {
 export const TEAMS_LIMITS: PlatformLimits = {
   textChars: 2500,
   blocks: 30,
+  // A card's texts together, leaving room for the card's JSON around them within about 28 KB.
+  messageChars: 18_000,
   updateIntervalMs: 1000,
   // Private notices go to a personal chat with the person (TeamsOutbound), or say whom they are for.
   ephemeral: true,
@@ -179,7 +181,11 @@ export function renderCard(message: UiMessage): AdaptiveCard {
   return shrink(built);
 }
 
-/** Cuts the longest texts until the card fits, saying so; the full text is reachable with /codemem show. */
+/**
+ * The last guard on size: the fitter already kept the texts under TEAMS_LIMITS.messageChars (and
+ * their whole versions reachable); a card whose JSON still exceeds Teams' size gets its longest texts
+ * cut further, saying so.
+ */
 function shrink(card: AdaptiveCard): AdaptiveCard {
   let size = Buffer.byteLength(JSON.stringify(card));
   let room = 2000;

@@ -7,6 +7,8 @@ export interface PlatformLimits {
   textChars: number;
   /** Blocks one message may hold (Slack: 50). */
   blocks: number;
+  /** Characters of text one whole message may carry (Teams: about 28 KB per card). Default: no cap. */
+  messageChars?: number | undefined;
   /** Least time between two updates of one message (Slack: about 1,000 ms). */
   updateIntervalMs: number;
   /** Whether the platform can show a message to one person only (else it says whom it is for). */

@@ -17,11 +17,33 @@ export interface FittedMessage {
 /**
  * Fits a message to a platform's limits: each long text is cut with a note saying how much is
  * missing and where to read it all (`more`, e.g. the command that shows it), and blocks past the
- * platform's count collapse into one closing line. The cut texts come back whole in `overflow`.
+ * platform's count collapse into one closing line. Where the platform also caps a whole message
+ * (`messageChars`), every text gets less room until the texts fit together. The cut texts come back
+ * whole in `overflow`.
  */
 export function fitMessage(message: UiMessage, limits: PlatformLimits, more: (index: number) => string): FittedMessage {
+  let room = limits.textChars;
+  let fitted = fitBlocks(message, limits, room, more);
+  while (limits.messageChars !== undefined && room > MIN_ROOM) {
+    const total = textLength(fitted.message.blocks);
+    if (total <= limits.messageChars) break;
+    room = Math.max(MIN_ROOM, Math.floor((room * limits.messageChars) / total) - 1);
+    fitted = fitBlocks(message, limits, room, more);
+  }
+  return fitted;
+}
+
+/** Below this a cut text is mostly its note; a message still too long then is the platform's to refuse. */
+const MIN_ROOM = 200;
+
+function fitBlocks(
+  message: UiMessage,
+  limits: PlatformLimits,
+  room: number,
+  more: (index: number) => string,
+): FittedMessage {
   const overflow: Overflow[] = [];
-  const cut = (title: string, value: string, room = limits.textChars): string => {
+  const cut = (title: string, value: string): string => {
     if (value.length <= room) return value;
     const index = overflow.length;
     overflow.push({ title, text: value });
@@ -56,4 +78,9 @@ export function fitMessage(message: UiMessage, limits: PlatformLimits, more: (in
     return { message: { ...message, blocks: kept }, overflow };
   }
   return { message: { ...message, blocks }, overflow };
+}
+
+/** Characters of text a message carries (what the fitter can cut). */
+function textLength(blocks: readonly UiBlock[]): number {
+  return renderText({ blocks: [...blocks] }).length;
 }

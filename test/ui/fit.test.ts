@@ -30,4 +30,16 @@ describe("fitMessage", () => {
     const message: UiMessage = { blocks: [{ type: "text", text: "short" }] };
     expect(fitMessage(message, limits, () => "")).toEqual({ message, overflow: [] });
   });
+
+  it("should give every text less room when the whole message must stay under the platform's cap", () => {
+    const texts = ["a", "b", "c"].map((letter) => letter.repeat(900));
+    const message: UiMessage = { blocks: texts.map((text) => ({ type: "text", text })) };
+    const capped = { ...limits, textChars: 1000, blocks: 10, messageChars: 1500 };
+    const fitted = fitMessage(message, capped, (i) => `/codemem show m1 ${i + 1}`);
+    const shown = fitted.message.blocks.map((block) => (block.type === "text" ? block.text : ""));
+    expect(shown.join("\n").length).toBeLessThanOrEqual(1500);
+    expect(shown.every((text) => text.includes("more characters; /codemem show m1"))).toBe(true);
+    // Each text is still whole in the overflow, in order.
+    expect(fitted.overflow.map((cut) => cut.text)).toEqual(texts);
+  });
 });
