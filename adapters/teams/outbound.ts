@@ -64,6 +64,12 @@ export class TeamsOutbound implements OutboundAdapter {
     });
   }
 
+  /** Teams counts 50 requests a second per app per tenant: each tenant gets a bucket of its own. */
+  async callScope(channel: string): Promise<string | undefined> {
+    const tenant = (await this.references.get(channel))?.conversation?.tenantId;
+    return tenant === undefined ? undefined : `tenant/${tenant}`;
+  }
+
   private async reference(
     target: DeliveryTarget,
   ): Promise<{ reference: Partial<ConversationReference>; threaded: boolean }> {

@@ -30,7 +30,7 @@ export const TEAMS_LIMITS: PlatformLimits = {
   ephemeral: true,
   // About 7 messages a second per conversation; a little under it leaves room for updates.
   posts: { rate: 5, burst: 5 },
-  // 50 requests a second per app per tenant; one tenant per bot is the common case.
+  // 50 requests a second per app per tenant (TeamsOutbound.callScope gives each tenant its bucket).
   calls: { rate: 50, burst: 50 },
 };
 export const MAX_CARD_BYTES = 27_000;

@@ -164,7 +164,7 @@ class Delivery {
       if (posted < order - 1 && now - job.timestamp < this.orderWaitMs) return { laterMs: 50 };
       const wait =
         (await this.pace(`${thread.platform}/${thread.channel}`, this.adapter.limits.posts)) ||
-        (await this.pace(`${this.adapter.platform}/*app*`, this.adapter.limits.calls));
+        (await this.callPace(thread.channel));
       if (wait > 0) return { laterMs: wait };
       const fitted = await this.fit(id, message, visibleTo);
       const target = await this.target(thread);
@@ -183,12 +183,20 @@ class Delivery {
       await this.attach({ channel: target.channel, thread: ref.thread }, fitted.overflow, id);
       return undefined;
     }
-    const wait = await this.pace(`${this.adapter.platform}/*app*`, this.adapter.limits.calls);
+    const target = JSON.parse(state.target as string) as DeliveryTarget;
+    const wait = await this.callPace(target.channel);
     if (wait > 0) return { laterMs: wait };
     const fitted = await this.fit(id, message, undefined);
-    await this.adapter.update(JSON.parse(state.target as string) as DeliveryTarget, state.ref, fitted.message);
+    await this.adapter.update(target, state.ref, fitted.message);
     await this.redis.hset(key, { delivered: seq, deliveredAt: Date.now() });
     return undefined;
+  }
+
+  /** The app-wide call pace, in the bucket the platform counts the channel's calls in (Teams: its tenant). */
+  private async callPace(channel: string): Promise<number> {
+    if (this.adapter.limits.calls === undefined) return 0;
+    const scope = (await this.adapter.callScope?.(channel)) ?? "*app*";
+    return this.pace(`${this.adapter.platform}/${scope}`, this.adapter.limits.calls);
   }
 
   /** Milliseconds to wait for one of the platform's paces (0: go now, and a token is taken). */

@@ -15,7 +15,10 @@ export interface PlatformLimits {
   ephemeral: boolean;
   /** New messages per channel: `rate` a second after a `burst` (Slack: about one a second). Default: no pace. */
   posts?: { rate: number; burst: number } | undefined;
-  /** Every call to the platform, all channels together (Teams: 50 a second per app). Default: no pace. */
+  /**
+   * Every call to the platform, all channels of one `callScope` together (Teams: 50 a second per app
+   * per tenant). Default: no pace.
+   */
   calls?: { rate: number; burst: number } | undefined;
 }
 
@@ -51,6 +54,11 @@ export interface OutboundAdapter {
   attach?(target: DeliveryTarget, file: { title: string; text: string }): Promise<void>;
   /** Where the platform has a "working" line for a thread: show `text`, or clear it with "". */
   status?(target: DeliveryTarget, text: string): Promise<void>;
+  /**
+   * Which of the platform's buckets a channel's calls count against for `limits.calls` (Teams: its
+   * tenant). Default, or undefined: one bucket for the whole app.
+   */
+  callScope?(channel: string): Promise<string | undefined>;
 }
 
 /** What an inbound adapter started: the line `npm start` prints for it, and how to stop it. */

@@ -2,6 +2,8 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { inflateRawSync } from "node:zlib";
+import AjvDraft04 from "ajv-draft-04";
+import addFormats from "ajv-formats";
 import { afterAll, describe, expect, it } from "vitest";
 import { tempStateDir } from "../helpers/demo.ts";
 
@@ -42,6 +44,21 @@ interface TeamsManifest {
   bots: { botId: string; scopes: string[]; commandLists: { commands: { title: string; description: string }[] }[] }[];
 }
 
+/** Microsoft's own JSON schema for a manifest version, as published in @microsoft/app-manifest. */
+function teamsSchema(version: string): object {
+  const path = join(ROOT, "node_modules", "@microsoft", "app-manifest", "build", "json-schemas", "teams");
+  return JSON.parse(readFileSync(join(path, `v${version}`, "MicrosoftTeams.schema.json"), "utf8")) as object;
+}
+
+/** The schema's errors for a manifest, as "path message" lines (empty when it is valid). */
+function schemaErrors(manifest: unknown, version: string): string[] {
+  // The schemas are draft-04; both packages are CommonJS with the class or plugin on `default`.
+  const ajv = new AjvDraft04.default({ allErrors: true, strict: false });
+  addFormats.default(ajv);
+  const valid = ajv.validate(teamsSchema(version), manifest);
+  return valid ? [] : (ajv.errors ?? []).map((e: { instancePath: string; message?: string }) => `${e.instancePath} ${e.message ?? ""}`);
+}
+
 const pngSize = (png: Buffer) => ({
   signature: png.subarray(1, 4).toString(),
   width: png.readUInt32BE(16),
@@ -61,8 +78,8 @@ describe("npm run teams:package", () => {
     const files = unzip(readFileSync(out));
     expect([...files.keys()].sort()).toEqual(["color.png", "manifest.json", "outline.png"]);
     const manifest = JSON.parse(String(files.get("manifest.json"))) as TeamsManifest;
-    expect(manifest.manifestVersion).toBe("1.17");
-    expect(manifest.$schema).toContain("/v1.17/MicrosoftTeams.schema.json");
+    expect(manifest.$schema).toContain(`/v${manifest.manifestVersion}/MicrosoftTeams.schema.json`);
+    expect(schemaErrors(manifest, manifest.manifestVersion)).toEqual([]);
     expect(manifest.id).toBe(APP_ID);
     expect(manifest.version).toMatch(/^\d+\.\d+\.\d+$/);
     expect(manifest.name.short.length).toBeLessThanOrEqual(30);
@@ -84,6 +101,14 @@ describe("npm run teams:package", () => {
     }
     expect(pngSize(files.get("color.png") as Buffer)).toEqual({ signature: "PNG", width: 192, height: 192 });
     expect(pngSize(files.get("outline.png") as Buffer)).toEqual({ signature: "PNG", width: 32, height: 32 });
+  });
+
+  it("should be refused by the schema when a rule is broken, so the check above can fail", () => {
+    const manifest = JSON.parse(readFileSync(join(ROOT, "manifest", "teams", "manifest.json"), "utf8"));
+    const broken = { ...manifest, id: APP_ID, name: { ...manifest.name, short: "x".repeat(31) }, accentColor: "red" };
+    const errors = schemaErrors(broken, manifest.manifestVersion);
+    expect(errors.some((e) => e.startsWith("/name/short"))).toBe(true);
+    expect(errors.some((e) => e.startsWith("/accentColor"))).toBe(true);
   });
 
   it("should say in one line what to set when the app id is missing or not a GUID", () => {

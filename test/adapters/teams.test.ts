@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
+import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { HttpHost } from "../../adapters/http-host.ts";
 import { teamsAdapter } from "../../adapters/teams/adapter.ts";
@@ -158,6 +159,14 @@ describe("Teams through botbuilder's CloudAdapter, against a fake Bot Connector"
     const delivered = teams.activities.get(id);
     expect(delivered?.conversationId).toBe(`${CHANNEL};messageid=${ROOT}`);
     expect(cardOf(delivered as { activity: Record<string, unknown> })?.fallbackText).toBe("from another process");
+    // Its calls counted against the conversation's tenant, as Teams counts them (50 a second per tenant).
+    const redis = new Redis(inject("redisUrl"));
+    try {
+      expect(await redis.exists(`${prefix}:chat:pace:teams/tenant/tenant-1`)).toBe(1);
+      expect(await redis.exists(`${prefix}:chat:pace:teams/*app*`)).toBe(0);
+    } finally {
+      redis.disconnect();
+    }
   }, 30_000);
 
   it("should answer a command only the caller needs in a personal chat with them", async () => {
