@@ -56,7 +56,9 @@ function schemaErrors(manifest: unknown, version: string): string[] {
   const ajv = new AjvDraft04.default({ allErrors: true, strict: false });
   addFormats.default(ajv);
   const valid = ajv.validate(teamsSchema(version), manifest);
-  return valid ? [] : (ajv.errors ?? []).map((e: { instancePath: string; message?: string }) => `${e.instancePath} ${e.message ?? ""}`);
+  return valid
+    ? []
+    : (ajv.errors ?? []).map((e: { instancePath: string; message?: string }) => `${e.instancePath} ${e.message ?? ""}`);
 }
 
 const pngSize = (png: Buffer) => ({
