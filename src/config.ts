@@ -57,6 +57,18 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    discovery: z
+      .object({
+        /**
+         * Embedding similarity as ranking features: "local" runs a small sentence encoder on the CPU
+         * (src/discovery/local-embeddings.ts), "endpoint" uses model.embeddingModel on the
+         * OpenAI-compatible API, "off" ranks on words alone. Default: endpoint when an embedding model
+         * is set, else local.
+         */
+        semantic: z.enum(["local", "endpoint", "off"], { error: 'expected "local", "endpoint" or "off"' }).optional(),
+      })
+      .strict()
+      .prefault({}),
     sandbox: z
       .object({
         timeoutMs: positiveInt(100, 3_600_000, "milliseconds").default(30_000),
@@ -181,7 +193,11 @@ export const configSchema = z
       .strict()
       .prefault({}),
   })
-  .strict();
+  .strict()
+  .refine((config) => config.discovery.semantic !== "endpoint" || config.model.embeddingModel !== undefined, {
+    error: "CODEMEM_SEMANTIC=endpoint needs CODEMEM_EMBEDDING_MODEL (an embedding model of the OpenAI-compatible API)",
+    path: ["discovery", "semantic"],
+  });
 
 export type Config = z.infer<typeof configSchema>;
 
@@ -196,6 +212,7 @@ export const ENV_FIELDS: Readonly<Record<string, string>> = {
   OPENAI_BASE_URL: "model.baseUrl",
   CODEMEM_MODEL: "model.name",
   CODEMEM_EMBEDDING_MODEL: "model.embeddingModel",
+  CODEMEM_SEMANTIC: "discovery.semantic",
   CODEMEM_SANDBOX_TIMEOUT_MS: "sandbox.timeoutMs",
   CODEMEM_SANDBOX_MEMORY_MB: "sandbox.memoryMb",
   CODEMEM_SANDBOX_MAX_OUTPUT: "sandbox.maxOutputChars",

@@ -87,4 +87,15 @@ describe("loadConfig", () => {
     );
     expect(failure(() => loadConfig({ env: {}, file: fileWith("{ nope") }))).toMatch(/cannot read .* as JSON/);
   });
+
+  it("should take the semantic signal's source and say what an endpoint needs", () => {
+    expect(loadConfig({ env: {} }).discovery.semantic).toBeUndefined();
+    expect(loadConfig({ env: { CODEMEM_SEMANTIC: "off" } }).discovery.semantic).toBe("off");
+    expect(failure(() => loadConfig({ env: { CODEMEM_SEMANTIC: "bert" } }))).toBe(
+      'config: discovery.semantic = "bert" (from CODEMEM_SEMANTIC): expected "local", "endpoint" or "off"',
+    );
+    expect(failure(() => loadConfig({ env: { CODEMEM_SEMANTIC: "endpoint" } }))).toContain(
+      "CODEMEM_SEMANTIC=endpoint needs CODEMEM_EMBEDDING_MODEL",
+    );
+  });
 });

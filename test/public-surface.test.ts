@@ -35,9 +35,10 @@ describe("public surface", () => {
 
   it("src/discovery offers the catalog, search, meta-tools and eval", () => {
     expect(Object.keys(discovery).sort()).toEqual([
-      "Bm25fIndex",
+      "Bm25Index",
       "Discovery",
       "EmbeddingRetriever",
+      "LocalEmbeddings",
       "MemoryVectorCache",
       "RedisVectorCache",
       "ToolCatalog",

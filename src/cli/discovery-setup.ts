@@ -2,6 +2,7 @@ import { Redis } from "ioredis";
 import type { Config } from "../config.ts";
 import { ToolCatalog } from "../discovery/catalog.ts";
 import { EmbeddingRetriever, MemoryVectorCache, RedisVectorCache } from "../discovery/embeddings.ts";
+import { LOCAL_EMBEDDING_MODEL, LOCAL_MIN_SIMILARITY, LocalEmbeddings } from "../discovery/local-embeddings.ts";
 import { ToolSearch } from "../discovery/search.ts";
 import type { McpPool } from "../mcp/pool.ts";
 import { openAiClientFromConfig } from "../model/client.ts";
@@ -15,8 +16,9 @@ export interface DiscoverySetup {
 }
 
 /**
- * Catalog + search over a pool. With CODEMEM_EMBEDDING_MODEL and an OpenAI-compatible endpoint,
- * dense retrieval is fused in, its vectors cached in Redis when REDIS_URL is set.
+ * Catalog + search over a pool, with embedding similarity as features (config.discovery.semantic):
+ * the local sentence encoder by default, or the OpenAI-compatible endpoint's embedding model. Vectors
+ * are cached in Redis by content when REDIS_URL is set, so a restart embeds nothing twice.
  */
 export async function setUpDiscovery(
   config: Config,
@@ -25,16 +27,24 @@ export async function setUpDiscovery(
 ): Promise<DiscoverySetup> {
   const catalog = new ToolCatalog();
   const failures = await catalog.follow(pool);
-  const client = config.model.embeddingModel !== undefined ? openAiClientFromConfig(config) : undefined;
+  let semantic = config.discovery.semantic ?? (config.model.embeddingModel !== undefined ? "endpoint" : "local");
+  const client = semantic === "endpoint" ? openAiClientFromConfig(config) : undefined;
+  if (semantic === "endpoint" && client === undefined) {
+    log("CODEMEM_EMBEDDING_MODEL needs OPENAI_API_KEY or OPENAI_BASE_URL; using the local embedding model");
+    semantic = "local";
+  }
   let redis: Redis | undefined;
   let dense: EmbeddingRetriever | undefined;
-  if (client !== undefined && config.model.embeddingModel !== undefined) {
+  if (semantic !== "off") {
     redis = config.redisUrl !== undefined ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }) : undefined;
     dense = new EmbeddingRetriever({
-      api: client.embeddings,
-      model: config.model.embeddingModel,
-      cache: redis !== undefined ? new RedisVectorCache(redis) : new MemoryVectorCache(),
-      onError: (error) => log(`embeddings failed, using lexical search only: ${(error as Error).message}`),
+      api: client?.embeddings ?? new LocalEmbeddings(),
+      model: client !== undefined ? (config.model.embeddingModel as string) : LOCAL_EMBEDDING_MODEL,
+      minSimilarity: client !== undefined ? undefined : LOCAL_MIN_SIMILARITY,
+      cache: redis !== undefined ? new RedisVectorCache(redis, `${config.prefix}:emb:`) : new MemoryVectorCache(),
+      onError: (error) => log(`embeddings failed, ranking on words alone: ${(error as Error).message}`),
+      // The local model embeds a large registry for minutes at first start: rank on words meanwhile.
+      waitForUpdates: client !== undefined,
     });
   }
   const search = new ToolSearch({ catalog, dense });

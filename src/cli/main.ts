@@ -20,7 +20,7 @@ const HELP = `codemem — turns a request in a chat thread into a tested, reusab
   ${SEARCH_USAGE.replace("usage: ", "")}
                                     ranked tools of the connected servers
   ${DISCOVERY_USAGE.replace("usage: ", "")}
-                                    retrieval figures on a tools/queries set, one JSON line
+                                    retrieval figures, one JSON line per set and one for their mean
 
 Every command takes --mcp <file> (an {"mcpServers": …} file); default ./mcp.json, else the demo servers.`;
 

@@ -1,18 +1,16 @@
-import { Bm25fIndex } from "./bm25f.ts";
+import { Bm25Index } from "./bm25.ts";
 import type { Ranker } from "./eval.ts";
-import type { CatalogEntry } from "./types.ts";
+import { searchableText } from "./search.ts";
 import { terms } from "./text.ts";
+import type { CatalogEntry } from "./types.ts";
 
 /**
  * Plain Okapi BM25 (k1 1.2, b 0.75) over one field holding app, name, title, description and
  * parameter names and descriptions, with our tokenizer and no boosts: the figure ours is read against.
  */
 export function bm25Baseline(entries: readonly CatalogEntry[]): Ranker {
-  const index = new Bm25fIndex<"text">({ weights: { text: 1 }, k1: 1.2, b: { text: 0.75 } });
-  for (const entry of entries) {
-    const params = entry.params.map((p) => `${p.name} ${p.description ?? ""}`).join(" ");
-    index.upsert(entry.id, { text: `${entry.app} ${entry.name} ${entry.title ?? ""} ${entry.description} ${params}` });
-  }
+  const index = new Bm25Index({ k1: 1.2, b: 0.75 });
+  for (const entry of entries) index.upsert(entry.id, searchableText(entry));
   return {
     rank(query, k) {
       const weights = new Map<string, number>();

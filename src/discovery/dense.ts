@@ -1,14 +1,10 @@
 import type { CatalogEntry } from "./types.ts";
 
-export interface DenseHit {
-  id: string;
-  similarity: number;
-}
-
-/** Embedding retrieval the lexical ranker can be fused with; see embeddings.ts for the OpenAI-compatible one. */
+/** Embedding similarity the lexical ranker reads as features; see embeddings.ts. */
 export interface DenseRetriever {
-  /** Cosine similarity from which a dense hit alone counts as relevant. */
+  /** Cosine similarity from which a tool counts as relevant on similarity alone. */
   readonly minSimilarity: number;
   update(added: readonly CatalogEntry[], removed: readonly string[]): Promise<void>;
-  search(query: string, k: number, app?: string | undefined): Promise<DenseHit[]>;
+  /** Cosine similarity of the query to every embedded tool; empty when embedding fails. */
+  similarities(query: string): Promise<Map<string, number>>;
 }

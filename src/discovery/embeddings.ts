@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import type { DenseHit, DenseRetriever } from "./dense.ts";
+import type { DenseRetriever } from "./dense.ts";
+import { words } from "./text.ts";
 import type { CatalogEntry } from "./types.ts";
 
 /** The part of the `openai` client we use (`client.embeddings`), so tests and other SDKs fit. */
@@ -69,6 +70,12 @@ export interface EmbeddingRetrieverOptions {
   batchSize?: number | undefined;
   /** Called when embedding fails; search then falls back to lexical. Default: ignored. */
   onError?: ((error: unknown) => void) | undefined;
+  /**
+   * Whether a search waits for tools still being embedded (a fresh registry). Without waiting it ranks
+   * on words alone until they are done: a local model takes minutes over thousands of tools, and
+   * nobody should wait for the first answer that long. Default: true.
+   */
+  waitForUpdates?: boolean | undefined;
 }
 
 /**
@@ -83,8 +90,10 @@ export class EmbeddingRetriever implements DenseRetriever {
   private readonly cache: VectorCache;
   private readonly batchSize: number;
   private readonly onError: (error: unknown) => void;
-  private readonly vectors = new Map<string, { app: string; vector: Float32Array }>();
+  private readonly vectors = new Map<string, Float32Array>();
   private pending: Promise<void> = Promise.resolve();
+  private updating = 0;
+  private readonly waitForUpdates: boolean;
 
   constructor(options: EmbeddingRetrieverOptions) {
     this.api = options.api;
@@ -93,38 +102,48 @@ export class EmbeddingRetriever implements DenseRetriever {
     this.minSimilarity = options.minSimilarity ?? 0.5;
     this.batchSize = options.batchSize ?? 64;
     this.onError = options.onError ?? (() => {});
+    this.waitForUpdates = options.waitForUpdates ?? true;
   }
 
   /** Updates are serialized, and search waits for them, so results never miss a fresh tool. */
   update(added: readonly CatalogEntry[], removed: readonly string[]): Promise<void> {
+    this.updating++;
     this.pending = this.pending.then(async () => {
       for (const id of removed) this.vectors.delete(id);
       try {
         const vectors = await this.embed(added.map(entryText));
-        for (const [i, entry] of added.entries())
-          this.vectors.set(entry.id, { app: entry.app, vector: vectors[i] as Float32Array });
+        for (const [i, entry] of added.entries()) this.vectors.set(entry.id, vectors[i] as Float32Array);
       } catch (error) {
         this.onError(error);
+      } finally {
+        this.updating--;
       }
     });
     return this.pending;
   }
 
-  async search(query: string, k: number, app?: string): Promise<DenseHit[]> {
+  /** Embeds texts ahead of their use (an evaluation's queries), in batches, into the cache. */
+  async warm(texts: readonly string[]): Promise<void> {
+    try {
+      await this.embed(texts);
+    } catch (error) {
+      this.onError(error);
+    }
+  }
+
+  async similarities(query: string): Promise<Map<string, number>> {
+    if (!this.waitForUpdates && this.updating > 0) return new Map();
     await this.pending;
     let queryVector: Float32Array;
     try {
       [queryVector] = (await this.embed([query])) as [Float32Array];
     } catch (error) {
       this.onError(error);
-      return [];
+      return new Map();
     }
-    const hits: DenseHit[] = [];
-    for (const [id, { app: entryApp, vector }] of this.vectors) {
-      if (app !== undefined && entryApp !== app) continue;
-      hits.push({ id, similarity: cosine(queryVector, vector) });
-    }
-    return hits.sort((a, b) => b.similarity - a.similarity).slice(0, k);
+    const out = new Map<string, number>();
+    for (const [id, vector] of this.vectors) out.set(id, cosine(queryVector, vector));
+    return out;
   }
 
   private async embed(texts: readonly string[]): Promise<Float32Array[]> {
@@ -151,9 +170,9 @@ export class EmbeddingRetriever implements DenseRetriever {
   }
 }
 
-function entryText(entry: CatalogEntry): string {
-  const params = entry.params.map((param) => param.name).join(", ");
-  return `${entry.app} ${entry.title ?? entry.name}: ${entry.description}${params ? ` (parameters: ${params})` : ""}`;
+/** What is embedded of a tool: its name as words and its description (what the weights were fitted on). */
+export function entryText(entry: CatalogEntry): string {
+  return `${words(entry.title ?? entry.name).join(" ")}: ${entry.description}`;
 }
 
 function normalize(vector: Float32Array): Float32Array {

@@ -19,7 +19,7 @@ const queryLine = z.object({ query: z.string().min(1), relevant: z.array(z.strin
 export type EvalQuery = z.infer<typeof queryLine>;
 
 export interface Ranker {
-  rank(query: string, k: number): string[];
+  rank(query: string, k: number): string[] | Promise<string[]>;
 }
 
 /** `{"queries","recall@1","recall@5","recall@<k>","ndcg@10","mrr","p50_ms","p99_ms"}`, in that order. */
@@ -76,13 +76,13 @@ export function readQueriesFile(path: string): EvalQuery[] {
 }
 
 /** recall@1, @5 and @k averaged over queries (share of each query's relevant ids in its top k), nDCG@10, MRR, latency. */
-export function evaluate(ranker: Ranker, queries: readonly EvalQuery[], k = 10): EvalResult {
+export async function evaluate(ranker: Ranker, queries: readonly EvalQuery[], k = 10): Promise<EvalResult> {
   const depth = Math.max(k, 10);
   const totals = { r1: 0, r5: 0, r10: 0, ndcg: 0, mrr: 0 };
   const latencies: number[] = [];
   for (const query of queries) {
     const started = performance.now();
-    const ranked = ranker.rank(query.query, depth);
+    const ranked = await ranker.rank(query.query, depth);
     latencies.push(performance.now() - started);
     const relevant = new Set(query.relevant);
     const recallAt = (n: number) => ranked.slice(0, n).filter((id) => relevant.has(id)).length / relevant.size;

@@ -1,12 +1,13 @@
 export { bm25Baseline } from "./baseline.ts";
-export { Bm25fIndex } from "./bm25f.ts";
+export { Bm25Index } from "./bm25.ts";
 export { entryFromTool, paramsOf, ToolCatalog } from "./catalog.ts";
 export type { CatalogListener } from "./catalog.ts";
 export { declarationFor, declarationsFor, typeOf } from "./declarations.ts";
-export type { DenseHit, DenseRetriever } from "./dense.ts";
+export type { DenseRetriever } from "./dense.ts";
 export { EmbeddingRetriever, MemoryVectorCache, RedisVectorCache } from "./embeddings.ts";
 export type { EmbeddingRetrieverOptions, EmbeddingsApi, VectorCache } from "./embeddings.ts";
 export { evaluate, readQueriesFile, readToolsFile } from "./eval.ts";
+export { LocalEmbeddings } from "./local-embeddings.ts";
 export type { EvalQuery, EvalResult, Ranker } from "./eval.ts";
 export { Discovery, discoveryToolDefinitions, loadFunctionsArgs, searchFunctionsArgs } from "./meta-tools.ts";
 export type { DiscoveryOptions, FoundTool, LoadFunctionsResult, SearchFunctionsResult } from "./meta-tools.ts";

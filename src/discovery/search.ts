@@ -1,10 +1,18 @@
-import { Bm25fIndex } from "./bm25f.ts";
+import { Bm25Index } from "./bm25.ts";
 import type { ToolCatalog } from "./catalog.ts";
 import type { DenseRetriever } from "./dense.ts";
+import {
+  type Candidate,
+  candidateFeatures,
+  clausesOf,
+  type EntryTerms,
+  entryTerms,
+  type FeatureWeights,
+  scoreOf,
+} from "./features.ts";
 import { terms, words } from "./text.ts";
 import type { CatalogEntry, SearchHit } from "./types.ts";
-
-type Field = "app" | "name" | "title" | "description" | "params";
+import { HYBRID_WEIGHTS, LEXICAL_WEIGHTS } from "./weights.ts";
 
 export interface ToolSearchOptions {
   catalog: ToolCatalog;
@@ -13,10 +21,10 @@ export interface ToolSearchOptions {
    * "no relevant tools" instead of returning noise. Default: 0.3.
    */
   minConfidence?: number | undefined;
-  /** Optional embeddings; fused with the lexical ranks (reciprocal rank fusion). Default: none. */
+  /** Optional embeddings (a local model or an endpoint); their similarity becomes three more features. */
   dense?: DenseRetriever | undefined;
-  /** Field weights of the lexical ranker. Default: name and title 2, app 1.5, description 1, params 0.5. */
-  weights?: Partial<Record<Field, number>> | undefined;
+  /** Feature weights; default: the ones fitted on every evaluation set (weights.ts). */
+  weights?: { lexical?: FeatureWeights | undefined; hybrid?: FeatureWeights | undefined } | undefined;
 }
 
 export interface SearchRequest {
@@ -27,42 +35,41 @@ export interface SearchRequest {
   k?: number | undefined;
 }
 
-const DEFAULT_WEIGHTS: Record<Field, number> = { app: 1.5, name: 2, title: 2, description: 1, params: 0.5 };
 const EXACT_MATCH = 1e6;
-const APP_MENTION_BOOST = 1.5;
 /** A saved skill that matches as well as a tool ranks first: a repeated task reuses memory. */
-const SKILL_BOOST = 2;
-const CANDIDATES = 50;
-const RRF_K = 60;
+const SKILL_BONUS = 1;
 
 /**
- * Tool search that needs no network and no model: BM25F over app, name (split on _ and camelCase),
- * title, description and parameter names, with light stemming; an exact tool name or id always ranks
- * first; naming an app in the query favours that app. Kept current from the catalog incrementally.
+ * Tool search that needs no network: plain BM25 over each tool's text finds candidates, and a linear
+ * ranker over a few features that held on every evaluation set orders them (features.ts); with
+ * embeddings, their similarity adds candidates and features. An exact tool name or id always ranks
+ * first. Kept current from the catalog incrementally.
  */
 export class ToolSearch {
   private readonly catalog: ToolCatalog;
-  private readonly index: Bm25fIndex<Field>;
+  private readonly index = new Bm25Index();
   private readonly minConfidence: number;
   private readonly dense: DenseRetriever | undefined;
+  private readonly lexicalWeights: FeatureWeights;
+  private readonly hybridWeights: FeatureWeights;
   private readonly unsubscribe: () => void;
+  private readonly entryTerms = new Map<string, EntryTerms>();
   /** Normalized tool name or id → ids, for exact matches without a scan. */
   private readonly names = new Map<string, Set<string>>();
   private readonly nameKeys = new Map<string, string[]>();
-  /** App id → its words and how many entries it has, for app mentions. */
-  private readonly appWords = new Map<string, { words: string[]; entries: number }>();
 
   constructor(options: ToolSearchOptions) {
     this.catalog = options.catalog;
     this.minConfidence = options.minConfidence ?? 0.3;
     this.dense = options.dense;
-    this.index = new Bm25fIndex<Field>({ weights: { ...DEFAULT_WEIGHTS, ...options.weights } });
+    this.lexicalWeights = options.weights?.lexical ?? LEXICAL_WEIGHTS;
+    this.hybridWeights = options.weights?.hybrid ?? HYBRID_WEIGHTS;
     for (const entry of this.catalog.all()) this.add(entry);
     void this.dense?.update(this.catalog.all(), []);
-    this.unsubscribe = this.catalog.onChange(({ app, added, removed }) => {
-      for (const id of removed) this.remove(id, app);
+    this.unsubscribe = this.catalog.onChange(({ added, removed }) => {
+      for (const id of removed) this.remove(id);
       for (const entry of added) {
-        if (this.index.remove(entry.id)) this.remove(entry.id, entry.app);
+        this.remove(entry.id);
         this.add(entry);
       }
       void this.dense?.update(added, removed);
@@ -70,7 +77,8 @@ export class ToolSearch {
   }
 
   private add(entry: CatalogEntry): void {
-    this.index.upsert(entry.id, fieldsOf(entry));
+    this.index.upsert(entry.id, searchableText(entry));
+    this.entryTerms.set(entry.id, entryTerms(entry.name, entry.app));
     const keys = [words(entry.name).join("_"), words(entry.id).join("_")];
     this.nameKeys.set(entry.id, keys);
     for (const key of keys) {
@@ -81,20 +89,16 @@ export class ToolSearch {
       }
       ids.add(entry.id);
     }
-    const app = this.appWords.get(entry.app) ?? { words: words(entry.app), entries: 0 };
-    app.entries++;
-    this.appWords.set(entry.app, app);
   }
 
-  private remove(id: string, app: string): void {
-    this.index.remove(id);
+  private remove(id: string): void {
+    if (!this.index.remove(id)) return;
+    this.entryTerms.delete(id);
     for (const key of this.nameKeys.get(id) ?? []) {
       const ids = this.names.get(key);
       if (ids?.delete(id) && ids.size === 0) this.names.delete(key);
     }
     this.nameKeys.delete(id);
-    const info = this.appWords.get(app);
-    if (info !== undefined && --info.entries <= 0) this.appWords.delete(app);
   }
 
   close(): void {
@@ -103,70 +107,63 @@ export class ToolSearch {
 
   /** Lexical search only, synchronous: what the eval and the benchmarks measure. */
   searchLexical(request: SearchRequest, minConfidence = this.minConfidence): SearchHit[] {
-    return this.rankLexical(request, minConfidence).slice(0, request.k ?? 5);
+    return this.rank(request, undefined, minConfidence).slice(0, request.k ?? 5);
   }
 
-  /** Lexical, fused with dense ranks when embeddings are configured. */
-  async search(request: SearchRequest): Promise<SearchHit[]> {
-    const k = request.k ?? 5;
-    const lexical = this.rankLexical(request, 0);
-    if (this.dense === undefined) return lexical.filter((hit) => hit.confidence >= this.minConfidence).slice(0, k);
-    const retriever = this.dense;
-    const dense = await retriever.search(request.query, CANDIDATES, request.app);
-    const fused = new Map<string, { score: number; confidence: number }>();
-    lexical.slice(0, CANDIDATES).forEach((hit, rank) => {
-      fused.set(hit.id, {
-        score: (hit.score >= EXACT_MATCH ? EXACT_MATCH : 0) + 1 / (RRF_K + rank + 1),
-        confidence: hit.confidence,
-      });
-    });
-    dense.forEach((hit, rank) => {
-      const current = fused.get(hit.id) ?? { score: 0, confidence: 0 };
-      current.score += 1 / (RRF_K + rank + 1);
-      current.confidence = Math.max(current.confidence, hit.similarity >= retriever.minSimilarity ? 1 : 0);
-      fused.set(hit.id, current);
-    });
-    return [...fused]
-      .filter(([, value]) => value.confidence >= this.minConfidence)
-      .sort((a, b) => b[1].score - a[1].score || (a[0] < b[0] ? -1 : 1))
-      .slice(0, k)
-      .map(([id, value]) => ({
-        id,
-        app: this.catalog.get(id)?.app ?? "",
-        score: round(value.score),
-        confidence: round(value.confidence),
-      }));
+  /** Lexical and, when embeddings are configured and answer, dense features together. */
+  async search(request: SearchRequest, minConfidence = this.minConfidence): Promise<SearchHit[]> {
+    const similarities = await this.dense?.similarities(request.query);
+    return this.rank(request, similarities, minConfidence).slice(0, request.k ?? 5);
   }
 
-  private rankLexical(request: SearchRequest, minConfidence: number): SearchHit[] {
-    const queryWords = words(request.query);
-    const queryTerms = new Map<string, number>();
-    for (const term of terms(request.query)) queryTerms.set(term, (queryTerms.get(term) ?? 0) + 1);
-    const scores = this.index.score(queryTerms);
+  /** The candidates of a query with their features, in FEATURES order: what the weights are fitted on. */
+  candidates(request: SearchRequest, similarities?: ReadonlyMap<string, number>): Candidate[] {
+    const exact = this.exactMatches(request.query, words(request.query).join("_")).map((entry) => entry.id);
+    return candidateFeatures(this.index, this.entryTerms, {
+      query: request.query,
+      accept: (id) => request.app === undefined || this.catalog.get(id)?.app === request.app,
+      always: exact,
+      similarities: similarities !== undefined && similarities.size > 0 ? similarities : undefined,
+    });
+  }
 
-    const joined = queryWords.join("_");
-    for (const entry of this.exactMatches(request.query, joined))
-      scores.set(entry.id, (scores.get(entry.id) ?? 0) + EXACT_MATCH);
-    const mentioned = this.mentionedApps(queryWords);
+  private rank(
+    request: SearchRequest,
+    similarities: ReadonlyMap<string, number> | undefined,
+    minConfidence: number,
+  ): SearchHit[] {
+    const hybrid = similarities !== undefined && similarities.size > 0;
+    const weights = hybrid ? this.hybridWeights : this.lexicalWeights;
+    const exact = new Set(this.exactMatches(request.query, words(request.query).join("_")).map((entry) => entry.id));
+    // A request with several steps: a tool that does one of them is relevant though it matches only
+    // that step's words, so its confidence is the best share it has of one step.
+    const steps = clausesOf(request.query).map((step) => {
+      const stepTerms = new Map<string, number>();
+      for (const term of terms(step)) stepTerms.set(term, (stepTerms.get(term) ?? 0) + 1);
+      const total = [...stepTerms].reduce((sum, [term, count]) => sum + this.termWeight(term) * count, 0);
+      return { terms: stepTerms, total };
+    });
+    if (steps.length === 0) steps.push({ terms: new Map(), total: 0 });
+    const minSimilarity = this.dense?.minSimilarity ?? 1;
 
-    const totalWeight = [...queryTerms].reduce((sum, [term, count]) => sum + this.termWeight(term) * count, 0);
     const hits: SearchHit[] = [];
-    for (const [id, raw] of scores) {
-      const entry = this.catalog.get(id);
-      if (entry === undefined || (request.app !== undefined && entry.app !== request.app)) continue;
-      const score =
-        raw * (mentioned.has(entry.app) ? APP_MENTION_BOOST : 1) * (entry.kind === "skill" ? SKILL_BOOST : 1);
-      hits.push({ id, app: entry.app, score, confidence: 0 });
-    }
-    hits.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
-    const out: SearchHit[] = [];
-    for (const hit of hits.slice(0, CANDIDATES)) {
-      const exact = hit.score >= EXACT_MATCH;
-      const confidence = exact ? 1 : this.matchedShare(hit.id, queryTerms, totalWeight);
+    for (const candidate of this.candidates(request, similarities)) {
+      const entry = this.catalog.get(candidate.id);
+      if (entry === undefined) continue;
+      const isExact = exact.has(candidate.id);
+      const lexical = Math.max(...steps.map((step) => this.matchedShare(candidate.id, step.terms, step.total)));
+      const similar = hybrid && (similarities?.get(candidate.id) ?? 0) >= minSimilarity;
+      const confidence = isExact || similar ? 1 : lexical;
       if (confidence < minConfidence) continue;
-      out.push({ ...hit, score: round(hit.score), confidence: round(confidence) });
+      const score = scoreOf(candidate.values, weights) + (entry.kind === "skill" ? SKILL_BONUS : 0);
+      hits.push({
+        id: candidate.id,
+        app: entry.app,
+        score: round(score + (isExact ? EXACT_MATCH : 0)),
+        confidence: round(confidence),
+      });
     }
-    return out;
+    return hits.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
   }
 
   /** Entries whose name or id the query spells out: "list_messages", "outlook__list_messages", "list messages". */
@@ -186,15 +183,6 @@ export class ToolSearch {
     return found;
   }
 
-  private mentionedApps(queryWords: string[]): Set<string> {
-    const present = new Set(queryWords);
-    const mentioned = new Set<string>();
-    for (const [app, info] of this.appWords) {
-      if (info.words.length > 0 && info.words.every((word) => present.has(word))) mentioned.add(app);
-    }
-    return mentioned;
-  }
-
   /** Share of the query's idf mass the entry contains; unknown words count at full weight. */
   private matchedShare(id: string, queryTerms: ReadonlyMap<string, number>, totalWeight: number): number {
     if (totalWeight === 0) return 0;
@@ -209,14 +197,10 @@ export class ToolSearch {
   }
 }
 
-function fieldsOf(entry: CatalogEntry): Record<Field, string> {
-  return {
-    app: entry.app,
-    name: entry.name,
-    title: entry.title ?? "",
-    description: entry.description,
-    params: entry.params.map((param) => `${param.name} ${param.description ?? ""}`).join(" "),
-  };
+/** What BM25 reads of a tool: the same text the plain baseline reads (baseline.ts). */
+export function searchableText(entry: CatalogEntry): string {
+  const params = entry.params.map((param) => `${param.name} ${param.description ?? ""}`).join(" ");
+  return `${entry.app} ${entry.name} ${entry.title ?? ""} ${entry.description} ${params}`;
 }
 
 const round = (value: number) => Math.round(value * 1000) / 1000;

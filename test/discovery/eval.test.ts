@@ -1,14 +1,14 @@
 import { spawn } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { evaluate } from "../../src/discovery/eval.ts";
 import { tempStateDir } from "../helpers/demo.ts";
 
 describe("evaluate", () => {
-  it("should compute recall@k, nDCG@10 and MRR as defined", () => {
+  it("should compute recall@k, nDCG@10 and MRR as defined", async () => {
     const ranking: Record<string, string[]> = { q1: ["a", "b", "c"], q2: ["x", "y", "a", "b"] };
-    const result = evaluate({ rank: (query) => ranking[query] ?? [] }, [
+    const result = await evaluate({ rank: (query) => ranking[query] ?? [] }, [
       { query: "q1", relevant: ["a"] },
       { query: "q2", relevant: ["a", "b"] },
     ]);
@@ -94,6 +94,29 @@ describe("codemem discovery eval", () => {
       expect(figures.queries).toBe(2);
       expect(figures["recall@5"]).toBe(1);
     }
+  });
+
+  it("should print one line per --set and one for their mean", async () => {
+    const sets = ["first", "second"].map((name, n) => {
+      const dir = join(work.dir, name);
+      mkdirSync(dir, { recursive: true });
+      const tools = [
+        { id: "mail__send", app: "mail", name: "send", description: "Send an email message" },
+        { id: "drive__upload", app: "drive", name: "upload", description: "Upload a file into a folder" },
+      ];
+      writeFileSync(join(dir, "tools.jsonl"), tools.map((tool) => JSON.stringify(tool)).join("\n"));
+      const queries = [{ query: n === 0 ? "email the team" : "upload my file", relevant: ["mail__send"] }];
+      writeFileSync(join(dir, "queries.jsonl"), queries.map((query) => JSON.stringify(query)).join("\n"));
+      return dir;
+    });
+    const result = await run(["discovery", "eval", "--set", `named=${sets[0]}`, "--set", sets[1] as string]);
+    expect(result.stderr).toBe("");
+    const lines = result.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as Record<string, number | string>);
+    expect(lines.map((line) => line.set)).toEqual(["named", "second", "mean"]);
+    expect(lines.map((line) => line["recall@1"])).toEqual([1, 0, 0.5]);
   });
 
   it("should name a bad line of a tools file", async () => {

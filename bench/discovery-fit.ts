@@ -1,0 +1,181 @@
+/**
+ * Fits the ranker's feature weights (src/discovery/weights.ts) on every evaluation set at once and
+ * shows what generalizes: `npx tsx bench/discovery-fit.ts [--write]`.
+ *
+ * The objective is the mean recall@5 over the sets, each set counting once, less a steep penalty for
+ * any set where ours falls below plain BM25. It starts from a pairwise logistic fit (relevant above
+ * irrelevant candidates) and then searches weight by weight on the objective itself. Leave-one-set-out
+ * fits on all sets but one and measures the one left out: the figure to trust for a registry nobody
+ * tuned on. Prints one JSON line per fit; --write stores the all-set weights.
+ */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { evaluate } from "../src/discovery/eval.ts";
+import { bm25Over, type EvalSet, localDenseFor, readEvalSetDir, searchOver } from "../src/discovery/eval-sets.ts";
+import { DENSE_FEATURES, FEATURES, type Feature, type FeatureWeights, LEXICAL_FEATURES } from "../src/discovery/features.ts";
+import { FileVectorCache } from "../src/discovery/vector-file.ts";
+import { DISCOVERY_SETS, REPO } from "./discovery-sets.ts";
+
+interface QueryRows {
+  /** Feature values of each candidate, FEATURES order. */
+  rows: Float64Array[];
+  relevant: boolean[];
+  wanted: number;
+}
+interface SetRows {
+  name: string;
+  queries: QueryRows[];
+  bm25: number;
+}
+
+const round = (value: number) => Math.round(value * 1000) / 1000;
+
+async function rowsOf(set: EvalSet, hybrid: boolean, cache: FileVectorCache): Promise<SetRows> {
+  const dense = hybrid ? await localDenseFor(set, cache) : undefined;
+  const search = searchOver(set.tools);
+  const queries: QueryRows[] = [];
+  for (const query of set.queries) {
+    const similarities = dense === undefined ? undefined : await dense.similarities(query.query);
+    const candidates = search.candidates({ query: query.query }, similarities);
+    const relevant = new Set(query.relevant);
+    queries.push({
+      rows: candidates.map((candidate) => candidate.values),
+      relevant: candidates.map((candidate) => relevant.has(candidate.id)),
+      wanted: relevant.size,
+    });
+  }
+  const bm25 = (await evaluate(bm25Over(set), set.queries))["recall@5"] as number;
+  return { name: set.name, queries, bm25 };
+}
+
+function recallAt5(set: SetRows, w: Float64Array): number {
+  let total = 0;
+  for (const query of set.queries) {
+    const scored = query.rows.map((row, i) => ({ score: dot(row, w), relevant: query.relevant[i] as boolean }));
+    scored.sort((a, b) => b.score - a.score);
+    total += scored.slice(0, 5).filter((item) => item.relevant).length / query.wanted;
+  }
+  return total / set.queries.length;
+}
+
+const dot = (a: Float64Array, b: Float64Array) => {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += (a[i] as number) * (b[i] as number);
+  return sum;
+};
+
+function objective(sets: readonly SetRows[], w: Float64Array): number {
+  let sum = 0;
+  for (const set of sets) {
+    const recall = recallAt5(set, w);
+    sum += recall - 10 * Math.max(0, set.bm25 - recall);
+  }
+  return sum / sets.length;
+}
+
+/** Pairwise logistic regression: each relevant candidate above up to 20 irrelevant ones of its query. */
+function logistic(sets: readonly SetRows[], active: readonly number[]): Float64Array {
+  const pairs: { diff: Float64Array; weight: number }[] = [];
+  for (const set of sets) {
+    const before = pairs.length;
+    for (const query of set.queries) {
+      const negatives = query.rows.filter((_, i) => !query.relevant[i]).slice(0, 20);
+      query.rows.forEach((row, i) => {
+        if (!query.relevant[i]) return;
+        for (const negative of negatives) pairs.push({ diff: row.map((v, j) => v - (negative[j] as number)), weight: 0 });
+      });
+    }
+    // Each set weighs the same whatever its number of pairs.
+    for (let i = before; i < pairs.length; i++) (pairs[i] as { weight: number }).weight = 1 / (pairs.length - before);
+  }
+  const w = new Float64Array(FEATURES.length);
+  for (let epoch = 0; epoch < 300; epoch++) {
+    const gradient = new Float64Array(FEATURES.length);
+    for (const { diff, weight } of pairs) {
+      const p = 1 / (1 + Math.exp(dot(diff, w)));
+      for (const j of active) gradient[j] = (gradient[j] as number) - weight * p * (diff[j] as number);
+    }
+    for (const j of active) w[j] = (w[j] as number) - 0.5 * ((gradient[j] as number) + 1e-3 * (w[j] as number));
+  }
+  return w;
+}
+
+/** Weight-by-weight search on the objective, from the logistic fit. */
+function fit(sets: readonly SetRows[], active: readonly number[]): Float64Array {
+  const w = logistic(sets, active);
+  let bestScore = objective(sets, w);
+  for (let pass = 0; pass < 3; pass++) {
+    for (const j of active) {
+      const start = w[j] as number;
+      for (const factor of [0, 0.5, 0.75, 1.33, 2]) {
+        w[j] = start * factor;
+        const score = objective(sets, w);
+        if (score > bestScore + 1e-6) bestScore = score;
+        else w[j] = start;
+        if (w[j] !== start) break;
+      }
+    }
+  }
+  return w;
+}
+
+const weightsOf = (w: Float64Array, active: readonly number[]): FeatureWeights =>
+  Object.fromEntries(active.map((j) => [FEATURES[j] as Feature, round(w[j] as number)]));
+
+const sets = DISCOVERY_SETS.map((spec) => readEvalSetDir(spec));
+const cache = new FileVectorCache(join(REPO, ".codemem", "cache", "vectors.bin"));
+const fitted: Record<string, FeatureWeights> = {};
+for (const mode of ["lexical", "hybrid"] as const) {
+  const active = (mode === "lexical" ? LEXICAL_FEATURES : [...LEXICAL_FEATURES, ...DENSE_FEATURES]).map((f) =>
+    FEATURES.indexOf(f),
+  );
+  const rows: SetRows[] = [];
+  for (const set of sets) rows.push(await rowsOf(set, mode === "hybrid", cache));
+  const all = fit(rows, active);
+  fitted[mode] = weightsOf(all, active);
+  const inSample = Object.fromEntries(rows.map((set) => [set.name, round(recallAt5(set, all))]));
+  const heldOut = Object.fromEntries(
+    rows.map((set) => [
+      set.name,
+      round(
+        recallAt5(
+          set,
+          fit(
+            rows.filter((other) => other !== set),
+            active,
+          ),
+        ),
+      ),
+    ]),
+  );
+  const bm25 = Object.fromEntries(rows.map((set) => [set.name, round(set.bm25)]));
+  process.stdout.write(
+    `${JSON.stringify({ fit: mode, "recall@5": { all_sets: inSample, left_out: heldOut, bm25 }, weights: fitted[mode] })}\n`,
+  );
+}
+
+if (process.argv.includes("--write")) {
+  const body = (weights: FeatureWeights | undefined) =>
+    Object.entries(weights ?? {})
+      .filter(([, value]) => value !== 0)
+      .map(([feature, value]) => `  ${feature}: ${value},`)
+      .join("\n");
+  writeFileSync(
+    join(REPO, "src", "discovery", "weights.ts"),
+    `import type { FeatureWeights } from "./features.ts";
+
+// Written by \`npx tsx bench/discovery-fit.ts --write\`, fitted on every evaluation set at once (each
+// set weighs the same; see bench/data/discovery/README.md). Refit after changing a feature.
+
+/** Weights without embeddings. */
+export const LEXICAL_WEIGHTS: FeatureWeights = {
+${body(fitted.lexical)}
+};
+
+/** Weights with embeddings (a local model or an OpenAI-compatible endpoint). */
+export const HYBRID_WEIGHTS: FeatureWeights = {
+${body(fitted.hybrid)}
+};
+`,
+  );
+}
