@@ -12,7 +12,13 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { evaluate } from "../src/discovery/eval.ts";
 import { bm25Over, type EvalSet, localDenseFor, readEvalSetDir, searchOver } from "../src/discovery/eval-sets.ts";
-import { DENSE_FEATURES, FEATURES, type Feature, type FeatureWeights, LEXICAL_FEATURES } from "../src/discovery/features.ts";
+import {
+  DENSE_FEATURES,
+  FEATURES,
+  type Feature,
+  type FeatureWeights,
+  LEXICAL_FEATURES,
+} from "../src/discovery/features.ts";
 import { FileVectorCache } from "../src/discovery/vector-file.ts";
 import { DISCOVERY_SETS, REPO } from "./discovery-sets.ts";
 
@@ -32,11 +38,10 @@ const round = (value: number) => Math.round(value * 1000) / 1000;
 
 async function rowsOf(set: EvalSet, hybrid: boolean, cache: FileVectorCache): Promise<SetRows> {
   const dense = hybrid ? await localDenseFor(set, cache) : undefined;
-  const search = searchOver(set.tools);
+  const search = searchOver(set.tools, dense);
   const queries: QueryRows[] = [];
   for (const query of set.queries) {
-    const similarities = dense === undefined ? undefined : await dense.similarities(query.query);
-    const candidates = search.candidates({ query: query.query }, similarities);
+    const candidates = search.candidates({ query: query.query }, await search.similaritiesFor(query.query));
     const relevant = new Set(query.relevant);
     queries.push({
       rows: candidates.map((candidate) => candidate.values),
@@ -82,7 +87,8 @@ function logistic(sets: readonly SetRows[], active: readonly number[]): Float64A
       const negatives = query.rows.filter((_, i) => !query.relevant[i]).slice(0, 20);
       query.rows.forEach((row, i) => {
         if (!query.relevant[i]) return;
-        for (const negative of negatives) pairs.push({ diff: row.map((v, j) => v - (negative[j] as number)), weight: 0 });
+        for (const negative of negatives)
+          pairs.push({ diff: row.map((v, j) => v - (negative[j] as number)), weight: 0 });
       });
     }
     // Each set weighs the same whatever its number of pairs.

@@ -29,7 +29,9 @@ export async function benchDiscoveryQuality(): Promise<void> {
     const multi = set.queries.filter((query) => query.relevant.length > 1);
     const measure = async (queries: EvalQuery[]) =>
       Object.fromEntries(
-        await Promise.all(Object.entries(rankers).map(async ([name, ranker]) => [name, await evaluate(ranker, queries)])),
+        await Promise.all(
+          Object.entries(rankers).map(async ([name, ranker]) => [name, await evaluate(ranker, queries)]),
+        ),
       ) as Record<string, EvalResult>;
     const row = { all: await measure(set.queries), multi: await measure(multi) };
     rows.push(row);

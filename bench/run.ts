@@ -5,6 +5,7 @@
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   sandbox: async () => (await import("./sandbox.ts")).benchSandbox(),
   discovery: async () => (await import("./discovery.ts")).benchDiscovery(),
+  "discovery-semantic": async () => (await import("./discovery.ts")).benchDiscoverySemantic(),
   "discovery-quality": async () => (await import("./discovery-quality.ts")).benchDiscoveryQuality(),
   tokens: async () => (await import("./tokens.ts")).benchTokens(),
   "skill-run": async () => (await import("./skill-run.ts")).benchSkillRun(),

@@ -35,15 +35,19 @@ export async function setUpDiscovery(
   }
   let redis: Redis | undefined;
   let dense: EmbeddingRetriever | undefined;
+  const local = semantic === "local" ? new LocalEmbeddings() : undefined;
+  let closing = false;
   if (semantic !== "off") {
     redis = config.redisUrl !== undefined ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }) : undefined;
     dense = new EmbeddingRetriever({
-      api: client?.embeddings ?? new LocalEmbeddings(),
+      api: client?.embeddings ?? (local as LocalEmbeddings),
       model: client !== undefined ? (config.model.embeddingModel as string) : LOCAL_EMBEDDING_MODEL,
       minSimilarity: client !== undefined ? undefined : LOCAL_MIN_SIMILARITY,
       cache: redis !== undefined ? new RedisVectorCache(redis, `${config.prefix}:emb:`) : new MemoryVectorCache(),
-      onError: (error) => log(`embeddings failed, ranking on words alone: ${(error as Error).message}`),
-      // The local model embeds a large registry for minutes at first start: rank on words meanwhile.
+      onError: (error) => {
+        if (!closing) log(`embeddings failed, ranking on words alone: ${(error as Error).message}`);
+      },
+      // The local model takes about a minute per 10,000 new tools: rank on words meanwhile.
       waitForUpdates: client !== undefined,
     });
   }
@@ -53,7 +57,9 @@ export async function setUpDiscovery(
     search,
     failures,
     close: async () => {
+      closing = true;
       search.close();
+      await local?.close();
       redis?.disconnect();
     },
   };

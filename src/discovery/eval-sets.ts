@@ -5,6 +5,7 @@ import { ToolCatalog } from "./catalog.ts";
 import type { DenseRetriever } from "./dense.ts";
 import { EmbeddingRetriever, type VectorCache } from "./embeddings.ts";
 import { type EvalQuery, type Ranker, readQueriesFile, readToolsFile } from "./eval.ts";
+import { clausesOf } from "./features.ts";
 import { LOCAL_EMBEDDING_MODEL, LocalEmbeddings } from "./local-embeddings.ts";
 import { ToolSearch } from "./search.ts";
 import type { CatalogEntry } from "./types.ts";
@@ -53,7 +54,12 @@ export async function localDenseFor(set: EvalSet, cache?: VectorCache): Promise<
     },
   });
   await dense.update(set.tools, []);
-  await dense.warm(set.queries.map((query) => query.query));
+  await dense.warm(
+    set.queries.flatMap((query) => {
+      const steps = clausesOf(query.query);
+      return [query.query, ...(steps.length > 1 ? steps : [])];
+    }),
+  );
   return dense;
 }
 

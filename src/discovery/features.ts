@@ -5,7 +5,8 @@ import { stem, terms, words } from "./text.ts";
  * What the ranker reads about one candidate tool for one query, each a number from 0 to about 1. They
  * were chosen because each holds on every evaluation set (bench/discovery-fit.ts fits their weights on
  * all sets at once and checks each set left out), not because they fit one:
- * - bm25, bm25_rank: plain BM25 over all the tool's text, relative to the best candidate, and 1/rank;
+ * - bm25: plain BM25 over all the tool's text, relative to the best candidate (its rank, 1/rank, was
+ *   tried and dropped: it turns a hair's difference in score into a large one);
  * - name_cover, name_cover_nouns: the share of the tool name's terms (without generic verbs such as
  *   get or list) the query contains; a query that needs several tools matches each name on its own,
  *   where BM25 lets the longest description win;
@@ -13,11 +14,12 @@ import { stem, terms, words } from "./text.ts";
  * - clause_best, clause_name_cover: the same per clause of a request with several steps ("…, then …"),
  *   the best clause counting, so each step's tool can rise;
  * - app_named: the query names the tool's app;
- * - cosine, cosine_gap, cosine_rank: embedding similarity, its distance to the best, and 1/rank.
+ * - cosine, cosine_gap, cosine_rank: embedding similarity, its distance to the best, and 1/rank;
+ * - clause_cosine: the best similarity to one step of the request (an embedding of a whole request
+ *   with three steps resembles none of its three tools).
  */
 export const LEXICAL_FEATURES = [
   "bm25",
-  "bm25_rank",
   "name_cover",
   "name_cover_nouns",
   "query_cover",
@@ -25,7 +27,7 @@ export const LEXICAL_FEATURES = [
   "clause_name_cover",
   "app_named",
 ] as const;
-export const DENSE_FEATURES = ["cosine", "cosine_gap", "cosine_rank"] as const;
+export const DENSE_FEATURES = ["cosine", "cosine_gap", "cosine_rank", "clause_cosine"] as const;
 export const FEATURES = [...LEXICAL_FEATURES, ...DENSE_FEATURES] as const;
 export type Feature = (typeof FEATURES)[number];
 export type FeatureWeights = Partial<Record<Feature, number>>;
@@ -89,6 +91,8 @@ export interface FeatureQuery {
   always?: readonly string[] | undefined;
   /** Cosine similarity per tool id, when embeddings are configured. */
   similarities?: ReadonlyMap<string, number> | undefined;
+  /** The same for each step of a request with several (clausesOf), when it has several. */
+  stepSimilarities?: readonly ReadonlyMap<string, number>[] | undefined;
 }
 
 /**
@@ -112,7 +116,6 @@ export function candidateFeatures(
   const lexical = index.top(queryTerms, LEXICAL_CANDIDATES, request.accept, others);
   const wholeTop = lexical.best || 1;
   const whole = new Map([...lexical.extra, ...lexical.top]);
-  const lexicalRank = new Map(lexical.top.map(([id], rank) => [id, rank]));
   const ids = new Set([...lexical.top.map(([id]) => id), ...others]);
 
   const present = new Set(queryTerms.keys());
@@ -137,13 +140,11 @@ export function candidateFeatures(
     for (const term of present) if (own.has(term)) matchedIdf += index.idf(term);
     const bm25 = (whole.get(id) ?? 0) / wholeTop;
     const nameCover = share(entry.name, present);
-    const rank = lexicalRank.get(id);
     const cosine = sims?.get(id);
     const denseAt = denseRank.get(id);
     const values = new Float64Array(FEATURES.length);
     values.set([
       bm25,
-      rank === undefined ? 0 : 1 / (rank + 1),
       nameCover,
       share(entry.nameNouns, present),
       queryIdf === 0 ? 0 : matchedIdf / queryIdf,
@@ -153,6 +154,7 @@ export function candidateFeatures(
       cosine ?? 0,
       cosine === undefined ? 0 : cosine - cosineTop,
       denseAt === undefined ? 0 : 1 / (denseAt + 1),
+      Math.max(cosine ?? 0, ...(request.stepSimilarities ?? []).map((step) => step.get(id) ?? 0)),
     ]);
     out.push({ id, values });
   }

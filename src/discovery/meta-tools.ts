@@ -172,11 +172,20 @@ export class Discovery {
     };
   }
 
+  /** Ids close to a mistyped one (a letter or two off), then what a search for its words finds. */
   private suggest(id: string): string[] {
     const query = words(id).join(" ");
     const app = id.includes("__") ? id.slice(0, id.indexOf("__")) : undefined;
     const scoped = app !== undefined && this.catalog.hasApp(app) ? app : undefined;
-    return this.search.searchLexical({ query, app: scoped, k: 3 }, 0).map((hit) => hit.id);
+    const near = this.catalog
+      .all()
+      .filter((entry) => scoped === undefined || entry.app === scoped)
+      .map((entry) => ({ id: entry.id, distance: editDistance(entry.id, id) }))
+      .filter((candidate) => candidate.distance <= Math.max(2, Math.floor(id.length / 8)))
+      .sort((a, b) => a.distance - b.distance || (a.id < b.id ? -1 : 1))
+      .map((candidate) => candidate.id);
+    const found = this.search.searchLexical({ query, app: scoped, k: 3 }, 0).map((hit) => hit.id);
+    return [...new Set([...near, ...found])].slice(0, 3);
   }
 
   private unknownApp(app: string) {

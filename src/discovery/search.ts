@@ -27,6 +27,12 @@ export interface ToolSearchOptions {
   weights?: { lexical?: FeatureWeights | undefined; hybrid?: FeatureWeights | undefined } | undefined;
 }
 
+/** What embeddings say about a query: similarity per tool id, for the whole and for each step. */
+export interface DenseSignal {
+  whole: ReadonlyMap<string, number>;
+  steps: readonly ReadonlyMap<string, number>[];
+}
+
 export interface SearchRequest {
   query: string;
   /** Only this app's entries. */
@@ -112,26 +118,33 @@ export class ToolSearch {
 
   /** Lexical and, when embeddings are configured and answer, dense features together. */
   async search(request: SearchRequest, minConfidence = this.minConfidence): Promise<SearchHit[]> {
-    const similarities = await this.dense?.similarities(request.query);
-    return this.rank(request, similarities, minConfidence).slice(0, request.k ?? 5);
+    return this.rank(request, await this.similaritiesFor(request.query), minConfidence).slice(0, request.k ?? 5);
+  }
+
+  /** Embedding similarity of the query, and of each of its steps when it has several; none without embeddings. */
+  async similaritiesFor(query: string): Promise<DenseSignal | undefined> {
+    if (this.dense === undefined) return undefined;
+    const steps = clausesOf(query);
+    const [whole, ...perStep] = await Promise.all(
+      [query, ...(steps.length > 1 ? steps : [])].map((text) => (this.dense as DenseRetriever).similarities(text)),
+    );
+    return whole === undefined || whole.size === 0 ? undefined : { whole, steps: perStep };
   }
 
   /** The candidates of a query with their features, in FEATURES order: what the weights are fitted on. */
-  candidates(request: SearchRequest, similarities?: ReadonlyMap<string, number>): Candidate[] {
+  candidates(request: SearchRequest, dense?: DenseSignal): Candidate[] {
     const exact = this.exactMatches(request.query, words(request.query).join("_")).map((entry) => entry.id);
     return candidateFeatures(this.index, this.entryTerms, {
       query: request.query,
       accept: (id) => request.app === undefined || this.catalog.get(id)?.app === request.app,
       always: exact,
-      similarities: similarities !== undefined && similarities.size > 0 ? similarities : undefined,
+      similarities: dense?.whole,
+      stepSimilarities: dense?.steps,
     });
   }
 
-  private rank(
-    request: SearchRequest,
-    similarities: ReadonlyMap<string, number> | undefined,
-    minConfidence: number,
-  ): SearchHit[] {
+  private rank(request: SearchRequest, dense: DenseSignal | undefined, minConfidence: number): SearchHit[] {
+    const similarities = dense?.whole;
     const hybrid = similarities !== undefined && similarities.size > 0;
     const weights = hybrid ? this.hybridWeights : this.lexicalWeights;
     const exact = new Set(this.exactMatches(request.query, words(request.query).join("_")).map((entry) => entry.id));
@@ -147,7 +160,7 @@ export class ToolSearch {
     const minSimilarity = this.dense?.minSimilarity ?? 1;
 
     const hits: SearchHit[] = [];
-    for (const candidate of this.candidates(request, similarities)) {
+    for (const candidate of this.candidates(request, dense)) {
       const entry = this.catalog.get(candidate.id);
       if (entry === undefined) continue;
       const isExact = exact.has(candidate.id);

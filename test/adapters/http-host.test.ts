@@ -25,6 +25,7 @@ describe("Slack's receiver and Teams' /api/messages on one PORT", () => {
       REDIS_URL: inject("redisUrl"),
       CODEMEM_HOME: join(home.dir, ".codemem"),
       CODEMEM_PREFIX: `hh${process.pid}x${Date.now().toString(36)}`,
+      CODEMEM_SEMANTIC: "off",
       SLACK_BOT_TOKEN: "xoxb-test",
       SLACK_SIGNING_SECRET: SECRET,
       SLACK_API_URL: slack.apiUrl,

@@ -79,6 +79,7 @@ describe("Teams through botbuilder's CloudAdapter, against a fake Bot Connector"
       REDIS_URL: inject("redisUrl"),
       CODEMEM_HOME: join(home.dir, ".codemem"),
       CODEMEM_PREFIX: prefix,
+      CODEMEM_SEMANTIC: "off",
       ...teams.env(APP_ID),
     };
     const config = loadConfig({ env, cwd: home.dir });

@@ -85,6 +85,19 @@ describe("npx codemem", () => {
     expect(result.stderr).toContain('"command"');
   });
 
+  it("search should rank the demo registry's tools and exit while the local model is still embedding", async () => {
+    const result = await codemem(["search", "create folder upload file", "--app", "onedrive", "--json"], {
+      CODEMEM_SEMANTIC: "local",
+    });
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    const { hits } = JSON.parse(result.stdout) as { hits: { id: string }[] };
+    expect(hits.map((hit) => hit.id)).toEqual(
+      expect.arrayContaining(["onedrive__create_folder", "onedrive__upload_file"]),
+    );
+    expect(hits.every((hit) => hit.id.startsWith("onedrive__"))).toBe(true);
+  }, 60_000);
+
   it("should refuse an unknown command with a hint", async () => {
     const result = await codemem(["frobnicate"]);
     expect(result.code).toBe(2);

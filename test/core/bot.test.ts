@@ -60,6 +60,7 @@ describe("Bot, driven as two people", () => {
         REDIS_URL: inject("redisUrl"),
         CODEMEM_HOME: join(home.dir, ".codemem"),
         CODEMEM_PREFIX: `bot${process.pid}x${Date.now().toString(36)}`,
+        CODEMEM_SEMANTIC: "off",
       },
       cwd: home.dir,
     });

@@ -42,7 +42,12 @@ describe("ranking features", () => {
   it("should surface each step's tool of a request that needs several", () => {
     const search = new ToolSearch({ catalog: demoCatalog() });
     const ids = search.searchLexical({ query: "create a jira issue for the bug. Also upload the log file to dropbox" });
-    expect(ids.map((hit) => hit.id).slice(0, 2).sort()).toEqual(["dropbox__upload_file", "jira__create_issue"]);
+    expect(
+      ids
+        .map((hit) => hit.id)
+        .slice(0, 2)
+        .sort(),
+    ).toEqual(["dropbox__upload_file", "jira__create_issue"]);
   });
 
   it("should take an app filter and exact names into the candidates", () => {

@@ -17,6 +17,7 @@ export async function startTestConsoleApp(extraEnv: Record<string, string> = {})
     REDIS_URL: inject("redisUrl"),
     CODEMEM_HOME: join(home.dir, ".codemem"),
     CODEMEM_PREFIX: `t${process.pid}x${Date.now().toString(36)}`,
+    CODEMEM_SEMANTIC: "off",
     ...extraEnv,
   };
   const config = loadConfig({ env, cwd: home.dir });

@@ -18,6 +18,7 @@ export function startSlackTestApp(slack: FakeSlack, home: string, env: Record<st
       CODEMEM_PREFIX: `sl${process.pid}x${Date.now().toString(36)}${Math.floor(Math.random() * 1000)}`,
       SLACK_BOT_TOKEN: "xoxb-test",
       SLACK_API_URL: slack.apiUrl,
+      CODEMEM_SEMANTIC: "off",
       ...env,
     },
     cwd: home,
