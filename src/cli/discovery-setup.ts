@@ -47,7 +47,7 @@ export async function setUpDiscovery(
       onError: (error) => {
         if (!closing) log(`embeddings failed, ranking on words alone: ${(error as Error).message}`);
       },
-      // The local model takes about a minute per 10,000 new tools: rank on words meanwhile.
+      // The local model takes over two minutes for 10,000 new tools: rank on words meanwhile.
       waitForUpdates: client !== undefined,
     });
   }

@@ -21,7 +21,7 @@ export interface ToolSearchOptions {
    * "no relevant tools" instead of returning noise. Default: 0.3.
    */
   minConfidence?: number | undefined;
-  /** Optional embeddings (a local model or an endpoint); their similarity becomes three more features. */
+  /** Optional embeddings (a local model or an endpoint); their similarities become more features. */
   dense?: DenseRetriever | undefined;
   /** Feature weights; default: the ones fitted on every evaluation set (weights.ts). */
   weights?: { lexical?: FeatureWeights | undefined; hybrid?: FeatureWeights | undefined } | undefined;
@@ -165,7 +165,12 @@ export class ToolSearch {
       if (entry === undefined) continue;
       const isExact = exact.has(candidate.id);
       const lexical = Math.max(...steps.map((step) => this.matchedShare(candidate.id, step.terms, step.total)));
-      const similar = hybrid && (similarities?.get(candidate.id) ?? 0) >= minSimilarity;
+      const similar =
+        hybrid &&
+        Math.max(
+          similarities?.get(candidate.id) ?? 0,
+          ...(dense?.steps ?? []).map((step) => step.get(candidate.id) ?? 0),
+        ) >= minSimilarity;
       const confidence = isExact || similar ? 1 : lexical;
       if (confidence < minConfidence) continue;
       const score = scoreOf(candidate.values, weights) + (entry.kind === "skill" ? SKILL_BONUS : 0);
