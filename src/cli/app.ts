@@ -81,7 +81,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     closers.push(closeRedis);
     const mcp = await setUpMcp(config, undefined, { log });
     closers.push(() => mcp.close());
-    const discovery = await setUpDiscovery(config, mcp.pool, log);
+    const discovery = await setUpDiscovery(config, mcp.pool, log, { redis, prefix });
     closers.push(() => discovery.close());
 
     let model: ChatModel | undefined = config.model.apiKey !== undefined ? openAiClientFromConfig(config) : undefined;

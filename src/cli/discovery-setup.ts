@@ -24,6 +24,8 @@ export async function setUpDiscovery(
   config: Config,
   pool: McpPool,
   log: (line: string) => void,
+  /** The app's Redis, for the vector cache (a started app has one even without REDIS_URL). */
+  shared?: { redis: Redis; prefix: string },
 ): Promise<DiscoverySetup> {
   const catalog = new ToolCatalog();
   const failures = await catalog.follow(pool);
@@ -38,12 +40,19 @@ export async function setUpDiscovery(
   const local = semantic === "local" ? new LocalEmbeddings() : undefined;
   let closing = false;
   if (semantic !== "off") {
-    redis = config.redisUrl !== undefined ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }) : undefined;
+    redis =
+      shared === undefined && config.redisUrl !== undefined
+        ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2 })
+        : undefined;
+    const cacheRedis = shared?.redis ?? redis;
     dense = new EmbeddingRetriever({
       api: client?.embeddings ?? (local as LocalEmbeddings),
       model: client !== undefined ? (config.model.embeddingModel as string) : LOCAL_EMBEDDING_MODEL,
       minSimilarity: client !== undefined ? undefined : LOCAL_MIN_SIMILARITY,
-      cache: redis !== undefined ? new RedisVectorCache(redis, `${config.prefix}:emb:`) : new MemoryVectorCache(),
+      cache:
+        cacheRedis !== undefined
+          ? new RedisVectorCache(cacheRedis, `${shared?.prefix ?? config.prefix}:emb:`)
+          : new MemoryVectorCache(),
       onError: (error) => {
         if (!closing) log(`embeddings failed, ranking on words alone: ${(error as Error).message}`);
       },
