@@ -15,20 +15,24 @@ export interface ConsoleAdapterOptions {
 
 /** The console as an adapter: threads in Redis, delivery to them, and the web server as its inbound half. */
 export function consoleAdapter(options: ConsoleAdapterOptions = {}): AdapterFactory {
-  return ({ redis, prefix }): ChatAdapter<Bot> => {
+  return ({ redis, prefix, readiness }): ChatAdapter<Bot> => {
     const store = new ConsoleThreadStore(redis, `${prefix}:console`);
     const outbound = new ConsoleOutbound(store, redis, prefix);
     return {
       outbound,
       start: async (bot) => {
+        const subscriber = redis.duplicate();
+        // The app's own connection already reports a Redis outage; this one only reconnects quietly.
+        subscriber.on("error", () => {});
         const web = await startConsoleServer({
           bot,
           outbound,
           store,
-          subscriber: redis.duplicate(),
+          subscriber,
           prefix,
           port: options.port,
           host: options.host,
+          readiness,
         });
         return { describe: `console  ${web.url}`, url: web.url, close: () => web.close() };
       },

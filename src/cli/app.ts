@@ -20,6 +20,7 @@ import { followSkills } from "../skills/catalog.ts";
 import { installShippedSkills } from "../skills/shipped.ts";
 import { SkillStore } from "../skills/store.ts";
 import type { ChatAdapter, RunningInbound } from "../ui/adapter.ts";
+import { type Readiness, readinessOf } from "../ops/readiness.ts";
 import { setUpDiscovery, type DiscoverySetup } from "./discovery-setup.ts";
 import { setUpMcp, type McpSetup } from "./mcp-setup.ts";
 
@@ -40,6 +41,8 @@ export interface App {
   runtime: SkillRuntime;
   mcp: McpSetup;
   discovery: DiscoverySetup;
+  /** Whether this process can serve: Redis answers, every MCP server is connected, its workers run. */
+  readiness(): Promise<Readiness>;
   close(): Promise<void>;
 }
 
@@ -49,6 +52,8 @@ export interface AdapterContext {
   redisUrl: string;
   prefix: string;
   log: (line: string) => void;
+  /** The app's readiness (for a health endpoint); "starting" until the app is up. */
+  readiness: () => Promise<Readiness>;
 }
 
 /** Makes one platform's adapter once Redis is up; its inbound half is started with the Bot. */
@@ -73,8 +78,20 @@ export async function startApp(options: AppOptions): Promise<App> {
   const prefix = options.prefix ?? config.prefix;
   const closers: (() => Promise<void>)[] = [];
   const closeAll = async () => {
-    for (const close of closers.reverse())
-      await close().catch((error: unknown) => log(`close failed: ${(error as Error).message}`));
+    for (const close of closers.reverse()) {
+      // A BullMQ worker whose Redis went away and came back may never finish closing (bullmq#4656):
+      // shutdown moves on after a while instead of hanging; what it held is dropped with the process.
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<"late">((resolve) => {
+        timer = setTimeout(() => resolve("late"), CLOSE_TIMEOUT_MS);
+      });
+      const outcome = await Promise.race([
+        close().catch((error: unknown) => log(`close failed: ${(error as Error).message}`)),
+        late,
+      ]);
+      clearTimeout(timer);
+      if (outcome === "late") log(`a part took over ${CLOSE_TIMEOUT_MS} ms to close; moving on`);
+    }
   };
   try {
     const { url: redisUrl, redis, close: closeRedis } = await connectRedis(config, log);
@@ -95,7 +112,10 @@ export async function startApp(options: AppOptions): Promise<App> {
     const connection = redisConnection(redisUrl);
     const outbox = new Outbox({ connection, redis, prefix });
     closers.push(() => outbox.close());
-    const adapters = options.adapters.map((make) => make({ redis, redisUrl, prefix, log }));
+    let readiness = async (): Promise<Readiness> => ({ ready: false, checks: { app: "starting" } });
+    const adapters = options.adapters.map((make) =>
+      make({ redis, redisUrl, prefix, log, readiness: () => readiness() }),
+    );
     const deliverers = startDeliverers({
       connection,
       redis,
@@ -138,8 +158,10 @@ export async function startApp(options: AppOptions): Promise<App> {
       policy,
       launcher: launcherOf(runtime),
     };
+    const workers: { isRunning(): boolean }[] = [];
     if (config.runtime.inProcessWorkers) {
       const runWorkers = runtime.startWorkers();
+      workers.push(runWorkers.runWorker, runWorkers.itemWorker);
       closers.push(() => runWorkers.close());
     }
     const bot = new Bot({ connection, prefix, sessions, skills, runtime, policy, surface: outbox, redis });
@@ -153,8 +175,19 @@ export async function startApp(options: AppOptions): Promise<App> {
       surfaces.push(running);
       closers.push(() => running.close());
     }
+    workers.push(worker);
+    readiness = () =>
+      readinessOf({
+        redis: async () => ((await redis.ping()) === "PONG" ? undefined : "no PONG"),
+        mcp: async () => {
+          const down = mcp.pool.apps().filter((app) => !mcp.pool.connection(app).connected);
+          return down.length === 0 ? undefined : `not connected: ${down.join(", ")}`;
+        },
+        workers: async () => (workers.every((w) => w.isRunning()) ? undefined : "a worker has stopped"),
+      });
     const modelKind = replay ? "replay" : "openai";
     return {
+      readiness: () => readiness(),
       bot,
       outbox,
       surfaces,
@@ -174,6 +207,9 @@ export async function startApp(options: AppOptions): Promise<App> {
     throw error;
   }
 }
+
+/** How long one part of the app may take to close before shutdown moves on. */
+const CLOSE_TIMEOUT_MS = 5000;
 
 /** Approve's run and the schedule buttons, through the runtime (no model call per run). */
 export function launcherOf(runtime: SkillRuntime): SkillLauncher {

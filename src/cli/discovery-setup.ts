@@ -44,6 +44,8 @@ export async function setUpDiscovery(
       shared === undefined && config.redisUrl !== undefined
         ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2 })
         : undefined;
+    // Without Redis the cache only misses and vectors are made again: nothing to report per retry.
+    redis?.on("error", () => {});
     const cacheRedis = shared?.redis ?? redis;
     dense = new EmbeddingRetriever({
       api: client?.embeddings ?? (local as LocalEmbeddings),
