@@ -69,6 +69,13 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    audit: z
+      .object({
+        /** About how many entries the audit stream keeps; the oldest go first. */
+        maxEntries: positiveInt(100, 100_000_000, "entries").default(100_000),
+      })
+      .strict()
+      .prefault({}),
     sandbox: z
       .object({
         timeoutMs: positiveInt(100, 3_600_000, "milliseconds").default(30_000),
@@ -213,6 +220,7 @@ export const ENV_FIELDS: Readonly<Record<string, string>> = {
   CODEMEM_MODEL: "model.name",
   CODEMEM_EMBEDDING_MODEL: "model.embeddingModel",
   CODEMEM_SEMANTIC: "discovery.semantic",
+  CODEMEM_AUDIT_MAX_ENTRIES: "audit.maxEntries",
   CODEMEM_SANDBOX_TIMEOUT_MS: "sandbox.timeoutMs",
   CODEMEM_SANDBOX_MEMORY_MB: "sandbox.memoryMb",
   CODEMEM_SANDBOX_MAX_OUTPUT: "sandbox.maxOutputChars",

@@ -6,7 +6,7 @@ import type {
 import { asCodedError } from "../errors.ts";
 import { lineDiff } from "../skills/diff.ts";
 import { answeredMessage, code, rich, type Answer, type Button, type UiBlock, type UiMessage } from "../ui/message.ts";
-import type { MessageRef } from "../ui/surface.ts";
+import { type MessageRef, threadKey } from "../ui/surface.ts";
 import { displayName, userKey, type User } from "../ui/user.ts";
 import { parseArgs } from "./args.ts";
 import type { AgentDeps } from "./deps.ts";
@@ -118,6 +118,12 @@ export class AgentTurn {
         if (input.choice === "approve") await this.approve(pending, pending.proposal, input.user);
         else {
           await this.markAnswered(pending, { label: "Rejected", by: input.user });
+          await this.deps.audit?.append({
+            action: "reject",
+            who: userKey(input.user),
+            skill: pending.proposal.name,
+            thread: threadKey(session.thread),
+          });
           session.pending = { ...pending, id: randomUUID(), kind: "reject_reason", choices: [] };
           await this.say("What should change? Reply in this thread and I'll revise the skill.");
         }
@@ -134,6 +140,13 @@ export class AgentTurn {
   private async approve(pending: PendingInput, proposal: ProposedSkill, user: User): Promise<void> {
     const { deps, session } = this;
     const record = await deps.skills.save({ ...proposal, author: userKey(session.requester), approver: userKey(user) });
+    await deps.audit?.append({
+      action: "approve",
+      who: userKey(user),
+      skill: record.name,
+      version: record.version,
+      thread: threadKey(session.thread),
+    });
     await this.markAnswered(pending, { label: "Approved", by: user });
     session.messages.push({
       role: "tool",

@@ -3,6 +3,7 @@ import type { ToolCatalog } from "../discovery/catalog.ts";
 import type { Discovery } from "../discovery/meta-tools.ts";
 import type { ToolCaller } from "../mcp/types.ts";
 import type { SandboxExecutor } from "../sandbox/types.ts";
+import type { AuditLog } from "../ops/audit.ts";
 import type { SkillStore } from "../skills/store.ts";
 import type { UiBlock } from "../ui/message.ts";
 import type { ChatSurface, ThreadRef } from "../ui/surface.ts";
@@ -49,6 +50,8 @@ export interface AgentDeps {
   policy: AnswerPolicy;
   /** Runs and schedules approved skills; without it Approve only saves the skill. */
   launcher?: SkillLauncher | undefined;
+  /** Where approvals and rejections are recorded. Default: nowhere. */
+  audit?: AuditLog | undefined;
 }
 
 /** The part of the policy a turn needs: may this person answer this requester's session? */

@@ -20,6 +20,7 @@ import { followSkills } from "../skills/catalog.ts";
 import { installShippedSkills } from "../skills/shipped.ts";
 import { SkillStore } from "../skills/store.ts";
 import type { ChatAdapter, RunningInbound } from "../ui/adapter.ts";
+import { AuditLog } from "../ops/audit.ts";
 import { type Readiness, readinessOf } from "../ops/readiness.ts";
 import { setUpDiscovery, type DiscoverySetup } from "./discovery-setup.ts";
 import { setUpMcp, type McpSetup } from "./mcp-setup.ts";
@@ -41,6 +42,8 @@ export interface App {
   runtime: SkillRuntime;
   mcp: McpSetup;
   discovery: DiscoverySetup;
+  /** Who approved, ran and changed what (a Redis Stream). */
+  audit: AuditLog;
   /** Whether this process can serve: Redis answers, every MCP server is connected, its workers run. */
   readiness(): Promise<Readiness>;
   close(): Promise<void>;
@@ -133,10 +136,12 @@ export async function startApp(options: AppOptions): Promise<App> {
     closers.push(async () => stopFollowing());
     // One sandbox for probes and skill runs: its warm realms serve both.
     const sandbox = new IsolatedSandbox({ defaults: config.sandbox });
+    const audit = new AuditLog(redis, prefix, config.audit.maxEntries);
     const runtime = new SkillRuntime({
       connection,
       redis,
       prefix,
+      audit,
       skills,
       tools: mcp.pool,
       sandbox,
@@ -157,6 +162,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       limits: DEFAULT_AGENT_LIMITS,
       policy,
       launcher: launcherOf(runtime),
+      audit,
     };
     const workers: { isRunning(): boolean }[] = [];
     if (config.runtime.inProcessWorkers) {
@@ -164,7 +170,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       workers.push(runWorkers.runWorker, runWorkers.itemWorker);
       closers.push(() => runWorkers.close());
     }
-    const bot = new Bot({ connection, prefix, sessions, skills, runtime, policy, surface: outbox, redis });
+    const bot = new Bot({ connection, prefix, sessions, skills, runtime, policy, surface: outbox, redis, audit });
     closers.push(() => bot.close());
     const worker = startAgentWorker({ connection, prefix, sessions, deps, locks: redis, log });
     closers.push(() => worker.close());
@@ -188,6 +194,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     const modelKind = replay ? "replay" : "openai";
     return {
       readiness: () => readiness(),
+      audit,
       bot,
       outbox,
       surfaces,

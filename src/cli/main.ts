@@ -1,4 +1,5 @@
 import { asCodedError } from "../errors.ts";
+import { AUDIT_USAGE, auditCommand } from "./audit.ts";
 import { demoCommand } from "./demo.ts";
 import { discoveryCommand, DISCOVERY_USAGE } from "./discovery.ts";
 import { execCommand, EXEC_USAGE } from "./exec.ts";
@@ -15,6 +16,8 @@ const HELP = `codemem — turns a request in a chat thread into a tested, reusab
   codemem run <skill> [json]        run an approved skill now (workers in this process); prints the summary
   codemem status [run]              progress of the latest runs, or of one
   codemem worker                    run and item workers on REDIS_URL until SIGTERM (npm run worker)
+  ${AUDIT_USAGE.replace("usage: ", "")}
+                                    who approved, ran and changed what, latest first
   ${EXEC_USAGE.replace("usage: ", "")}
                                     run a TypeScript probe in the sandbox; tools are tools.app__tool(args)
   ${SEARCH_USAGE.replace("usage: ", "")}
@@ -36,6 +39,7 @@ export const CORE_COMMANDS: Record<string, Command> = {
   run: runCommand,
   status: statusCommand,
   worker: workerCommand,
+  audit: auditCommand,
 };
 
 export async function main(

@@ -5,6 +5,7 @@ import { parseCommand } from "../core/commands.ts";
 import { userError } from "../errors.ts";
 import { summaryText } from "../runtime/progress.ts";
 import { SkillRuntime } from "../runtime/runtime.ts";
+import { AuditLog } from "../ops/audit.ts";
 import { IsolatedSandbox } from "../sandbox/runner.ts";
 import { installShippedSkills } from "../skills/shipped.ts";
 import { SkillStore } from "../skills/store.ts";
@@ -27,6 +28,7 @@ async function runtimeFor(config: Config, io: CliIo, mcpFlag?: string | undefine
     connection: redisConnection(url),
     redis,
     prefix: config.prefix,
+    audit: new AuditLog(redis, config.prefix, config.audit.maxEntries),
     skills,
     tools: mcp.pool,
     sandbox: new IsolatedSandbox({ defaults: config.sandbox }),

@@ -8,7 +8,8 @@ import { asCodedError } from "../errors.ts";
 import type { SkillRuntime } from "../runtime/runtime.ts";
 import type { SkillStore } from "../skills/store.ts";
 import { answeredMessage, text, type ButtonValue, type UiMessage } from "../ui/message.ts";
-import type { ChatSurface, MessageRef, ThreadRef } from "../ui/surface.ts";
+import { type ChatSurface, type MessageRef, type ThreadRef, threadKey } from "../ui/surface.ts";
+import type { AuditLog } from "../ops/audit.ts";
 import { userKey, type User } from "../ui/user.ts";
 import { Commands, type CommandReply } from "./command-handler.ts";
 import type { Policy } from "./policy.ts";
@@ -81,6 +82,8 @@ export interface BotOptions {
   runtime?: SkillRuntime | undefined;
   /** Reads full texts the fitter cut (/codemem show) and remembers event ids (a platform's retries). */
   redis?: BotRedis | undefined;
+  /** Where refused clicks, rollbacks and schedule changes are recorded; read by /codemem audit. */
+  audit?: AuditLog | undefined;
 }
 
 /**
@@ -155,7 +158,15 @@ export class Bot {
       return { kind: "stale", notice: text("That was already answered; nothing changed.") };
     }
     const decision = await this.options.policy.mayAnswer(session.requester, event.user);
-    if (!decision.allowed) return { kind: "refused", notice: { blocks: [decision.refusal] } };
+    if (!decision.allowed) {
+      await this.options.audit?.append({
+        action: "click_refused",
+        who: userKey(event.user),
+        thread: threadKey(session.thread),
+        detail: value.choice,
+      });
+      return { kind: "refused", notice: { blocks: [decision.refusal] } };
+    }
     // The clicker is part of the job id: a refused click never takes the place of an allowed one,
     // and one person's double click is one answer.
     const clickId = `click-${value.pendingId}-${hash(`${value.choice}|${userKey(event.user)}`)}`;

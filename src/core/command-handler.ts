@@ -1,12 +1,13 @@
 import { ChatKeys } from "../chat/keys.ts";
 import { asCodedError, userError } from "../errors.ts";
+import type { AuditLog } from "../ops/audit.ts";
 import { progressBlock, progressMessage, summaryMessage } from "../runtime/progress.ts";
 import type { SkillRuntime } from "../runtime/runtime.ts";
 import { Schedules } from "../runtime/schedules.ts";
 import { lineDiff } from "../skills/diff.ts";
 import type { SkillStore } from "../skills/store.ts";
 import { code, rich, text, type Span, type UiBlock, type UiMessage } from "../ui/message.ts";
-import type { ThreadRef } from "../ui/surface.ts";
+import { type ThreadRef, threadKey } from "../ui/surface.ts";
 import { parseUserKey, userKey, type User } from "../ui/user.ts";
 import { COMMAND_HELP, parseCommand } from "./commands.ts";
 import type { BotRedis } from "./bot.ts";
@@ -18,6 +19,7 @@ export interface CommandsOptions {
   policy: Policy;
   runtime?: SkillRuntime | undefined;
   redis?: Pick<BotRedis, "hget"> | undefined;
+  audit?: AuditLog | undefined;
 }
 
 /** A command's answer; `private` when only the caller needs it (help, status, errors, refusals). */
@@ -61,6 +63,8 @@ export class Commands {
       }
       case "show":
         return mine(await this.show(command.id, command.part));
+      case "audit":
+        return mine(await this.auditLines(event.user, command.skill));
       case "diff": {
         const from = await skills.version(command.skill, command.from);
         const to = await skills.version(command.skill, command.to);
@@ -85,6 +89,14 @@ export class Commands {
         const refused = this.refusal(await policy.mayChange(before, event.user, "roll back"));
         if (refused) return refused;
         const target = await skills.rollback(command.skill, command.version);
+        await this.options.audit?.append({
+          action: "rollback",
+          who: userKey(event.user),
+          skill: command.skill,
+          version: target.version,
+          thread: threadKey(event.thread),
+          detail: `from v${before.version}`,
+        });
         return everyone({
           blocks: [
             rich(code(command.skill), ` now runs v${target.version} (was v${before.version}), by `, event.user, "."),
@@ -175,7 +187,7 @@ export class Commands {
           const refused = this.refusal(await policy.mayChange(skill, event.user, "unschedule"));
           if (refused) return refused;
         }
-        await schedules.remove(command.id);
+        await schedules.remove(command.id, userKey(event.user));
         return everyone({ blocks: [rich("Removed schedule ", code(command.id), " (by ", event.user, ").")] });
       }
     }
@@ -221,6 +233,31 @@ export class Commands {
 
   private refusal(decision: Awaited<ReturnType<Policy["mayChange"]>>): CommandReply | undefined {
     return decision.allowed ? undefined : mine({ blocks: [decision.refusal] });
+  }
+
+  /** The latest audit entries, for approvers only: who approved, ran and changed what. */
+  private async auditLines(user: User, skill: string | undefined): Promise<UiMessage> {
+    if (!(await this.options.policy.isApprover(user)))
+      return text("Only approvers (CODEMEM_APPROVERS) may read the audit log.");
+    const audit = this.options.audit;
+    if (audit === undefined) return text("This process keeps no audit log.");
+    const records = await audit.latest({ skill, count: 20 });
+    if (records.length === 0)
+      return text(skill === undefined ? "The audit log is empty." : `Nothing about ${skill} yet.`);
+    return {
+      blocks: records.map((record) => {
+        const who = parseUserKey(record.who);
+        const what: (string | Span | User)[] = [
+          `${record.at.slice(0, 16).replace("T", " ")} `,
+          who ?? record.who,
+          ` ${record.action}`,
+        ];
+        if (record.skill !== undefined)
+          what.push(" ", code(record.version === undefined ? record.skill : `${record.skill} v${record.version}`));
+        if (record.detail !== undefined) what.push(` (${record.detail})`);
+        return rich(...what);
+      }),
+    };
   }
 
   /** The whole of a text the fitter cut, as stored by the deliverer. */

@@ -11,7 +11,8 @@ export type ParsedCommand =
   | { name: "unschedule"; id: string }
   | { name: "rollback"; skill: string; version: number }
   | { name: "diff"; skill: string; from: number; to: number }
-  | { name: "show"; id: string; part: number };
+  | { name: "show"; id: string; part: number }
+  | { name: "audit"; skill?: string | undefined };
 
 export const COMMAND_HELP = [
   "@codemem <task>                              start a session in this thread: discover, probe, plan, propose a skill",
@@ -24,6 +25,7 @@ export const COMMAND_HELP = [
   "/codemem rollback <skill> <version>          make an earlier version the one that runs",
   "/codemem diff <skill> <from> <to>            what changed between two versions",
   "/codemem show <message> <part>               the whole text of something cut to fit the chat",
+  "/codemem audit [skill]                       who approved, ran and changed what, latest first (approvers)",
   "/codemem help                                this help",
 ].join("\n");
 
@@ -38,6 +40,7 @@ const COMMAND_WORDS = new Set([
   "rollback",
   "diff",
   "show",
+  "audit",
 ]);
 
 /** Whether a mention is really a command (`@codemem run x`), since Slack sends no slash command from a thread. */
@@ -87,6 +90,9 @@ export function parseCommand(text: string): ParsedCommand {
         throw usage("/codemem diff <skill> <from version> <to version>");
       return { name: "diff", skill: words[1] as string, from, to };
     }
+    case "audit":
+      if (words.length > 2) throw usage("/codemem audit [skill]");
+      return { name: "audit", skill: words[1] };
     case "show": {
       const part = Number(words[2] ?? 1);
       if (words.length < 2 || words.length > 3 || !Number.isInteger(part) || part < 1)

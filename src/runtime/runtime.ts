@@ -6,7 +6,8 @@ import type { ToolCaller } from "../mcp/types.ts";
 import { moduleExports, transpileModule } from "../sandbox/transpile.ts";
 import type { SandboxExecutor, SandboxMemory } from "../sandbox/types.ts";
 import type { SkillRecord, SkillStore } from "../skills/store.ts";
-import type { ChatSurface, ThreadRef } from "../ui/surface.ts";
+import type { AuditLog } from "../ops/audit.ts";
+import { type ChatSurface, type ThreadRef, threadKey } from "../ui/surface.ts";
 import { AppLimiter } from "./app-limiter.ts";
 import { ItemTools, type ItemToolsContext } from "./item-tools.ts";
 import { validateParams } from "./params.ts";
@@ -63,6 +64,8 @@ export interface SkillRuntimeOptions {
   progressIntervalMs?: number | undefined;
   /** Calls per second per app, shared by every worker process (e.g. {outlook: 50}). Default: none. */
   appRateLimits?: Readonly<Record<string, number>> | undefined;
+  /** Where runs and schedule changes are recorded (who, what, when). Default: nowhere. */
+  audit?: AuditLog | undefined;
   log?: ((line: string) => void) | undefined;
 }
 
@@ -127,6 +130,14 @@ export class SkillRuntime {
     });
     const queued = await this.progress.snapshot(runId);
     if (queued !== undefined) await this.postProgress(queued);
+    await this.options.audit?.append({
+      action: "run",
+      who: request.requester,
+      skill: skill.name,
+      version: skill.version,
+      thread: request.thread === undefined ? undefined : threadKey(request.thread),
+      detail: runId,
+    });
     await this.runs.add(
       "run",
       { ...request, params, version: skill.version, runId },
@@ -146,6 +157,11 @@ export class SkillRuntime {
     if (run.thread === undefined || this.options.surface === undefined || run.messageRef !== undefined) return;
     const ref = await this.options.surface.post(run.thread, progressMessage(run), { key: `run:${run.runId}:progress` });
     await this.progress.set(run.runId, { messageRef: JSON.stringify(ref) });
+  }
+
+  /** Where runs and schedule changes are recorded, when configured. */
+  get audit(): AuditLog | undefined {
+    return this.options.audit;
   }
 
   status(runId: string): Promise<RunSnapshot | undefined> {
@@ -219,6 +235,16 @@ export class SkillRuntime {
       requester: data.requester,
       thread: data.thread,
     });
+    if (fresh && data.runId === undefined) {
+      await this.options.audit?.append({
+        action: "run",
+        who: `schedule:${job.repeatJobKey ?? "?"}`,
+        skill: skill.name,
+        version: skill.version,
+        thread: data.thread === undefined ? undefined : threadKey(data.thread),
+        detail: runId,
+      });
+    }
     const before = await this.progress.snapshot(runId);
     if (!fresh && before?.finishedAt !== undefined) return;
     if (before !== undefined) await this.postProgress(before);

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { CronExpressionParser } from "cron-parser";
 import { userError } from "../errors.ts";
-import type { ThreadRef } from "../ui/surface.ts";
+import { type ThreadRef, threadKey } from "../ui/surface.ts";
 import type { SkillRuntime } from "./runtime.ts";
 
 export interface ScheduleInfo {
@@ -71,6 +71,13 @@ export class Schedules {
         opts: { attempts: 3, backoff: { type: "exponential", delay: 1000 } },
       },
     );
+    await this.runtime.audit?.append({
+      action: "schedule",
+      who: request.requester,
+      skill: request.skill,
+      thread: request.thread === undefined ? undefined : threadKey(request.thread),
+      detail: `${id} "${request.cron}" ${tz}`,
+    });
     return { id, skill: request.skill, cron: request.cron, tz, next: next.toISOString(), params };
   }
 
@@ -90,9 +97,12 @@ export class Schedules {
     return (await this.list()).find((schedule) => schedule.id === id);
   }
 
-  async remove(id: string): Promise<void> {
-    if (!(await this.runtime.runs.removeJobScheduler(id))) {
+  /** Removes a schedule; `by` (a user key) is recorded in the audit log. */
+  async remove(id: string, by: string): Promise<void> {
+    const schedule = await this.get(id);
+    if (schedule === undefined || !(await this.runtime.runs.removeJobScheduler(id))) {
       throw userError("SCHEDULE_UNKNOWN", `there is no schedule "${id}"; see /codemem schedules`);
     }
+    await this.runtime.audit?.append({ action: "unschedule", who: by, skill: schedule.skill, detail: id });
   }
 }

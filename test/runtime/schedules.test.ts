@@ -60,8 +60,10 @@ describe("schedules", () => {
       await waitFor(async () => (await revived.progress.recent(100)).length >= before + 2, 10_000);
       const latest = await revived.status((await revived.progress.recent(1))[0] as string);
       expect(latest).toMatchObject({ skill: "tick", params: { tag: "every-second" } });
-      await new Schedules(revived).remove(created.id);
-      await expect(new Schedules(revived).remove(created.id)).rejects.toMatchObject({ code: "SCHEDULE_UNKNOWN" });
+      await new Schedules(revived).remove(created.id, "test:ana");
+      await expect(new Schedules(revived).remove(created.id, "test:ana")).rejects.toMatchObject({
+        code: "SCHEDULE_UNKNOWN",
+      });
       expect(await new Schedules(revived).list()).toEqual([]);
     } finally {
       await workers.close();
