@@ -15,7 +15,7 @@ export interface ConsoleAdapterOptions {
 
 /** The console as an adapter: threads in Redis, delivery to them, and the web server as its inbound half. */
 export function consoleAdapter(options: ConsoleAdapterOptions = {}): AdapterFactory {
-  return ({ redis, prefix, readiness }): ChatAdapter<Bot> => {
+  return ({ redis, prefix, readiness, metrics }): ChatAdapter<Bot> => {
     const store = new ConsoleThreadStore(redis, `${prefix}:console`);
     const outbound = new ConsoleOutbound(store, redis, prefix);
     return {
@@ -33,6 +33,7 @@ export function consoleAdapter(options: ConsoleAdapterOptions = {}): AdapterFact
           port: options.port,
           host: options.host,
           readiness,
+          metrics,
         });
         return { describe: `console  ${web.url}`, url: web.url, close: () => web.close() };
       },

@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { z } from "zod";
 import type { Bot } from "../../src/core/bot.ts";
+import type { Metrics } from "../../src/ops/metrics.ts";
 import type { Readiness } from "../../src/ops/readiness.ts";
 import { readBody } from "../../src/http/read-body.ts";
 import type { User } from "../../src/ui/user.ts";
@@ -47,6 +48,8 @@ export interface ConsoleServerOptions {
   host?: string | undefined;
   /** What `/readyz` reports. Default: ready whenever the server answers. */
   readiness?: (() => Promise<Readiness>) | undefined;
+  /** What `/metrics` serves (Prometheus text). Default: 404. */
+  metrics?: Metrics | undefined;
 }
 
 export interface RunningConsole {
@@ -76,13 +79,15 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
 
   const server: Server = createServer(async (req, res) => {
     try {
-      // Probes (a load balancer, Kubernetes) come by IP or service name: answered before the Host check.
-      // They say only whether the process is up and ready, and which check failed.
+      // Probes (a load balancer, Kubernetes) and Prometheus come by IP or service name: answered before
+      // the Host check. They say whether the process is up and ready, which check failed, and counts.
       if (req.method === "GET" && req.url === "/healthz") return json(res, 200, { status: "ok" });
       if (req.method === "GET" && req.url === "/readyz") {
         const state = (await options.readiness?.()) ?? { ready: true, checks: {} };
         return json(res, state.ready ? 200 : 503, state);
       }
+      if (req.method === "GET" && req.url === "/metrics" && options.metrics !== undefined)
+        return respond(res, 200, await options.metrics.text(), options.metrics.contentType);
       const refusal = refuse(req, allowedHosts);
       if (refusal !== undefined) return json(res, 403, { error: refusal });
       const url = new URL(req.url ?? "/", "http://console");

@@ -54,6 +54,7 @@ export class AgentTurn {
   ) {}
 
   async run(input: TurnInput): Promise<void> {
+    this.deps.metrics?.agentTurns.inc();
     const proceed = input.kind === "click" ? await this.click(input) : await this.message(input);
     if (!proceed) return;
     this.session.status = "working";
@@ -299,6 +300,9 @@ export class AgentTurn {
       session.usage.modelCalls++;
       session.usage.promptTokens += response.usage?.prompt_tokens ?? 0;
       session.usage.completionTokens += response.usage?.completion_tokens ?? 0;
+      deps.metrics?.modelCalls.inc();
+      deps.metrics?.modelTokens.inc({ kind: "prompt" }, response.usage?.prompt_tokens ?? 0);
+      deps.metrics?.modelTokens.inc({ kind: "completion" }, response.usage?.completion_tokens ?? 0);
       if (response.system_fingerprint === REPLAY_FINGERPRINT) session.demo = true;
       const message = response.choices[0]?.message;
       if (message === undefined) throw new Error("the model returned no choice");

@@ -4,6 +4,7 @@ import type { Discovery } from "../discovery/meta-tools.ts";
 import type { ToolCaller } from "../mcp/types.ts";
 import type { SandboxExecutor } from "../sandbox/types.ts";
 import type { AuditLog } from "../ops/audit.ts";
+import type { Metrics } from "../ops/metrics.ts";
 import type { SkillStore } from "../skills/store.ts";
 import type { UiBlock } from "../ui/message.ts";
 import type { ChatSurface, ThreadRef } from "../ui/surface.ts";
@@ -52,6 +53,8 @@ export interface AgentDeps {
   launcher?: SkillLauncher | undefined;
   /** Where approvals and rejections are recorded. Default: nowhere. */
   audit?: AuditLog | undefined;
+  /** Counts turns, model calls and tokens. Default: nothing counted. */
+  metrics?: Metrics | undefined;
 }
 
 /** The part of the policy a turn needs: may this person answer this requester's session? */

@@ -11,6 +11,7 @@ import type { ThreadRef } from "../ui/surface.ts";
 import type { User } from "../ui/user.ts";
 import { ChatKeys, chatQueueName, MESSAGE_TTL_SECONDS } from "./keys.ts";
 import type { DeliveryJob } from "./outbox.ts";
+import type { Metrics } from "../ops/metrics.ts";
 
 export interface DeliverersOptions {
   connection: ConnectionOptions;
@@ -26,6 +27,8 @@ export interface DeliverersOptions {
    * this it goes out anyway (the one before may have failed for good). Default: 30,000 ms.
    */
   orderWaitMs?: number | undefined;
+  /** Counts deliveries and their lag. Default: nothing counted. */
+  metrics?: Metrics | undefined;
   log?: ((line: string) => void) | undefined;
 }
 
@@ -60,7 +63,7 @@ export function startDeliverers(options: DeliverersOptions): { close(): Promise<
   const keys = new ChatKeys(options.prefix ?? "codemem");
   const log = options.log ?? (() => {});
   const workers = options.adapters.map((adapter) => {
-    const delivery = new Delivery(options.redis, keys, adapter, options.orderWaitMs ?? 30_000, log);
+    const delivery = new Delivery(options.redis, keys, adapter, options.orderWaitMs ?? 30_000, log, options.metrics);
     const worker = new Worker<DeliveryJob>(
       chatQueueName(adapter.platform),
       async (job: Job<DeliveryJob>, token?: string) => {
@@ -76,6 +79,7 @@ export function startDeliverers(options: DeliverersOptions): { close(): Promise<
         error.name === "UnrecoverableError" || (job !== undefined && job.attemptsMade >= (job.opts.attempts ?? 1));
       if (job === undefined || !final) return;
       log(`chat: delivery of ${job.data.id} to ${adapter.platform} failed for good: ${error.message}`);
+      options.metrics?.deliveries.inc({ platform: adapter.platform, outcome: "failed" });
       void delivery.giveUp(job.data.id, error.message).catch(() => {});
     });
     worker.on("error", (error) => log(`chat: ${adapter.platform} worker: ${error.message}`));
@@ -95,7 +99,15 @@ class Delivery {
     private readonly adapter: OutboundAdapter,
     private readonly orderWaitMs: number,
     private readonly log: (line: string) => void,
+    private readonly metrics: Metrics | undefined,
   ) {}
+
+  /** A state reached the platform: counted, with the time since it was queued. */
+  private delivered(job: Job<DeliveryJob>): void {
+    if (this.metrics === undefined) return;
+    this.metrics.deliveries.inc({ platform: this.adapter.platform, outcome: "delivered" });
+    this.metrics.deliveryLagSeconds.observe({ platform: this.adapter.platform }, (Date.now() - job.timestamp) / 1000);
+  }
 
   async run(job: Job<DeliveryJob>): Promise<Outcome> {
     const { id, seq } = job.data;
@@ -181,6 +193,7 @@ class Delivery {
       });
       await RAISE_TO.run(this.redis, [this.keys.posted(thread)], [order, MESSAGE_TTL_SECONDS]);
       await this.attach({ channel: target.channel, thread: ref.thread }, fitted.overflow, id);
+      this.delivered(job);
       return undefined;
     }
     const target = JSON.parse(state.target as string) as DeliveryTarget;
@@ -189,6 +202,7 @@ class Delivery {
     const fitted = await this.fit(id, message, undefined);
     await this.adapter.update(target, state.ref, fitted.message);
     await this.redis.hset(key, { delivered: seq, deliveredAt: Date.now() });
+    this.delivered(job);
     return undefined;
   }
 

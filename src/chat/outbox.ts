@@ -87,7 +87,8 @@ export class Outbox implements ChatSurface {
     );
   }
 
-  private queue(platform: string): Queue<DeliveryJob> {
+  /** A platform's delivery queue (the metrics read its depth). */
+  queue(platform: string): Queue<DeliveryJob> {
     let queue = this.queues.get(platform);
     if (queue === undefined) {
       queue = new Queue<DeliveryJob>(chatQueueName(platform), {

@@ -21,6 +21,7 @@ import { installShippedSkills } from "../skills/shipped.ts";
 import { SkillStore } from "../skills/store.ts";
 import type { ChatAdapter, RunningInbound } from "../ui/adapter.ts";
 import { AuditLog } from "../ops/audit.ts";
+import { Metrics } from "../ops/metrics.ts";
 import { type Readiness, readinessOf } from "../ops/readiness.ts";
 import { setUpDiscovery, type DiscoverySetup } from "./discovery-setup.ts";
 import { setUpMcp, type McpSetup } from "./mcp-setup.ts";
@@ -44,6 +45,7 @@ export interface App {
   discovery: DiscoverySetup;
   /** Who approved, ran and changed what (a Redis Stream). */
   audit: AuditLog;
+  metrics: Metrics;
   /** Whether this process can serve: Redis answers, every MCP server is connected, its workers run. */
   readiness(): Promise<Readiness>;
   close(): Promise<void>;
@@ -57,6 +59,8 @@ export interface AdapterContext {
   log: (line: string) => void;
   /** The app's readiness (for a health endpoint); "starting" until the app is up. */
   readiness: () => Promise<Readiness>;
+  /** The app's Prometheus metrics (for a /metrics endpoint). */
+  metrics: Metrics;
 }
 
 /** Makes one platform's adapter once Redis is up; its inbound half is started with the Bot. */
@@ -116,14 +120,16 @@ export async function startApp(options: AppOptions): Promise<App> {
     const outbox = new Outbox({ connection, redis, prefix });
     closers.push(() => outbox.close());
     let readiness = async (): Promise<Readiness> => ({ ready: false, checks: { app: "starting" } });
+    const metrics = new Metrics();
     const adapters = options.adapters.map((make) =>
-      make({ redis, redisUrl, prefix, log, readiness: () => readiness() }),
+      make({ redis, redisUrl, prefix, log, readiness: () => readiness(), metrics }),
     );
     const deliverers = startDeliverers({
       connection,
       redis,
       prefix,
       adapters: adapters.map((adapter) => adapter.outbound),
+      metrics,
       log,
     });
     closers.push(() => deliverers.close());
@@ -142,6 +148,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       redis,
       prefix,
       audit,
+      metrics,
       skills,
       tools: mcp.pool,
       sandbox,
@@ -163,6 +170,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       policy,
       launcher: launcherOf(runtime),
       audit,
+      metrics,
     };
     const workers: { isRunning(): boolean }[] = [];
     if (config.runtime.inProcessWorkers) {
@@ -182,6 +190,12 @@ export async function startApp(options: AppOptions): Promise<App> {
       closers.push(() => running.close());
     }
     workers.push(worker);
+    metrics.watch(
+      runtime.runs,
+      runtime.items,
+      bot.queue,
+      ...adapters.map((adapter) => outbox.queue(adapter.outbound.platform)),
+    );
     readiness = () =>
       readinessOf({
         redis: async () => ((await redis.ping()) === "PONG" ? undefined : "no PONG"),
@@ -195,6 +209,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     return {
       readiness: () => readiness(),
       audit,
+      metrics,
       bot,
       outbox,
       surfaces,

@@ -6,6 +6,8 @@ import { userError } from "../errors.ts";
 import { summaryText } from "../runtime/progress.ts";
 import { SkillRuntime } from "../runtime/runtime.ts";
 import { AuditLog } from "../ops/audit.ts";
+import { Metrics } from "../ops/metrics.ts";
+import { startMetricsServer } from "../ops/metrics-server.ts";
 import { IsolatedSandbox } from "../sandbox/runner.ts";
 import { installShippedSkills } from "../skills/shipped.ts";
 import { SkillStore } from "../skills/store.ts";
@@ -17,7 +19,7 @@ import { setUpMcp } from "./mcp-setup.ts";
  * Redis, MCP, sandbox and the runtime, without any model. Runs report through the outbox: a post is a
  * job that the process holding the platform's adapter (npm start) delivers, so no secret is needed here.
  */
-async function runtimeFor(config: Config, io: CliIo, mcpFlag?: string | undefined) {
+async function runtimeFor(config: Config, io: CliIo, mcpFlag?: string | undefined, metrics?: Metrics) {
   const { url, redis, close: closeRedis } = await connectRedis(config, io.debug);
   const mcp = await setUpMcp(config, mcpFlag, { log: io.debug });
   const skills = new SkillStore(redis, `${config.prefix}:skill:`);
@@ -29,6 +31,7 @@ async function runtimeFor(config: Config, io: CliIo, mcpFlag?: string | undefine
     redis,
     prefix: config.prefix,
     audit: new AuditLog(redis, config.prefix, config.audit.maxEntries),
+    metrics,
     skills,
     tools: mcp.pool,
     sandbox: new IsolatedSandbox({ defaults: config.sandbox }),
@@ -100,18 +103,27 @@ export async function statusCommand(argv: string[], io: CliIo): Promise<number> 
 }
 
 /** `codemem worker` (npm run worker): run and item workers until SIGTERM, then a graceful close. */
-export async function workerCommand(_argv: string[], io: CliIo): Promise<number> {
+export async function workerCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { "metrics-port": { type: "string" } } });
+  const port = values["metrics-port"] === undefined ? undefined : Number(values["metrics-port"]);
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535))
+    throw userError("USAGE", `--metrics-port takes a port number (got ${values["metrics-port"]})`);
   const config = loadConfig();
   if (config.redisUrl === undefined)
     throw userError("WORKER_NEEDS_REDIS", "a worker joins an existing Redis: set REDIS_URL (the one npm start prints)");
-  const setup = await runtimeFor(config, io);
+  const metrics = new Metrics();
+  const setup = await runtimeFor(config, io, undefined, metrics);
+  metrics.watch(setup.runtime.runs, setup.runtime.items);
   const workers = setup.runtime.startWorkers();
+  const server = port === undefined ? undefined : await startMetricsServer(metrics, port);
   io.out(`worker   ${process.pid} on ${config.redisUrl}; Ctrl-C or SIGTERM finishes the current items and stops`);
+  if (server !== undefined) io.out(`metrics  ${server.url}`);
   await new Promise<void>((done) => {
     process.once("SIGINT", () => done());
     process.once("SIGTERM", () => done());
   });
   await workers.close();
+  await server?.close();
   await setup.close();
   return 0;
 }

@@ -42,6 +42,8 @@ export class AppLimiter {
     private readonly prefix: string,
     /** Calls per second per app id; apps not listed are limited only by their 429s. */
     private readonly rates: Readonly<Record<string, number>>,
+    /** Counts each wait, by app. */
+    private readonly onWait: (app: string) => void = () => {},
   ) {}
 
   /** Waits until a call to this app may go. */
@@ -59,6 +61,7 @@ export class AppLimiter {
         if (rate <= 0) this.pauses.set(app, { checkedAt: now, until: now + Math.max(wait, 0) });
       }
       if (wait <= 0) return;
+      this.onWait(app);
       await new Promise((resolve) => setTimeout(resolve, wait));
     }
   }

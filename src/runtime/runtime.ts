@@ -7,6 +7,7 @@ import { moduleExports, transpileModule } from "../sandbox/transpile.ts";
 import type { SandboxExecutor, SandboxMemory } from "../sandbox/types.ts";
 import type { SkillRecord, SkillStore } from "../skills/store.ts";
 import type { AuditLog } from "../ops/audit.ts";
+import type { Metrics } from "../ops/metrics.ts";
 import { type ChatSurface, type ThreadRef, threadKey } from "../ui/surface.ts";
 import { AppLimiter } from "./app-limiter.ts";
 import { ItemTools, type ItemToolsContext } from "./item-tools.ts";
@@ -66,6 +67,8 @@ export interface SkillRuntimeOptions {
   appRateLimits?: Readonly<Record<string, number>> | undefined;
   /** Where runs and schedule changes are recorded (who, what, when). Default: nowhere. */
   audit?: AuditLog | undefined;
+  /** Counts runs, items, their durations and rate-limit waits. Default: nothing counted. */
+  metrics?: Metrics | undefined;
   log?: ((line: string) => void) | undefined;
 }
 
@@ -98,7 +101,9 @@ export class SkillRuntime {
       intervalMs: options.progressIntervalMs,
       log: options.log,
     });
-    this.limiter = new AppLimiter(options.redis, this.prefix, options.appRateLimits ?? {});
+    this.limiter = new AppLimiter(options.redis, this.prefix, options.appRateLimits ?? {}, (app) =>
+      options.metrics?.rateLimitWaits.inc({ app }),
+    );
   }
 
   /** The skill and its checked params; bad params or an unknown skill are user errors. */
@@ -246,6 +251,8 @@ export class SkillRuntime {
       });
     }
     const before = await this.progress.snapshot(runId);
+    // Counted once: a listing retried after a crash finds the run past "queued".
+    if (fresh || before?.status === "queued") this.options.metrics?.runsStarted.inc({ skill: skill.name });
     if (!fresh && before?.finishedAt !== undefined) return;
     if (before !== undefined) await this.postProgress(before);
     await this.progress.set(runId, { status: "listing" });
@@ -295,6 +302,8 @@ export class SkillRuntime {
           ? []
           : await this.options.redis.smismember(this.memoryKey(skill.name), ...listed.map((entry) => entry.key));
       todo = listed.filter((_, index) => known[index] !== 1);
+      if (listed.length > todo.length)
+        this.options.metrics?.items.inc({ skill: skill.name, outcome: "skipped" }, listed.length - todo.length);
       await this.progress.skipItems(
         runId,
         listed.filter((_, index) => known[index] === 1).map((entry) => entry.key),
@@ -317,7 +326,7 @@ export class SkillRuntime {
         })),
       );
     }
-    if (await this.progress.completeIfDone(runId)) await this.reporter.final(runId);
+    if (await this.progress.completeIfDone(runId)) await this.finalize(runId);
     else this.reporter.changed(runId);
   }
 
@@ -332,6 +341,7 @@ export class SkillRuntime {
     if (skill === undefined) return this.finish(runId, key, "failed", `skill ${run.skill} v${run.version} is gone`);
     // attemptsStarted counts every start (retries, stalled-job recovery, 429 hand-backs alike).
     const tools = this.itemTools(skill, runId, key, job.data.handBacks ?? 0, job.attemptsStarted <= 1);
+    const started = performance.now();
     const result = await this.options.sandbox.run(skill.code, {
       tools,
       memory: this.memory(skill),
@@ -340,6 +350,7 @@ export class SkillRuntime {
       filename: `${skill.name}.ts`,
       shapes: false,
     });
+    this.options.metrics?.itemSeconds.observe({ skill: skill.name }, (performance.now() - started) / 1000);
     if (result.ok) return this.finish(runId, key, "done", undefined, skill);
     const error = result.error ?? { code: "SANDBOX_RUNTIME", message: "failed" };
     const waitMs = tools.rateLimitedMs;
@@ -432,14 +443,23 @@ export class SkillRuntime {
   ): Promise<void> {
     const memoryKey = outcome === "done" && skill?.memory === true ? this.memoryKey(skill.name) : undefined;
     const result = await this.progress.finishItem(runId, key, outcome, { error, memoryKey });
-    if (result === "completed") await this.reporter.final(runId);
+    const info = this.runInfo.get(runId);
+    if (info !== undefined) this.options.metrics?.items.inc({ skill: info.skill, outcome });
+    if (result === "completed") await this.finalize(runId);
     else this.reporter.changed(runId);
   }
 
   private async stop(runId: string, status: "stopped" | "failed", reason: string): Promise<void> {
     this.statuses.set(runId, { status, at: Date.now() });
     await this.progress.set(runId, { error: reason });
-    if (await this.progress.markFinished(runId, status)) await this.reporter.final(runId);
+    if (await this.progress.markFinished(runId, status)) await this.finalize(runId);
+  }
+
+  /** A run reached its end (exactly once, in whichever process saw it): counted and reported. */
+  private async finalize(runId: string): Promise<void> {
+    const run = await this.progress.snapshot(runId);
+    if (run !== undefined) this.options.metrics?.runsFinished.inc({ skill: run.skill, status: run.status });
+    await this.reporter.final(runId);
   }
 }
 
