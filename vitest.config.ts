@@ -10,8 +10,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     maxWorkers: 2,
-    // The local embedding model would embed the demo registry in every app a test starts; the tests
-    // of discovery turn it on where they measure it.
-    env: { CODEMEM_SEMANTIC: "off" },
+    // The local embedding model would embed the demo registry in every app a test starts (the tests of
+    // discovery turn it on where they measure it); and the sources are tested, never a stale dist/.
+    env: { CODEMEM_SEMANTIC: "off", CODEMEM_SOURCE: "1" },
   },
 });

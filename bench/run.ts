@@ -12,6 +12,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   "queue-overhead": async () => (await import("./queue-overhead.ts")).benchQueueOverhead(),
   outbox: async () => (await import("./outbox.ts")).benchOutbox(),
   "slack-ack": async () => (await import("./slack-ack.ts")).benchSlackAck(),
+  startup: async () => (await import("./startup.ts")).benchStartup(),
 };
 
 const names = process.argv.slice(2).filter((arg) => !arg.startsWith("-"));

@@ -3,6 +3,7 @@
 // run again with it rather than fail later inside the sandbox. Signals go to the child, so SIGTERM
 // still means a graceful stop.
 import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 if (!process.execArgv.includes("--no-node-snapshot")) {
@@ -17,6 +18,10 @@ if (!process.execArgv.includes("--no-node-snapshot")) {
   child.on("exit", (code, signal) => {
     process.exitCode = code ?? (signal === "SIGINT" ? 130 : signal === "SIGTERM" ? 143 : 1);
   });
+} else if (process.env.CODEMEM_SOURCE !== "1" && existsSync(new URL("../dist/adapters/cli.js", import.meta.url))) {
+  // The compiled build (npm run build): no TypeScript compiler in memory. CODEMEM_SOURCE=1 runs the
+  // sources instead, as npm start and npm test do, so a stale dist/ never hides an edit.
+  await import("../dist/adapters/cli.js");
 } else {
   const { register } = await import("tsx/esm/api");
   register();

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { asCodedError } from "../errors.ts";
 import { AUDIT_USAGE, auditCommand } from "./audit.ts";
 import { demoCommand } from "./demo.ts";
@@ -11,6 +12,7 @@ import { toolsCommand } from "./tools.ts";
 const HELP = `codemem — turns a request in a chat thread into a tested, reusable code skill
 
   codemem start                     Redis, the MCP servers, the agent and the local console (what npm start runs)
+  codemem version                   the version, and whether the compiled build (npm run build) or the sources run
   codemem demo                      the paper's example in the terminal (replay model without OPENAI_API_KEY)
   codemem tools [--json]            connected apps and their tool counts
   codemem run <skill> [json]        run an approved skill now (workers in this process); prints the summary
@@ -52,6 +54,10 @@ export async function main(
     io.out(HELP);
     return name === undefined ? 1 : 0;
   }
+  if (name === "version" || name === "--version") {
+    io.out(versionLine());
+    return 0;
+  }
   const command = commands[name];
   if (command === undefined) {
     io.err(`error: USAGE: unknown command "${name}"; try: codemem help`);
@@ -67,4 +73,19 @@ export async function main(
     io.err(`error: ${code}: ${coded.message}`);
     return code === "USAGE" ? 2 : 1;
   }
+}
+
+/** "codemem 0.1.0, compiled (dist/)" or "…, from the sources (tsx)". */
+export function versionLine(): string {
+  let dir = new URL(".", import.meta.url);
+  let version = "?";
+  for (let up = 0; up < 5; up++, dir = new URL("..", dir)) {
+    try {
+      version = (JSON.parse(readFileSync(new URL("package.json", dir), "utf8")) as { version: string }).version;
+      break;
+    } catch {
+      // not here: one folder up
+    }
+  }
+  return `codemem ${version}, ${import.meta.url.endsWith(".js") ? "compiled (dist/)" : "from the sources (tsx)"}`;
 }

@@ -15,12 +15,14 @@ export interface DemoMcpOptions {
   catalog?: RunningCatalog | undefined;
 }
 
-const TSX_LOADER = fileURLToPath(import.meta.resolve("tsx"));
+/** Whether this is the compiled build (dist/, `npm run build`): its servers are JavaScript too. */
+const COMPILED = import.meta.url.endsWith(".js");
 
 /** The command that starts one demo server over stdio, from any working directory. */
 export function demoServerCommand(name: DemoServerName): { command: string; args: string[] } {
-  const entry = fileURLToPath(new URL(`./${name}/main.ts`, import.meta.url));
-  return { command: process.execPath, args: ["--import", TSX_LOADER, entry] };
+  const entry = fileURLToPath(new URL(`./${name}/main.${COMPILED ? "js" : "ts"}`, import.meta.url));
+  if (COMPILED) return { command: process.execPath, args: [entry] };
+  return { command: process.execPath, args: ["--import", fileURLToPath(import.meta.resolve("tsx")), entry] };
 }
 
 /** An mcp.json-shaped config for the demo: outlook + onedrive over stdio, catalog apps over HTTP. */

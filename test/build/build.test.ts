@@ -1,0 +1,38 @@
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const ROOT = join(import.meta.dirname, "..", "..");
+const BIN = join(ROOT, "bin", "codemem.mjs");
+
+describe("npm run build", () => {
+  it("should compile to dist/ with source maps and its assets, and the bin should run it", () => {
+    const build = spawnSync(process.execPath, [join(ROOT, "scripts", "build.mjs")], { cwd: ROOT, encoding: "utf8" });
+    expect(build.stderr).toBe("");
+    expect(build.status).toBe(0);
+    for (const file of [
+      "dist/adapters/cli.js",
+      "dist/adapters/cli.js.map",
+      "dist/adapters/console/page.html",
+      "dist/src/chat/pace.lua",
+      "dist/src/discovery/local-embeddings-worker.mjs",
+      "dist/skills/archive-attachments/skill.ts",
+    ])
+      expect(existsSync(join(ROOT, file)), file).toBe(true);
+    const env = { ...process.env };
+    delete env.CODEMEM_SOURCE;
+    const compiled = spawnSync(process.execPath, [BIN, "version"], { encoding: "utf8", env });
+    expect(compiled.stdout.trim()).toMatch(/^codemem \d+\.\d+\.\d+, compiled \(dist\/\)$/);
+    // The compiled build starts the demo's stdio servers as JavaScript, with no TypeScript loader.
+    const tools = spawnSync(process.execPath, [BIN, "tools", "--json"], { encoding: "utf8", env, cwd: ROOT });
+    expect(tools.status).toBe(0);
+    const { apps } = JSON.parse(tools.stdout) as { apps: { app: string; tools: number }[] };
+    expect(apps.find((app) => app.app === "outlook")?.tools).toBeGreaterThan(0);
+    const source = spawnSync(process.execPath, [BIN, "version"], {
+      encoding: "utf8",
+      env: { ...env, CODEMEM_SOURCE: "1" },
+    });
+    expect(source.stdout.trim()).toMatch(/from the sources \(tsx\)$/);
+  }, 120_000);
+});
