@@ -45,6 +45,7 @@ export interface App {
   discovery: DiscoverySetup;
   /** Who approved, ran and changed what (a Redis Stream). */
   audit: AuditLog;
+  /** This process's Prometheus metrics (served at /metrics). */
   metrics: Metrics;
   /** Whether this process can serve: Redis answers, every MCP server is connected, its workers run. */
   readiness(): Promise<Readiness>;
