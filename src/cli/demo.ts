@@ -54,6 +54,7 @@ export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
     prefix: `codemem-demo-${process.pid}`,
   });
   const you: User = { platform: "terminal", id: "you" };
+  let closed = false;
   try {
     const thread: ThreadRef = { platform: "terminal", channel: "demo", thread: randomUUID() };
     const sessionId = sessionIdFor(thread);
@@ -80,20 +81,23 @@ export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     const seconds = Math.round((performance.now() - started) / 100) / 10;
-    io.out(
-      JSON.stringify({
-        demo: "archive",
-        model: app.modelKind,
-        model_calls: session.usage.modelCalls,
-        prompt_tokens: session.usage.promptTokens,
-        seconds,
-        skill: session.approvedSkill ?? null,
-        approved: session.approvedSkill !== undefined,
-      }),
-    );
+    const summary = JSON.stringify({
+      demo: "archive",
+      model: app.modelKind,
+      model_calls: session.usage.modelCalls,
+      prompt_tokens: session.usage.promptTokens,
+      seconds,
+      skill: session.approvedSkill ?? null,
+      approved: session.approvedSkill !== undefined,
+    });
+    // The deliverers stop first, so a late update of the progress message (a loaded machine) is
+    // printed before the JSON line, never after it: the last line stays the summary.
+    closed = true;
+    await app.close();
+    io.out(summary);
     return session.approvedSkill !== undefined ? 0 : 1;
   } finally {
-    await app.close();
+    if (!closed) await app.close();
   }
 }
 

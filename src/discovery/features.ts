@@ -97,7 +97,8 @@ export interface FeatureQuery {
 
 /**
  * The candidates for a query and their features: BM25's best, the embeddings' best, and the tools
- * the query names exactly. Only candidates get features, so a query costs one BM25 pass.
+ * the query names exactly. Only candidates get features: a query costs one BM25 pass, and one more
+ * per step of a request with several.
  */
 export function candidateFeatures(
   index: Bm25Index,
