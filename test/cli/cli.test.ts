@@ -1,31 +1,19 @@
-import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { demoMcpConfig } from "../../src/demo/mcp-config.ts";
+import { runCodemem } from "../helpers/cli.ts";
 import { tempStateDir } from "../helpers/demo.ts";
 
-const BIN = join(import.meta.dirname, "..", "..", "bin", "codemem.mjs");
 const work = tempStateDir("codemem-cli-");
 afterAll(() => work.cleanup());
 
-function codemem(
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    // Started without --no-node-snapshot on purpose: the bin must add it itself.
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: work.dir,
-      env: { ...process.env, CODEMEM_HOME: join(work.dir, ".codemem"), DEMO_MAILBOX_SIZE: "40", ...env },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+// Started without --no-node-snapshot on purpose: the bin must add it itself.
+const codemem = (args: string[], env: Record<string, string> = {}) =>
+  runCodemem(args, {
+    cwd: work.dir,
+    env: { ...process.env, CODEMEM_HOME: join(work.dir, ".codemem"), DEMO_MAILBOX_SIZE: "40", ...env },
   });
-}
 
 describe("npx codemem", () => {
   it("exec should run a probe against the demo servers and print the raw envelope", async () => {

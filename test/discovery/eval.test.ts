@@ -1,8 +1,8 @@
-import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { evaluate } from "../../src/discovery/eval.ts";
+import { runCodemem } from "../helpers/cli.ts";
 import { tempStateDir } from "../helpers/demo.ts";
 
 describe("evaluate", () => {
@@ -23,17 +23,7 @@ describe("evaluate", () => {
 describe("codemem discovery eval", () => {
   const work = tempStateDir("codemem-eval-");
   afterAll(() => work.cleanup());
-  const run = (args: string[]) =>
-    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [join(import.meta.dirname, "..", "..", "bin", "codemem.mjs"), ...args], {
-        cwd: work.dir,
-      });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-      child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    });
+  const run = (args: string[]) => runCodemem(args, { cwd: work.dir });
 
   it("should print one JSON line for ours and for the BM25 baseline", async () => {
     const tools = join(work.dir, "tools.jsonl");

@@ -1,25 +1,14 @@
-import { spawn } from "node:child_process";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPLAY_TASK } from "../../src/demo/replay-script.ts";
 import { renderText } from "../../src/ui/render-text.ts";
 import { startTestConsoleApp, type TestConsoleApp } from "../helpers/app.ts";
+import { runCodemem } from "../helpers/cli.ts";
 import { ConsoleClient } from "../helpers/console-client.ts";
 import { waitFor } from "../helpers/demo.ts";
 
-const BIN = join(import.meta.dirname, "..", "..", "bin", "codemem.mjs");
-
 /** `codemem <args>` against the app's Redis and prefix. */
-function codemem(app: TestConsoleApp, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: app.home, env: { ...process.env, ...app.env } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
+const codemem = (app: TestConsoleApp, args: string[]) =>
+  runCodemem(args, { cwd: app.home, env: { ...process.env, ...app.env } });
 
 describe("the audit trail of the running example", () => {
   let app: TestConsoleApp;
