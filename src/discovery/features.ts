@@ -74,7 +74,8 @@ export function clausesOf(query: string): string[] {
     .filter((part) => terms(part).length >= 2);
 }
 
-function termCounts(text: string): Map<string, number> {
+/** A text's terms and how often each occurs (what BM25 and the shares read). */
+export function termCounts(text: string): Map<string, number> {
   const counts = new Map<string, number>();
   for (const term of terms(text)) counts.set(term, (counts.get(term) ?? 0) + 1);
   return counts;

@@ -9,8 +9,9 @@ import {
   entryTerms,
   type FeatureWeights,
   scoreOf,
+  termCounts,
 } from "./features.ts";
-import { terms, words } from "./text.ts";
+import { words } from "./text.ts";
 import type { CatalogEntry, SearchHit } from "./types.ts";
 import { HYBRID_WEIGHTS, LEXICAL_WEIGHTS } from "./weights.ts";
 
@@ -132,8 +133,7 @@ export class ToolSearch {
   }
 
   /** The candidates of a query with their features, in FEATURES order: what the weights are fitted on. */
-  candidates(request: SearchRequest, dense?: DenseSignal): Candidate[] {
-    const exact = this.exactMatches(request.query, words(request.query).join("_")).map((entry) => entry.id);
+  candidates(request: SearchRequest, dense?: DenseSignal, exact = this.exactIds(request.query)): Candidate[] {
     return candidateFeatures(this.index, this.entryTerms, {
       query: request.query,
       accept: (id) => request.app === undefined || this.catalog.get(id)?.app === request.app,
@@ -147,12 +147,12 @@ export class ToolSearch {
     const similarities = dense?.whole;
     const hybrid = similarities !== undefined && similarities.size > 0;
     const weights = hybrid ? this.hybridWeights : this.lexicalWeights;
-    const exact = new Set(this.exactMatches(request.query, words(request.query).join("_")).map((entry) => entry.id));
+    const exactIds = this.exactIds(request.query);
+    const exact = new Set(exactIds);
     // A request with several steps: a tool that does one of them is relevant though it matches only
     // that step's words, so its confidence is the best share it has of one step.
     const steps = clausesOf(request.query).map((step) => {
-      const stepTerms = new Map<string, number>();
-      for (const term of terms(step)) stepTerms.set(term, (stepTerms.get(term) ?? 0) + 1);
+      const stepTerms = termCounts(step);
       const total = [...stepTerms].reduce((sum, [term, count]) => sum + this.termWeight(term) * count, 0);
       return { terms: stepTerms, total };
     });
@@ -160,7 +160,7 @@ export class ToolSearch {
     const minSimilarity = this.dense?.minSimilarity ?? 1;
 
     const hits: SearchHit[] = [];
-    for (const candidate of this.candidates(request, dense)) {
+    for (const candidate of this.candidates(request, dense, exactIds)) {
       const entry = this.catalog.get(candidate.id);
       if (entry === undefined) continue;
       const isExact = exact.has(candidate.id);
@@ -184,8 +184,9 @@ export class ToolSearch {
     return hits.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
   }
 
-  /** Entries whose name or id the query spells out: "list_messages", "outlook__list_messages", "list messages". */
-  private exactMatches(query: string, joined: string): CatalogEntry[] {
+  /** Ids of the entries the query spells out by name or id: list_messages, outlook__list_messages, list messages. */
+  private exactIds(query: string): string[] {
+    const joined = words(query).join("_");
     const trimmed = query.trim();
     const found: CatalogEntry[] = [];
     const direct = this.catalog.get(trimmed);
@@ -198,7 +199,7 @@ export class ToolSearch {
       const entry = this.catalog.get(id);
       if (entry !== undefined && !found.includes(entry)) found.push(entry);
     }
-    return found;
+    return found.map((entry) => entry.id);
   }
 
   /** Share of the query's idf mass the entry contains; unknown words count at full weight. */

@@ -1,25 +1,12 @@
-import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRedisServer, type RunningRedis } from "../../src/redis/server.ts";
 import { startTestConsoleApp, type TestConsoleApp } from "../helpers/app.ts";
+import { rawRequest } from "../helpers/console-client.ts";
 import { tempStateDir, waitFor } from "../helpers/demo.ts";
 
 /** A GET with the Host header a probe would send (by service name, not the console's loopback address). */
-function get(url: string, path: string, host?: string): Promise<{ status: number; body: string }> {
-  const target = new URL(path, url);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      { hostname: target.hostname, port: target.port, path: target.pathname, headers: host ? { host } : {} },
-      (res) => {
-        let body = "";
-        res.on("data", (chunk: Buffer) => (body += chunk.toString()));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-      },
-    );
-    req.on("error", reject);
-    req.end();
-  });
-}
+const get = (url: string, path: string, host?: string) =>
+  rawRequest(new URL(path, url).href, { headers: host === undefined ? {} : { host } });
 
 describe("/healthz and /readyz on the console's port", () => {
   const dir = tempStateDir("codemem-ready-redis-");
