@@ -4,6 +4,7 @@ import { startCatalogServer } from "../src/demo/catalog/server.ts";
 import { demoMcpConfig } from "../src/demo/mcp-config.ts";
 import { ToolCatalog } from "../src/discovery/catalog.ts";
 import { Discovery, discoveryToolDefinitions } from "../src/discovery/meta-tools.ts";
+import { loadResultText, searchResultText } from "../src/discovery/model-text.ts";
 import { ToolSearch } from "../src/discovery/search.ts";
 import { McpPool } from "../src/mcp/pool.ts";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -13,7 +14,7 @@ import { join } from "node:path";
 /**
  * Prompt tokens for the seed's running example (Outlook → OneDrive) over the demo registry: every tool
  * schema in the prompt, against the app list + meta-tools + the searches the agent makes + the tools it
- * loads. Counted with o200k_base (GPT-4o / GPT-4.1 / GPT-5 family).
+ * loads (pinned as declarations), each as the model reads it. Counted with o200k_base (GPT-4o / GPT-4.1 / GPT-5 family).
  */
 export async function benchTokens(): Promise<void> {
   const encoder = new Tiktoken(o200k);
@@ -55,8 +56,9 @@ export async function benchTokens(): Promise<void> {
     const dynamic =
       count(discovery.appList()) +
       count(discoveryToolDefinitions()) +
-      count(first) +
-      count(refine) +
+      count(searchResultText(first)) +
+      count(searchResultText(refine)) +
+      count(loadResultText(loaded)) +
       count(loaded.declarations);
     process.stdout.write(
       `${JSON.stringify({ bench: "tokens", tools: tools.length, load_all: loadAll, dynamic, ratio: Math.round((dynamic / loadAll) * 10000) / 10000, tokenizer: "js-tiktoken o200k_base" })}\n`,

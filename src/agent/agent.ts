@@ -4,6 +4,7 @@ import type {
   ChatCompletionMessageParam,
 } from "openai/resources/chat/completions";
 import { asCodedError } from "../errors.ts";
+import { loadResultText, searchResultText } from "../discovery/model-text.ts";
 import { lineDiff } from "../skills/diff.ts";
 import { answeredMessage, code, rich, type Answer, type Button, type UiBlock, type UiMessage } from "../ui/message.ts";
 import { type MessageRef, threadKey } from "../ui/surface.ts";
@@ -371,11 +372,11 @@ export class AgentTurn {
     const { deps, session } = this;
     switch (name) {
       case "search_functions":
-        return { content: JSON.stringify(await deps.discovery.searchFunctions(args)) };
+        return { content: searchResultText(await deps.discovery.searchFunctions(args)) };
       case "load_functions": {
         const result = deps.discovery.loadFunctions(args, session.loaded, new Map(Object.entries(session.locks)));
         session.loaded.push(...result.loaded);
-        return { content: JSON.stringify(result) };
+        return { content: loadResultText(result) };
       }
       case "write_todos": {
         const { todos } = parseArgs(writeTodosArgs, args, "write_todos");

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { ChatCompletionMessageParam, ChatCompletionTool } from "openai/resources/chat/completions";
 import { declarationsFor } from "../discovery/declarations.ts";
-import { discoveryToolDefinitions } from "../discovery/meta-tools.ts";
+import { discoveryToolDefinitions, modelParameters } from "../discovery/meta-tools.ts";
 import type { AgentDeps } from "./deps.ts";
 import { executeCodeArgs } from "./probe.ts";
 import { proposeSkillArgs } from "./proposal.ts";
@@ -39,7 +39,7 @@ Destructive tools cannot run in probes; they run in the skill after a person app
 export function agentToolDefinitions(): ChatCompletionTool[] {
   const own = (name: string, description: string, schema: z.ZodType): ChatCompletionTool => ({
     type: "function",
-    function: { name, description, parameters: z.toJSONSchema(schema, { io: "input" }) as Record<string, unknown> },
+    function: { name, description, parameters: modelParameters(schema) },
   });
   return [
     ...discoveryToolDefinitions(),

@@ -4,25 +4,51 @@ import type { CatalogEntry } from "./types.ts";
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 const MAX_DEPTH = 6;
 
+/** A result type this long that two loaded tools share is declared once, by name. */
+const SHARED_TYPE_MIN_CHARS = 80;
+
 /**
- * TypeScript declarations for loaded tools, as the model sees them: one `declare namespace tools`
- * block per tool (blocks merge), doc comments from descriptions, parameter types from inputSchema and
- * the result type from outputSchema or the schema locked by a probe, else `unknown`.
+ * TypeScript declarations for loaded tools, as the model sees them: one `declare namespace tools`,
+ * doc comments from descriptions, parameter types from inputSchema and the result type from
+ * outputSchema or the schema locked by a probe, else `unknown`. The app is in each id, so only the
+ * access is noted; a result shape two tools share (a OneDrive driveItem) is written once.
  */
 export function declarationFor(entry: CatalogEntry, lockedOutput?: JsonSchema | undefined): string {
-  const flags = entry.readOnly
-    ? "read-only"
-    : entry.destructive
-      ? "destructive: needs approval, refused in probes"
-      : "writes";
-  const doc = docComment([entry.description, `@app ${entry.app} (${flags})`], "  ");
-  const output = lockedOutput ?? entry.outputSchema;
-  const result = output === undefined ? "unknown" : typeOf(output, "  ", 0);
-  return `declare namespace tools {\n${doc}  function ${entry.id}(args: ${typeOf(entry.inputSchema, "  ", 0)}): Promise<${result}>;\n}`;
+  return declarationsFor([entry], lockedOutput === undefined ? undefined : new Map([[entry.id, lockedOutput]]));
 }
 
 export function declarationsFor(entries: readonly CatalogEntry[], locked?: ReadonlyMap<string, JsonSchema>): string {
-  return entries.map((entry) => declarationFor(entry, locked?.get(entry.id))).join("\n\n");
+  if (entries.length === 0) return "";
+  const results = entries.map((entry) => {
+    const output = locked?.get(entry.id) ?? entry.outputSchema;
+    return output === undefined ? "unknown" : typeOf(output, "  ", 0);
+  });
+  const shared = new Map<string, string>();
+  results.forEach((result, index) => {
+    if (result.length < SHARED_TYPE_MIN_CHARS || shared.has(result)) return;
+    if (results.indexOf(result, index + 1) > index)
+      shared.set(result, `${pascal((entries[index] as CatalogEntry).id)}Result`);
+  });
+  const types = [...shared].map(([type, name]) => `  type ${name} = ${type};\n`);
+  const functions = entries.map((entry, index) => {
+    const result = results[index] as string;
+    const doc = docComment([`${entry.description} (${access(entry)})`], "  ");
+    return `${doc}  function ${entry.id}(args: ${typeOf(entry.inputSchema, "  ", 0)}): Promise<${shared.get(result) ?? result}>;\n`;
+  });
+  return `declare namespace tools {\n${[...types, ...functions].join("")}}`;
+}
+
+function access(entry: CatalogEntry): string {
+  if (entry.readOnly) return "read-only";
+  return entry.destructive ? "destructive: needs approval, refused in probes" : "writes";
+}
+
+function pascal(id: string): string {
+  return id
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join("");
 }
 
 /** JSON Schema → a TypeScript type expression. */
@@ -83,16 +109,30 @@ function objectType(schema: JsonSchema, indent: string, depth: number): string {
   }
   const required = new Set(schema.required ?? []);
   const inner = `${indent}  `;
-  const lines = properties.map(([name, child]) => {
+  const documented = properties.some(([, child]) => docOf(child) !== undefined);
+  const members = properties.map(([name, child]) => {
     const key = IDENTIFIER.test(name) ? name : JSON.stringify(name);
-    const description = typeof child.description === "string" ? child.description : undefined;
-    const defaults = child.default !== undefined ? `Default: ${JSON.stringify(child.default)}.` : undefined;
-    const doc = description || defaults ? docComment([description, defaults].filter(Boolean) as string[], inner) : "";
-    return `${doc}${inner}${key}${required.has(name) ? "" : "?"}: ${typeOf(child, inner, depth + 1)};`;
+    const doc = docOf(child);
+    const member = `${key}${required.has(name) ? "" : "?"}: ${typeOf(child, inner, depth + 1)}`;
+    return documented ? `${doc === undefined ? "" : docComment([doc], inner)}${inner}${member};` : member;
   });
   if (typeof extra === "object" && extra !== null)
-    lines.push(`${inner}[key: string]: ${typeOf(extra as JsonSchema, inner, depth + 1)};`);
-  return `{\n${lines.join("\n")}\n${indent}}`;
+    members.push(
+      `${documented ? inner : ""}[key: string]: ${typeOf(extra as JsonSchema, inner, depth + 1)}${documented ? ";" : ""}`,
+    );
+  // Without docs an object reads as well on one line, at about half the tokens of one member per line.
+  return documented ? `{\n${members.join("\n")}\n${indent}}` : `{ ${members.join("; ")} }`;
+}
+
+/** A member's description and its default, unless the description states the default already ("Default 10."). */
+function docOf(schema: JsonSchema): string | undefined {
+  const description = typeof schema.description === "string" ? schema.description.trim() : "";
+  const defaults =
+    schema.default !== undefined && !/\bdefault\b/i.test(description)
+      ? `Default: ${JSON.stringify(schema.default)}.`
+      : "";
+  const doc = [description, defaults].filter(Boolean).join(" ");
+  return doc === "" ? undefined : doc;
 }
 
 function union(parts: string[]): string {

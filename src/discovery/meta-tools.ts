@@ -95,7 +95,7 @@ export class Discovery {
   appList(): string {
     const apps = this.catalog.apps();
     if (apps.length <= this.summariesUpTo) return apps.map((app) => `${app.id}: ${app.summary}`).join("\n");
-    return apps.map((app) => app.id).join(", ");
+    return apps.map((app) => app.id).join(" ");
   }
 
   async searchFunctions(raw: unknown): Promise<SearchFunctionsResult> {
@@ -238,8 +238,8 @@ export function discoveryToolDefinitions(): {
       function: {
         name: "search_functions",
         description:
-          "Search the tool registry. Give one request per capability you need, e.g. {query: 'list messages with attachments', app_id: 'outlook'}. Returns the top matches per request, grouped by app. If nothing fits, rephrase with the action and the object.",
-        parameters: z.toJSONSchema(searchFunctionsArgs) as Record<string, unknown>,
+          "Search the tool registry: one request per capability, e.g. {query: 'list messages with attachments', app_id: 'outlook'}. Returns the best matches of each, best first. If none fits, rephrase with the action and the object.",
+        parameters: modelParameters(searchFunctionsArgs),
       },
     },
     {
@@ -247,9 +247,27 @@ export function discoveryToolDefinitions(): {
       function: {
         name: "load_functions",
         description:
-          "Load tools by id (app__tool) so they can be called as tools.<id>(args) in code. Returns their TypeScript declarations.",
-        parameters: z.toJSONSchema(loadFunctionsArgs) as Record<string, unknown>,
+          "Load tools by id (app__tool) to call them as tools.<id>(args) in code; their TypeScript declarations are pinned under LOADED TOOLS.",
+        parameters: modelParameters(loadFunctionsArgs),
       },
     },
   ];
+}
+
+/**
+ * A zod schema as the parameters a model is shown: without `$schema` and `additionalProperties: false`,
+ * which tell it nothing it acts on (zod still refuses unknown keys, in a line the model can read).
+ */
+export function modelParameters(schema: z.ZodType): Record<string, unknown> {
+  const strip = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(strip);
+    if (typeof value !== "object" || value === null) return value;
+    const out: Record<string, unknown> = {};
+    for (const [key, child] of Object.entries(value)) {
+      if (key === "$schema" || (key === "additionalProperties" && child === false)) continue;
+      out[key] = strip(child);
+    }
+    return out;
+  };
+  return strip(z.toJSONSchema(schema, { io: "input" })) as Record<string, unknown>;
 }

@@ -1,7 +1,8 @@
 import { transformSync } from "esbuild";
 import { describe, expect, it } from "vitest";
-import { declarationFor } from "../../src/discovery/declarations.ts";
+import { declarationFor, declarationsFor } from "../../src/discovery/declarations.ts";
 import { Discovery, discoveryToolDefinitions } from "../../src/discovery/meta-tools.ts";
+import { loadResultText, searchResultText } from "../../src/discovery/model-text.ts";
 import { ToolSearch } from "../../src/discovery/search.ts";
 import { demoCatalog, entry } from "../helpers/catalog.ts";
 
@@ -29,6 +30,23 @@ describe("search_functions", () => {
     expect(results[0]?.groups[0]?.tools.map((tool) => tool.id)).toContain("outlook__get_attachment");
     expect(results[0]?.groups[0]?.tools[0]).toMatchObject({ access: "read-only" });
     expect(results[1]?.groups[0]?.tools[0]?.id).toBe("dropbox__upload_file");
+  });
+
+  it("should read back to the model as one line per hit, best first, without JSON or scores", async () => {
+    const result = await discovery.searchFunctions({
+      requests: [{ query: "download attachment", app_id: "outlook" }, { query: "teleport the cat" }],
+    });
+    const text = searchResultText(result);
+    const hits = result.results[0]?.groups.flatMap((group) => group.tools) ?? [];
+    const lines = text.split("\n");
+    expect(lines[0]).toBe('"download attachment" in outlook:');
+    expect(lines.slice(1, 1 + hits.length)).toEqual(
+      hits.map((hit) => `- ${hit.id}${hit.access ? ` (${hit.access})` : ""}: ${hit.description}`),
+    );
+    expect(lines[1]).toMatch(/^- outlook__get_attachment \(read-only\): Download/);
+    expect(lines[1 + hits.length]).toBe('"teleport the cat":');
+    expect(lines[2 + hits.length]).toMatch(/^no relevant tools for "teleport the cat"/);
+    expect(text).not.toMatch(/score|[{}]"/);
   });
 
   it("should say plainly when nothing is relevant and list the apps", async () => {
@@ -63,6 +81,12 @@ describe("load_functions", () => {
     expect(result.unknown.map((u) => u.id)).toEqual(["gmail__send_mesage", "nope__thing"]);
     expect(result.unknown[0]?.suggestions).toContain("gmail__send_message");
     expect(result.declarations).toContain("function gmail__send_message(args: {");
+    // The model is pointed at the pinned declarations rather than reading them twice.
+    expect(loadResultText(result).split("\n")).toEqual([
+      "loaded gmail__send_message: declared under LOADED TOOLS",
+      `unknown id gmail__send_mesage (did you mean ${result.unknown[0]?.suggestions.join(", ")}?)`,
+      `unknown id nope__thing${result.unknown[1]?.suggestions.length ? ` (did you mean ${result.unknown[1]?.suggestions.join(", ")}?)` : ""}`,
+    ]);
   });
 
   it("should not count tools loaded before and cap how many load", async () => {
@@ -115,9 +139,41 @@ describe("declarations", () => {
     expect(text).toContain('order?: "asc" | "desc";');
     expect(text).toContain("tags?: string[];");
     expect(text).toContain('Default: "desc".');
-    expect(text).toContain("Promise<{\n    value: Array<{");
-    expect(text).toContain("@app demo (read-only)");
+    // A result without docs is written on one line.
+    expect(text).toContain("Promise<{ value: Array<{ id: string }> }>");
+    expect(text).toContain("/** Lists things. (read-only) */");
     expect(text).not.toContain("comment */ early");
+  });
+
+  it("should declare all loaded tools in one namespace and a shared result shape once", () => {
+    const item = {
+      type: "object",
+      properties: {
+        id: { type: "string" },
+        name: { type: "string" },
+        webUrl: { type: "string" },
+        size: { type: "number" },
+        createdDateTime: { type: "string" },
+      },
+      required: ["id", "name"],
+    };
+    const withOutput = (name: string, description: string) => ({
+      ...entry("drive", name, description, false, { type: "object", properties: {} }),
+      outputSchema: item,
+    });
+    const text = declarationsFor([withOutput("create_folder", "Creates."), withOutput("upload_file", "Uploads.")]);
+    expect(() => transformSync(text, { loader: "ts" })).not.toThrow();
+    expect(text.match(/declare namespace tools/g)).toHaveLength(1);
+    expect(text.match(/webUrl\?: string/g)).toHaveLength(1);
+    expect(text).toContain(
+      "type DriveCreateFolderResult = { id: string; name: string; webUrl?: string; size?: number; createdDateTime?: string };",
+    );
+    expect(text.match(/Promise<DriveCreateFolderResult>/g)).toHaveLength(2);
+    const defaultStated = entry("demo", "page", "Pages.", true, {
+      type: "object",
+      properties: { top: { type: "integer", description: "Page size. Default 10.", default: 10 } },
+    });
+    expect(declarationFor(defaultStated)).toContain("/** Page size. Default 10. */");
   });
 
   it("should give every demo catalog tool a declaration that parses", () => {
@@ -132,5 +188,7 @@ describe("declarations", () => {
     expect(search?.function.name).toBe("search_functions");
     expect(search?.function.parameters).toMatchObject({ type: "object", required: ["requests"] });
     expect(load?.function.parameters).toMatchObject({ properties: { ids: { type: "array" } } });
+    // Nothing the model does not act on: no $schema, no additionalProperties: false.
+    expect(JSON.stringify([search, load])).not.toMatch(/\$schema|additionalProperties/);
   });
 });
