@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { Redis } from "ioredis";
 import { startDeliverers } from "../src/chat/deliverer.ts";
 import { Outbox } from "../src/chat/outbox.ts";
-import { redisConnection } from "../src/cli/app.ts";
+import { bullConnection, parseRedisUrl } from "../src/redis/client.ts";
 import { startRedisServer } from "../src/redis/server.ts";
 import type { DeliveryTarget, OutboundAdapter, PostedRef } from "../src/ui/adapter.ts";
 import type { UiMessage } from "../src/ui/message.ts";
@@ -47,7 +47,7 @@ const say = (text: string): UiMessage => ({ blocks: [{ type: "text", text }] });
 export async function benchOutbox(): Promise<void> {
   const home = mkdtempSync(join(tmpdir(), "codemem-bench-outbox-"));
   const server = await startRedisServer({ dir: join(home, "redis") });
-  const connection = redisConnection(server.url);
+  const connection = bullConnection(parseRedisUrl(server.url)).connection;
   const redis = new Redis(server.url, { maxRetriesPerRequest: null, enableAutoPipelining: true });
   const platform = new InstantPlatform();
   const outbox = new Outbox({ connection, redis, prefix: "bench" });

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
-import { redisConnection } from "../src/cli/app.ts";
+import { bullConnection, parseRedisUrl } from "../src/redis/client.ts";
 import { startRedisServer } from "../src/redis/server.ts";
 import { SkillRuntime } from "../src/runtime/runtime.ts";
 import { IsolatedSandbox } from "../src/sandbox/runner.ts";
@@ -24,7 +24,7 @@ const ROUNDS = 7;
 export async function benchQueueOverhead(): Promise<void> {
   const home = mkdtempSync(join(tmpdir(), "codemem-bench-queue-"));
   const redisServer = await startRedisServer({ dir: join(home, "redis") });
-  const connection = redisConnection(redisServer.url);
+  const connection = bullConnection(parseRedisUrl(redisServer.url)).connection;
   // As connectRedis makes it for every codemem process.
   const redis = new Redis(redisServer.url, { maxRetriesPerRequest: null, enableAutoPipelining: true });
   const sandbox = new IsolatedSandbox();

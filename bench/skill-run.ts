@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Redis } from "ioredis";
-import { redisConnection } from "../src/cli/app.ts";
+import { bullConnection, createRedisClient, keyPrefix, parseRedisUrl } from "../src/redis/client.ts";
+import { startRedisCluster } from "../src/redis/cluster-server.ts";
 import { readDemoCounters } from "../src/demo/knobs.ts";
 import { demoMcpConfig } from "../src/demo/mcp-config.ts";
 import { McpPool } from "../src/mcp/pool.ts";
@@ -22,19 +22,40 @@ const SEQUENTIAL_SAMPLE = 15;
 /**
  * The shipped archive skill over 5,000+ items with the demo servers at a set per-call latency and rate
  * limit, then the same skill one item at a time on a sample; prints items/s against the physical limit.
+ * Once on a single redis-server, once on a local 3-master Redis Cluster: one line each.
  */
 export async function benchSkillRun(): Promise<void> {
   const home = mkdtempSync(join(tmpdir(), "codemem-bench-run-"));
-  const redisServer = await startRedisServer({ dir: join(home, "redis") });
-  // As connectRedis makes it for every codemem process.
-  const redis = new Redis(redisServer.url, { maxRetriesPerRequest: null, enableAutoPipelining: true });
+  try {
+    const single = await startRedisServer({ dir: join(home, "redis") });
+    try {
+      await measure(single.url, "single", join(home, "single"));
+    } finally {
+      await single.stop();
+    }
+    const cluster = await startRedisCluster({ dir: join(home, "cluster") });
+    try {
+      await measure(cluster.url, "cluster", join(home, "on-cluster"));
+    } finally {
+      await cluster.stop();
+    }
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+async function measure(redisUrl: string, kind: "single" | "cluster", home: string): Promise<void> {
+  const target = parseRedisUrl(redisUrl);
+  // As connectRedis makes them for every codemem process.
+  const redis = createRedisClient(target, { maxRetriesPerRequest: null, enableAutoPipelining: true });
+  const bull = bullConnection(target);
   const config = demoMcpConfig({
     stateDir: join(home, "demo"),
     mailboxSize: MAILBOX,
     env: { DEMO_LATENCY_MS: String(LATENCY_MS), DEMO_RATE_LIMIT: String(RATE_LIMIT) },
   });
   const pool = new McpPool({ config });
-  const skills = new SkillStore(redis, "bench:skill:");
+  const skills = new SkillStore(redis, `${keyPrefix("bench", target)}:skill:`);
   const shipped = readShippedSkills().find((skill) => skill.name === "archive-attachments");
   if (shipped === undefined) throw new Error("skills/archive-attachments is missing");
   try {
@@ -43,9 +64,9 @@ export async function benchSkillRun(): Promise<void> {
     const runAt = async (concurrency: number, prefix: string, sample?: number) => {
       await skills.save({ ...shipped, memory: false });
       const runtime = new SkillRuntime({
-        connection: redisConnection(redisServer.url),
+        connection: bull.connection,
         redis,
-        prefix,
+        prefix: keyPrefix(prefix, target),
         skills,
         tools: pool,
         sandbox: new IsolatedSandbox(),
@@ -102,6 +123,7 @@ export async function benchSkillRun(): Promise<void> {
     process.stdout.write(
       `${JSON.stringify({
         bench: "skill-run",
+        redis: kind,
         items,
         failed: parallel.run.failed,
         latency_ms: LATENCY_MS,
@@ -119,7 +141,6 @@ export async function benchSkillRun(): Promise<void> {
   } finally {
     await pool.close();
     redis.disconnect();
-    await redisServer.stop();
-    rmSync(home, { recursive: true, force: true });
+    bull.close();
   }
 }

@@ -18,7 +18,9 @@ export const configSchema = z
     /** An existing Redis; without it codemem starts its own redis-server on a free loopback port. */
     redisUrl: z
       .string()
-      .regex(/^rediss?:\/\//, { error: "expected a redis:// or rediss:// URL" })
+      .regex(/^rediss?(\+cluster)?:\/\//, {
+        error: "expected a redis:// or rediss:// URL, or redis+cluster://host:port,host:port for a Redis Cluster",
+      })
       .optional(),
     /** Namespace of every Redis key and BullMQ queue, so several codemems can share one Redis. */
     prefix: z

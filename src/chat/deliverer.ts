@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { DelayedError, UnrecoverableError, Worker, type ConnectionOptions, type Job } from "bullmq";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis/client.ts";
 import { asCodedError } from "../errors.ts";
 import { RedisScript } from "../redis/script.ts";
 import type { DeliveryTarget, OutboundAdapter, PlatformLimits } from "../ui/adapter.ts";
@@ -15,7 +15,7 @@ import type { Metrics } from "../ops/metrics.ts";
 
 export interface DeliverersOptions {
   connection: ConnectionOptions;
-  redis: Redis;
+  redis: RedisClient;
   /** Key and queue prefix. Default: "codemem". */
   prefix?: string | undefined;
   /** The platforms this process delivers to. */
@@ -94,7 +94,7 @@ export function startDeliverers(options: DeliverersOptions): { close(): Promise<
 
 class Delivery {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: ChatKeys,
     private readonly adapter: OutboundAdapter,
     private readonly orderWaitMs: number,

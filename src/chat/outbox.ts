@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { Queue, type ConnectionOptions } from "bullmq";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis/client.ts";
 import { RedisScript } from "../redis/script.ts";
 import type { UiMessage } from "../ui/message.ts";
 import { threadKey, type ChatSurface, type MessageRef, type PostOptions, type ThreadRef } from "../ui/surface.ts";
@@ -19,7 +19,7 @@ export interface OutboxOptions {
   /** BullMQ connection. */
   connection: ConnectionOptions;
   /** A client for the messages' state. */
-  redis: Redis;
+  redis: RedisClient;
   /** Key and queue prefix. Default: "codemem". */
   prefix?: string | undefined;
   /** Attempts of one delivery before it is logged as failed (429 waits do not count). Default: 8. */

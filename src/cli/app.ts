@@ -1,6 +1,5 @@
 import { resolve } from "node:path";
-import { Redis } from "ioredis";
-import type { Worker } from "bullmq";
+import type { ConnectionOptions, Worker } from "bullmq";
 import { DEFAULT_AGENT_LIMITS, type AgentDeps, type ChatModel, type SkillLauncher } from "../agent/deps.ts";
 import { startDeliverers } from "../chat/deliverer.ts";
 import { Outbox } from "../chat/outbox.ts";
@@ -12,6 +11,14 @@ import { archiveReplayScript } from "../demo/replay-script.ts";
 import { Discovery } from "../discovery/meta-tools.ts";
 import { createOpenAiClient, openAiClientFromConfig } from "../model/client.ts";
 import { startLocalOpenAiServer, type RunningLocalOpenAi } from "../model/local-openai-server.ts";
+import {
+  bullConnection,
+  createRedisClient,
+  keyPrefix,
+  parseRedisUrl,
+  type RedisClient,
+  type RedisTarget,
+} from "../redis/client.ts";
 import { startRedisServer, type RunningRedis } from "../redis/server.ts";
 import { IsolatedSandbox } from "../sandbox/runner.ts";
 import { SkillRuntime, type SkillRuntimeOptions } from "../runtime/runtime.ts";
@@ -33,7 +40,7 @@ export interface App {
   /** What each adapter's inbound half started, in order: one line each for `npm start`. */
   surfaces: RunningInbound[];
   /** A plain client for adapters that keep their own state (the console's threads). */
-  redis: Redis;
+  redis: RedisClient;
   sessions: SessionStore;
   skills: SkillStore;
   redisUrl: string;
@@ -54,7 +61,7 @@ export interface App {
 
 /** What an adapter may use when it is made: the app's Redis (own or REDIS_URL) and prefix. */
 export interface AdapterContext {
-  redis: Redis;
+  redis: RedisClient;
   redisUrl: string;
   prefix: string;
   log: (line: string) => void;
@@ -72,7 +79,7 @@ export interface AppOptions {
   /** The platforms this process serves and delivers to (the console, Slack, Teams, the terminal). */
   adapters: readonly AdapterFactory[];
   log: (line: string) => void;
-  /** BullMQ and key prefix. Default: "codemem". */
+  /** BullMQ and key prefix. Default: the config's ("codemem"); on a cluster it is hash-tagged, "{codemem}". */
   prefix?: string | undefined;
 }
 
@@ -83,7 +90,6 @@ export interface AppOptions {
  */
 export async function startApp(options: AppOptions): Promise<App> {
   const { config, log } = options;
-  const prefix = options.prefix ?? config.prefix;
   const closers: (() => Promise<void>)[] = [];
   const closeAll = async () => {
     for (const close of closers.reverse()) {
@@ -102,8 +108,9 @@ export async function startApp(options: AppOptions): Promise<App> {
     }
   };
   try {
-    const { url: redisUrl, redis, close: closeRedis } = await connectRedis(config, log);
-    closers.push(closeRedis);
+    const connected = await connectRedis(config, log, options.prefix);
+    const { url: redisUrl, redis, connection, prefix } = connected;
+    closers.push(connected.close);
     const mcp = await setUpMcp(config, undefined, { log });
     closers.push(() => mcp.close());
     const discovery = await setUpDiscovery(config, mcp.pool, log, { redis, prefix });
@@ -117,7 +124,6 @@ export async function startApp(options: AppOptions): Promise<App> {
       closers.push(() => server.close());
       model = createOpenAiClient({ baseUrl: server.baseUrl });
     }
-    const connection = redisConnection(redisUrl);
     const outbox = new Outbox({ connection, redis, prefix });
     closers.push(() => outbox.close());
     let readiness = async (): Promise<Readiness> => ({ ready: false, checks: { app: "starting" } });
@@ -245,48 +251,48 @@ export function launcherOf(runtime: SkillRuntime): SkillLauncher {
   };
 }
 
-/** BullMQ connection options from a redis:// URL (workers need maxRetriesPerRequest: null). */
-export function redisConnection(url: string): {
-  host: string;
-  port: number;
-  password?: string;
-  username?: string;
-  db?: number;
-  tls?: object;
-  maxRetriesPerRequest: null;
-} {
-  const parsed = new URL(url);
-  const options: ReturnType<typeof redisConnection> = {
-    host: parsed.hostname,
-    port: Number(parsed.port || 6379),
-    maxRetriesPerRequest: null,
-  };
-  if (parsed.password) options.password = decodeURIComponent(parsed.password);
-  if (parsed.username) options.username = decodeURIComponent(parsed.username);
-  if (parsed.pathname.length > 1) options.db = Number(parsed.pathname.slice(1));
-  if (parsed.protocol === "rediss:") options.tls = {};
-  return options;
+export interface ConnectedRedis {
+  /** REDIS_URL, or the URL of the redis-server started for this process. */
+  url: string;
+  target: RedisTarget;
+  /** A client for counters, state and scripts, with auto-pipelining. */
+  redis: RedisClient;
+  /** What BullMQ's queues and workers connect with. */
+  connection: ConnectionOptions;
+  /** The key and queue prefix to use: hash-tagged on a cluster. */
+  prefix: string;
+  close(): Promise<void>;
 }
 
-/** REDIS_URL's Redis, or a private redis-server under the data dir; `close` stops what was started. */
+/**
+ * REDIS_URL's Redis or Redis Cluster, or a private redis-server under the data dir; `close` stops
+ * what was started.
+ */
 export async function connectRedis(
   config: Config,
   log: (line: string) => void,
-): Promise<{ url: string; redis: Redis; close(): Promise<void> }> {
+  prefix: string = config.prefix,
+): Promise<ConnectedRedis> {
   let server: RunningRedis | undefined;
   let url = config.redisUrl;
   if (url === undefined) {
     server = await startRedisServer({ dir: resolve(config.dataDir, "redis") });
     url = server.url;
   }
+  const target = parseRedisUrl(url);
   // Auto-pipelining: the commands of items finishing in one tick share one write (and one read).
-  const redis = new Redis(url, { maxRetriesPerRequest: null, enableAutoPipelining: true });
+  const redis = createRedisClient(target, { maxRetriesPerRequest: null, enableAutoPipelining: true });
   redis.on("error", (error: Error) => log(`redis: ${error.message} (reconnecting)`));
+  const bull = bullConnection(target);
   return {
     url,
+    target,
     redis,
+    connection: bull.connection,
+    prefix: keyPrefix(prefix, target),
     close: async () => {
       redis.disconnect();
+      bull.close();
       await server?.stop();
     },
   };

@@ -21,9 +21,9 @@ export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
   if (!Number.isInteger(count) || count < 1 || count > 100_000)
     throw userError("USAGE", `--count must be a whole number from 1 to 100000 (got ${values.count})`);
   const config = loadConfig();
-  const { redis, close } = await connectRedis(config, io.debug);
+  const { redis, prefix, close } = await connectRedis(config, io.debug);
   try {
-    const records = await new AuditLog(redis, config.prefix).latest({ skill: values.skill, count });
+    const records = await new AuditLog(redis, prefix).latest({ skill: values.skill, count });
     if (values.json) {
       for (const record of records) io.out(JSON.stringify(record));
       return 0;

@@ -1,4 +1,4 @@
-import { Redis } from "ioredis";
+import { createRedisClient, keyPrefix, parseRedisUrl, type RedisClient } from "../redis/client.ts";
 import type { Config } from "../config.ts";
 import { ToolCatalog } from "../discovery/catalog.ts";
 import { EmbeddingRetriever, MemoryVectorCache, RedisVectorCache } from "../discovery/embeddings.ts";
@@ -25,7 +25,7 @@ export async function setUpDiscovery(
   pool: McpPool,
   log: (line: string) => void,
   /** The app's Redis, for the vector cache (a started app has one even without REDIS_URL). */
-  shared?: { redis: Redis; prefix: string },
+  shared?: { redis: RedisClient; prefix: string },
 ): Promise<DiscoverySetup> {
   const catalog = new ToolCatalog();
   const failures = await catalog.follow(pool);
@@ -35,14 +35,14 @@ export async function setUpDiscovery(
     log("CODEMEM_EMBEDDING_MODEL needs OPENAI_API_KEY or OPENAI_BASE_URL; using the local embedding model");
     semantic = "local";
   }
-  let redis: Redis | undefined;
+  let redis: RedisClient | undefined;
   let dense: EmbeddingRetriever | undefined;
   const local = semantic === "local" ? new LocalEmbeddings() : undefined;
   let closing = false;
   if (semantic !== "off") {
     redis =
       shared === undefined && config.redisUrl !== undefined
-        ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2 })
+        ? createRedisClient(parseRedisUrl(config.redisUrl), { maxRetriesPerRequest: 2 })
         : undefined;
     // Without Redis the cache only misses and vectors are made again: nothing to report per retry.
     redis?.on("error", () => {});
@@ -53,7 +53,10 @@ export async function setUpDiscovery(
       minSimilarity: client !== undefined ? undefined : LOCAL_MIN_SIMILARITY,
       cache:
         cacheRedis !== undefined
-          ? new RedisVectorCache(cacheRedis, `${shared?.prefix ?? config.prefix}:emb:`)
+          ? new RedisVectorCache(
+              cacheRedis,
+              `${shared?.prefix ?? keyPrefix(config.prefix, parseRedisUrl(config.redisUrl as string))}:emb:`,
+            )
           : new MemoryVectorCache(),
       onError: (error) => {
         if (!closing) log(`embeddings failed, ranking on words alone: ${(error as Error).message}`);

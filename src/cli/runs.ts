@@ -11,7 +11,8 @@ import { startMetricsServer } from "../ops/metrics-server.ts";
 import { IsolatedSandbox } from "../sandbox/runner.ts";
 import { installShippedSkills } from "../skills/shipped.ts";
 import { SkillStore } from "../skills/store.ts";
-import { connectRedis, redisConnection, runtimeSettings } from "./app.ts";
+import { parseRedisUrl } from "../redis/client.ts";
+import { connectRedis, runtimeSettings } from "./app.ts";
 import type { CliIo } from "./io.ts";
 import { setUpMcp } from "./mcp-setup.ts";
 
@@ -20,17 +21,17 @@ import { setUpMcp } from "./mcp-setup.ts";
  * job that the process holding the platform's adapter (npm start) delivers, so no secret is needed here.
  */
 async function runtimeFor(config: Config, io: CliIo, mcpFlag?: string | undefined, metrics?: Metrics) {
-  const { url, redis, close: closeRedis } = await connectRedis(config, io.debug);
+  const { redis, connection, prefix, close: closeRedis } = await connectRedis(config, io.debug);
   const mcp = await setUpMcp(config, mcpFlag, { log: io.debug });
-  const skills = new SkillStore(redis, `${config.prefix}:skill:`);
+  const skills = new SkillStore(redis, `${prefix}:skill:`);
   await installShippedSkills(skills);
-  const outbox = new Outbox({ connection: redisConnection(url), redis, prefix: config.prefix });
+  const outbox = new Outbox({ connection, redis, prefix });
   const runtime = new SkillRuntime({
     surface: outbox,
-    connection: redisConnection(url),
+    connection,
     redis,
-    prefix: config.prefix,
-    audit: new AuditLog(redis, config.prefix, config.audit.maxEntries),
+    prefix,
+    audit: new AuditLog(redis, prefix, config.audit.maxEntries),
     metrics,
     skills,
     tools: mcp.pool,
@@ -116,7 +117,7 @@ export async function workerCommand(argv: string[], io: CliIo): Promise<number> 
   metrics.watch(setup.runtime.runs, setup.runtime.items);
   const workers = setup.runtime.startWorkers();
   const server = port === undefined ? undefined : await startMetricsServer(metrics, port);
-  io.out(`worker   ${process.pid} on ${config.redisUrl}; Ctrl-C or SIGTERM finishes the current items and stops`);
+  io.out(`worker   ${process.pid} on ${parseRedisUrl(config.redisUrl).display}; Ctrl-C or SIGTERM finishes the current items and stops`);
   if (server !== undefined) io.out(`metrics  ${server.url}`);
   await new Promise<void>((done) => {
     process.once("SIGINT", () => done());

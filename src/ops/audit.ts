@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis/client.ts";
 
 /** What people (and schedules) did that changed or ran something; kept in a Redis Stream. */
 export type AuditAction = "approve" | "reject" | "run" | "schedule" | "unschedule" | "rollback" | "click_refused";
@@ -22,7 +22,7 @@ export interface AuditRecord extends AuditEntry {
 }
 
 /** The part of ioredis the audit log uses. */
-export type AuditRedis = Pick<Redis, "xadd" | "xrevrange">;
+export type AuditRedis = Pick<RedisClient, "xadd" | "xrevrange">;
 
 /**
  * An append-only record of approvals, rejections, runs, schedule changes, rollbacks and refused

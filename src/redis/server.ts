@@ -13,6 +13,8 @@ export interface RedisServerOptions {
   startTimeoutMs?: number | undefined;
   /** Receives redis-server's log lines. Default: dropped. */
   log?: ((line: string) => void) | undefined;
+  /** More redis-server arguments, e.g. `--cluster-enabled yes` for a cluster node. */
+  extraArgs?: readonly string[] | undefined;
 }
 
 export interface RunningRedis {
@@ -97,6 +99,7 @@ async function launch(binary: string, port: number, options: RedisServerOptions)
     "no",
     "--protected-mode",
     "yes",
+    ...(options.extraArgs ?? []),
   ];
   const child: ChildProcess = spawn(binary, args, { stdio: ["ignore", "pipe", "pipe"] });
   const guard = guardAgainstOrphaning(child);
@@ -174,7 +177,8 @@ function answersPing(port: number): Promise<boolean> {
     };
     socket.setTimeout(500, () => done(false));
     socket.once("error", () => done(false));
-    socket.once("data", (data) => done(data.toString().startsWith("+PONG")));
+    // NOAUTH: up, and only ACL users may talk (the default user is off).
+    socket.once("data", (data) => done(/^(\+PONG|-NOAUTH)/.test(data.toString())));
     socket.connect(port, "127.0.0.1", () => socket.write("*1\r\n$4\r\nPING\r\n"));
   });
 }

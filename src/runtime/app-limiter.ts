@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis/client.ts";
 import { RedisScript } from "../redis/script.ts";
 
 /**
@@ -38,7 +38,7 @@ export class AppLimiter {
   private readonly pauses = new Map<string, { checkedAt: number; until: number }>();
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     /** Calls per second per app id; apps not listed are limited only by their 429s. */
     private readonly rates: Readonly<Record<string, number>>,

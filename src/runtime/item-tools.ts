@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis/client.ts";
 import { CodedError, asCodedError, userError } from "../errors.ts";
 import { IDEMPOTENCY_META_KEY, type ToolCaller } from "../mcp/types.ts";
 import type { SandboxTools } from "../sandbox/types.ts";
@@ -13,7 +13,7 @@ type SkillTool = SkillRecord["tools"][number];
 export interface ItemToolsContext {
   tools: ToolCaller;
   limiter: AppLimiter;
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   /** How long the item may sit out 429s in place before it goes back to the queue. */
   waitBudgetMs: number;

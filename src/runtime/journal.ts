@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis/client.ts";
 
 /** How long a journal outlives its run: long enough for any retry or stalled-job recovery. */
 const JOURNAL_TTL_SECONDS = 7 * 86_400;
@@ -16,7 +16,7 @@ export class WriteJournal {
 
   /** `firstAttempt`: no attempt of this item ever started before, so there is nothing to read. */
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly key: string,
     firstAttempt = false,
   ) {

@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis/client.ts";
 import { RedisScript } from "../redis/script.ts";
 import { code, rich, type UiBlock, type UiMessage } from "../ui/message.ts";
 import { parseUserKey } from "../ui/user.ts";
@@ -108,7 +108,7 @@ export class RunProgress {
   private readonly batches = new Map<string, FinishBatch>();
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
 

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
 import { Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from "bullmq";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis/client.ts";
 import { asCodedError, userError } from "../errors.ts";
 import type { ToolCaller } from "../mcp/types.ts";
 import { moduleExports, transpileModule } from "../sandbox/transpile.ts";
@@ -39,7 +39,7 @@ export interface SkillRuntimeOptions {
   /** BullMQ connection (workers need maxRetriesPerRequest: null). */
   connection: ConnectionOptions;
   /** A client for counters, memory and the journal (with enableAutoPipelining, as connectRedis makes it). */
-  redis: Redis;
+  redis: RedisClient;
   /** Key and queue prefix. Default: "codemem". */
   prefix?: string | undefined;
   skills: SkillStore;
@@ -466,7 +466,7 @@ export class SkillRuntime {
 /** A skill's dedup memory (ctx.memory): keys of the items it has done, a Redis set. */
 class DedupMemory implements SandboxMemory {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly key: string,
   ) {}
 

@@ -2,7 +2,7 @@ import { Redis } from "ioredis";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { startDeliverers } from "../../src/chat/deliverer.ts";
 import { Outbox } from "../../src/chat/outbox.ts";
-import { redisConnection } from "../../src/cli/app.ts";
+import { bullConnection, parseRedisUrl } from "../../src/redis/client.ts";
 import type { DeliveryTarget, OutboundAdapter, PostedRef } from "../../src/ui/adapter.ts";
 import { waitFor } from "../helpers/demo.ts";
 
@@ -40,9 +40,9 @@ describe("the deliverer's app-wide pace", () => {
   const prefix = `dl${process.pid}x${Date.now().toString(36)}`;
   const platform = new Timed();
   const scoped = new Scoped();
-  const outbox = new Outbox({ connection: redisConnection(redisUrl), redis, prefix });
+  const outbox = new Outbox({ connection: bullConnection(parseRedisUrl(redisUrl)).connection, redis, prefix });
   const deliverers = startDeliverers({
-    connection: redisConnection(redisUrl),
+    connection: bullConnection(parseRedisUrl(redisUrl)).connection,
     redis,
     prefix,
     adapters: [platform, scoped],

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { newSession, SessionStore } from "../../src/agent/session.ts";
 import { startDeliverers } from "../../src/chat/deliverer.ts";
 import { Outbox } from "../../src/chat/outbox.ts";
-import { redisConnection } from "../../src/cli/app.ts";
+import { bullConnection, parseRedisUrl } from "../../src/redis/client.ts";
 import { Bot } from "../../src/core/bot.ts";
 import { Policy } from "../../src/core/policy.ts";
 import { CodedError } from "../../src/errors.ts";
@@ -86,7 +86,7 @@ export function adapterContract(
     const redisUrl = inject("redisUrl");
     const prefix = `ct${process.pid}x${Date.now().toString(36)}`;
     const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
-    const connection = redisConnection(redisUrl);
+    const connection = bullConnection(parseRedisUrl(redisUrl)).connection;
     let platform: ContractPlatform;
     let metered: MeteredOutbound;
     let outbox: Outbox;

@@ -1,6 +1,11 @@
-import { Redis } from "ioredis";
 import { inject } from "vitest";
-import { redisConnection } from "../../src/cli/app.ts";
+import {
+  bullConnection,
+  createRedisClient,
+  keyPrefix,
+  parseRedisUrl,
+  type RedisClient,
+} from "../../src/redis/client.ts";
 import { ARCHIVE_SKILL_CODE, ARCHIVE_SKILL_PARAMS } from "../../src/demo/archive-skill.ts";
 import { generateMailbox, INTERNAL_DOMAIN } from "../../src/demo/outlook/mailbox.ts";
 import { McpPool } from "../../src/mcp/pool.ts";
@@ -15,7 +20,7 @@ export interface RuntimeHarness {
   runtime: SkillRuntime;
   skills: SkillStore;
   pool: McpPool;
-  redis: Redis;
+  redis: RedisClient;
   surface: RecordingSurface;
   prefix: string;
   workers: ReturnType<SkillRuntime["startWorkers"]>;
@@ -25,21 +30,26 @@ export interface RuntimeHarness {
   close(): Promise<void>;
 }
 
-/** A runtime with workers in this process, on the suite's Redis with a unique prefix. */
+/**
+ * A runtime with workers in this process, on the suite's Redis (or the Redis Cluster at `redisUrl`)
+ * with a unique prefix, hash-tagged on a cluster as the app does it.
+ */
 export async function runtimeHarness(
   config: McpConfig,
   options: Partial<SkillRuntimeOptions> = {},
   redisUrl: string = inject("redisUrl"),
 ): Promise<RuntimeHarness> {
-  const prefix = `rt${process.pid}x${Date.now().toString(36)}${Math.floor(Math.random() * 1000)}`;
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const target = parseRedisUrl(redisUrl);
+  const prefix = keyPrefix(`rt${process.pid}x${Date.now().toString(36)}${Math.floor(Math.random() * 1000)}`, target);
+  const redis = createRedisClient(target, { maxRetriesPerRequest: null });
+  const bull = bullConnection(target);
   // Outages are part of some tests; ioredis reconnects by itself.
   redis.on("error", () => {});
   const pool = new McpPool({ config });
   const skills = new SkillStore(redis, `${prefix}:skill:`);
   const surface = new RecordingSurface();
   const runtimeOptions: SkillRuntimeOptions = {
-    connection: redisConnection(redisUrl),
+    connection: bull.connection,
     redis,
     prefix,
     skills,
@@ -74,6 +84,7 @@ export async function runtimeHarness(
       await runtime.close();
       await pool.close();
       redis.disconnect();
+      bull.close();
     },
   };
 }
