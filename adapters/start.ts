@@ -19,12 +19,14 @@ export async function startCommand(argv: string[], io: CliIo): Promise<number> {
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw userError("USAGE", `--port must be a port number (got ${argv[portFlag + 1] ?? process.env.CODEMEM_PORT})`);
   const config = loadConfig();
-  const adapters: AdapterFactory[] = [consoleAdapter({ port })];
+  const adapters: AdapterFactory[] = [
+    consoleAdapter({ port, host: config.console.host, adminToken: config.console.adminToken }),
+  ];
   // One server on PORT for every platform's receiver: /slack/events and /api/messages.
   const http = new HttpHost({ port: config.port });
   if (config.slack.botToken !== undefined) adapters.push(slackAdapter(config.slack, http));
   if (config.teams.appId !== undefined) adapters.push(teamsAdapter(config.teams, { http }));
-  const app = await startApp({ config, adapters, log: io.debug });
+  const app = await startApp({ config, adapters, log: io.log(config, "info") });
   try {
     io.out(
       `redis    ${app.redisUrl}${config.redisUrl === undefined ? ` (own redis-server, AOF in ${resolve(config.dataDir, "redis")})` : " (from REDIS_URL)"}`,

@@ -9,6 +9,7 @@ import { startRedisServer } from "../src/redis/server.ts";
 import { FakeSlack } from "../test/helpers/fake-slack.ts";
 import { buttonClick, sendToSlackReceiver, slashCommand } from "../test/helpers/slack-requests.ts";
 import { percentile, round } from "./stats.ts";
+import { silentLogger } from "../src/ops/logger.ts";
 
 const SECRET = "bench-signing-secret";
 const REQUESTS = 50;
@@ -35,7 +36,7 @@ export async function benchSlackAck(): Promise<void> {
   const app = await startApp({
     config,
     adapters: [slackAdapter(config.slack, new HttpHost({ port: 0, host: "127.0.0.1" }))],
-    log: () => {},
+    log: silentLogger,
   });
   try {
     const url = app.surfaces[0]?.url as string;

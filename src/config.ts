@@ -47,6 +47,27 @@ export const configSchema = z
         ),
       )
       .default([]),
+    /** Log level; default info for `codemem start` and `codemem worker`, warn for one-shot commands. */
+    logLevel: z
+      .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
+        error: "expected fatal, error, warn, info, debug, trace or silent",
+      })
+      .optional(),
+    console: z
+      .object({
+        /** Where the console (and /healthz, /readyz, /metrics, /admin/queues) listens. */
+        host: z.string().min(1).default("127.0.0.1"),
+        /**
+         * Unlocks the queue dashboard's actions (retry, clean, …); required, for every page but the probes,
+         * when the console listens beyond loopback.
+         */
+        adminToken: z
+          .string()
+          .min(16, { error: "expected at least 16 characters (e.g. openssl rand -hex 24)" })
+          .optional(),
+      })
+      .strict()
+      .prefault({}),
     /** `{"mcpServers": …}` file; without it, ./mcp.json when present, else the demo servers. */
     mcpConfigPath: z.string().min(1).optional(),
     model: z
@@ -203,6 +224,14 @@ export const configSchema = z
       .prefault({}),
   })
   .strict()
+  .refine(
+    (config) =>
+      ["127.0.0.1", "localhost", "::1"].includes(config.console.host) || config.console.adminToken !== undefined,
+    {
+      error: "CODEMEM_HOST beyond loopback needs CODEMEM_ADMIN_TOKEN: the console would be open to the network",
+      path: ["console", "adminToken"],
+    },
+  )
   .refine((config) => config.discovery.semantic !== "endpoint" || config.model.embeddingModel !== undefined, {
     error: "CODEMEM_SEMANTIC=endpoint needs CODEMEM_EMBEDDING_MODEL (an embedding model of the OpenAI-compatible API)",
     path: ["discovery", "semantic"],
@@ -216,6 +245,9 @@ export const ENV_FIELDS: Readonly<Record<string, string>> = {
   REDIS_URL: "redisUrl",
   CODEMEM_MCP_CONFIG: "mcpConfigPath",
   CODEMEM_PREFIX: "prefix",
+  CODEMEM_LOG_LEVEL: "logLevel",
+  CODEMEM_HOST: "console.host",
+  CODEMEM_ADMIN_TOKEN: "console.adminToken",
   CODEMEM_APPROVERS: "approvers",
   OPENAI_API_KEY: "model.apiKey",
   OPENAI_BASE_URL: "model.baseUrl",

@@ -98,4 +98,24 @@ describe("loadConfig", () => {
       "CODEMEM_SEMANTIC=endpoint needs CODEMEM_EMBEDDING_MODEL",
     );
   });
+
+  it("should take the log level, and refuse a console open beyond loopback without an admin token", () => {
+    expect(loadConfig({ env: { CODEMEM_LOG_LEVEL: "debug" } }).logLevel).toBe("debug");
+    expect(failure(() => loadConfig({ env: { CODEMEM_LOG_LEVEL: "verbose" } }))).toBe(
+      'config: logLevel = "verbose" (from CODEMEM_LOG_LEVEL): expected fatal, error, warn, info, debug, trace or silent',
+    );
+    expect(loadConfig({ env: {} }).console).toEqual({ host: "127.0.0.1" });
+    expect(failure(() => loadConfig({ env: { CODEMEM_HOST: "0.0.0.0" } }))).toContain(
+      "CODEMEM_HOST beyond loopback needs CODEMEM_ADMIN_TOKEN",
+    );
+    expect(failure(() => loadConfig({ env: { CODEMEM_ADMIN_TOKEN: "short" } }))).toContain("at least 16 characters");
+    const open = loadConfig({ env: { CODEMEM_HOST: "0.0.0.0", CODEMEM_ADMIN_TOKEN: "0123456789abcdef0123" } });
+    expect(open.console).toEqual({ host: "0.0.0.0", adminToken: "0123456789abcdef0123" });
+  });
+
+  it("should take a Redis Cluster's seed nodes in REDIS_URL", () => {
+    expect(loadConfig({ env: { REDIS_URL: "redis+cluster://10.0.0.1:7000,10.0.0.2:7000" } }).redisUrl).toBe(
+      "redis+cluster://10.0.0.1:7000,10.0.0.2:7000",
+    );
+  });
 });

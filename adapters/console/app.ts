@@ -1,3 +1,4 @@
+import type { Logger } from "../../src/ops/logger.ts";
 import { startApp, type AdapterFactory, type App } from "../../src/cli/app.ts";
 import type { Config } from "../../src/config.ts";
 import type { Bot } from "../../src/core/bot.ts";
@@ -11,11 +12,13 @@ export interface ConsoleAdapterOptions {
   port?: number | undefined;
   /** Default: 127.0.0.1. */
   host?: string | undefined;
+  /** Unlocks the queue dashboard's actions; required beyond loopback. */
+  adminToken?: string | undefined;
 }
 
 /** The console as an adapter: threads in Redis, delivery to them, and the web server as its inbound half. */
 export function consoleAdapter(options: ConsoleAdapterOptions = {}): AdapterFactory {
-  return ({ redis, prefix, readiness, metrics }): ChatAdapter<Bot> => {
+  return ({ redis, prefix, readiness, metrics, queues }): ChatAdapter<Bot> => {
     const store = new ConsoleThreadStore(redis, `${prefix}:console`);
     const outbound = new ConsoleOutbound(store, redis, prefix);
     return {
@@ -34,6 +37,8 @@ export function consoleAdapter(options: ConsoleAdapterOptions = {}): AdapterFact
           host: options.host,
           readiness,
           metrics,
+          queues,
+          adminToken: options.adminToken,
         });
         return { describe: `console  ${web.url}`, url: web.url, close: () => web.close() };
       },
@@ -50,11 +55,12 @@ export interface ConsoleApp {
 /** The whole bot behind the local console: what `codemem start` serves and what its tests drive. */
 export async function startConsoleApp(options: {
   config: Config;
-  log: (line: string) => void;
+  log: Logger;
   prefix?: string | undefined;
   port?: number | undefined;
 }): Promise<ConsoleApp> {
-  const adapter = consoleAdapter({ port: options.port });
+  const { host, adminToken } = options.config.console;
+  const adapter = consoleAdapter({ port: options.port, host, adminToken });
   const app = await startApp({ config: options.config, adapters: [adapter], log: options.log, prefix: options.prefix });
   const url = app.surfaces[0]?.url;
   if (url === undefined) {

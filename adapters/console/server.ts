@@ -2,11 +2,15 @@ import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Queue } from "bullmq";
 import { z } from "zod";
 import type { Bot } from "../../src/core/bot.ts";
 import type { Metrics } from "../../src/ops/metrics.ts";
 import type { Readiness } from "../../src/ops/readiness.ts";
+import { userError } from "../../src/errors.ts";
 import { readBody } from "../../src/http/read-body.ts";
+import { challenge, isAdmin } from "./admin-auth.ts";
+import { QUEUE_BOARD_PATH, QueueBoard } from "./queue-board.ts";
 import type { User } from "../../src/ui/user.ts";
 import type { ConsoleEvent, ConsoleOutbound } from "./outbound.ts";
 import { consoleEvents, consoleThread, visibleTo, type ConsoleThreadStore } from "./store.ts";
@@ -44,12 +48,19 @@ export interface ConsoleServerOptions {
   prefix: string;
   /** Default: 0 (a free port). */
   port?: number | undefined;
-  /** Default: 127.0.0.1 — the console has no login, so it stays on this machine. */
+  /** Default: 127.0.0.1 — the console has no accounts, so it stays on this machine unless a token guards it. */
   host?: string | undefined;
   /** What `/readyz` reports. Default: ready whenever the server answers. */
   readiness?: (() => Promise<Readiness>) | undefined;
   /** What `/metrics` serves (Prometheus text). Default: 404. */
   metrics?: Metrics | undefined;
+  /** The queues the dashboard at /admin/queues shows. Default: no dashboard. */
+  queues?: (() => readonly Queue[]) | undefined;
+  /**
+   * Unlocks the dashboard's actions; beyond loopback every page but /healthz and /readyz needs it
+   * (Bearer, or Basic with it as the password).
+   */
+  adminToken?: string | undefined;
 }
 
 export interface RunningConsole {
@@ -75,7 +86,11 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     const data = `data: ${raw}\n\n`;
     for (const [stream, user] of streams) if (visibleTo(event.entry, user)) stream.write(data);
   });
-  let allowedHosts = new Set<string>();
+  let allowedHosts: Set<string> | "any" = new Set<string>();
+  const host = options.host ?? "127.0.0.1";
+  if (!isLoopback(host) && options.adminToken === undefined)
+    throw userError("CONFIG_INVALID", `the console on ${host} needs an admin token (CODEMEM_ADMIN_TOKEN)`);
+  const board = options.queues === undefined ? undefined : new QueueBoard(options.queues);
 
   const server: Server = createServer(async (req, res) => {
     try {
@@ -86,11 +101,26 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
         const state = (await options.readiness?.()) ?? { ready: true, checks: {} };
         return json(res, state.ready ? 200 : 503, state);
       }
+      const admin = isAdmin(req, options.adminToken);
+      // Beyond loopback nothing else answers without the token.
+      if (!isLoopback(host) && !admin) return challenge(res, "sign in: any user name, the admin token as password");
       if (req.method === "GET" && req.url === "/metrics" && options.metrics !== undefined)
         return respond(res, 200, await options.metrics.text(), options.metrics.contentType);
-      const refusal = refuse(req, allowedHosts);
-      if (refusal !== undefined) return json(res, 403, { error: refusal });
       const url = new URL(req.url ?? "/", "http://console");
+      const onBoard = url.pathname === QUEUE_BOARD_PATH || url.pathname.startsWith(`${QUEUE_BOARD_PATH}/`);
+      // The board's own API sends PUTs without JSON bodies; Host and Origin are checked all the same.
+      const refusal = refuse(req, allowedHosts, !onBoard);
+      if (refusal !== undefined) return json(res, 403, { error: refusal });
+      if (board !== undefined && url.pathname === `${QUEUE_BOARD_PATH}/login`) {
+        if (options.adminToken === undefined)
+          return json(res, 404, {
+            error: "no admin token is configured (CODEMEM_ADMIN_TOKEN): the dashboard is read-only",
+          });
+        if (!admin) return challenge(res, "sign in: any user name, the admin token as password");
+        res.writeHead(303, { location: `${QUEUE_BOARD_PATH}/` }).end();
+        return;
+      }
+      if (board !== undefined && onBoard) return board.handle(req, res, admin);
       const viewer = url.searchParams.get("user") ?? undefined;
       if (req.method === "GET" && url.pathname === "/") return respond(res, 200, PAGE, "text/html; charset=utf-8");
       if (req.method === "GET" && url.pathname === "/api/threads") {
@@ -144,11 +174,9 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  const host = options.host ?? "127.0.0.1";
-  allowedHosts = new Set([
-    `${host}:${port}`,
-    ...(isLoopback(host) ? [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`] : []),
-  ]);
+  allowedHosts = isLoopback(host)
+    ? new Set([`${host}:${port}`, `127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`])
+    : "any";
   return {
     url: `http://${host}:${port}/`,
     close: () =>
@@ -166,13 +194,21 @@ const consoleUser = (name: string): User => ({ platform: "console", id: name, na
 const isLoopback = (host: string): boolean => host === "127.0.0.1" || host === "localhost" || host === "::1";
 
 /** Why a request is not from the console's own page, or undefined when it is. */
-function refuse(req: IncomingMessage, allowedHosts: ReadonlySet<string>): string | undefined {
-  if (!allowedHosts.has(req.headers.host ?? ""))
-    return `this console answers only at ${[...allowedHosts][0]} (Host was ${req.headers.host ?? "missing"})`;
-  if (req.method !== "POST") return undefined;
+function refuse(
+  req: IncomingMessage,
+  allowedHosts: ReadonlySet<string> | "any",
+  requireJson = true,
+): string | undefined {
+  // On loopback only its own names (a rebound DNS name is refused); beyond, the token guards it and the
+  // names it is reached by are the operator's.
+  const hosts = allowedHosts === "any" ? new Set([req.headers.host ?? ""]) : allowedHosts;
+  if (!hosts.has(req.headers.host ?? ""))
+    return `this console answers only at ${[...hosts][0]} (Host was ${req.headers.host ?? "missing"})`;
+  if (req.method === "GET" || req.method === "HEAD") return undefined;
   const origin = req.headers.origin;
-  if (origin !== undefined && !allowedHosts.has(origin.replace(/^http:\/\//, "")))
+  if (origin !== undefined && !hosts.has(origin.replace(/^https?:\/\//, "")))
     return `cross-site request from ${origin} refused`;
+  if (!requireJson || req.method !== "POST") return undefined;
   const type = (req.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase();
   if (type !== "application/json") return "send JSON (content-type: application/json)";
   return undefined;

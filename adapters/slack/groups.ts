@@ -1,3 +1,4 @@
+import { silentLogger, type Logger } from "../../src/ops/logger.ts";
 import type { WebClient } from "@slack/web-api";
 import type { GroupDirectory } from "../../src/ui/adapter.ts";
 
@@ -14,7 +15,7 @@ export class SlackUserGroups implements GroupDirectory {
 
   constructor(
     private readonly client: Pick<WebClient, "usergroups">,
-    private readonly log: (line: string) => void = () => {},
+    private readonly log: Logger = silentLogger,
   ) {}
 
   isGroup(id: string): boolean {
@@ -30,7 +31,10 @@ export class SlackUserGroups implements GroupDirectory {
       this.cache.set(id, { members, at: Date.now() });
       return members;
     } catch (error) {
-      this.log(`slack: members of user group ${id} unknown (${(error as Error).message}); it grants nothing for now`);
+      this.log.warn(
+        { platform: "slack", group: id, err: (error as Error).message },
+        "members of a user group unknown; it grants nothing for now",
+      );
       return [];
     }
   }

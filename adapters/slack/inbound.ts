@@ -1,3 +1,4 @@
+import type { Logger } from "../../src/ops/logger.ts";
 import { App, HTTPReceiver, SocketModeReceiver } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
 import type { Bot } from "../../src/core/bot.ts";
@@ -21,7 +22,7 @@ export interface SlackInboundOptions {
   apiUrl?: string | undefined;
   /** Where the HTTP receiver is served (PORT, shared with Teams). */
   http: HttpHost;
-  log: (line: string) => void;
+  log: Logger;
 }
 
 const slackUser = (id: string): User => ({ platform: "slack", id });
@@ -80,7 +81,7 @@ export async function startSlackInbound(options: SlackInboundOptions): Promise<R
     ...(options.apiUrl ? { clientOptions: { slackApiUrl: options.apiUrl } } : {}),
     logger,
   });
-  app.error(async (error) => log(`slack: ${error.message}`));
+  app.error(async (error) => log.error({ platform: "slack", err: error.message }, "slack event failed"));
 
   app.event("app_mention", async ({ event, body }) => {
     if (event.user === undefined) return;
@@ -125,7 +126,7 @@ export async function startSlackInbound(options: SlackInboundOptions): Promise<R
       else await respond({ response_type: "ephemeral", replace_original: false, ...renderSlack(result.notice) });
     } catch (error) {
       // The outbox still updates the message for everyone; only the instant echo was lost.
-      log(`slack: showing a click's result failed: ${asCodedError(error).message}`);
+      log.warn({ platform: "slack", err: asCodedError(error).message }, "showing a click's result failed");
     }
   });
 

@@ -1,27 +1,50 @@
-import { LogLevel, type Logger } from "@slack/bolt";
+import { LogLevel, type Logger as SlackLogger } from "@slack/bolt";
+import type { Logger } from "../../src/ops/logger.ts";
+
+const FROM_PINO: Record<string, LogLevel> = {
+  trace: LogLevel.DEBUG,
+  debug: LogLevel.DEBUG,
+  info: LogLevel.INFO,
+  warn: LogLevel.WARN,
+  error: LogLevel.ERROR,
+  fatal: LogLevel.ERROR,
+  silent: LogLevel.ERROR,
+};
+const TO_PINO: Record<LogLevel, string> = {
+  [LogLevel.DEBUG]: "debug",
+  [LogLevel.INFO]: "info",
+  [LogLevel.WARN]: "warn",
+  [LogLevel.ERROR]: "error",
+};
 
 /**
- * The Slack SDKs' logger, routed into codemem's log: their warnings and errors become one `slack:`
- * line each in the log (debug output with `npm start`), so a person sees our one-line errors, not a
- * second copy of the SDK's.
+ * The Slack SDKs' logger (bolt, web-api, socket-mode) as a child of codemem's: their lines become
+ * JSON lines with `platform: "slack"` at their own level, and the process's log level filters them.
+ * Tokens they might print are scrubbed by the log itself.
  */
-export function slackLogger(log: (line: string) => void): Logger {
-  let level = LogLevel.WARN;
-  const rank = [LogLevel.DEBUG, LogLevel.INFO, LogLevel.WARN, LogLevel.ERROR];
-  const at =
-    (which: LogLevel) =>
-    (...msg: unknown[]): void => {
-      if (rank.indexOf(which) >= rank.indexOf(level)) log(`slack: ${msg.map(String).join(" ")}`);
-    };
+export function slackLogger(log: Logger): SlackLogger {
+  let child = log.child({ platform: "slack", source: "slack-sdk" });
+  const text = (msg: unknown[]) => msg.map((part) => (typeof part === "string" ? part : safeJson(part))).join(" ");
   return {
-    debug: at(LogLevel.DEBUG),
-    info: at(LogLevel.INFO),
-    warn: at(LogLevel.WARN),
-    error: at(LogLevel.ERROR),
-    setLevel: (next) => {
-      level = next;
+    debug: (...msg) => child.debug(text(msg)),
+    info: (...msg) => child.info(text(msg)),
+    warn: (...msg) => child.warn(text(msg)),
+    error: (...msg) => child.error(text(msg)),
+    setLevel: (level) => {
+      child = log.child({ platform: "slack", source: "slack-sdk" }, { level: TO_PINO[level] });
     },
-    getLevel: () => level,
-    setName: () => {},
+    getLevel: () => FROM_PINO[child.level] ?? LogLevel.INFO,
+    setName: (name) => {
+      child = child.child({ sdk: name });
+    },
   };
+}
+
+function safeJson(value: unknown): string {
+  if (value instanceof Error) return value.message;
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
 }

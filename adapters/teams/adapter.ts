@@ -35,7 +35,10 @@ export function teamsAdapter(config: Config["teams"], options: TeamsAdapterOptio
       options.credentialsFactory,
     );
     const adapter = new TeamsCloudAdapter(auth);
-    adapter.onTurnError = async (_context, error) => log(`teams: ${error.message}`);
+    // botbuilder reports a turn's failure here; its only other output is console lines in
+    // CloudAdapter.process, which codemem does not call (it authenticates and runs processActivity).
+    adapter.onTurnError = async (_context, error) =>
+      log.error({ platform: "teams", err: error.message }, "botbuilder turn error");
     const references = new ConversationReferences(redis, `${prefix}:teams:refs`);
     return {
       outbound: new TeamsOutbound(adapter, appId, references),

@@ -1,3 +1,5 @@
+import { routeBotbuilderConsole } from "./console-route.ts";
+import type { Logger } from "../../src/ops/logger.ts";
 import { type Activity, CloudAdapter, type InvokeResponse, TurnContext } from "botbuilder";
 import type { AuthenticateRequestResult, BotFrameworkAuthentication } from "botframework-connector";
 import type { Bot, ClickResult } from "../../src/core/bot.ts";
@@ -19,7 +21,7 @@ export interface TeamsInboundOptions {
   references: ConversationReferences;
   /** Where /api/messages is served (PORT, shared with Slack's receiver). */
   http: HttpHost;
-  log: (line: string) => void;
+  log: Logger;
 }
 
 /** Users are `teams:<aadObjectId>` (the id approvers are configured with), named for mentions. */
@@ -56,7 +58,7 @@ function clickCard(result: ClickResult): InvokeResponse {
 }
 
 /** One turn: store the conversation's reference, then hand the activity to the Bot. */
-export function teamsTurn(bot: Bot, references: ConversationReferences, log: (line: string) => void) {
+export function teamsTurn(bot: Bot, references: ConversationReferences, log: Logger) {
   return async (context: TurnContext): Promise<void> => {
     const activity = context.activity;
     await references.save(TurnContext.getConversationReference(activity));
@@ -84,7 +86,9 @@ export function teamsTurn(bot: Bot, references: ConversationReferences, log: (li
       const message = result.kind === "accepted" ? result.message : result.notice;
       await context
         .sendActivity(cardActivity(message))
-        .catch((error: unknown) => log(`teams: ${asCodedError(error).message}`));
+        .catch((error: unknown) =>
+          log.error({ platform: "teams", err: asCodedError(error).message }, "teams turn failed"),
+        );
       return;
     }
     const recipient = activity.recipient?.id ?? "";
@@ -137,21 +141,25 @@ export async function startTeamsInbound(options: TeamsInboundOptions): Promise<R
     try {
       auth = await options.auth.authenticateRequest(activity, req.headers.authorization ?? "");
     } catch (error) {
-      options.log(`teams: refused a request: ${asCodedError(error).message}`);
+      options.log.warn({ platform: "teams", err: asCodedError(error).message }, "refused a request");
       return reply(401, { error: "unauthorized" });
     }
     try {
       const invoke = await options.adapter.turn(auth, activity, logic);
       return reply(invoke?.status ?? 200, invoke?.body);
     } catch (error) {
-      options.log(`teams: ${asCodedError(error).message}`);
+      options.log.error({ platform: "teams", err: asCodedError(error).message }, "teams activity failed");
       return reply(500, { error: "the bot failed on its side" });
     }
   };
   const url = await options.http.route("/api/messages", handler);
+  const unrouteConsole = routeBotbuilderConsole(options.log);
   return {
     describe: `teams    ${url} (Bot Framework tokens checked)`,
     url,
-    close: () => options.http.unroute("/api/messages"),
+    close: async () => {
+      unrouteConsole();
+      await options.http.unroute("/api/messages");
+    },
   };
 }

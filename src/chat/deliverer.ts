@@ -1,3 +1,4 @@
+import { silentLogger, type Logger } from "../ops/logger.ts";
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { DelayedError, UnrecoverableError, Worker, type ConnectionOptions, type Job } from "bullmq";
@@ -29,7 +30,7 @@ export interface DeliverersOptions {
   orderWaitMs?: number | undefined;
   /** Counts deliveries and their lag. Default: nothing counted. */
   metrics?: Metrics | undefined;
-  log?: ((line: string) => void) | undefined;
+  log?: Logger | undefined;
 }
 
 /** A private message on a platform that cannot hide it from others says plainly whom it is for. */
@@ -61,7 +62,7 @@ const UNLOCK = lua("./unlock.lua");
  */
 export function startDeliverers(options: DeliverersOptions): { close(): Promise<void> } {
   const keys = new ChatKeys(options.prefix ?? "codemem");
-  const log = options.log ?? (() => {});
+  const log = options.log ?? silentLogger;
   const workers = options.adapters.map((adapter) => {
     const delivery = new Delivery(options.redis, keys, adapter, options.orderWaitMs ?? 30_000, log, options.metrics);
     const worker = new Worker<DeliveryJob>(
@@ -78,11 +79,11 @@ export function startDeliverers(options: DeliverersOptions): { close(): Promise<
       const final =
         error.name === "UnrecoverableError" || (job !== undefined && job.attemptsMade >= (job.opts.attempts ?? 1));
       if (job === undefined || !final) return;
-      log(`chat: delivery of ${job.data.id} to ${adapter.platform} failed for good: ${error.message}`);
+      log.warn({ platform: adapter.platform, id: job.data.id, err: error.message }, "chat delivery failed for good");
       options.metrics?.deliveries.inc({ platform: adapter.platform, outcome: "failed" });
       void delivery.giveUp(job.data.id, error.message).catch(() => {});
     });
-    worker.on("error", (error) => log(`chat: ${adapter.platform} worker: ${error.message}`));
+    worker.on("error", (error) => log.warn({ platform: adapter.platform, err: error.message }, "chat worker error"));
     return worker;
   });
   return {
@@ -98,7 +99,7 @@ class Delivery {
     private readonly keys: ChatKeys,
     private readonly adapter: OutboundAdapter,
     private readonly orderWaitMs: number,
-    private readonly log: (line: string) => void,
+    private readonly log: Logger,
     private readonly metrics: Metrics | undefined,
   ) {}
 
@@ -248,7 +249,10 @@ class Delivery {
       try {
         await this.adapter.attach(target, cut);
       } catch (error) {
-        this.log(`chat: attaching the full text of ${id} failed: ${asCodedError(error).message}`);
+        this.log.warn(
+          { platform: this.adapter.platform, id, err: asCodedError(error).message },
+          "attaching a message's full text failed",
+        );
       }
     }
   }

@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import type { ConnectionOptions, Worker } from "bullmq";
+import type { ConnectionOptions, Queue, Worker } from "bullmq";
 import { DEFAULT_AGENT_LIMITS, type AgentDeps, type ChatModel, type SkillLauncher } from "../agent/deps.ts";
 import { startDeliverers } from "../chat/deliverer.ts";
 import { Outbox } from "../chat/outbox.ts";
@@ -28,6 +28,7 @@ import { installShippedSkills } from "../skills/shipped.ts";
 import { SkillStore } from "../skills/store.ts";
 import type { ChatAdapter, RunningInbound } from "../ui/adapter.ts";
 import { AuditLog } from "../ops/audit.ts";
+import type { Logger } from "../ops/logger.ts";
 import { Metrics } from "../ops/metrics.ts";
 import { type Readiness, readinessOf } from "../ops/readiness.ts";
 import { setUpDiscovery, type DiscoverySetup } from "./discovery-setup.ts";
@@ -64,11 +65,13 @@ export interface AdapterContext {
   redis: RedisClient;
   redisUrl: string;
   prefix: string;
-  log: (line: string) => void;
+  log: Logger;
   /** The app's readiness (for a health endpoint); "starting" until the app is up. */
   readiness: () => Promise<Readiness>;
   /** The app's Prometheus metrics (for a /metrics endpoint). */
   metrics: Metrics;
+  /** The app's BullMQ queues once it is up (for a queue dashboard); empty before. */
+  queues: () => readonly Queue[];
 }
 
 /** Makes one platform's adapter once Redis is up; its inbound half is started with the Bot. */
@@ -78,7 +81,8 @@ export interface AppOptions {
   config: Config;
   /** The platforms this process serves and delivers to (the console, Slack, Teams, the terminal). */
   adapters: readonly AdapterFactory[];
-  log: (line: string) => void;
+  /** The process's log; adapters route their SDKs' logging into it. */
+  log: Logger;
   /** BullMQ and key prefix. Default: the config's ("codemem"); on a cluster it is hash-tagged, "{codemem}". */
   prefix?: string | undefined;
 }
@@ -100,11 +104,11 @@ export async function startApp(options: AppOptions): Promise<App> {
         timer = setTimeout(() => resolve("late"), CLOSE_TIMEOUT_MS);
       });
       const outcome = await Promise.race([
-        close().catch((error: unknown) => log(`close failed: ${(error as Error).message}`)),
+        close().catch((error: unknown) => log.warn({ err: (error as Error).message }, "closing a part failed")),
         late,
       ]);
       clearTimeout(timer);
-      if (outcome === "late") log(`a part took over ${CLOSE_TIMEOUT_MS} ms to close; moving on`);
+      if (outcome === "late") log.warn({ timeoutMs: CLOSE_TIMEOUT_MS }, "a part was slow to close; moving on");
     }
   };
   try {
@@ -128,8 +132,9 @@ export async function startApp(options: AppOptions): Promise<App> {
     closers.push(() => outbox.close());
     let readiness = async (): Promise<Readiness> => ({ ready: false, checks: { app: "starting" } });
     const metrics = new Metrics();
+    let queues: Queue[] = [];
     const adapters = options.adapters.map((make) =>
-      make({ redis, redisUrl, prefix, log, readiness: () => readiness(), metrics }),
+      make({ redis, redisUrl, prefix, log, readiness: () => readiness(), metrics, queues: () => queues }),
     );
     const deliverers = startDeliverers({
       connection,
@@ -144,7 +149,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     const policy = new Policy({ approvers: config.approvers, groups });
     const sessions = new SessionStore(redis, `${prefix}:session:`);
     const skills = new SkillStore(redis, `${prefix}:skill:`);
-    for (const name of await installShippedSkills(skills)) log(`installed shipped skill ${name}`);
+    for (const name of await installShippedSkills(skills)) log.info({ skill: name }, "installed a shipped skill");
     const stopFollowing = await followSkills(skills, discovery.catalog);
     closers.push(async () => stopFollowing());
     // One sandbox for probes and skill runs: its warm realms serve both.
@@ -197,12 +202,13 @@ export async function startApp(options: AppOptions): Promise<App> {
       closers.push(() => running.close());
     }
     workers.push(worker);
-    metrics.watch(
+    queues = [
       runtime.runs,
       runtime.items,
       bot.queue,
       ...adapters.map((adapter) => outbox.queue(adapter.outbound.platform)),
-    );
+    ];
+    metrics.watch(...queues);
     readiness = () =>
       readinessOf({
         redis: async () => ((await redis.ping()) === "PONG" ? undefined : "no PONG"),
@@ -270,7 +276,7 @@ export interface ConnectedRedis {
  */
 export async function connectRedis(
   config: Config,
-  log: (line: string) => void,
+  log: Logger,
   prefix: string = config.prefix,
 ): Promise<ConnectedRedis> {
   let server: RunningRedis | undefined;
@@ -282,7 +288,7 @@ export async function connectRedis(
   const target = parseRedisUrl(url);
   // Auto-pipelining: the commands of items finishing in one tick share one write (and one read).
   const redis = createRedisClient(target, { maxRetriesPerRequest: null, enableAutoPipelining: true });
-  redis.on("error", (error: Error) => log(`redis: ${error.message} (reconnecting)`));
+  redis.on("error", (error: Error) => log.warn({ err: error.message }, "redis unreachable; reconnecting"));
   const bull = bullConnection(target);
   return {
     url,

@@ -21,7 +21,7 @@ export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
   if (!Number.isInteger(count) || count < 1 || count > 100_000)
     throw userError("USAGE", `--count must be a whole number from 1 to 100000 (got ${values.count})`);
   const config = loadConfig();
-  const { redis, prefix, close } = await connectRedis(config, io.debug);
+  const { redis, prefix, close } = await connectRedis(config, io.log(config));
   try {
     const records = await new AuditLog(redis, prefix).latest({ skill: values.skill, count });
     if (values.json) {

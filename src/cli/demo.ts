@@ -50,7 +50,7 @@ export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
   const app = await startApp({
     config,
     adapters: [() => ({ outbound: terminal })],
-    log: io.debug,
+    log: io.log(config),
     prefix: `codemem-demo-${process.pid}`,
   });
   const you: User = { platform: "terminal", id: "you" };

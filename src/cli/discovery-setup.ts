@@ -1,3 +1,4 @@
+import type { Logger } from "../ops/logger.ts";
 import { createRedisClient, keyPrefix, parseRedisUrl, type RedisClient } from "../redis/client.ts";
 import type { Config } from "../config.ts";
 import { ToolCatalog } from "../discovery/catalog.ts";
@@ -23,7 +24,7 @@ export interface DiscoverySetup {
 export async function setUpDiscovery(
   config: Config,
   pool: McpPool,
-  log: (line: string) => void,
+  log: Logger,
   /** The app's Redis, for the vector cache (a started app has one even without REDIS_URL). */
   shared?: { redis: RedisClient; prefix: string },
 ): Promise<DiscoverySetup> {
@@ -32,7 +33,7 @@ export async function setUpDiscovery(
   let semantic = config.discovery.semantic ?? (config.model.embeddingModel !== undefined ? "endpoint" : "local");
   const client = semantic === "endpoint" ? openAiClientFromConfig(config) : undefined;
   if (semantic === "endpoint" && client === undefined) {
-    log("CODEMEM_EMBEDDING_MODEL needs OPENAI_API_KEY or OPENAI_BASE_URL; using the local embedding model");
+    log.warn("CODEMEM_EMBEDDING_MODEL needs OPENAI_API_KEY or OPENAI_BASE_URL; using the local embedding model");
     semantic = "local";
   }
   let redis: RedisClient | undefined;
@@ -59,7 +60,7 @@ export async function setUpDiscovery(
             )
           : new MemoryVectorCache(),
       onError: (error) => {
-        if (!closing) log(`embeddings failed, ranking on words alone: ${(error as Error).message}`);
+        if (!closing) log.warn({ err: (error as Error).message }, "embeddings failed; ranking on words alone");
       },
       // The local model takes over two minutes for 10,000 new tools: rank on words meanwhile.
       waitForUpdates: client !== undefined,

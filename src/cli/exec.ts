@@ -32,7 +32,7 @@ export async function execCommand(argv: string[], io: CliIo): Promise<number> {
   }
   const named = referencedToolIds(code);
   const needsCatalog = named.some((id) => !id.startsWith("outlook__") && !id.startsWith("onedrive__"));
-  const mcp = await setUpMcp(config, values.mcp, { withCatalog: needsCatalog, log: io.debug });
+  const mcp = await setUpMcp(config, values.mcp, { withCatalog: needsCatalog, log: io.log(config) });
   try {
     // Fails with "there is no tool …, did you mean …" before anything runs.
     const ids = (await Promise.all(named.map((id) => mcp.pool.resolve(id)))).map((tool) => tool.id);

@@ -1,3 +1,4 @@
+import type { Logger } from "../ops/logger.ts";
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Config } from "../config.ts";
@@ -21,7 +22,7 @@ export interface McpSetup {
 export async function setUpMcp(
   config: Config,
   flag: string | undefined,
-  options: { withCatalog?: boolean; log?: (line: string) => void } = {},
+  options: { withCatalog?: boolean; log?: Logger } = {},
 ): Promise<McpSetup> {
   const explicit = flag ?? config.mcpConfigPath ?? (existsSync("mcp.json") ? "mcp.json" : undefined);
   let mcpConfig: McpConfig;

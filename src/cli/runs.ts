@@ -14,15 +14,16 @@ import { SkillStore } from "../skills/store.ts";
 import { parseRedisUrl } from "../redis/client.ts";
 import { connectRedis, runtimeSettings } from "./app.ts";
 import type { CliIo } from "./io.ts";
+import type { Logger } from "../ops/logger.ts";
 import { setUpMcp } from "./mcp-setup.ts";
 
 /**
  * Redis, MCP, sandbox and the runtime, without any model. Runs report through the outbox: a post is a
  * job that the process holding the platform's adapter (npm start) delivers, so no secret is needed here.
  */
-async function runtimeFor(config: Config, io: CliIo, mcpFlag?: string | undefined, metrics?: Metrics) {
-  const { redis, connection, prefix, close: closeRedis } = await connectRedis(config, io.debug);
-  const mcp = await setUpMcp(config, mcpFlag, { log: io.debug });
+async function runtimeFor(config: Config, log: Logger, mcpFlag?: string | undefined, metrics?: Metrics) {
+  const { redis, connection, prefix, close: closeRedis } = await connectRedis(config, log);
+  const mcp = await setUpMcp(config, mcpFlag, { log });
   const skills = new SkillStore(redis, `${prefix}:skill:`);
   await installShippedSkills(skills);
   const outbox = new Outbox({ connection, redis, prefix });
@@ -37,7 +38,7 @@ async function runtimeFor(config: Config, io: CliIo, mcpFlag?: string | undefine
     tools: mcp.pool,
     sandbox: new IsolatedSandbox({ defaults: config.sandbox }),
     ...runtimeSettings(config),
-    log: io.debug,
+    log,
   });
   return {
     runtime,
@@ -60,7 +61,8 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
   });
   const parsed = parseCommand(`run ${positionals.join(" ")}`);
   if (parsed.name !== "run") throw userError("USAGE", "usage: codemem run <skill> [json]");
-  const setup = await runtimeFor(loadConfig(), io, values.mcp);
+  const config = loadConfig();
+  const setup = await runtimeFor(config, io.log(config), values.mcp);
   const workers = setup.runtime.startWorkers();
   try {
     const { runId } = await setup.runtime.enqueueRun({
@@ -84,7 +86,8 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
 
 /** `codemem status [run]`: the same figures /codemem status shows. */
 export async function statusCommand(argv: string[], io: CliIo): Promise<number> {
-  const setup = await runtimeFor(loadConfig(), io);
+  const config = loadConfig();
+  const setup = await runtimeFor(config, io.log(config));
   try {
     const ids = argv[0] !== undefined ? [argv[0]] : await setup.runtime.progress.recent(5);
     if (ids.length === 0) io.out("no runs yet");
@@ -113,11 +116,14 @@ export async function workerCommand(argv: string[], io: CliIo): Promise<number> 
   if (config.redisUrl === undefined)
     throw userError("WORKER_NEEDS_REDIS", "a worker joins an existing Redis: set REDIS_URL (the one npm start prints)");
   const metrics = new Metrics();
-  const setup = await runtimeFor(config, io, undefined, metrics);
+  // A long-running process: its runs and items are logged (info) unless CODEMEM_LOG_LEVEL says otherwise.
+  const setup = await runtimeFor(config, io.log(config, "info"), undefined, metrics);
   metrics.watch(setup.runtime.runs, setup.runtime.items);
   const workers = setup.runtime.startWorkers();
   const server = port === undefined ? undefined : await startMetricsServer(metrics, port);
-  io.out(`worker   ${process.pid} on ${parseRedisUrl(config.redisUrl).display}; Ctrl-C or SIGTERM finishes the current items and stops`);
+  io.out(
+    `worker   ${process.pid} on ${parseRedisUrl(config.redisUrl).display}; Ctrl-C or SIGTERM finishes the current items and stops`,
+  );
   if (server !== undefined) io.out(`metrics  ${server.url}`);
   await new Promise<void>((done) => {
     process.once("SIGINT", () => done());

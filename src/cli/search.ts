@@ -20,8 +20,9 @@ export async function searchCommand(argv: string[], io: CliIo): Promise<number> 
   if (!Number.isInteger(k) || k < 1 || k > 100)
     throw userError("USAGE", `--k must be a whole number from 1 to 100 (got ${values.k})`);
   const config = loadConfig();
-  const mcp = await setUpMcp(config, values.mcp, { log: io.debug });
-  const discovery = await setUpDiscovery(config, mcp.pool, io.err);
+  const log = io.log(config);
+  const mcp = await setUpMcp(config, values.mcp, { log });
+  const discovery = await setUpDiscovery(config, mcp.pool, log);
   try {
     const { catalog, search } = discovery;
     for (const failure of discovery.failures) io.err(`warning: ${failure.app} is unavailable: ${failure.error}`);

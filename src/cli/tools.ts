@@ -6,7 +6,8 @@ import { setUpMcp } from "./mcp-setup.ts";
 /** `codemem tools [--json] [--mcp file]`: connected apps and their tool counts. */
 export async function toolsCommand(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { mcp: { type: "string" }, json: { type: "boolean" } } });
-  const mcp = await setUpMcp(loadConfig(), values.mcp, { log: io.debug });
+  const config = loadConfig();
+  const mcp = await setUpMcp(config, values.mcp, { log: io.log(config) });
   try {
     const listings = await mcp.pool.listApps();
     const rows = listings.map((listing) => ({

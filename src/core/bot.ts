@@ -1,3 +1,4 @@
+import { silentLogger, type Logger } from "../ops/logger.ts";
 import { createHash, randomUUID } from "node:crypto";
 import { DelayedError, Queue, Worker, type ConnectionOptions, type Job } from "bullmq";
 import { z } from "zod";
@@ -242,7 +243,7 @@ export interface AgentWorkerOptions {
     set(key: string, value: string, px: "PX", ms: number, nx: "NX"): Promise<unknown>;
     eval(script: string, keys: number, ...args: string[]): Promise<unknown>;
   };
-  log?: ((line: string) => void) | undefined;
+  log?: Logger | undefined;
 }
 
 const UNLOCK = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end`;
@@ -254,7 +255,7 @@ const LOCK_MS = 10 * 60_000;
  * enqueues the next turn.
  */
 export function startAgentWorker(options: AgentWorkerOptions): Worker<AgentJob> {
-  const log = options.log ?? (() => {});
+  const log = options.log ?? silentLogger;
   return new Worker<AgentJob>(
     "agent",
     async (job: Job<AgentJob>, token?: string) => {
@@ -269,11 +270,18 @@ export function startAgentWorker(options: AgentWorkerOptions): Worker<AgentJob> 
         const session =
           (await options.sessions.load(data.sessionId)) ?? newSession(data.sessionId, data.thread, data.input.user);
         const turn = new AgentTurn(options.deps, session, () => options.sessions.save(session));
+        const turnFields = {
+          session: data.sessionId,
+          thread: threadKey(session.thread),
+          platform: session.thread.platform,
+          kind: (data.input as TurnInput).kind,
+        };
+        log.info(turnFields, "agent turn");
         try {
           await turn.run(data.input as TurnInput);
         } catch (error) {
           const coded = asCodedError(error);
-          log(`turn of ${data.sessionId} failed: ${coded.code}: ${coded.message}`);
+          log.error({ ...turnFields, code: coded.code, err: coded.message }, "agent turn failed");
           session.status = "idle";
           await options.deps.surface.post(session.thread, {
             blocks: [

@@ -1,3 +1,4 @@
+import { silentLogger, type Logger } from "../ops/logger.ts";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { getDefaultEnvironment, StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
@@ -26,7 +27,7 @@ export interface ServerConnectionOptions {
   /** Called with the list each time it is (re)read: first use, tools/list_changed, a restart. */
   onToolsChanged?: ((app: string, tools: ToolDescriptor[]) => void) | undefined;
   /** Diagnostics (server stderr, restarts). Default: ignored. */
-  log?: ((line: string) => void) | undefined;
+  log?: Logger | undefined;
 }
 
 const STDERR_LINES_KEPT = 20;
@@ -45,7 +46,7 @@ export class ServerConnection {
   private readonly restartInitialMs: number;
   private readonly restartMaxMs: number;
   private readonly onToolsChanged: ServerConnectionOptions["onToolsChanged"];
-  private readonly log: (line: string) => void;
+  private readonly log: Logger;
 
   private client: Client | undefined;
   private transport: Transport | undefined;
@@ -69,7 +70,7 @@ export class ServerConnection {
     this.restartInitialMs = options.restartInitialMs ?? 250;
     this.restartMaxMs = options.restartMaxMs ?? 30_000;
     this.onToolsChanged = options.onToolsChanged;
-    this.log = options.log ?? (() => {});
+    this.log = (options.log ?? silentLogger).child({ app: this.app });
   }
 
   get transportKind(): "stdio" | "http" {
@@ -171,7 +172,7 @@ export class ServerConnection {
       try {
         await this.refreshTools(client);
       } catch (error) {
-        this.log(`${this.app}: refreshing tools after list_changed failed: ${(error as Error).message}`);
+        this.log.warn({ err: (error as Error).message }, "refreshing tools after list_changed failed");
       }
     });
     try {
@@ -200,7 +201,7 @@ export class ServerConnection {
     if (hadTools) {
       // A restart: the server may have changed its tools while it was away.
       await this.refreshTools(client).catch((error: unknown) => {
-        this.log(`${this.app}: listing tools after restart failed: ${(error as Error).message}`);
+        this.log.warn({ err: (error as Error).message }, "listing tools after a restart failed");
       });
     }
     return client;
@@ -221,7 +222,8 @@ export class ServerConnection {
           if (line.trim() === "") continue;
           this.stderrTail.push(line);
           if (this.stderrTail.length > STDERR_LINES_KEPT) this.stderrTail.shift();
-          this.log(`${this.app}: ${line}`);
+          // A server's stderr is its own log: kept at debug, since it may echo what it was sent.
+          this.log.debug({ stderr: line }, "mcp server output");
         }
       });
       return transport;
@@ -257,7 +259,7 @@ export class ServerConnection {
     if (Date.now() - this.connectedAt >= STABLE_AFTER_MS) this.failures = 0;
     this.noteFailure(new Error(this.stderrTail.at(-1) ?? "the connection closed"));
     const delay = this.nextAttemptAt - Date.now();
-    this.log(`${this.app}: server stopped (${this.lastFailure}); restarting in ${delay} ms`);
+    this.log.warn({ reason: this.lastFailure, delayMs: delay }, "mcp server stopped; restarting");
     if (this.tools !== undefined && this.transportKind === "stdio") {
       // Restart eagerly so the catalog sees the server again without waiting for the next call.
       this.restartTimer = setTimeout(() => {

@@ -1,3 +1,4 @@
+import type { Logger } from "../ops/logger.ts";
 import { CodedError, userError } from "../errors.ts";
 import type { McpConfig } from "./config-file.ts";
 import { ServerConnection, unknownTool } from "./connection.ts";
@@ -16,7 +17,7 @@ export interface McpPoolOptions {
   /** Default: 30,000 ms. */
   restartMaxMs?: number | undefined;
   /** Diagnostics from servers and restarts. Default: ignored. */
-  log?: ((line: string) => void) | undefined;
+  log?: Logger | undefined;
 }
 
 export interface AppListing {

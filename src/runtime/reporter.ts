@@ -1,3 +1,4 @@
+import type { Logger } from "../ops/logger.ts";
 import type { ChatSurface } from "../ui/surface.ts";
 import { progressMessage, summaryMessage, type RunProgress, type RunSnapshot } from "./progress.ts";
 
@@ -7,7 +8,7 @@ export interface ProgressReporterOptions {
   surface?: ChatSurface | undefined;
   /** Least time between two refreshes of one run's message from this process. Default: 1,000 ms. */
   intervalMs?: number | undefined;
-  log?: ((line: string) => void) | undefined;
+  log?: Logger | undefined;
 }
 
 /**
@@ -29,7 +30,7 @@ export class ProgressReporter {
     const timer = setTimeout(() => {
       this.pending.delete(runId);
       void this.refresh(runId).catch((error: unknown) =>
-        this.options.log?.(`progress of ${runId}: ${(error as Error).message}`),
+        this.options.log?.warn({ run: runId, err: (error as Error).message }, "showing a run's progress failed"),
       );
     }, this.intervalMs);
     this.pending.set(runId, timer);

@@ -8,6 +8,7 @@ import type { SandboxExecutor, SandboxMemory } from "../sandbox/types.ts";
 import type { SkillRecord, SkillStore } from "../skills/store.ts";
 import type { AuditLog } from "../ops/audit.ts";
 import type { Metrics } from "../ops/metrics.ts";
+import { silentLogger, type Logger } from "../ops/logger.ts";
 import { type ChatSurface, type ThreadRef, threadKey } from "../ui/surface.ts";
 import { AppLimiter } from "./app-limiter.ts";
 import { ItemTools, type ItemToolsContext } from "./item-tools.ts";
@@ -69,7 +70,8 @@ export interface SkillRuntimeOptions {
   audit?: AuditLog | undefined;
   /** Counts runs, items, their durations and rate-limit waits. Default: nothing counted. */
   metrics?: Metrics | undefined;
-  log?: ((line: string) => void) | undefined;
+  /** Lines carry `run`, `item` and `skill`. Default: silent. */
+  log?: Logger | undefined;
 }
 
 /**
@@ -195,7 +197,7 @@ export class SkillRuntime {
       concurrency: this.options.itemConcurrency ?? 16,
     });
     for (const worker of [runWorker, itemWorker] as Worker[])
-      worker.on("error", (error) => this.log(`worker error: ${error.message}`));
+      worker.on("error", (error) => this.log.warn({ queue: worker.name, err: error.message }, "worker error"));
     return {
       runWorker,
       itemWorker,
@@ -205,8 +207,8 @@ export class SkillRuntime {
     };
   }
 
-  private log(line: string): void {
-    this.options.log?.(line);
+  private get log(): Logger {
+    return this.options.log ?? silentLogger;
   }
 
   private async processRun(job: Job<RunJob>): Promise<void> {
@@ -229,7 +231,7 @@ export class SkillRuntime {
         ? await this.options.skills.latest(data.skill)
         : await this.options.skills.version(data.skill, data.version);
     if (skill === undefined) {
-      this.log(`run ${runId}: skill ${data.skill} is gone`);
+      this.log.warn({ run: runId, skill: data.skill }, "the run's skill is gone; nothing to run");
       return;
     }
     const fresh = await this.progress.create({
@@ -310,6 +312,10 @@ export class SkillRuntime {
       );
     }
     await this.progress.set(runId, { total: String(listed.length), status: "running" });
+    this.log.info(
+      { run: runId, skill: skill.name, version: skill.version, items: listed.length, todo: todo.length },
+      "run listed its items",
+    );
     const attempts = this.options.itemAttempts ?? 3;
     for (let start = 0; start < todo.length; start += 500) {
       await this.items.addBulk(
@@ -358,7 +364,7 @@ export class SkillRuntime {
       // A 429 is no failure: pause this queue for the time the server asked, and try the item again,
       // with twice the wait budget each time, so an item that needs more calls than the app admits in
       // one budget still gets through instead of going round for ever.
-      this.log(`item ${key} of ${runId} handed back after 429s; items paused for ${waitMs} ms`);
+      this.log.info({ run: runId, item: key, skill: skill.name, waitMs }, "item handed back after 429s; items paused");
       await job.updateData({ ...job.data, handBacks: (job.data.handBacks ?? 0) + 1 });
       await worker.rateLimit(Math.max(waitMs, 50));
       throw Worker.RateLimitError();
@@ -444,6 +450,9 @@ export class SkillRuntime {
     const memoryKey = outcome === "done" && skill?.memory === true ? this.memoryKey(skill.name) : undefined;
     const result = await this.progress.finishItem(runId, key, outcome, { error, memoryKey });
     const info = this.runInfo.get(runId);
+    const fields = { run: runId, item: key, skill: info?.skill ?? skill?.name, outcome };
+    if (outcome === "failed") this.log.warn({ ...fields, error }, "item failed");
+    else this.log.debug(fields, `item ${outcome}`);
     if (info !== undefined) this.options.metrics?.items.inc({ skill: info.skill, outcome });
     if (result === "completed") await this.finalize(runId);
     else this.reporter.changed(runId);
@@ -458,7 +467,14 @@ export class SkillRuntime {
   /** A run reached its end (exactly once, in whichever process saw it): counted and reported. */
   private async finalize(runId: string): Promise<void> {
     const run = await this.progress.snapshot(runId);
-    if (run !== undefined) this.options.metrics?.runsFinished.inc({ skill: run.skill, status: run.status });
+    if (run !== undefined) {
+      this.options.metrics?.runsFinished.inc({ skill: run.skill, status: run.status });
+      const { status, done, failed, skipped, total } = run;
+      this.log.info(
+        { run: runId, skill: run.skill, status, done, failed, skipped, total, error: run.error },
+        "run finished",
+      );
+    }
     await this.reporter.final(runId);
   }
 }

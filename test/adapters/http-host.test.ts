@@ -9,6 +9,8 @@ import { tempStateDir } from "../helpers/demo.ts";
 import { FakeSlack } from "../helpers/fake-slack.ts";
 import { FakeTeams, TestCredentials } from "../helpers/fake-teams.ts";
 import { eventEnvelope, sendToSlackReceiver } from "../helpers/slack-requests.ts";
+import { captureLog, itKeepsSecretsOutOfLogs } from "../helpers/log.ts";
+import { secretsOf } from "../../src/ops/logger.ts";
 
 const APP_ID = "00000000-0000-0000-0000-0000000000aa";
 const SECRET = "shared-port-signing-secret";
@@ -37,7 +39,7 @@ describe("Slack's receiver and Teams' /api/messages on one PORT", () => {
       slackAdapter(config.slack, http),
       teamsAdapter(config.teams, { http, credentialsFactory: new TestCredentials(APP_ID) }),
     ];
-    app = await startApp({ config, adapters, log: () => {} });
+    app = await startApp({ config, adapters, log: captureLog({ secrets: secretsOf(config) }).logger });
   });
   afterAll(async () => {
     await app?.close();
@@ -67,3 +69,5 @@ describe("Slack's receiver and Teams' /api/messages on one PORT", () => {
     expect(elsewhere.status).toBe(404);
   });
 });
+
+itKeepsSecretsOutOfLogs();

@@ -5,6 +5,7 @@ import { startSlackTestApp } from "../helpers/slack-app.ts";
 import { tempStateDir, waitFor } from "../helpers/demo.ts";
 import { FakeSlack } from "../helpers/fake-slack.ts";
 import { eventEnvelope, sendToSlackReceiver } from "../helpers/slack-requests.ts";
+import { itKeepsSecretsOutOfLogs } from "../helpers/log.ts";
 
 const SECRET = "assistant-signing-secret";
 
@@ -65,3 +66,5 @@ describe("Slack's assistant features in a direct message (SLACK_ASSISTANT)", () 
     );
   }, 90_000);
 });
+
+itKeepsSecretsOutOfLogs();

@@ -3,6 +3,7 @@ import type { App } from "../../src/cli/app.ts";
 import { startSlackTestApp } from "../helpers/slack-app.ts";
 import { tempStateDir, waitFor } from "../helpers/demo.ts";
 import { FakeSlack } from "../helpers/fake-slack.ts";
+import { itKeepsSecretsOutOfLogs } from "../helpers/log.ts";
 
 describe("Slack in Socket Mode (the default for a team trying it), against a fake Slack", () => {
   const home = tempStateDir("codemem-slack-socket-");
@@ -63,3 +64,5 @@ describe("Slack in Socket Mode (the default for a team trying it), against a fak
     );
   });
 });
+
+itKeepsSecretsOutOfLogs();

@@ -5,6 +5,7 @@ import { startSlackTestApp } from "../helpers/slack-app.ts";
 import { tempStateDir, waitFor } from "../helpers/demo.ts";
 import { blockKitProblem, FakeSlack, type FakeSlackMessage } from "../helpers/fake-slack.ts";
 import { buttonClick, eventEnvelope, sendToSlackReceiver, slashCommand } from "../helpers/slack-requests.ts";
+import { itKeepsSecretsOutOfLogs } from "../helpers/log.ts";
 
 const SECRET = "8f742231b10e8888abcd99yyyzzz85a5";
 
@@ -280,3 +281,5 @@ describe("Slack over bolt's HTTP receiver, against a fake Slack Web API", () => 
     expect((times[11] as number) - (times[0] as number)).toBeGreaterThanOrEqual(3000);
   }, 30_000);
 });
+
+itKeepsSecretsOutOfLogs();

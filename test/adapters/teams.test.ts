@@ -10,6 +10,8 @@ import { REPLAY_TASK } from "../../src/demo/replay-script.ts";
 import { cardProblem } from "../helpers/adaptive-card.ts";
 import { tempStateDir, waitFor } from "../helpers/demo.ts";
 import { FakeTeams, TestCredentials } from "../helpers/fake-teams.ts";
+import { secretsOf } from "../../src/ops/logger.ts";
+import { type CapturedLog, captureLog, itKeepsSecretsOutOfLogs } from "../helpers/log.ts";
 
 const APP_ID = "00000000-0000-0000-0000-00000000c0de";
 const CHANNEL = "19:general@thread.tacv2";
@@ -24,6 +26,7 @@ describe("Teams through botbuilder's CloudAdapter, against a fake Bot Connector"
   const home = tempStateDir("codemem-teams-");
   const teams = new FakeTeams();
   let app: App;
+  let log: CapturedLog;
   let url: string;
   let seq = 0;
   const prefix = `tm${process.pid}x${Date.now().toString(36)}`;
@@ -85,7 +88,8 @@ describe("Teams through botbuilder's CloudAdapter, against a fake Bot Connector"
     const config = loadConfig({ env, cwd: home.dir });
     const http = new HttpHost({ port: 0, host: "127.0.0.1" });
     const adapter = teamsAdapter(config.teams, { http, credentialsFactory: new TestCredentials(APP_ID) });
-    app = await startApp({ config, adapters: [adapter], log: () => {} });
+    log = captureLog({ secrets: secretsOf(config) });
+    app = await startApp({ config, adapters: [adapter], log: log.logger });
     url = app.surfaces[0]?.url as string;
   });
   afterAll(async () => {
@@ -102,6 +106,12 @@ describe("Teams through botbuilder's CloudAdapter, against a fake Bot Connector"
     expect((await send(message, teams.token("someone-else", teams.url))).status).toBe(401);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(teams.activities.size).toBe(0);
+    // What botbuilder prints about a bad token reaches the log as lines of its own, not the console.
+    const lines = log.lines();
+    expect(lines).toContainEqual(
+      expect.objectContaining({ platform: "teams", source: "botbuilder", level: 50, msg: expect.any(String) }),
+    );
+    expect(lines.filter((line) => line.msg === "refused a request")).toHaveLength(4);
   });
 
   it("should run the example in a channel thread: cards, a stranger's click refused for them only, Approve runs it", async () => {
@@ -189,3 +199,5 @@ describe("Teams through botbuilder's CloudAdapter, against a fake Bot Connector"
     expect(chain().some((a) => (cardOf(a)?.fallbackText ?? "").startsWith("archive-attachments v2 — "))).toBe(false);
   });
 });
+
+itKeepsSecretsOutOfLogs();

@@ -10,6 +10,7 @@ import { renderText } from "../../src/ui/render-text.ts";
 import type { ThreadRef } from "../../src/ui/surface.ts";
 import type { User } from "../../src/ui/user.ts";
 import { tempStateDir, waitFor } from "../helpers/demo.ts";
+import { captureLog } from "../helpers/log.ts";
 
 /** A platform that keeps what it was sent, as a chat would show it. */
 class ShownOutbound implements OutboundAdapter {
@@ -53,6 +54,7 @@ const person = (id: string): User => ({ platform: "test", id, name: id });
 describe("Bot, driven as two people", () => {
   const home = tempStateDir("codemem-bot-");
   const outbound = new ShownOutbound();
+  const log = captureLog({ level: "debug" });
   let app: App;
   beforeAll(async () => {
     const config = loadConfig({
@@ -64,7 +66,7 @@ describe("Bot, driven as two people", () => {
       },
       cwd: home.dir,
     });
-    app = await startApp({ config, adapters: [() => ({ outbound })], log: () => {} });
+    app = await startApp({ config, adapters: [() => ({ outbound })], log: log.logger });
   });
   afterAll(async () => {
     await app?.close();
@@ -99,6 +101,27 @@ describe("Bot, driven as two people", () => {
     // One session, one model run of 7 calls: the retried event added no second turn.
     const session = await app.sessions.load(sessionIdFor(thread));
     expect(session?.usage.modelCalls).toBe(7);
+
+    // The log follows the thread, the session and the run by their ids, one JSON line per event.
+    const runId = /Run (r\w+) of archive-attachments v2 finished/.exec(outbound.publicText())?.[1];
+    const lines = log.lines();
+    expect(lines.filter((line) => line.msg === "agent turn")).toContainEqual(
+      expect.objectContaining({
+        session: sessionIdFor(thread),
+        thread: "test/c/t1",
+        platform: "test",
+        kind: "mention",
+      }),
+    );
+    expect(lines).toContainEqual(
+      expect.objectContaining({ msg: "run listed its items", run: runId, skill: "archive-attachments", version: 2 }),
+    );
+    const items = lines.filter((line) => line.msg === "item done" && line.run === runId);
+    expect(items.length).toBeGreaterThan(0);
+    expect(items.every((line) => typeof line.item === "string" && line.skill === "archive-attachments")).toBe(true);
+    expect(lines).toContainEqual(
+      expect.objectContaining({ msg: "run finished", run: runId, status: "completed", failed: 0, done: items.length }),
+    );
   }, 120_000);
 
   it("should open a thread for a run started by a command typed in a channel, and keep its progress there", async () => {

@@ -16,6 +16,7 @@ import { renderText } from "../../src/ui/render-text.ts";
 import type { MessageRef, ThreadRef } from "../../src/ui/surface.ts";
 import type { User } from "../../src/ui/user.ts";
 import { waitFor } from "./demo.ts";
+import { captureLog } from "./log.ts";
 
 /** What the contract needs of one platform: its real outbound adapter and a way to look at what it shows. */
 export interface ContractPlatform {
@@ -93,7 +94,8 @@ export function adapterContract(
     let deliverers: { close(): Promise<void> };
     let bot: Bot;
     let sessions: SessionStore;
-    const logged: string[] = [];
+    const log = captureLog();
+    const logged = log.raw;
 
     /** What the platform shows for a logical message, once delivered. */
     const shown = async (ref: MessageRef) => {
@@ -117,7 +119,7 @@ export function adapterContract(
         prefix,
         adapters: [metered],
         orderWaitMs: 5000,
-        log: (line) => logged.push(line),
+        log: log.logger,
       });
       sessions = new SessionStore(redis, `${prefix}:session:`);
       bot = new Bot({
@@ -272,9 +274,12 @@ export function adapterContract(
       const next = await outbox.post(thread, { blocks: [{ type: "text", text: "the next one" }] });
       await until(next, "the next one");
       await waitFor(() => logged.some((line) => line.includes(lost.id)), 10_000);
-      expect(logged.find((line) => line.includes(lost.id))).toMatch(
-        /failed for good: CHAT_DELIVERY_FAILED: channel_not_found/,
-      );
+      expect(log.lines().find((line) => line.id === lost.id)).toMatchObject({
+        level: 40,
+        platform: metered.platform,
+        msg: "chat delivery failed for good",
+        err: "CHAT_DELIVERY_FAILED: channel_not_found",
+      });
       expect(await redis.hget(`${prefix}:chat:msg:${lost.id}`, "error")).toBe(
         "CHAT_DELIVERY_FAILED: channel_not_found",
       );

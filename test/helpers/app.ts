@@ -3,6 +3,7 @@ import { inject } from "vitest";
 import { startConsoleApp, type ConsoleApp } from "../../adapters/console/app.ts";
 import { loadConfig } from "../../src/config.ts";
 import { tempStateDir } from "./demo.ts";
+import { captureLog } from "./log.ts";
 
 export interface TestConsoleApp extends ConsoleApp {
   /** The environment this app was configured from: a `codemem worker` given it joins this app. */
@@ -21,7 +22,7 @@ export async function startTestConsoleApp(extraEnv: Record<string, string> = {})
     ...extraEnv,
   };
   const config = loadConfig({ env, cwd: home.dir });
-  const running = await startConsoleApp({ config, log: () => {} });
+  const running = await startConsoleApp({ config, log: captureLog().logger });
   return {
     ...running,
     env,

@@ -5,6 +5,8 @@ import { slackAdapter } from "../../adapters/slack/adapter.ts";
 import { startApp, type App } from "../../src/cli/app.ts";
 import { loadConfig } from "../../src/config.ts";
 import type { FakeSlack } from "./fake-slack.ts";
+import { secretsOf } from "../../src/ops/logger.ts";
+import { captureLog } from "./log.ts";
 
 /**
  * The whole bot with the Slack adapter, on the suite's Redis with a fresh prefix, talking to a fake
@@ -24,5 +26,9 @@ export function startSlackTestApp(slack: FakeSlack, home: string, env: Record<st
     cwd: home,
   });
   const http = new HttpHost({ port: 0, host: "127.0.0.1" });
-  return startApp({ config, adapters: [slackAdapter(config.slack, http)], log: () => {} });
+  return startApp({
+    config,
+    adapters: [slackAdapter(config.slack, http)],
+    log: captureLog({ secrets: secretsOf(config) }).logger,
+  });
 }

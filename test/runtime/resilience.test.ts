@@ -3,6 +3,7 @@ import { readDemoCounters } from "../../src/demo/knobs.ts";
 import { startRedisServer } from "../../src/redis/server.ts";
 import { demoConfig, tempStateDir } from "../helpers/demo.ts";
 import { approveArchiveSkill, runtimeHarness, saveTestSkill, type RuntimeHarness } from "../helpers/runtime.ts";
+import { captureLog } from "../helpers/log.ts";
 
 describe("runs under pressure", () => {
   let harness: RuntimeHarness | undefined;
@@ -34,11 +35,11 @@ describe("runs under pressure", () => {
   it("should hand an item whose 429 waits run long back to BullMQ's rate limiter and still finish it", async () => {
     const state = tempStateDir();
     cleanups.push(state.cleanup);
-    const log: string[] = [];
+    const log = captureLog();
     // A budget shorter than one 429 wait (~0.5 s at 2 calls/s): every 429 goes back to the queue, however
     // fast or slow the machine is. One call per item, so a retried item always makes progress.
     harness = await runtimeHarness(demoConfig(state.dir, { DEMO_RATE_LIMIT: "2" }, 20), {
-      log: (line) => log.push(line),
+      log: log.logger,
       rateLimitWaitBudgetMs: 100,
     });
     await saveTestSkill(harness.skills, {
@@ -51,18 +52,21 @@ export async function run(item: unknown, params: unknown, ctx: any) { return (aw
     const { runId } = await harness.runtime.enqueueRun({ skill: "peek", params: {}, requester: "ana" });
     const run = await harness.waitForRun(runId, 60_000);
     expect(run).toMatchObject({ status: "completed", total: 10, done: 10, failed: 0 });
-    expect(log.some((line) => /handed back after 429s/.test(line))).toBe(true);
+    const handedBack = log.lines().filter((line) => line.msg === "item handed back after 429s; items paused");
+    expect(handedBack.length).toBeGreaterThan(0);
+    // The line names the run, the item and the skill it is about.
+    expect(handedBack[0]).toMatchObject({ run: runId, skill: "peek", item: expect.stringMatching(/^k\d$/) });
     expect(readDemoCounters(state.dir).rateLimited).toBeGreaterThan(0);
   }, 90_000);
 
   it("should finish an item that needs more calls than one wait budget admits (its budget doubles per hand-back)", async () => {
     const state = tempStateDir();
     cleanups.push(state.cleanup);
-    const log: string[] = [];
+    const log = captureLog();
     // Four calls per item at 2 calls/s with a 100 ms budget: a retried item starts over, so with a fixed
     // budget it would go back to the queue for ever.
     harness = await runtimeHarness(demoConfig(state.dir, { DEMO_RATE_LIMIT: "2" }, 20), {
-      log: (line) => log.push(line),
+      log: log.logger,
       rateLimitWaitBudgetMs: 100,
     });
     await saveTestSkill(harness.skills, {
@@ -79,7 +83,7 @@ export async function run(item: unknown, params: unknown, ctx: any) {
     const { runId } = await harness.runtime.enqueueRun({ skill: "peek4", params: {}, requester: "ana" });
     const run = await harness.waitForRun(runId, 80_000);
     expect(run).toMatchObject({ status: "completed", total: 2, done: 2, failed: 0 });
-    expect(log.filter((line) => /handed back after 429s/.test(line)).length).toBeGreaterThanOrEqual(2);
+    expect(log.raw.filter((line) => line.includes("handed back after 429s")).length).toBeGreaterThanOrEqual(2);
   }, 100_000);
 
   it("should keep every worker under a per-app rate limit shared in Redis", async () => {

@@ -1,0 +1,104 @@
+import { type DestinationStream, type Level, type Logger, pino } from "pino";
+import { prettyFactory } from "pino-pretty";
+import type { Config } from "../config.ts";
+import { parseRedisUrl } from "../redis/client.ts";
+
+export type { Logger } from "pino";
+export type LogLevel = Level | "silent";
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+/**
+ * Fields a line carries where they apply, so one run, item, thread or session can be followed across
+ * processes: `thread`, `session`, `run`, `item`, `skill`, `platform` (and `app` for an MCP server).
+ */
+export interface LogFields {
+  thread?: string | undefined;
+  session?: string | undefined;
+  run?: string | undefined;
+  item?: string | undefined;
+  skill?: string | undefined;
+  platform?: string | undefined;
+  app?: string | undefined;
+}
+
+/** Field names whose values never reach a line, wherever they sit in a logged object. */
+const REDACTED_PATHS = [
+  "authorization",
+  "Authorization",
+  "token",
+  "password",
+  "secret",
+  "apiKey",
+  "*.authorization",
+  "*.Authorization",
+  "*.token",
+  "*.password",
+  "*.secret",
+  "*.apiKey",
+  "headers.authorization",
+  "*.headers.authorization",
+  "req.headers.authorization",
+];
+
+export interface LoggerOptions {
+  level?: LogLevel | undefined;
+  /** Human-readable lines (pino-pretty) instead of JSON; for a terminal. */
+  pretty?: boolean | undefined;
+  /** Values scrubbed from every line whatever field or message carries them (the configured tokens). */
+  secrets?: readonly string[] | undefined;
+  /** Default: stderr (stdout carries each command's own output). */
+  destination?: { write(line: string): unknown } | undefined;
+}
+
+/**
+ * pino, one JSON line per event on stderr (pretty on a terminal). Secrets are kept out twice: by field
+ * name (Authorization, token, password…) and by value, so a token inside an SDK's free-text message is
+ * scrubbed too.
+ */
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const target = options.destination ?? process.stderr;
+  const prettify = options.pretty ? prettyFactory({ translateTime: "SYS:HH:MM:ss.l", colorize: false }) : undefined;
+  const secrets = [...new Set((options.secrets ?? []).filter((secret) => secret.length >= 6))].flatMap((secret) => [
+    secret,
+    JSON.stringify(secret).slice(1, -1),
+  ]);
+  const scrubbed: DestinationStream = {
+    write: (line: string) => {
+      let clean = line;
+      for (const secret of secrets) if (clean.includes(secret)) clean = clean.replaceAll(secret, "[redacted]");
+      target.write(prettify === undefined ? clean : prettify(clean));
+    },
+  };
+  return pino(
+    {
+      level: options.level ?? "info",
+      base: { pid: process.pid },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
+    },
+    scrubbed,
+  );
+}
+
+/** Every secret the config holds: what no log line may show. */
+export function secretsOf(config: Config): string[] {
+  const secrets = [
+    config.model.apiKey,
+    config.slack.botToken,
+    config.slack.appToken,
+    config.slack.signingSecret,
+    config.teams.appPassword,
+    config.console.adminToken,
+  ];
+  if (config.redisUrl !== undefined) {
+    try {
+      secrets.push(parseRedisUrl(config.redisUrl).options.password);
+    } catch {
+      // A bad URL is refused where it is used.
+    }
+  }
+  return secrets.filter((secret): secret is string => typeof secret === "string" && secret !== "");
+}
+
+/** A logger that drops everything (tests and commands that want quiet). */
+export const silentLogger: Logger = pino({ level: "silent" });
