@@ -121,4 +121,35 @@ describe("the local console in headless Chromium", () => {
     await page.getByRole("button", { name: "Send" }).click();
     await page.getByText('Unknown command "frobnicate". Try /codemem help.').waitFor({ timeout: 10_000 });
   });
+
+  it("should show the app's queues read-only to a visitor, and let whoever signs in with the token act", async () => {
+    const token = "admin-token-0123456789abcdef";
+    const guarded = await startTestConsoleApp({ CODEMEM_ADMIN_TOKEN: token });
+    const put = (path: string) =>
+      `fetch(${JSON.stringify(`/admin/queues/api/queues/runs/${path}`)}, { method: "PUT" }).then((r) => r.status)`;
+    try {
+      const visitor = await browser.newPage();
+      await visitor.goto(`${guarded.web.url}admin/queues/`);
+      for (const name of ["runs", "items", "agent", "chat-console"])
+        await visitor.getByRole("link", { name, exact: true }).first().waitFor({ timeout: 20_000 });
+      expect(await visitor.title()).toBe("codemem (read-only)");
+      expect(await visitor.evaluate(put("pause"))).toBe(403);
+
+      // The browser asks for the token once, at /admin/queues/login, and sends it from then on.
+      const context = await browser.newContext({ httpCredentials: { username: "ops", password: token } });
+      const admin = await context.newPage();
+      await admin.goto(`${guarded.web.url}admin/queues/login`);
+      expect(admin.url()).toBe(`${guarded.web.url}admin/queues/`);
+      await admin.getByRole("link", { name: "runs", exact: true }).first().waitFor({ timeout: 20_000 });
+      expect(await admin.title()).toBe("codemem");
+      expect(await admin.evaluate(put("pause"))).toBe(200);
+      expect(await guarded.app.runtime.runs.isPaused()).toBe(true);
+      expect(await admin.evaluate(put("resume"))).toBe(200);
+      expect(await guarded.app.runtime.runs.isPaused()).toBe(false);
+      await context.close();
+      await visitor.close();
+    } finally {
+      await guarded.close();
+    }
+  }, 60_000);
 });
