@@ -5,6 +5,7 @@ import { demoCommand } from "./demo.ts";
 import { discoveryCommand, DISCOVERY_USAGE } from "./discovery.ts";
 import { execCommand, EXEC_USAGE } from "./exec.ts";
 import type { CliIo } from "./io.ts";
+import { REDIS_CLUSTER_USAGE, redisClusterCommand } from "./redis-cluster.ts";
 import { runCommand, statusCommand, workerCommand } from "./runs.ts";
 import { searchCommand, SEARCH_USAGE } from "./search.ts";
 import { toolsCommand } from "./tools.ts";
@@ -17,7 +18,9 @@ const HELP = `codemem — turns a request in a chat thread into a tested, reusab
   codemem tools [--json]            connected apps and their tool counts
   codemem run <skill> [json]        run an approved skill now (workers in this process); prints the summary
   codemem status [run]              progress of the latest runs, or of one
-  codemem worker                    run and item workers on REDIS_URL until SIGTERM (npm run worker)
+  codemem worker [--metrics-port P] run and item workers on REDIS_URL until SIGTERM (npm run worker)
+  ${REDIS_CLUSTER_USAGE.replace("usage: ", "")}
+                                    a throwaway local Redis Cluster to try codemem on; prints its REDIS_URL
   ${AUDIT_USAGE.replace("usage: ", "")}
                                     who approved, ran and changed what, latest first
   ${EXEC_USAGE.replace("usage: ", "")}
@@ -42,6 +45,7 @@ export const CORE_COMMANDS: Record<string, Command> = {
   status: statusCommand,
   worker: workerCommand,
   audit: auditCommand,
+  "redis-cluster": redisClusterCommand,
 };
 
 export async function main(
