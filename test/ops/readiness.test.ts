@@ -25,7 +25,7 @@ describe("/healthz and /readyz on the console's port", () => {
 
   it("should answer probes by any host name, and nothing else", async () => {
     const url = app.web.url;
-    expect(await get(url, "/healthz", "codemem.internal")).toEqual({ status: 200, body: '{"status":"ok"}' });
+    expect(await get(url, "/healthz", "codemem.internal")).toMatchObject({ status: 200, body: '{"status":"ok"}' });
     const ready = await get(url, "/readyz", "10.0.0.7:3977");
     expect(ready.status).toBe(200);
     expect(JSON.parse(ready.body)).toEqual({ ready: true, checks: { redis: "ok", mcp: "ok", workers: "ok" } });
