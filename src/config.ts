@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
 import { userError } from "./errors.ts";
+import { LOG_LEVELS } from "./ops/logger.ts";
 
 const positiveInt = (min: number, max: number, what: string) =>
   z.coerce
@@ -49,7 +50,7 @@ export const configSchema = z
       .default([]),
     /** Log level; default info for `codemem start` and `codemem worker`, warn for one-shot commands. */
     logLevel: z
-      .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
+      .enum(LOG_LEVELS, {
         error: "expected fatal, error, warn, info, debug, trace or silent",
       })
       .optional(),

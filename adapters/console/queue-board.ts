@@ -11,8 +11,8 @@ export const QUEUE_BOARD_PATH = "/admin/queues";
  * Bull Board over the app's queues (runs, items, the agent's turns, each platform's deliveries), mounted
  * at /admin/queues. Without admin rights it is read-only twice over: Bull Board hides its actions and
  * answers 405 to them, and anything but GET is refused here before Bull Board sees it (its metrics
- * purge, for one, is not queue-scoped). The queues are read at the first request: the console starts
- * before the app has made them all.
+ * purge, for one, is not queue-scoped). The queues are read at the first request, since the adapter
+ * is made before the app's queues are.
  */
 export class QueueBoard {
   private boards: { readOnly: express.Express; admin: express.Express } | undefined;
@@ -28,15 +28,22 @@ export class QueueBoard {
       );
       return;
     }
-    this.boards ??= { readOnly: this.board(true), admin: this.board(false) };
+    if (this.boards === undefined) {
+      const queues = this.queues();
+      if (queues.length === 0) {
+        res.writeHead(503, { "content-type": "application/json" }).end(JSON.stringify({ error: "starting" }));
+        return;
+      }
+      this.boards = { readOnly: this.board(queues, true), admin: this.board(queues, false) };
+    }
     (admin ? this.boards.admin : this.boards.readOnly)(req, res);
   }
 
-  private board(readOnlyMode: boolean): express.Express {
+  private board(queues: readonly Queue[], readOnlyMode: boolean): express.Express {
     const server = new ExpressAdapter();
     server.setBasePath(QUEUE_BOARD_PATH);
     createBullBoard({
-      queues: this.queues().map((queue) => new BullMQAdapter(queue, { readOnlyMode })),
+      queues: queues.map((queue) => new BullMQAdapter(queue, { readOnlyMode })),
       serverAdapter: server,
       options: { uiConfig: { boardTitle: readOnlyMode ? "codemem (read-only)" : "codemem", hideDocsLink: true } },
     });

@@ -194,6 +194,13 @@ export async function startApp(options: AppOptions): Promise<App> {
     closers.push(() => bot.close());
     const worker = startAgentWorker({ connection, prefix, sessions, deps, locks: redis, log });
     closers.push(() => worker.close());
+    // Known before any inbound half serves a request (the console's queue dashboard reads them).
+    queues = [
+      runtime.runs,
+      runtime.items,
+      bot.queue,
+      ...adapters.map((adapter) => outbox.queue(adapter.outbound.platform)),
+    ];
     const surfaces: RunningInbound[] = [];
     for (const adapter of adapters) {
       if (adapter.start === undefined) continue;
@@ -202,12 +209,6 @@ export async function startApp(options: AppOptions): Promise<App> {
       closers.push(() => running.close());
     }
     workers.push(worker);
-    queues = [
-      runtime.runs,
-      runtime.items,
-      bot.queue,
-      ...adapters.map((adapter) => outbox.queue(adapter.outbound.platform)),
-    ];
     metrics.watch(...queues);
     readiness = () =>
       readinessOf({

@@ -7,20 +7,6 @@ export type { Logger } from "pino";
 export type LogLevel = Level | "silent";
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
-/**
- * Fields a line carries where they apply, so one run, item, thread or session can be followed across
- * processes: `thread`, `session`, `run`, `item`, `skill`, `platform` (and `app` for an MCP server).
- */
-export interface LogFields {
-  thread?: string | undefined;
-  session?: string | undefined;
-  run?: string | undefined;
-  item?: string | undefined;
-  skill?: string | undefined;
-  platform?: string | undefined;
-  app?: string | undefined;
-}
-
 /** Field names whose values never reach a line, wherever they sit in a logged object. */
 const REDACTED_PATHS = [
   "authorization",
@@ -51,7 +37,9 @@ export interface LoggerOptions {
 }
 
 /**
- * pino, one JSON line per event on stderr (pretty on a terminal). Secrets are kept out twice: by field
+ * pino, one JSON line per event on stderr (pretty on a terminal). Lines carry the ids of what they are
+ * about as fields, so one run can be followed across processes: `thread`, `session`, `run`, `item`,
+ * `skill`, `platform`, `app` (an MCP server). Secrets are kept out twice: by field
  * name (Authorization, token, password…) and by value, so a token inside an SDK's free-text message is
  * scrubbed too.
  */
