@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rawRequest } from "../helpers/console-client.ts";
 import { startTestConsoleApp, type TestConsoleApp } from "../helpers/app.ts";
+import { itKeepsSecretsOutOfLogs } from "../helpers/log.ts";
 
 const TOKEN = "admin-token-0123456789abcdef";
 const basic = (password: string) => `Basic ${Buffer.from(`ops:${password}`).toString("base64")}`;
@@ -127,3 +128,5 @@ describe("the queue dashboard at /admin/queues", () => {
     });
   });
 });
+
+itKeepsSecretsOutOfLogs();

@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { inject } from "vitest";
 import { startConsoleApp, type ConsoleApp } from "../../adapters/console/app.ts";
 import { loadConfig } from "../../src/config.ts";
+import { secretsOf } from "../../src/ops/logger.ts";
 import { tempStateDir } from "./demo.ts";
 import { captureLog } from "./log.ts";
 
@@ -22,7 +23,7 @@ export async function startTestConsoleApp(extraEnv: Record<string, string> = {})
     ...extraEnv,
   };
   const config = loadConfig({ env, cwd: home.dir });
-  const running = await startConsoleApp({ config, log: captureLog().logger });
+  const running = await startConsoleApp({ config, log: captureLog({ secrets: secretsOf(config) }).logger });
   return {
     ...running,
     env,
