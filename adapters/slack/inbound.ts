@@ -80,6 +80,8 @@ export async function startSlackInbound(options: SlackInboundOptions): Promise<R
     receiver,
     ...(options.apiUrl ? { clientOptions: { slackApiUrl: options.apiUrl } } : {}),
     logger,
+    // Without it bolt sets its logger to INFO, whatever codemem's level is.
+    logLevel: logger.getLevel(),
   });
   app.error(async (error) => log.error({ platform: "slack", err: error.message }, "slack event failed"));
 

@@ -17,14 +17,22 @@ const TO_PINO: Record<LogLevel, string> = {
   [LogLevel.ERROR]: "error",
 };
 
+/** SDK debug lines that carry what was sent or received: messages, and so what tools returned. */
+const PAYLOAD_LINE =
+  /^(http request body|http request result|Received a message on the WebSocket|Sending a WebSocket message): (.*)$/s;
+
 /**
  * The Slack SDKs' logger (bolt, web-api, socket-mode) as a child of codemem's: their lines become
  * JSON lines with `platform: "slack"` at their own level, and the process's log level filters them.
- * Tokens they might print are scrubbed by the log itself.
+ * Payloads they print at debug are cut to their size; tokens are scrubbed by the log itself.
  */
 export function slackLogger(log: Logger): SlackLogger {
   let child = log.child({ platform: "slack", source: "slack-sdk" });
-  const text = (msg: unknown[]) => msg.map((part) => (typeof part === "string" ? part : safeJson(part))).join(" ");
+  const text = (msg: unknown[]) => {
+    const line = msg.map((part) => (typeof part === "string" ? part : safeJson(part))).join(" ");
+    const payload = PAYLOAD_LINE.exec(line);
+    return payload === null ? line : `${payload[1]}: [${(payload[2] as string).length} characters]`;
+  };
   return {
     debug: (...msg) => child.debug(text(msg)),
     info: (...msg) => child.info(text(msg)),

@@ -3,7 +3,7 @@ import type { App } from "../../src/cli/app.ts";
 import { startSlackTestApp } from "../helpers/slack-app.ts";
 import { tempStateDir, waitFor } from "../helpers/demo.ts";
 import { FakeSlack } from "../helpers/fake-slack.ts";
-import { itKeepsSecretsOutOfLogs } from "../helpers/log.ts";
+import { itKeepsSecretsOutOfLogs, linesFrom } from "../helpers/log.ts";
 
 describe("Slack in Socket Mode (the default for a team trying it), against a fake Slack", () => {
   const home = tempStateDir("codemem-slack-socket-");
@@ -63,6 +63,21 @@ describe("Slack in Socket Mode (the default for a team trying it), against a fak
       /^slack: Socket Mode did not connect \(invalid_auth\); SLACK_APP_TOKEN must be an app-level token with connections:write/,
     );
   });
+});
+
+it("should have routed the Slack SDKs' own lines into codemem's log, at codemem's level (debug here)", () => {
+  const lines = linesFrom("slack-sdk");
+  expect(lines.length).toBeGreaterThan(0);
+  // Lines from after bolt's App was made: bolt would set its logger to INFO unless given codemem's level.
+  expect(
+    lines.some((line) => line.level === 20 && String(line.msg).startsWith("Received a message on the WebSocket")),
+  ).toBe(true);
+  // Bodies sent and received (messages, so what tools returned) are cut to their size.
+  const bodies = lines.filter((line) =>
+    /^(http request body|Received a message on the WebSocket)/.test(String(line.msg)),
+  );
+  expect(bodies.length).toBeGreaterThan(0);
+  expect(bodies.every((line) => /: \[\d+ characters\]$/.test(String(line.msg)))).toBe(true);
 });
 
 itKeepsSecretsOutOfLogs();

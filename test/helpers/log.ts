@@ -40,6 +40,11 @@ export function leakedSecrets(): { checked: number; secrets: number; leaks: stri
   return { checked: everyLine.length, secrets: watched.size, leaks };
 }
 
+/** The captured lines of this test file that a source wrote (e.g. "slack-sdk"), parsed. */
+export function linesFrom(source: string): Record<string, unknown>[] {
+  return everyLine.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.source === source);
+}
+
 /** A last test for a file whose apps were configured with secrets: no line of its logs shows one. */
 export function itKeepsSecretsOutOfLogs(): void {
   it("should keep every configured secret out of every log line of this file", () => {

@@ -64,6 +64,16 @@ describe("createLogger", () => {
 });
 
 describe("slackLogger", () => {
+  it("should start at codemem's level, which bolt keeps when given it back", () => {
+    for (const [level, slack] of [
+      ["debug", LogLevel.DEBUG],
+      ["info", LogLevel.INFO],
+      ["warn", LogLevel.WARN],
+      ["error", LogLevel.ERROR],
+    ] as const)
+      expect(slackLogger(captureLog({ level }).logger).getLevel()).toBe(slack);
+  });
+
   it("should turn the Slack SDKs' lines into codemem's, filtered by codemem's level, tokens scrubbed", () => {
     const log = captureLog({ level: "info", secrets: [TOKEN] });
     const slack = slackLogger(log.logger);
@@ -71,6 +81,7 @@ describe("slackLogger", () => {
     slack.debug("dropped at info");
     slack.info("[INFO]  bolt-app", "now connected", { to: "socket" });
     slack.error(`An API error occurred: invalid_auth (token ${TOKEN})`);
+    slack.info('http request body: {"channel":"C1","text":"subject: Q3 invoice"}');
     slack.setLevel(LogLevel.ERROR);
     slack.warn("dropped at error");
     expect(log.lines()).toEqual([
@@ -80,6 +91,8 @@ describe("slackLogger", () => {
         platform: "slack",
         msg: "An API error occurred: invalid_auth (token [redacted])",
       }),
+      // What the SDK sent (a message, so what tools returned) is cut to its size.
+      expect.objectContaining({ level: 30, msg: "http request body: [45 characters]" }),
     ]);
   });
 });
