@@ -15,7 +15,8 @@ export const QUEUE_BOARD_PATH = "/admin/queues";
  * is made before the app's queues are.
  */
 export class QueueBoard {
-  private boards: { readOnly: express.Express; admin: express.Express } | undefined;
+  /** One board per mode, made when first asked for: without a token the admin one never is. */
+  private readonly boards = new Map<"admin" | "read-only", express.Express>();
 
   constructor(private readonly queues: () => readonly Queue[]) {}
 
@@ -28,15 +29,18 @@ export class QueueBoard {
       );
       return;
     }
-    if (this.boards === undefined) {
+    const mode = admin ? "admin" : "read-only";
+    let board = this.boards.get(mode);
+    if (board === undefined) {
       const queues = this.queues();
       if (queues.length === 0) {
         res.writeHead(503, { "content-type": "application/json" }).end(JSON.stringify({ error: "starting" }));
         return;
       }
-      this.boards = { readOnly: this.board(queues, true), admin: this.board(queues, false) };
+      board = this.board(queues, !admin);
+      this.boards.set(mode, board);
     }
-    (admin ? this.boards.admin : this.boards.readOnly)(req, res);
+    board(req, res);
   }
 
   private board(queues: readonly Queue[], readOnlyMode: boolean): express.Express {

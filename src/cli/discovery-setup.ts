@@ -1,5 +1,5 @@
 import type { Logger } from "../ops/logger.ts";
-import { createRedisClient, keyPrefix, parseRedisUrl, type RedisClient } from "../redis/client.ts";
+import { createRedisClient, keyPrefix, parseRedisUrl, type RedisClient, type RedisTarget } from "../redis/client.ts";
 import type { Config } from "../config.ts";
 import { ToolCatalog } from "../discovery/catalog.ts";
 import { EmbeddingRetriever, MemoryVectorCache, RedisVectorCache } from "../discovery/embeddings.ts";
@@ -41,10 +41,8 @@ export async function setUpDiscovery(
   const local = semantic === "local" ? new LocalEmbeddings() : undefined;
   let closing = false;
   if (semantic !== "off") {
-    redis =
-      shared === undefined && config.redisUrl !== undefined
-        ? createRedisClient(parseRedisUrl(config.redisUrl), { maxRetriesPerRequest: 2 })
-        : undefined;
+    const own = shared === undefined && config.redisUrl !== undefined ? parseRedisUrl(config.redisUrl) : undefined;
+    redis = own === undefined ? undefined : createRedisClient(own, { maxRetriesPerRequest: 2 });
     // Without Redis the cache only misses and vectors are made again: nothing to report per retry.
     redis?.on("error", () => {});
     const cacheRedis = shared?.redis ?? redis;
@@ -54,10 +52,7 @@ export async function setUpDiscovery(
       minSimilarity: client !== undefined ? undefined : LOCAL_MIN_SIMILARITY,
       cache:
         cacheRedis !== undefined
-          ? new RedisVectorCache(
-              cacheRedis,
-              `${shared?.prefix ?? keyPrefix(config.prefix, parseRedisUrl(config.redisUrl as string))}:emb:`,
-            )
+          ? new RedisVectorCache(cacheRedis, `${shared?.prefix ?? keyPrefix(config.prefix, own as RedisTarget)}:emb:`)
           : new MemoryVectorCache(),
       onError: (error) => {
         if (!closing) log.warn({ err: (error as Error).message }, "embeddings failed; ranking on words alone");

@@ -65,7 +65,6 @@ export function keyPrefix(prefix: string, target: RedisTarget): string {
 export interface ClientOptions {
   maxRetriesPerRequest?: number | null;
   enableAutoPipelining?: boolean;
-  lazyConnect?: boolean;
 }
 
 export function createRedisClient(target: RedisTarget, options: ClientOptions = {}): RedisClient {
@@ -77,7 +76,6 @@ export function createRedisClient(target: RedisTarget, options: ClientOptions = 
   const clusterOptions: ClusterOptions = {
     redisOptions: { ...target.options, ...perNode },
     enableAutoPipelining: enableAutoPipelining ?? false,
-    lazyConnect: options.lazyConnect ?? false,
   };
   // Under TLS the nodes are reached by the names given, so certificates match (AWS ElastiCache, Azure).
   if (target.options.tls !== undefined) clusterOptions.dnsLookup = (address, callback) => callback(null, address);
