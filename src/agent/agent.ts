@@ -372,7 +372,7 @@ export class AgentTurn {
     const { deps, session } = this;
     switch (name) {
       case "search_functions":
-        return { content: searchResultText(await deps.discovery.searchFunctions(args)) };
+        return { content: searchResultText(await deps.discovery.searchFunctions(args), new Set(session.loaded)) };
       case "load_functions": {
         const result = deps.discovery.loadFunctions(args, session.loaded, new Map(Object.entries(session.locks)));
         session.loaded.push(...result.loaded);

@@ -1,4 +1,5 @@
 import type { JsonSchema } from "../sandbox/shape.ts";
+import { words } from "./text.ts";
 import type { CatalogEntry } from "./types.ts";
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
@@ -109,12 +110,15 @@ function objectType(schema: JsonSchema, indent: string, depth: number): string {
   }
   const required = new Set(schema.required ?? []);
   const inner = `${indent}  `;
-  const documented = properties.some(([, child]) => docOf(child) !== undefined);
+  const documented = properties.some(([name, child]) => docOf(name, child) !== undefined);
   const members = properties.map(([name, child]) => {
     const key = IDENTIFIER.test(name) ? name : JSON.stringify(name);
-    const doc = docOf(child);
+    const doc = docOf(name, child);
     const member = `${key}${required.has(name) ? "" : "?"}: ${typeOf(child, inner, depth + 1)}`;
-    return documented ? `${doc === undefined ? "" : docComment([doc], inner)}${inner}${member};` : member;
+    if (!documented) return member;
+    if (doc === undefined) return `${inner}${member};`;
+    // A one-line doc trails its member: a third of the tokens of a doc comment on a line of its own.
+    return doc.includes("\n") ? `${docComment([doc], inner)}${inner}${member};` : `${inner}${member}; // ${doc}`;
   });
   if (typeof extra === "object" && extra !== null)
     members.push(
@@ -124,15 +128,27 @@ function objectType(schema: JsonSchema, indent: string, depth: number): string {
   return documented ? `{\n${members.join("\n")}\n${indent}}` : `{ ${members.join("; ")} }`;
 }
 
-/** A member's description and its default, unless the description states the default already ("Default 10."). */
-function docOf(schema: JsonSchema): string | undefined {
-  const description = typeof schema.description === "string" ? schema.description.trim() : "";
+/**
+ * A member's description and its default, unless the description states the default already ("Default
+ * 10."). A description that only says the name again ("The message id." of message_id) is left out.
+ */
+function docOf(name: string, schema: JsonSchema): string | undefined {
+  const stated = typeof schema.description === "string" ? schema.description.trim() : "";
+  const description = restatesName(name, stated) ? "" : stated;
   const defaults =
     schema.default !== undefined && !/\bdefault\b/i.test(description)
       ? `Default: ${JSON.stringify(schema.default)}.`
       : "";
   const doc = [description, defaults].filter(Boolean).join(" ");
   return doc === "" ? undefined : doc;
+}
+
+const FILLER = new Set(["a", "an", "the", "of", "its", "this"]);
+
+function restatesName(name: string, description: string): boolean {
+  const nameWords = new Set(words(name));
+  const said = words(description).filter((word) => !FILLER.has(word));
+  return said.length > 0 && said.every((word) => nameWords.has(word));
 }
 
 function union(parts: string[]): string {

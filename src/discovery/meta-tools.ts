@@ -255,8 +255,9 @@ export function discoveryToolDefinitions(): {
 }
 
 /**
- * A zod schema as the parameters a model is shown: without `$schema` and `additionalProperties: false`,
- * which tell it nothing it acts on (zod still refuses unknown keys, in a line the model can read).
+ * A zod schema as the parameters a model is shown: without `$schema`, `additionalProperties: false`
+ * and a minimum of one (a string or list it would not send empty), which tell it nothing it acts on.
+ * zod still checks them all, and a refusal is a line the model can read.
  */
 export function modelParameters(schema: z.ZodType): Record<string, unknown> {
   const strip = (value: unknown): unknown => {
@@ -265,6 +266,7 @@ export function modelParameters(schema: z.ZodType): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     for (const [key, child] of Object.entries(value)) {
       if (key === "$schema" || (key === "additionalProperties" && child === false)) continue;
+      if ((key === "minLength" || key === "minItems") && child === 1) continue;
       out[key] = strip(child);
     }
     return out;

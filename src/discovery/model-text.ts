@@ -4,13 +4,23 @@ import type { LoadFunctionsResult, SearchFunctionsResult } from "./meta-tools.ts
  * What the model reads back from search_functions and load_functions: plain lines, not JSON. The
  * order of the hits is their rank, so scores are left out; the app is in every id. JSON's quotes,
  * keys and escaped newlines cost about as many tokens as the descriptions they wrap.
+ *
+ * A tool already loaded is named only: its declaration is pinned under LOADED TOOLS on every call. So
+ * is a tool a request before it in the same answer described. A search's answer may be compacted
+ * later, so a tool another answer described is described again.
  */
-export function searchResultText(result: SearchFunctionsResult): string {
+export function searchResultText(result: SearchFunctionsResult, loaded: ReadonlySet<string> = new Set()): string {
+  const described = new Set<string>();
   return result.results
     .map((request) => {
       const scope = request.app_id === undefined ? "" : ` in ${request.app_id}`;
       const hits = request.groups.flatMap((group) => group.tools);
-      const lines = hits.map((tool) => `- ${tool.id}${tool.access ? ` (${tool.access})` : ""}: ${tool.description}`);
+      const lines = hits.map((tool) => {
+        if (loaded.has(tool.id)) return `- ${tool.id} (loaded)`;
+        if (described.has(tool.id)) return `- ${tool.id} (above)`;
+        described.add(tool.id);
+        return `- ${tool.id}${tool.access ? ` (${tool.access})` : ""}: ${tool.description}`;
+      });
       return [`"${request.query}"${scope}:`, ...lines, ...(request.note === undefined ? [] : [request.note])].join(
         "\n",
       );
@@ -24,7 +34,9 @@ export function searchResultText(result: SearchFunctionsResult): string {
  */
 export function loadResultText(result: LoadFunctionsResult): string {
   const lines: string[] = [];
-  if (result.loaded.length > 0) lines.push(`loaded ${result.loaded.join(", ")}: declared under LOADED TOOLS`);
+  // The ids of several are in their declarations; naming them again here costs a line of tokens.
+  const what = result.loaded.length === 1 ? result.loaded[0] : `${result.loaded.length} tools`;
+  if (result.loaded.length > 0) lines.push(`loaded ${what}: declared under LOADED TOOLS`);
   if (result.alreadyLoaded.length > 0) lines.push(`already loaded: ${result.alreadyLoaded.join(", ")}`);
   for (const unknown of result.unknown) {
     const near = unknown.suggestions.length > 0 ? ` (did you mean ${unknown.suggestions.join(", ")}?)` : "";

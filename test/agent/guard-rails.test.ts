@@ -83,6 +83,20 @@ describe("agent guard rails", () => {
     expect(harness.session.loaded).toEqual(["outlook__list_messages"]);
   });
 
+  it("should name an already loaded tool in a later search by its id alone", async () => {
+    const search = {
+      toolCalls: [
+        { name: "search_functions", arguments: { requests: [{ query: "list messages", app_id: "outlook" }] } },
+      ],
+    };
+    harness = await agentHarness({ steps: [search, load(["outlook__list_messages"]), search, done] });
+    await harness.turn({ kind: "mention", text: "list mail", user: testUser("ana") });
+    const [before, , after] = toolResults(harness.session) as string[];
+    expect(before).toMatch(/^- outlook__list_messages \(read-only\): List messages/m);
+    expect(after).toMatch(/^- outlook__list_messages \(loaded\)$/m);
+    expect(after).not.toContain("List messages in");
+  });
+
   it("should ask about a dedup memory before proposing a skill over many items", async () => {
     harness = await agentHarness({
       steps: [

@@ -49,6 +49,25 @@ describe("search_functions", () => {
     expect(text).not.toMatch(/score|[{}]"/);
   });
 
+  it("should name a loaded tool, or one described earlier in the same answer, by its id alone", async () => {
+    const result = await discovery.searchFunctions({
+      requests: [
+        { query: "download attachment", app_id: "outlook" },
+        { query: "get attachment of a message", app_id: "outlook" },
+      ],
+    });
+    const [first, second] = result.results.map((request) => request.groups.flatMap((group) => group.tools));
+    const repeated = second?.find((hit) => first?.some((other) => other.id === hit.id));
+    expect(repeated).toBeDefined();
+    const loaded = first?.find((hit) => hit.id !== repeated?.id)?.id as string;
+    const lines = searchResultText(result, new Set([loaded])).split("\n");
+    const about = (id: string | undefined) =>
+      lines.filter((line) => line.startsWith(`- ${id} `) || line.startsWith(`- ${id}:`));
+    expect(about(repeated?.id)).toEqual([expect.stringMatching(/: Download/), `- ${repeated?.id} (above)`]);
+    expect(about(loaded).length).toBeGreaterThan(0);
+    expect(new Set(about(loaded))).toEqual(new Set([`- ${loaded} (loaded)`]));
+  });
+
   it("should say plainly when nothing is relevant and list the apps", async () => {
     const { results } = await discovery.searchFunctions({ requests: [{ query: "teleport the cat" }] });
     expect(results[0]?.groups).toEqual([]);
@@ -122,6 +141,8 @@ describe("declarations", () => {
         order: { type: "string", enum: ["asc", "desc"], default: "desc" },
         tags: { type: "array", items: { type: "string" } },
         filter: { type: "object", additionalProperties: true, description: "Ends a comment */ early?" },
+        message_id: { type: "string", description: "The message id." },
+        query: { type: "string", description: "What to find.\nWords, or a phrase in quotes." },
       },
       required: ["$top"],
     };
@@ -142,7 +163,14 @@ describe("declarations", () => {
     // A result without docs is written on one line.
     expect(text).toContain("Promise<{ value: Array<{ id: string }> }>");
     expect(text).toContain("/** Lists things. (read-only) */");
-    expect(text).not.toContain("comment */ early");
+    // A one-line doc trails its member; "*/" cannot end a line comment early.
+    expect(text).toContain("$top: number; // Page size.");
+    expect(text).toContain("filter?: Record<string, unknown>; // Ends a comment */ early?");
+    // A doc that only says the name again is left out; one of several lines stays a block.
+    expect(text).toMatch(/^ {4}message_id\?: string;$/m);
+    expect(text).toContain(
+      "/**\n     * What to find.\n     * Words, or a phrase in quotes.\n     */\n    query?: string;",
+    );
   });
 
   it("should declare all loaded tools in one namespace and a shared result shape once", () => {
@@ -173,7 +201,7 @@ describe("declarations", () => {
       type: "object",
       properties: { top: { type: "integer", description: "Page size. Default 10.", default: 10 } },
     });
-    expect(declarationFor(defaultStated)).toContain("/** Page size. Default 10. */");
+    expect(declarationFor(defaultStated)).toContain("top?: number; // Page size. Default 10.\n");
   });
 
   it("should give every demo catalog tool a declaration that parses", () => {
