@@ -1,3 +1,4 @@
+import type { Similarities } from "./similarities.ts";
 import type { CatalogEntry } from "./types.ts";
 
 /** Embedding similarity the lexical ranker reads as features; see embeddings.ts. */
@@ -5,6 +6,6 @@ export interface DenseRetriever {
   /** Cosine similarity from which a tool counts as relevant on similarity alone. */
   readonly minSimilarity: number;
   update(added: readonly CatalogEntry[], removed: readonly string[]): Promise<void>;
-  /** Cosine similarity of the query to every embedded tool; empty when embedding fails. */
-  similarities(query: string): Promise<Map<string, number>>;
+  /** Cosine similarity of each text to every embedded tool, one per text; none when embedding fails. */
+  similarities(texts: readonly string[]): Promise<Similarities[]>;
 }

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { DenseRetriever } from "./dense.ts";
+import { type Similarities, VectorTable } from "./similarities.ts";
 import { words } from "./text.ts";
 import type { CatalogEntry } from "./types.ts";
 
@@ -90,7 +91,7 @@ export class EmbeddingRetriever implements DenseRetriever {
   private readonly cache: VectorCache;
   private readonly batchSize: number;
   private readonly onError: (error: unknown) => void;
-  private readonly vectors = new Map<string, Float32Array>();
+  private table = VectorTable.EMPTY;
   private pending: Promise<void> = Promise.resolve();
   private updating = 0;
   private readonly waitForUpdates: boolean;
@@ -109,13 +110,17 @@ export class EmbeddingRetriever implements DenseRetriever {
   update(added: readonly CatalogEntry[], removed: readonly string[]): Promise<void> {
     this.updating++;
     this.pending = this.pending.then(async () => {
-      for (const id of removed) this.vectors.delete(id);
+      let vectors: Float32Array[] = [];
       try {
-        const vectors = await this.embed(added.map(entryText));
-        for (const [i, entry] of added.entries()) this.vectors.set(entry.id, vectors[i] as Float32Array);
+        vectors = await this.embed(added.map(entryText));
       } catch (error) {
         this.onError(error);
       } finally {
+        // Removed tools go even when the added ones could not be embedded.
+        this.table = this.table.with(
+          vectors.map((vector, i) => [(added[i] as CatalogEntry).id, vector]),
+          removed,
+        );
         this.updating--;
       }
     });
@@ -131,19 +136,17 @@ export class EmbeddingRetriever implements DenseRetriever {
     }
   }
 
-  async similarities(query: string): Promise<Map<string, number>> {
-    if (!this.waitForUpdates && this.updating > 0) return new Map();
+  /** Each text embedded (in one request) and compared with every tool; none while it cannot. */
+  async similarities(texts: readonly string[]): Promise<Similarities[]> {
+    if (!this.waitForUpdates && this.updating > 0) return [];
     await this.pending;
-    let queryVector: Float32Array;
     try {
-      [queryVector] = (await this.embed([query])) as [Float32Array];
+      const table = this.table;
+      return (await this.embed(texts)).map((vector) => table.similarities(vector));
     } catch (error) {
       this.onError(error);
-      return new Map();
+      return [];
     }
-    const out = new Map<string, number>();
-    for (const [id, vector] of this.vectors) out.set(id, cosine(queryVector, vector));
-    return out;
   }
 
   private async embed(texts: readonly string[]): Promise<Float32Array[]> {
@@ -180,11 +183,4 @@ function normalize(vector: Float32Array): Float32Array {
   for (const value of vector) norm += value * value;
   norm = Math.sqrt(norm) || 1;
   return vector.map((value) => value / norm);
-}
-
-function cosine(a: Float32Array, b: Float32Array): number {
-  let dot = 0;
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) dot += (a[i] as number) * (b[i] as number);
-  return dot;
 }

@@ -1,4 +1,5 @@
 import type { Bm25Index } from "./bm25.ts";
+import type { Similarities } from "./similarities.ts";
 import { stem, terms, words } from "./text.ts";
 
 /**
@@ -90,10 +91,10 @@ export interface FeatureQuery {
   accept: (id: string) => boolean;
   /** Tools that must be candidates whatever they score (exact name matches). */
   always?: readonly string[] | undefined;
-  /** Cosine similarity per tool id, when embeddings are configured. */
-  similarities?: ReadonlyMap<string, number> | undefined;
+  /** Cosine similarity per tool, when embeddings are configured. */
+  similarities?: Similarities | undefined;
   /** The same for each step of a request with several (clausesOf), when it has several. */
-  stepSimilarities?: readonly ReadonlyMap<string, number>[] | undefined;
+  stepSimilarities?: readonly Similarities[] | undefined;
 }
 
 /**
@@ -108,11 +109,10 @@ export function candidateFeatures(
 ): Candidate[] {
   const queryTerms = termCounts(request.query);
   const sims = request.similarities;
-  const dense = sims === undefined ? [] : [...sims].filter(([id]) => request.accept(id)).sort((a, b) => b[1] - a[1]);
-  const denseRank = new Map(dense.map(([id], rank) => [id, rank]));
-  const cosineTop = dense[0]?.[1] ?? 0;
+  const ranking = sims?.ranking(DENSE_CANDIDATES, request.accept);
+  const cosineTop = ranking?.top[0]?.[1] ?? 0;
   const others = [
-    ...dense.slice(0, DENSE_CANDIDATES).map(([id]) => id),
+    ...(ranking?.top ?? []).map(([id]) => id),
     ...(request.always ?? []).filter((id) => request.accept(id)),
   ];
   const lexical = index.top(queryTerms, LEXICAL_CANDIDATES, request.accept, others);
@@ -143,7 +143,7 @@ export function candidateFeatures(
     const bm25 = (whole.get(id) ?? 0) / wholeTop;
     const nameCover = share(entry.name, present);
     const cosine = sims?.get(id);
-    const denseAt = denseRank.get(id);
+    const denseAt = cosine === undefined ? undefined : ranking?.rankOf(cosine);
     const values = new Float64Array(FEATURES.length);
     values.set([
       bm25,

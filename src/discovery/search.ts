@@ -11,6 +11,7 @@ import {
   scoreOf,
   termCounts,
 } from "./features.ts";
+import type { Similarities } from "./similarities.ts";
 import { words } from "./text.ts";
 import type { CatalogEntry, SearchHit } from "./types.ts";
 import { HYBRID_WEIGHTS, LEXICAL_WEIGHTS } from "./weights.ts";
@@ -30,8 +31,8 @@ export interface ToolSearchOptions {
 
 /** What embeddings say about a query: similarity per tool id, for the whole and for each step. */
 export interface DenseSignal {
-  whole: ReadonlyMap<string, number>;
-  steps: readonly ReadonlyMap<string, number>[];
+  whole: Similarities;
+  steps: readonly Similarities[];
 }
 
 export interface SearchRequest {
@@ -126,9 +127,7 @@ export class ToolSearch {
   async similaritiesFor(query: string): Promise<DenseSignal | undefined> {
     if (this.dense === undefined) return undefined;
     const steps = clausesOf(query);
-    const [whole, ...perStep] = await Promise.all(
-      [query, ...(steps.length > 1 ? steps : [])].map((text) => (this.dense as DenseRetriever).similarities(text)),
-    );
+    const [whole, ...perStep] = await this.dense.similarities([query, ...(steps.length > 1 ? steps : [])]);
     return whole === undefined || whole.size === 0 ? undefined : { whole, steps: perStep };
   }
 

@@ -54,13 +54,13 @@ describe("the local embedding model", () => {
     };
     const dense = new EmbeddingRetriever({ api: slow, model: "slow", waitForUpdates: false });
     const search = new ToolSearch({ catalog, dense });
-    expect(await dense.similarities("send a message")).toEqual(new Map());
+    expect(await dense.similarities(["send a message"])).toEqual([]);
     const words = new ToolSearch({ catalog });
     const hits = await search.search({ query: "send a slack message", k: 3 });
     expect(hits.length).toBeGreaterThan(0);
     expect(hits).toEqual(words.searchLexical({ query: "send a slack message", k: 3 }));
     release();
     await dense.update([], []);
-    expect((await dense.similarities("send a message")).size).toBe(catalog.size);
+    expect((await dense.similarities(["send a message"]))[0]?.size).toBe(catalog.size);
   });
 });

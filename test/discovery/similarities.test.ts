@@ -1,0 +1,68 @@
+import { describe, expect, it } from "vitest";
+import { VectorTable } from "../../src/discovery/similarities.ts";
+
+const unit = (values: number[]) => {
+  const norm = Math.hypot(...values);
+  return Float32Array.from(values, (value) => value / norm);
+};
+const naive = (a: Float32Array, b: Float32Array) => a.reduce((sum, value, i) => sum + value * (b[i] as number), 0);
+
+describe("vector table", () => {
+  it("should score every row as the plain dot product, for a width that is not a multiple of four", () => {
+    const rows = Array.from({ length: 9 }, (_, row) =>
+      unit(Array.from({ length: 7 }, (_, j) => Math.sin(row * 7 + j))),
+    );
+    const table = VectorTable.EMPTY.with(
+      rows.map((vector, row) => [`t${row}`, vector]),
+      [],
+    );
+    const query = unit([1, -2, 3, 0.5, 0, 2, -1]);
+    const similarities = table.similarities(query);
+    expect(similarities.size).toBe(9);
+    rows.forEach((vector, row) => expect(similarities.get(`t${row}`)).toBeCloseTo(naive(vector, query), 5));
+    expect(similarities.get("unknown")).toBeUndefined();
+  });
+
+  it("should add, replace and remove rows in a new table and leave the old one as it was", () => {
+    const first = VectorTable.EMPTY.with(
+      [
+        ["a", unit([1, 0])],
+        ["b", unit([0, 1])],
+      ],
+      [],
+    );
+    const second = first.with([["b", unit([1, 0])]], ["a"]);
+    const query = unit([1, 0]);
+    expect(second.ids).toEqual(["b"]);
+    expect(second.similarities(query).get("b")).toBeCloseTo(1, 6);
+    expect(second.similarities(query).get("a")).toBeUndefined();
+    // What an earlier search holds still reads the rows it was computed over.
+    expect(first.ids).toEqual(["a", "b"]);
+    expect(first.similarities(query).get("a")).toBeCloseTo(1, 6);
+    expect(first.similarities(query).get("b")).toBeCloseTo(0, 6);
+  });
+
+  it("should rank the accepted tools, best first, with equal tools sharing a rank", () => {
+    const table = VectorTable.EMPTY.with(
+      [
+        ["mail__send", unit([1, 0.1])],
+        ["mail__send_copy", unit([1, 0.1])],
+        ["chat__post", unit([1, 0.5])],
+        ["mail__list", unit([0.2, 1])],
+        ["drive__upload", unit([0, 1])],
+      ],
+      [],
+    );
+    const similarities = table.similarities(unit([1, 0]));
+    const all = similarities.ranking(3, () => true);
+    expect(all.top.map(([id]) => id)).toEqual(["mail__send", "mail__send_copy", "chat__post"]);
+    expect(all.rankOf(similarities.get("mail__send") as number)).toBe(0);
+    expect(all.rankOf(similarities.get("mail__send_copy") as number)).toBe(0);
+    expect(all.rankOf(similarities.get("chat__post") as number)).toBe(2);
+    expect(all.rankOf(similarities.get("drive__upload") as number)).toBe(4);
+    const mail = similarities.ranking(2, (id) => id.startsWith("mail__"));
+    expect(mail.top.map(([id]) => id)).toEqual(["mail__send", "mail__send_copy"]);
+    expect(mail.rankOf(similarities.get("mail__list") as number)).toBe(2);
+    expect(similarities.ranking(5, () => false).top).toEqual([]);
+  });
+});
