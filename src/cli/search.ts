@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { loadConfig } from "../config.ts";
 import { userError } from "../errors.ts";
+import { unknownAppError } from "../discovery/meta-tools.ts";
 import { setUpDiscovery } from "./discovery-setup.ts";
 import type { CliIo } from "./io.ts";
 import { setUpMcp } from "./mcp-setup.ts";
@@ -26,15 +27,7 @@ export async function searchCommand(argv: string[], io: CliIo): Promise<number> 
   try {
     const { catalog, search } = discovery;
     for (const failure of discovery.failures) io.err(`warning: ${failure.app} is unavailable: ${failure.error}`);
-    if (values.app !== undefined && !catalog.hasApp(values.app)) {
-      throw userError(
-        "DISCOVERY_UNKNOWN_APP",
-        `unknown app "${values.app}". Apps: ${catalog
-          .apps()
-          .map((app) => app.id)
-          .join(", ")}`,
-      );
-    }
+    if (values.app !== undefined && !catalog.hasApp(values.app)) throw unknownAppError(catalog, values.app);
     const hits = await search.search({ query, app: values.app, k });
     if (values.json) {
       io.out(JSON.stringify({ query, hits }));

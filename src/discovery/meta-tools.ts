@@ -101,7 +101,8 @@ export class Discovery {
   async searchFunctions(raw: unknown): Promise<SearchFunctionsResult> {
     const args = parse(searchFunctionsArgs, raw, "search_functions");
     for (const request of args.requests) {
-      if (request.app_id !== undefined && !this.catalog.hasApp(request.app_id)) throw this.unknownApp(request.app_id);
+      if (request.app_id !== undefined && !this.catalog.hasApp(request.app_id))
+        throw unknownAppError(this.catalog, request.app_id, "app_id");
     }
     const results: SearchFunctionsResult["results"] = [];
     for (const request of args.requests) {
@@ -187,17 +188,18 @@ export class Discovery {
     const found = this.search.searchLexical({ query, app: scoped, k: 3 }, 0).map((hit) => hit.id);
     return [...new Set([...near, ...found])].slice(0, 3);
   }
+}
 
-  private unknownApp(app: string) {
-    const apps = this.catalog.apps().map((info) => info.id);
-    const near = apps.filter(
-      (candidate) => candidate.includes(app) || app.includes(candidate) || editDistance(candidate, app) <= 2,
-    );
-    return userError(
-      "DISCOVERY_UNKNOWN_APP",
-      `unknown app_id "${app}"${near.length > 0 ? ` (did you mean ${near.join(", ")}?)` : ""}. Apps: ${apps.join(", ")}`,
-    );
-  }
+/** An app nobody connected, with the near matches and every app, for the model or a person. */
+export function unknownAppError(catalog: ToolCatalog, app: string, what = "app") {
+  const apps = catalog.apps().map((info) => info.id);
+  const near = apps.filter(
+    (candidate) => candidate.includes(app) || app.includes(candidate) || editDistance(candidate, app) <= 2,
+  );
+  return userError(
+    "DISCOVERY_UNKNOWN_APP",
+    `unknown ${what} "${app}"${near.length > 0 ? ` (did you mean ${near.join(", ")}?)` : ""}. Apps: ${apps.join(", ")}`,
+  );
 }
 
 function parse<T>(schema: z.ZodType<T>, raw: unknown, tool: string): T {

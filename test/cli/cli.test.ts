@@ -86,6 +86,15 @@ describe("npx codemem", () => {
     expect(hits.every((hit) => hit.id.startsWith("onedrive__"))).toBe(true);
   }, 60_000);
 
+  it("search should refuse a mistyped app in one line that names the app meant", async () => {
+    const result = await codemem(["search", "send an email", "--app", "outlok"], { CODEMEM_SEMANTIC: "off" });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split("\n")).toHaveLength(1);
+    expect(result.stderr).toMatch(
+      /^error: DISCOVERY_UNKNOWN_APP: unknown app "outlok" \(did you mean outlook\?\)\. Apps: /,
+    );
+  }, 60_000);
+
   it("should refuse an unknown command with a hint", async () => {
     const result = await codemem(["frobnicate"]);
     expect(result.code).toBe(2);
