@@ -1,43 +1,98 @@
+/** Rows shared by a table and the tables that grew from it by appending: ids and rows never change. */
+interface Rows {
+  ids: string[];
+  rowOf: Map<string, number>;
+  /** Row-major, with room to grow; replaced by a larger copy when full (earlier rows stay as they were). */
+  matrix: Float32Array;
+  dim: number;
+}
+
 /**
  * Embedded tools as one matrix, row by row. A query's similarity to 10,000 tools is then one tight
  * loop into a typed array: a Map of 10,000 scores cost more to build than the products themselves, and
- * sorting it to find the best 20 cost as much again. Never changed in place: an update builds a new
- * table, so the similarities a search holds keep pointing at the rows they were computed over.
+ * sorting it to find the best 20 cost as much again.
+ *
+ * A table is a snapshot: the first `size` rows. Adding tools appends rows after them (amortized, as
+ * the catalog fills app by app), so the similarities a search holds keep pointing at the rows they
+ * were computed over. Removing or replacing a tool builds new rows, which is rare (a server changed).
  */
 export class VectorTable {
-  static readonly EMPTY = new VectorTable([], new Map(), new Float32Array(0), 0);
+  static readonly EMPTY = new VectorTable({ ids: [], rowOf: new Map(), matrix: new Float32Array(0), dim: 0 }, 0);
 
   private constructor(
-    readonly ids: readonly string[],
-    readonly rowOf: ReadonlyMap<string, number>,
-    private readonly matrix: Float32Array,
-    private readonly dim: number,
+    private readonly rows: Rows,
+    readonly size: number,
   ) {}
 
-  get size(): number {
-    return this.ids.length;
+  /** The ids of this snapshot's rows, in row order. */
+  get ids(): readonly string[] {
+    return this.rows.ids.length === this.size ? this.rows.ids : this.rows.ids.slice(0, this.size);
   }
 
-  /** A new table without `removed` and with `added` (which replace rows of the same id). */
+  /** The row of an id in this snapshot. */
+  rowOf(id: string): number | undefined {
+    const row = this.rows.rowOf.get(id);
+    return row !== undefined && row < this.size ? row : undefined;
+  }
+
+  idAt(row: number): string {
+    return this.rows.ids[row] as string;
+  }
+
+  /** A table without `removed` and with `added` (an id added again replaces its row). */
   with(added: readonly [string, Float32Array][], removed: readonly string[]): VectorTable {
-    const gone = new Set([...removed, ...added.map(([id]) => id)]);
-    const kept = this.ids.filter((id) => !gone.has(id));
-    const dim = this.dim || (added[0]?.[1].length ?? 0);
-    const ids = [...kept, ...added.map(([id]) => id)];
-    const matrix = new Float32Array(ids.length * dim);
-    kept.forEach((id, row) => {
-      const from = (this.rowOf.get(id) as number) * dim;
-      matrix.set(this.matrix.subarray(from, from + dim), row * dim);
+    const fresh = [...new Map(added)];
+    const appendOnly =
+      removed.every((id) => this.rowOf(id) === undefined) &&
+      fresh.every(([id]) => this.rowOf(id) === undefined) &&
+      this.rows.ids.length === this.size;
+    // The first rows get rows of their own: EMPTY is shared by every table.
+    if (!appendOnly || this.size === 0)
+      return VectorTable.built(this.keptRows(new Set([...removed, ...fresh.map(([id]) => id)])), fresh);
+    if (fresh.length === 0) return this;
+    const rows = this.rows;
+    const needed = (this.size + fresh.length) * rows.dim;
+    if (needed > rows.matrix.length) {
+      const grown = new Float32Array(Math.max(needed, rows.matrix.length * 2));
+      grown.set(rows.matrix.subarray(0, this.size * rows.dim));
+      rows.matrix = grown;
+    }
+    fresh.forEach(([id, vector], i) => {
+      const row = this.size + i;
+      // A vector of another length (a changed endpoint model) is cut or padded with zeros.
+      rows.matrix.set(vector.subarray(0, rows.dim), row * rows.dim);
+      rows.ids.push(id);
+      rows.rowOf.set(id, row);
     });
-    // A vector of another length (a changed endpoint model) is cut or padded with zeros.
-    added.forEach(([, vector], i) => matrix.set(vector.subarray(0, dim), (kept.length + i) * dim));
-    return new VectorTable(ids, new Map(ids.map((id, row) => [id, row])), matrix, dim);
+    return new VectorTable(rows, this.size + fresh.length);
+  }
+
+  private keptRows(gone: ReadonlySet<string>): [string, Float32Array][] {
+    const { matrix, dim } = this.rows;
+    const kept: [string, Float32Array][] = [];
+    for (let row = 0; row < this.size; row++) {
+      const id = this.idAt(row);
+      if (!gone.has(id)) kept.push([id, matrix.subarray(row * dim, (row + 1) * dim)]);
+    }
+    return kept;
+  }
+
+  private static built(kept: readonly [string, Float32Array][], fresh: readonly [string, Float32Array][]): VectorTable {
+    const all = [...kept, ...fresh];
+    const dim = all[0]?.[1].length ?? 0;
+    const rows: Rows = { ids: [], rowOf: new Map(), matrix: new Float32Array(all.length * dim), dim };
+    all.forEach(([id, vector], row) => {
+      rows.matrix.set(vector.subarray(0, dim), row * dim);
+      rows.ids.push(id);
+      rows.rowOf.set(id, row);
+    });
+    return new VectorTable(rows, all.length);
   }
 
   /** Cosine similarity of a unit vector to every row (rows are unit vectors too). */
   similarities(query: Float32Array): Similarities {
-    const { matrix, dim } = this;
-    const n = this.ids.length;
+    const { matrix, dim } = this.rows;
+    const n = this.size;
     const width = Math.min(dim, query.length);
     const scores = new Float32Array(n);
     const unrolled = width - (width % 4);
@@ -75,7 +130,7 @@ export class Similarities {
   }
 
   get(id: string): number | undefined {
-    const row = this.table.rowOf.get(id);
+    const row = this.table.rowOf(id);
     return row === undefined ? undefined : this.scores[row];
   }
 
@@ -85,13 +140,12 @@ export class Similarities {
    */
   ranking(k: number, accept: (id: string) => boolean): { top: [string, number][]; rankOf: (score: number) => number } {
     const rows: number[] = [];
-    const ids = this.table.ids;
-    for (let row = 0; row < ids.length; row++) if (accept(ids[row] as string)) rows.push(row);
+    for (let row = 0; row < this.scores.length; row++) if (accept(this.table.idAt(row))) rows.push(row);
     const sorted = Float32Array.from(rows, (row) => this.scores[row] as number).sort();
     const threshold = sorted[Math.max(0, sorted.length - k)] ?? Number.POSITIVE_INFINITY;
     const top = rows
       .filter((row) => (this.scores[row] as number) >= threshold)
-      .map((row) => [ids[row] as string, this.scores[row] as number] as [string, number])
+      .map((row) => [this.table.idAt(row), this.scores[row] as number] as [string, number])
       .sort((a, b) => b[1] - a[1])
       .slice(0, k);
     const rankOf = (score: number) => {

@@ -42,6 +42,40 @@ describe("vector table", () => {
     expect(first.similarities(query).get("b")).toBeCloseTo(0, 6);
   });
 
+  it("should grow app by app while earlier snapshots and their similarities stay as they were", () => {
+    let table = VectorTable.EMPTY;
+    const snapshots: { table: VectorTable; size: number }[] = [];
+    for (let app = 0; app < 40; app++) {
+      table = table.with(
+        Array.from({ length: 3 }, (_, i) => [`app${app}__t${i}`, unit([app + 1, i + 1, 1])] as [string, Float32Array]),
+        [],
+      );
+      snapshots.push({ table, size: (app + 1) * 3 });
+    }
+    const query = unit([1, 1, 1]);
+    const early = snapshots[4]?.table as VectorTable;
+    const earlyScores = early.similarities(query);
+    // Appending past an older snapshot (not the newest) must not write over the newer one's rows.
+    const branch = early.with([["other__x", unit([0, 0, 1])]], []);
+    expect(branch.ids).toEqual([...early.ids, "other__x"]);
+    for (const { table: snapshot, size } of snapshots) {
+      expect(snapshot.size).toBe(size);
+      expect(snapshot.ids).toHaveLength(size);
+    }
+    expect(table.similarities(query).get("app39__t2")).toBeCloseTo(naive(unit([40, 3, 1]), query), 5);
+    expect(table.similarities(query).get("other__x")).toBeUndefined();
+    expect(earlyScores.size).toBe(15);
+    expect(earlyScores.get("app4__t0")).toBeCloseTo(naive(unit([5, 1, 1]), query), 5);
+    expect(earlyScores.get("app5__t0")).toBeUndefined();
+    expect(earlyScores.ranking(100, () => true).top).toHaveLength(15);
+    // A removal after all that builds new rows and keeps the rest.
+    const pruned = table.with([], ["app0__t0", "app39__t2"]);
+    expect(pruned.size).toBe(118);
+    expect(pruned.similarities(query).get("app0__t0")).toBeUndefined();
+    expect(pruned.similarities(query).get("app20__t1")).toBeCloseTo(naive(unit([21, 2, 1]), query), 5);
+    expect(table.similarities(query).get("app0__t0")).toBeDefined();
+  });
+
   it("should rank the accepted tools, best first, with equal tools sharing a rank", () => {
     const table = VectorTable.EMPTY.with(
       [
