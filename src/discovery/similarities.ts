@@ -1,4 +1,4 @@
-/** Rows shared by a table and the tables that grew from it by appending: ids and rows never change. */
+/** Rows shared by a table and the tables that grew from it by appending: a row, once written, never changes. */
 interface Rows {
   ids: string[];
   rowOf: Map<string, number>;
@@ -118,8 +118,6 @@ export class VectorTable {
 
 /** One text's similarity to each tool of a table. */
 export class Similarities {
-  static readonly NONE = new Similarities(VectorTable.EMPTY, new Float32Array(0));
-
   constructor(
     private readonly table: VectorTable,
     private readonly scores: Float32Array,
