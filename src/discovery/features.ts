@@ -32,6 +32,15 @@ export const DENSE_FEATURES = ["cosine", "cosine_gap", "cosine_rank", "clause_co
 export const FEATURES = [...LEXICAL_FEATURES, ...DENSE_FEATURES] as const;
 export type Feature = (typeof FEATURES)[number];
 export type FeatureWeights = Partial<Record<Feature, number>>;
+/**
+ * Two weight sets: one for a request of one step, one for a request of several ("…, then …"). A
+ * request with several steps is found by its steps' own signals, a single one by the whole request's;
+ * one linear set had to trade the two off (see bench/data/discovery/README.md).
+ */
+export interface RankerWeights {
+  single: FeatureWeights;
+  multi: FeatureWeights;
+}
 
 /** What the features read of one indexed tool. */
 export interface EntryTerms {

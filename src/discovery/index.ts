@@ -4,6 +4,8 @@ export { entryFromTool, paramsOf, ToolCatalog } from "./catalog.ts";
 export type { CatalogListener } from "./catalog.ts";
 export { declarationFor, declarationsFor, typeOf } from "./declarations.ts";
 export type { DenseRetriever } from "./dense.ts";
+export type { FeatureWeights, RankerWeights } from "./features.ts";
+export { Similarities, VectorTable } from "./similarities.ts";
 export { EmbeddingRetriever, MemoryVectorCache, RedisVectorCache } from "./embeddings.ts";
 export type { EmbeddingRetrieverOptions, EmbeddingsApi, VectorCache } from "./embeddings.ts";
 export { evaluate, readQueriesFile, readToolsFile } from "./eval.ts";

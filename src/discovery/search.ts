@@ -7,7 +7,7 @@ import {
   clausesOf,
   type EntryTerms,
   entryTerms,
-  type FeatureWeights,
+  type RankerWeights,
   scoreOf,
   termCounts,
 } from "./features.ts";
@@ -26,7 +26,7 @@ export interface ToolSearchOptions {
   /** Optional embeddings (a local model or an endpoint); their similarities become more features. */
   dense?: DenseRetriever | undefined;
   /** Feature weights; default: the ones fitted on every evaluation set (weights.ts). */
-  weights?: { lexical?: FeatureWeights | undefined; hybrid?: FeatureWeights | undefined } | undefined;
+  weights?: { lexical?: RankerWeights | undefined; hybrid?: RankerWeights | undefined } | undefined;
 }
 
 /** What embeddings say about a query: similarity per tool id, for the whole and for each step. */
@@ -58,8 +58,8 @@ export class ToolSearch {
   private readonly index = new Bm25Index();
   private readonly minConfidence: number;
   private readonly dense: DenseRetriever | undefined;
-  private readonly lexicalWeights: FeatureWeights;
-  private readonly hybridWeights: FeatureWeights;
+  private readonly lexicalWeights: RankerWeights;
+  private readonly hybridWeights: RankerWeights;
   private readonly unsubscribe: () => void;
   private readonly entryTerms = new Map<string, EntryTerms>();
   /** Normalized tool name or id → ids, for exact matches without a scan. */
@@ -145,12 +145,14 @@ export class ToolSearch {
   private rank(request: SearchRequest, dense: DenseSignal | undefined, minConfidence: number): SearchHit[] {
     const similarities = dense?.whole;
     const hybrid = similarities !== undefined && similarities.size > 0;
-    const weights = hybrid ? this.hybridWeights : this.lexicalWeights;
     const exactIds = this.exactIds(request.query);
     const exact = new Set(exactIds);
+    const clauses = clausesOf(request.query);
+    const weightSets = hybrid ? this.hybridWeights : this.lexicalWeights;
+    const weights = clauses.length > 1 ? weightSets.multi : weightSets.single;
     // A request with several steps: a tool that does one of them is relevant though it matches only
     // that step's words, so its confidence is the best share it has of one step.
-    const steps = clausesOf(request.query).map((step) => {
+    const steps = clauses.map((step) => {
       const stepTerms = termCounts(step);
       const total = [...stepTerms].reduce((sum, [term, count]) => sum + this.termWeight(term) * count, 0);
       return { terms: stepTerms, total };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ToolCatalog } from "../../src/discovery/catalog.ts";
+import type { FeatureWeights } from "../../src/discovery/features.ts";
 import { ToolSearch } from "../../src/discovery/search.ts";
 import { stem, terms, words } from "../../src/discovery/text.ts";
 import { demoCatalog, entry } from "../helpers/catalog.ts";
@@ -47,6 +48,26 @@ describe("ToolSearch", () => {
     expect(exact.length).toBeGreaterThan(1);
     expect(hits.slice(0, exact.length).every((hit) => hit.id.endsWith("__list_attachments"))).toBe(true);
     expect(top("list messages", "outlook")[0]).toBe("outlook__list_messages");
+  });
+
+  it("should rank a request of several steps with the weights for several, and one step with the others", () => {
+    const tools = new ToolCatalog();
+    tools.setApp("office", [
+      entry("office", "archive_thread", "Moves a thread to a folder, thread and folder alike."),
+      entry("office", "send_report", "Sends the report."),
+    ]);
+    // Two weight sets that disagree: BM25 alone picks archive_thread, the name's share send_report.
+    const byWords: FeatureWeights = { bm25: 1 };
+    const byName: FeatureWeights = { name_cover_nouns: 1 };
+    const first = (single: FeatureWeights, multi: FeatureWeights, query: string) =>
+      new ToolSearch({ catalog: tools, weights: { lexical: { single, multi } } }).searchLexical({ query, k: 2 }, 0)[0]
+        ?.id;
+    const one = "move the thread to the folder and send the report";
+    const several = "move the thread to the folder. Then send the report";
+    expect(first(byWords, byName, one)).toBe("office__archive_thread");
+    expect(first(byName, byWords, one)).toBe("office__send_report");
+    expect(first(byWords, byName, several)).toBe("office__send_report");
+    expect(first(byName, byWords, several)).toBe("office__archive_thread");
   });
 
   it("should keep an app-filtered search inside the app", () => {
