@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { startApp, type AdapterFactory } from "../src/cli/app.ts";
 import type { CliIo } from "../src/cli/io.ts";
+import { stopSignal } from "../src/cli/stop-signal.ts";
 import { loadConfig } from "../src/config.ts";
 import { userError } from "../src/errors.ts";
 import { parseRedisUrl } from "../src/redis/client.ts";
@@ -42,10 +43,7 @@ export async function startCommand(argv: string[], io: CliIo): Promise<number> {
     );
     for (const surface of app.surfaces) io.out(surface.describe);
     io.out("ready    Ctrl-C stops everything");
-    await new Promise<void>((resolveStop) => {
-      process.once("SIGINT", () => resolveStop());
-      process.once("SIGTERM", () => resolveStop());
-    });
+    await stopSignal();
     io.out("stopping…");
     return 0;
   } finally {

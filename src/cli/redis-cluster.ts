@@ -5,6 +5,7 @@ import { parseArgs } from "node:util";
 import { startRedisCluster } from "../redis/cluster-server.ts";
 import { userError } from "../errors.ts";
 import type { CliIo } from "./io.ts";
+import { stopSignal } from "./stop-signal.ts";
 
 export const REDIS_CLUSTER_USAGE = "usage: codemem redis-cluster [--masters N]";
 
@@ -23,10 +24,7 @@ export async function redisClusterCommand(argv: string[], io: CliIo): Promise<nu
     const cluster = await startRedisCluster({ dir, masters });
     io.out(`REDIS_URL=${cluster.url}`);
     io.out(`cluster  ${masters} masters on 127.0.0.1 (data in ${dir}); Ctrl-C stops it and deletes the data`);
-    await new Promise<void>((done) => {
-      process.once("SIGINT", () => done());
-      process.once("SIGTERM", () => done());
-    });
+    await stopSignal();
     await cluster.stop();
     return 0;
   } finally {

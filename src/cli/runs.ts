@@ -16,6 +16,7 @@ import { connectRedis, runtimeSettings } from "./app.ts";
 import type { CliIo } from "./io.ts";
 import type { Logger } from "../ops/logger.ts";
 import { setUpMcp } from "./mcp-setup.ts";
+import { stopSignal } from "./stop-signal.ts";
 
 /**
  * Redis, MCP, sandbox and the runtime, without any model. Runs report through the outbox: a post is a
@@ -125,10 +126,7 @@ export async function workerCommand(argv: string[], io: CliIo): Promise<number> 
     `worker   ${process.pid} on ${parseRedisUrl(config.redisUrl).display}; Ctrl-C or SIGTERM finishes the current items and stops`,
   );
   if (server !== undefined) io.out(`metrics  ${server.url}`);
-  await new Promise<void>((done) => {
-    process.once("SIGINT", () => done());
-    process.once("SIGTERM", () => done());
-  });
+  await stopSignal();
   await workers.close();
   await server?.close();
   await setup.close();
