@@ -4,7 +4,6 @@ import type { CliIo } from "../src/cli/io.ts";
 import { stopSignal } from "../src/cli/stop-signal.ts";
 import { loadConfig } from "../src/config.ts";
 import { userError } from "../src/errors.ts";
-import { parseRedisUrl } from "../src/redis/client.ts";
 import { consoleAdapter } from "./console/app.ts";
 import { HttpHost } from "./http-host.ts";
 import { slackAdapter } from "./slack/adapter.ts";
@@ -31,7 +30,7 @@ export async function startCommand(argv: string[], io: CliIo): Promise<number> {
   const app = await startApp({ config, adapters, log: io.log(config, "info") });
   try {
     io.out(
-      `redis    ${parseRedisUrl(app.redisUrl).display}${config.redisUrl === undefined ? ` (own redis-server, AOF in ${resolve(config.dataDir, "redis")})` : " (from REDIS_URL)"}`,
+      `redis    ${app.redisTarget.display}${config.redisUrl === undefined ? ` (own redis-server, AOF in ${resolve(config.dataDir, "redis")})` : " (from REDIS_URL)"}`,
     );
     const apps = app.discovery.catalog.apps();
     io.out(

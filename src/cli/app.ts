@@ -45,6 +45,8 @@ export interface App {
   sessions: SessionStore;
   skills: SkillStore;
   redisUrl: string;
+  /** REDIS_URL parsed once: its nodes, and `display` (the URL without its password) for the start lines. */
+  redisTarget: RedisTarget;
   /** "replay" when no model is configured: the scripted demo of the paper's example. */
   modelKind: "replay" | "openai";
   worker: Worker<AgentJob>;
@@ -113,7 +115,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   };
   try {
     const connected = await connectRedis(config, log, options.prefix);
-    const { url: redisUrl, redis, connection, prefix } = connected;
+    const { url: redisUrl, target: redisTarget, redis, connection, prefix } = connected;
     closers.push(connected.close);
     const mcp = await setUpMcp(config, undefined, { log });
     closers.push(() => mcp.close());
@@ -232,6 +234,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       sessions,
       skills,
       redisUrl,
+      redisTarget,
       modelKind,
       worker,
       mcp,

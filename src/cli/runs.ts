@@ -11,7 +11,6 @@ import { startMetricsServer } from "../ops/metrics-server.ts";
 import { IsolatedSandbox } from "../sandbox/runner.ts";
 import { installShippedSkills } from "../skills/shipped.ts";
 import { SkillStore } from "../skills/store.ts";
-import { parseRedisUrl } from "../redis/client.ts";
 import { connectRedis, runtimeSettings } from "./app.ts";
 import type { CliIo } from "./io.ts";
 import type { Logger } from "../ops/logger.ts";
@@ -23,7 +22,7 @@ import { stopSignal } from "./stop-signal.ts";
  * job that the process holding the platform's adapter (npm start) delivers, so no secret is needed here.
  */
 async function runtimeFor(config: Config, log: Logger, mcpFlag?: string | undefined, metrics?: Metrics) {
-  const { redis, connection, prefix, close: closeRedis } = await connectRedis(config, log);
+  const { target, redis, connection, prefix, close: closeRedis } = await connectRedis(config, log);
   const mcp = await setUpMcp(config, mcpFlag, { log });
   const skills = new SkillStore(redis, `${prefix}:skill:`);
   await installShippedSkills(skills);
@@ -44,6 +43,7 @@ async function runtimeFor(config: Config, log: Logger, mcpFlag?: string | undefi
   return {
     runtime,
     skills,
+    target,
     close: async () => {
       await runtime.close();
       await outbox.close();
@@ -122,9 +122,7 @@ export async function workerCommand(argv: string[], io: CliIo): Promise<number> 
   metrics.watch(setup.runtime.runs, setup.runtime.items);
   const workers = setup.runtime.startWorkers();
   const server = port === undefined ? undefined : await startMetricsServer(metrics, port);
-  io.out(
-    `worker   ${process.pid} on ${parseRedisUrl(config.redisUrl).display}; Ctrl-C or SIGTERM finishes the current items and stops`,
-  );
+  io.out(`worker   ${process.pid} on ${setup.target.display}; Ctrl-C or SIGTERM finishes the current items and stops`);
   if (server !== undefined) io.out(`metrics  ${server.url}`);
   await stopSignal();
   await workers.close();
