@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
 import { userError } from "./errors.ts";
+import { isLoopbackHost } from "./http/loopback.ts";
 import { LOG_LEVELS } from "./ops/logger.ts";
 
 const positiveInt = (min: number, max: number, what: string) =>
@@ -225,14 +226,10 @@ export const configSchema = z
       .prefault({}),
   })
   .strict()
-  .refine(
-    (config) =>
-      ["127.0.0.1", "localhost", "::1"].includes(config.console.host) || config.console.adminToken !== undefined,
-    {
-      error: "CODEMEM_HOST beyond loopback needs CODEMEM_ADMIN_TOKEN: the console would be open to the network",
-      path: ["console", "adminToken"],
-    },
-  )
+  .refine((config) => isLoopbackHost(config.console.host) || config.console.adminToken !== undefined, {
+    error: "CODEMEM_HOST beyond loopback needs CODEMEM_ADMIN_TOKEN: the console would be open to the network",
+    path: ["console", "adminToken"],
+  })
   .refine((config) => config.discovery.semantic !== "endpoint" || config.model.embeddingModel !== undefined, {
     error: "CODEMEM_SEMANTIC=endpoint needs CODEMEM_EMBEDDING_MODEL (an embedding model of the OpenAI-compatible API)",
     path: ["discovery", "semantic"],

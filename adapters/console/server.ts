@@ -8,6 +8,7 @@ import type { Bot } from "../../src/core/bot.ts";
 import type { Metrics } from "../../src/ops/metrics.ts";
 import type { Readiness } from "../../src/ops/readiness.ts";
 import { userError } from "../../src/errors.ts";
+import { isLoopbackHost } from "../../src/http/loopback.ts";
 import { readBody } from "../../src/http/read-body.ts";
 import { challenge, isAdmin } from "./admin-auth.ts";
 import { QUEUE_BOARD_PATH, QueueBoard } from "./queue-board.ts";
@@ -88,7 +89,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
   });
   let allowedHosts: Set<string> | "any" = new Set<string>();
   const host = options.host ?? "127.0.0.1";
-  if (!isLoopback(host) && options.adminToken === undefined)
+  if (!isLoopbackHost(host) && options.adminToken === undefined)
     throw userError("CONFIG_INVALID", `the console on ${host} needs an admin token (CODEMEM_ADMIN_TOKEN)`);
   const board = options.queues === undefined ? undefined : new QueueBoard(options.queues);
 
@@ -103,7 +104,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
       }
       const admin = isAdmin(req, options.adminToken);
       // Beyond loopback nothing else answers without the token.
-      if (!isLoopback(host) && !admin) return challenge(res, "sign in: any user name, the admin token as password");
+      if (!isLoopbackHost(host) && !admin) return challenge(res, "sign in: any user name, the admin token as password");
       if (req.method === "GET" && req.url === "/metrics" && options.metrics !== undefined)
         return respond(res, 200, await options.metrics.text(), options.metrics.contentType);
       const url = new URL(req.url ?? "/", "http://console");
@@ -174,7 +175,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  allowedHosts = isLoopback(host)
+  allowedHosts = isLoopbackHost(host)
     ? new Set([`${host}:${port}`, `127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`])
     : "any";
   return {
@@ -190,8 +191,6 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
 }
 
 const consoleUser = (name: string): User => ({ platform: "console", id: name, name });
-
-const isLoopback = (host: string): boolean => host === "127.0.0.1" || host === "localhost" || host === "::1";
 
 /** Why a request is not from the console's own page, or undefined when it is. */
 function refuse(
