@@ -110,10 +110,11 @@ function objectType(schema: JsonSchema, indent: string, depth: number): string {
   }
   const required = new Set(schema.required ?? []);
   const inner = `${indent}  `;
-  const documented = properties.some(([name, child]) => docOf(name, child) !== undefined);
-  const members = properties.map(([name, child]) => {
+  const docs = properties.map(([name, child]) => docOf(name, child));
+  const documented = docs.some((doc) => doc !== undefined);
+  const members = properties.map(([name, child], index) => {
     const key = IDENTIFIER.test(name) ? name : JSON.stringify(name);
-    const doc = docOf(name, child);
+    const doc = docs[index];
     const member = `${key}${required.has(name) ? "" : "?"}: ${typeOf(child, inner, depth + 1)}`;
     if (!documented) return member;
     if (doc === undefined) return `${inner}${member};`;
