@@ -4,7 +4,9 @@
  *
  * There are two weight sets, for requests of one step and of several. They are fitted together: each
  * candidate's row holds its features twice, once in the columns of its request's kind and zeros in
- * the other's, so one weight vector of twice the features is both sets.
+ * the other's, so one weight vector of twice the features is both sets. A request of several steps is
+ * measured as search ranks it: each step's best candidate under the one-step weights keeps a place
+ * in the first five (step-slots.ts), so the one-step weights are fitted for that use too.
  *
  * The objective is the mean recall@5 (and a tenth of the MRR) over the sets, each set counting once,
  * less a steep penalty for any set where ours falls below plain BM25 on recall@5, recall@1 or MRR. It starts from a
@@ -26,6 +28,7 @@ import {
   LEXICAL_FEATURES,
   type RankerWeights,
 } from "../src/discovery/features.ts";
+import { withReservedSlots } from "../src/discovery/step-slots.ts";
 import { FileVectorCache } from "../src/discovery/vector-file.ts";
 import { DISCOVERY_SETS, REPO } from "./discovery-sets.ts";
 
@@ -34,6 +37,8 @@ interface QueryRows {
   rows: Float64Array[];
   relevant: boolean[];
   wanted: number;
+  /** A request of several steps: per step, its candidates that are candidates of the whole too (one-step columns). */
+  steps: { index: number; row: Float64Array }[][];
 }
 interface SetRows {
   name: string;
@@ -59,10 +64,19 @@ async function rowsOf(set: EvalSet, hybrid: boolean, cache: FileVectorCache): Pr
   const search = searchOver(set.tools, dense);
   const queries: QueryRows[] = [];
   for (const query of set.queries) {
-    const candidates = search.candidates({ query: query.query }, await search.similaritiesFor(query.query));
+    const signal = await search.similaritiesFor(query.query);
+    const candidates = search.candidates({ query: query.query }, signal);
     const relevant = new Set(query.relevant);
     const multi = clausesOf(query.query).length > 1;
+    const indexOf = new Map(candidates.map((candidate, i) => [candidate.id, i]));
+    const steps = search.stepCandidates({ query: query.query }, signal).map((step) =>
+      step.flatMap((candidate) => {
+        const index = indexOf.get(candidate.id);
+        return index === undefined ? [] : [{ index, row: kindColumns(candidate.values, false) }];
+      }),
+    );
     queries.push({
+      steps,
       rows: candidates.map((candidate) => kindColumns(candidate.values, multi)),
       relevant: candidates.map((candidate) => relevant.has(candidate.id)),
       wanted: relevant.size,
@@ -84,8 +98,12 @@ function measure(set: SetRows, w: Float64Array): { recall: number; recall1: numb
   let recall1 = 0;
   let mrr = 0;
   for (const query of set.queries) {
-    const scored = query.rows.map((row, i) => ({ score: dot(row, w), relevant: query.relevant[i] as boolean }));
-    scored.sort((a, b) => b.score - a.score);
+    const order = query.rows.map((row, i) => ({ score: dot(row, w), i })).sort((a, b) => b.score - a.score);
+    // Each step's best candidate under the one-step weights keeps a place in the first five, as in search.
+    const stepBests = new Set(query.steps.map((step) => bestIndex(step, w)));
+    const scored = withReservedSlots(order, (item) => stepBests.has(item.i)).map((item) => ({
+      relevant: query.relevant[item.i] as boolean,
+    }));
     recall += scored.slice(0, 5).filter((item) => item.relevant).length / query.wanted;
     recall1 += scored[0]?.relevant ? 1 / query.wanted : 0;
     const first = scored.findIndex((item) => item.relevant);
@@ -93,6 +111,19 @@ function measure(set: SetRows, w: Float64Array): { recall: number; recall1: numb
   }
   const n = set.queries.length;
   return { recall: recall / n, recall1: recall1 / n, mrr: mrr / n };
+}
+
+function bestIndex(step: readonly { index: number; row: Float64Array }[], w: Float64Array): number {
+  let best = -1;
+  let bestScore = Number.NEGATIVE_INFINITY;
+  for (const { index, row } of step) {
+    const score = dot(row, w);
+    if (score > bestScore) {
+      best = index;
+      bestScore = score;
+    }
+  }
+  return best;
 }
 
 const recallAt5 = (set: SetRows, w: Float64Array) => measure(set, w).recall;

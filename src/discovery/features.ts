@@ -17,7 +17,8 @@ import { stem, terms, words } from "./text.ts";
  * - app_named: the query names the tool's app;
  * - cosine, cosine_gap, cosine_rank: embedding similarity, its distance to the best, and 1/rank;
  * - clause_cosine: the best similarity to one step of the request (an embedding of a whole request
- *   with three steps resembles none of its three tools).
+ *   with three steps resembles none of its three tools);
+ * - feedback_cosine: the same after pseudo-relevance feedback (Similarities.feedback).
  */
 export const LEXICAL_FEATURES = [
   "bm25",
@@ -28,7 +29,7 @@ export const LEXICAL_FEATURES = [
   "clause_name_cover",
   "app_named",
 ] as const;
-export const DENSE_FEATURES = ["cosine", "cosine_gap", "cosine_rank", "clause_cosine"] as const;
+export const DENSE_FEATURES = ["cosine", "cosine_gap", "cosine_rank", "clause_cosine", "feedback_cosine"] as const;
 export const FEATURES = [...LEXICAL_FEATURES, ...DENSE_FEATURES] as const;
 export type Feature = (typeof FEATURES)[number];
 export type FeatureWeights = Partial<Record<Feature, number>>;
@@ -125,6 +126,8 @@ export function candidateFeatures(
     ...(request.always ?? []).filter((id) => request.accept(id)),
   ];
   const lexical = index.top(queryTerms, LEXICAL_CANDIDATES, request.accept, others);
+  const stepSims = request.stepSimilarities ?? [];
+  const feedback = sims === undefined ? [] : [sims, ...stepSims].map((text) => text.feedback());
   const wholeTop = lexical.best || 1;
   const whole = new Map([...lexical.extra, ...lexical.top]);
   const ids = new Set([...lexical.top.map(([id]) => id), ...others]);
@@ -165,7 +168,8 @@ export function candidateFeatures(
       cosine ?? 0,
       cosine === undefined ? 0 : cosine - cosineTop,
       denseAt === undefined ? 0 : 1 / (denseAt + 1),
-      Math.max(cosine ?? 0, ...(request.stepSimilarities ?? []).map((step) => step.get(id) ?? 0)),
+      Math.max(cosine ?? 0, ...stepSims.map((step) => step.get(id) ?? 0)),
+      Math.max(0, ...feedback.map((text) => text.get(id) ?? 0)),
     ]);
     out.push({ id, values });
   }

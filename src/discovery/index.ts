@@ -6,6 +6,7 @@ export { declarationFor, declarationsFor, typeOf } from "./declarations.ts";
 export type { DenseRetriever } from "./dense.ts";
 export type { FeatureWeights, RankerWeights } from "./features.ts";
 export { Similarities, VectorTable } from "./similarities.ts";
+export type { Similarity } from "./similarities.ts";
 export { EmbeddingRetriever, MemoryVectorCache, RedisVectorCache } from "./embeddings.ts";
 export type { EmbeddingRetrieverOptions, EmbeddingsApi, VectorCache } from "./embeddings.ts";
 export { evaluate, readQueriesFile, readToolsFile } from "./eval.ts";

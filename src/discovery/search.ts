@@ -7,11 +7,13 @@ import {
   clausesOf,
   type EntryTerms,
   entryTerms,
+  type FeatureWeights,
   type RankerWeights,
   scoreOf,
   termCounts,
 } from "./features.ts";
 import type { Similarities } from "./similarities.ts";
+import { withReservedSlots } from "./step-slots.ts";
 import { words } from "./text.ts";
 import type { CatalogEntry, SearchHit } from "./types.ts";
 import { HYBRID_WEIGHTS, LEXICAL_WEIGHTS } from "./weights.ts";
@@ -142,6 +144,23 @@ export class ToolSearch {
     });
   }
 
+  /**
+   * For a request of several steps, each step's candidates as if it were a request of its own; none
+   * for a request of one step. The best of each, under the one-step weights, keeps a place on the
+   * first page (step-slots.ts).
+   */
+  stepCandidates(request: SearchRequest, dense?: DenseSignal): Candidate[][] {
+    const clauses = clausesOf(request.query);
+    if (clauses.length < 2) return [];
+    return clauses.map((clause, i) => {
+      const step = dense?.steps[i];
+      return this.candidates(
+        { ...request, query: clause },
+        step === undefined ? undefined : { whole: step, steps: [] },
+      );
+    });
+  }
+
   private rank(request: SearchRequest, dense: DenseSignal | undefined, minConfidence: number): SearchHit[] {
     const similarities = dense?.whole;
     const hybrid = similarities !== undefined && similarities.size > 0;
@@ -182,7 +201,12 @@ export class ToolSearch {
         confidence: round(confidence),
       });
     }
-    return hits.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
+    hits.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
+    const found = new Set(hits.map((hit) => hit.id));
+    const stepBests = new Set(
+      this.stepCandidates(request, dense).flatMap((step) => bestOf(step, weightSets.single, found) ?? []),
+    );
+    return withReservedSlots(hits, (hit) => stepBests.has(hit.id));
   }
 
   /** Ids of the entries the query spells out by name or id: list_messages, outlook__list_messages, list messages. */
@@ -215,6 +239,20 @@ export class ToolSearch {
   private termWeight(term: string): number {
     return this.index.has(term) ? this.index.idf(term) : Math.log(1 + (this.index.size + 0.5) / 0.5);
   }
+}
+
+/** The id of the candidate that scores best under `weights` among those `among` holds. */
+export function bestOf(candidates: readonly Candidate[], weights: FeatureWeights, among: ReadonlySet<string>) {
+  let best: string | undefined;
+  let bestScore = Number.NEGATIVE_INFINITY;
+  for (const candidate of candidates) {
+    const score = scoreOf(candidate.values, weights);
+    if (among.has(candidate.id) && score > bestScore) {
+      best = candidate.id;
+      bestScore = score;
+    }
+  }
+  return best;
 }
 
 /** What BM25 reads of a tool: the same text the plain baseline reads (baseline.ts). */

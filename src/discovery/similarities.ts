@@ -89,6 +89,28 @@ export class VectorTable {
     return new VectorTable(rows, all.length);
   }
 
+  /** A unit vector toward both `query` and the mean of some rows (they weigh as much as the query). */
+  towards(query: Float32Array, rows: readonly number[]): Float32Array {
+    const { matrix, dim } = this.rows;
+    const moved = Float32Array.from(query);
+    const width = Math.min(dim, moved.length);
+    for (const row of rows)
+      for (let j = 0; j < width; j++) moved[j] = (moved[j] as number) + (matrix[row * dim + j] as number) / rows.length;
+    let norm = 0;
+    for (const value of moved) norm += value * value;
+    norm = Math.sqrt(norm) || 1;
+    return moved.map((value) => value / norm);
+  }
+
+  /** Cosine similarity of a unit vector to one row. */
+  similarity(query: Float32Array, row: number): number {
+    const { matrix, dim } = this.rows;
+    const width = Math.min(dim, query.length);
+    let sum = 0;
+    for (let j = 0, base = row * dim; j < width; j++) sum += (matrix[base + j] as number) * (query[j] as number);
+    return sum;
+  }
+
   /** Cosine similarity of a unit vector to every row (rows are unit vectors too). */
   similarities(query: Float32Array): Similarities {
     const { matrix, dim } = this.rows;
@@ -112,16 +134,49 @@ export class VectorTable {
       for (; j < width; j++) a += (matrix[base + j] as number) * (query[j] as number);
       scores[row] = a + b + c + d;
     }
-    return new Similarities(this, scores);
+    return new Similarities(this, scores, query);
   }
 }
 
+/** How many of a text's most similar tools pseudo-relevance feedback moves it toward. */
+const FEEDBACK_TOOLS = 3;
+
+/** A text's similarity to a tool, by id (undefined for a tool it was not compared with). */
+export interface Similarity {
+  get(id: string): number | undefined;
+}
+
 /** One text's similarity to each tool of a table. */
-export class Similarities {
+export class Similarities implements Similarity {
+  private moved: Similarity | undefined;
+
   constructor(
     private readonly table: VectorTable,
     private readonly scores: Float32Array,
+    private readonly query: Float32Array,
   ) {}
+
+  /**
+   * Pseudo-relevance feedback (Rocchio): the text moved toward the mean of its three most similar tools,
+   * then compared with tools again. A terse request ("archive invoices") lands among the tools that do
+   * it, so those like them rise too. Only the tools asked for are compared (the ranker's candidates, not
+   * every tool), each once.
+   */
+  feedback(): Similarity {
+    if (this.moved === undefined) {
+      const best: number[] = [];
+      for (let row = 0; row < this.scores.length; row++) {
+        const score = this.scores[row] as number;
+        if (best.length === FEEDBACK_TOOLS && score <= (this.scores[best.at(-1) as number] as number)) continue;
+        let at = best.length;
+        while (at > 0 && score > (this.scores[best[at - 1] as number] as number)) at--;
+        best.splice(at, 0, row);
+        if (best.length > FEEDBACK_TOOLS) best.pop();
+      }
+      this.moved = best.length === 0 ? this : new OnDemandSimilarity(this.table, this.table.towards(this.query, best));
+    }
+    return this.moved;
+  }
 
   get size(): number {
     return this.scores.length;
@@ -158,5 +213,26 @@ export class Similarities {
       return sorted.length - low;
     };
     return { top, rankOf };
+  }
+}
+
+/** Similarity to a vector worked out one tool at a time, each once: for a few candidates among many tools. */
+class OnDemandSimilarity implements Similarity {
+  private readonly known = new Map<number, number>();
+
+  constructor(
+    private readonly table: VectorTable,
+    private readonly vector: Float32Array,
+  ) {}
+
+  get(id: string): number | undefined {
+    const row = this.table.rowOf(id);
+    if (row === undefined) return undefined;
+    let score = this.known.get(row);
+    if (score === undefined) {
+      score = this.table.similarity(this.vector, row);
+      this.known.set(row, score);
+    }
+    return score;
   }
 }

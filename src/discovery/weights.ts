@@ -14,26 +14,29 @@ export const LEXICAL_WEIGHTS: RankerWeights = {
     app_named: -0.417,
   },
   multi: {
-    bm25: 1.744,
-    name_cover_nouns: 1.306,
-    query_cover: 5.98,
-    clause_best: 4.252,
-    clause_name_cover: 1.156,
+    bm25: 3.1,
+    query_cover: 0.717,
+    clause_best: 1.599,
+    clause_name_cover: 1.538,
   },
 };
 
 /** Weights with embeddings (a local model or an OpenAI-compatible endpoint). */
 export const HYBRID_WEIGHTS: RankerWeights = {
   single: {
-    bm25: 0.907,
-    clause_cosine: 3.297,
+    query_cover: 1.255,
+    clause_best: 0.945,
+    clause_name_cover: 0.864,
+    clause_cosine: 2.717,
+    feedback_cosine: 2.675,
   },
   multi: {
-    bm25: 1.466,
-    clause_best: 3.171,
-    clause_name_cover: 1.175,
-    app_named: 0.147,
-    cosine_rank: 1.184,
-    clause_cosine: 5.183,
+    bm25: 2.199,
+    query_cover: 0.588,
+    clause_best: 3.077,
+    clause_name_cover: 1.686,
+    cosine_rank: 1.274,
+    clause_cosine: 3.111,
+    feedback_cosine: 6.154,
   },
 };

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { Bm25Index } from "../../src/discovery/bm25.ts";
 import { candidateFeatures, clausesOf, entryTerms, FEATURES, scoreOf } from "../../src/discovery/features.ts";
 import { ToolSearch } from "../../src/discovery/search.ts";
+import { VectorTable } from "../../src/discovery/similarities.ts";
 import { demoCatalog } from "../helpers/catalog.ts";
 
 const value = (values: Float64Array, feature: (typeof FEATURES)[number]) => values[FEATURES.indexOf(feature)];
@@ -37,6 +38,45 @@ describe("ranking features", () => {
     // No embeddings: the dense features stay 0 and so weigh nothing.
     expect(value(forecast, "cosine")).toBe(0);
     expect(scoreOf(forecast, { name_cover_nouns: 2, cosine: 5 })).toBe(2);
+  });
+
+  it("should read a tool's similarity to the request, to its best step, and after feedback", () => {
+    const index = new Bm25Index();
+    const ids = ["mail__send", "drive__upload", "chat__post"];
+    for (const id of ids) index.upsert(id, id.replace("__", " "));
+    const entries = new Map(
+      ids.map((id) => [id, entryTerms(id.split("__")[1] as string, id.split("__")[0] as string)]),
+    );
+    const unit = (x: number, y: number) => Float32Array.of(x / Math.hypot(x, y), y / Math.hypot(x, y));
+    const table = VectorTable.EMPTY.with(
+      [
+        ["mail__send", unit(1, 0)],
+        ["drive__upload", unit(0, 1)],
+        ["chat__post", unit(1, 1)],
+      ],
+      [],
+    );
+    const whole = table.similarities(unit(1, 0.2));
+    const steps = [table.similarities(unit(0.1, 1)), table.similarities(unit(1, 0))];
+    const candidates = candidateFeatures(index, entries, {
+      query: "send the mail, then upload it",
+      accept: () => true,
+      similarities: whole,
+      stepSimilarities: steps,
+    });
+    expect(candidates.map((candidate) => candidate.id).sort()).toEqual([...ids].sort());
+    for (const { id, values } of candidates) {
+      const texts = [whole, ...steps];
+      expect(value(values, "cosine")).toBeCloseTo(whole.get(id) as number, 6);
+      expect(value(values, "clause_cosine")).toBeCloseTo(Math.max(...texts.map((text) => text.get(id) as number)), 6);
+      expect(value(values, "feedback_cosine")).toBeCloseTo(
+        Math.max(...texts.map((text) => text.feedback().get(id) as number)),
+        6,
+      );
+    }
+    // Feedback moved the request toward its nearest tools, so it reads differently from the request.
+    const post = candidates.find((candidate) => candidate.id === "chat__post")?.values as Float64Array;
+    expect(value(post, "feedback_cosine")).not.toBeCloseTo(value(post, "clause_cosine") as number, 3);
   });
 
   it("should surface each step's tool of a request that needs several", () => {

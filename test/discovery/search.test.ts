@@ -70,6 +70,38 @@ describe("ToolSearch", () => {
     expect(first(byName, byWords, several)).toBe("office__archive_thread");
   });
 
+  it("should keep a place on the first page for each step's own best tool, not only variants of one", () => {
+    const tools = new ToolCatalog();
+    const variants = [
+      "move_thread",
+      "move_folder",
+      "thread_folder",
+      "move_thread_folder",
+      "folder_move",
+      "thread_move",
+    ];
+    tools.setApp("office", [
+      ...variants.map((name) => entry("office", name, "Moves a thread to a folder.")),
+      entry("office", "send_report_pdf", "Sends the report as a PDF."),
+    ]);
+    // The whole request by the names' share: six variants cover their names fully, send_report_pdf two
+    // thirds. Its step alone ("send the report") by BM25 finds send_report_pdf.
+    const search = new ToolSearch({
+      catalog: tools,
+      weights: { lexical: { single: { bm25: 1 }, multi: { name_cover: 1 } } },
+    });
+    const ids = (query: string, k: number) => search.searchLexical({ query, k }, 0).map((hit) => hit.id);
+    const several = "move the thread to the folder. Then send the report";
+    const firstPage = ids(several, 5);
+    expect(firstPage).toContain("office__send_report_pdf");
+    expect(firstPage.filter((id) => id !== "office__send_report_pdf")).toEqual(ids(several, 10).slice(0, 4));
+    expect(ids(several, 10)).toHaveLength(7);
+    // It scores below every variant: the place is kept for it, not earned by the whole request's score.
+    const hits = search.searchLexical({ query: several, k: 10 }, 0);
+    const report = hits.find((hit) => hit.id === "office__send_report_pdf");
+    expect(hits.filter((hit) => hit !== report).every((hit) => hit.score > (report?.score ?? Infinity))).toBe(true);
+  });
+
   it("should keep an app-filtered search inside the app", () => {
     const ids = top("upload a file to a folder", "dropbox");
     expect(ids.length).toBeGreaterThan(0);

@@ -100,4 +100,34 @@ describe("vector table", () => {
     expect(mail.rankOf(similarities.get("mail__list") as number)).toBe(2);
     expect(similarities.ranking(5, () => false).top).toEqual([]);
   });
+
+  it("should move a text toward its three most similar tools and compare it again (pseudo-relevance feedback)", () => {
+    const rows = Array.from({ length: 8 }, (_, row) =>
+      unit(Array.from({ length: 5 }, (_, j) => Math.cos(row * 5 + j * 1.3))),
+    );
+    const table = VectorTable.EMPTY.with(
+      rows.map((vector, row) => [`t${row}`, vector]),
+      [],
+    );
+    const query = unit([0.2, -1, 0.4, 1, 0.3]);
+    const similarities = table.similarities(query);
+    const best = rows
+      .map((vector, row) => ({ row, score: naive(vector, query) }))
+      .sort((a, b) => b.score - a.score)
+      .slice(0, 3)
+      .map(({ row }) => rows[row] as Float32Array);
+    const moved = unit(Array.from(query, (value, j) => value + best.reduce((sum, v) => sum + (v[j] as number), 0) / 3));
+    const feedback = similarities.feedback();
+    for (const [row, vector] of rows.entries()) expect(feedback.get(`t${row}`)).toBeCloseTo(naive(vector, moved), 5);
+    expect(similarities.feedback()).toBe(feedback);
+    expect(feedback.get("unknown")).toBeUndefined();
+    // The tools it moved toward come nearer than they were.
+    expect(feedback.get("t0")).not.toBeCloseTo(similarities.get("t0") as number, 3);
+  });
+
+  it("should leave a text as it is when there is no tool to move toward", () => {
+    const similarities = VectorTable.EMPTY.similarities(unit([1, 0]));
+    expect(similarities.feedback()).toBe(similarities);
+    expect(similarities.feedback().get("a")).toBeUndefined();
+  });
 });
