@@ -242,7 +242,11 @@ export class ToolSearch {
 }
 
 /** The id of the candidate that scores best under `weights` among those `among` holds. */
-export function bestOf(candidates: readonly Candidate[], weights: FeatureWeights, among: ReadonlySet<string>) {
+function bestOf(
+  candidates: readonly Candidate[],
+  weights: FeatureWeights,
+  among: ReadonlySet<string>,
+): string | undefined {
   let best: string | undefined;
   let bestScore = Number.NEGATIVE_INFINITY;
   for (const candidate of candidates) {
