@@ -28,7 +28,7 @@ import {
   LEXICAL_FEATURES,
   type RankerWeights,
 } from "../src/discovery/features.ts";
-import { withReservedSlots } from "../src/discovery/step-slots.ts";
+import { bestBy, withReservedSlots } from "../src/discovery/step-slots.ts";
 import { FileVectorCache } from "../src/discovery/vector-file.ts";
 import { DISCOVERY_SETS, REPO } from "./discovery-sets.ts";
 
@@ -100,7 +100,7 @@ function measure(set: SetRows, w: Float64Array): { recall: number; recall1: numb
   for (const query of set.queries) {
     const order = query.rows.map((row, i) => ({ score: dot(row, w), i })).sort((a, b) => b.score - a.score);
     // Each step's best candidate under the one-step weights keeps a place in the first five, as in search.
-    const stepBests = new Set(query.steps.map((step) => bestIndex(step, w)));
+    const stepBests = new Set(query.steps.map((step) => bestBy(step, ({ row }) => dot(row, w))?.index));
     const scored = withReservedSlots(order, (item) => stepBests.has(item.i)).map((item) => ({
       relevant: query.relevant[item.i] as boolean,
     }));
@@ -111,19 +111,6 @@ function measure(set: SetRows, w: Float64Array): { recall: number; recall1: numb
   }
   const n = set.queries.length;
   return { recall: recall / n, recall1: recall1 / n, mrr: mrr / n };
-}
-
-function bestIndex(step: readonly { index: number; row: Float64Array }[], w: Float64Array): number {
-  let best = -1;
-  let bestScore = Number.NEGATIVE_INFINITY;
-  for (const { index, row } of step) {
-    const score = dot(row, w);
-    if (score > bestScore) {
-      best = index;
-      bestScore = score;
-    }
-  }
-  return best;
 }
 
 const recallAt5 = (set: SetRows, w: Float64Array) => measure(set, w).recall;

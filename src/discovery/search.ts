@@ -7,13 +7,12 @@ import {
   clausesOf,
   type EntryTerms,
   entryTerms,
-  type FeatureWeights,
   type RankerWeights,
   scoreOf,
   termCounts,
 } from "./features.ts";
 import type { Similarities } from "./similarities.ts";
-import { withReservedSlots } from "./step-slots.ts";
+import { bestBy, withReservedSlots } from "./step-slots.ts";
 import { words } from "./text.ts";
 import type { CatalogEntry, SearchHit } from "./types.ts";
 import { HYBRID_WEIGHTS, LEXICAL_WEIGHTS } from "./weights.ts";
@@ -204,7 +203,13 @@ export class ToolSearch {
     hits.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
     const found = new Set(hits.map((hit) => hit.id));
     const stepBests = new Set(
-      this.stepCandidates(request, dense).flatMap((step) => bestOf(step, weightSets.single, found) ?? []),
+      this.stepCandidates(request, dense).flatMap(
+        (step) =>
+          bestBy(
+            step.filter((candidate) => found.has(candidate.id)),
+            (candidate) => scoreOf(candidate.values, weightSets.single),
+          )?.id ?? [],
+      ),
     );
     return withReservedSlots(hits, (hit) => stepBests.has(hit.id));
   }
@@ -239,24 +244,6 @@ export class ToolSearch {
   private termWeight(term: string): number {
     return this.index.has(term) ? this.index.idf(term) : Math.log(1 + (this.index.size + 0.5) / 0.5);
   }
-}
-
-/** The id of the candidate that scores best under `weights` among those `among` holds. */
-function bestOf(
-  candidates: readonly Candidate[],
-  weights: FeatureWeights,
-  among: ReadonlySet<string>,
-): string | undefined {
-  let best: string | undefined;
-  let bestScore = Number.NEGATIVE_INFINITY;
-  for (const candidate of candidates) {
-    const score = scoreOf(candidate.values, weights);
-    if (among.has(candidate.id) && score > bestScore) {
-      best = candidate.id;
-      bestScore = score;
-    }
-  }
-  return best;
 }
 
 /** What BM25 reads of a tool: the same text the plain baseline reads (baseline.ts). */

@@ -21,3 +21,17 @@ export function withReservedSlots<T>(ranked: readonly T[], reserved: (item: T) =
   }
   return [...first, ...rest];
 }
+
+/** The item `score` rates highest, the first of equals; undefined for none. */
+export function bestBy<T>(items: readonly T[], score: (item: T) => number): T | undefined {
+  let best: T | undefined;
+  let bestScore = Number.NEGATIVE_INFINITY;
+  for (const item of items) {
+    const value = score(item);
+    if (value > bestScore) {
+      best = item;
+      bestScore = value;
+    }
+  }
+  return best;
+}

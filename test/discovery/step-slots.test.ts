@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { STEP_SLOTS, withReservedSlots } from "../../src/discovery/step-slots.ts";
+import { bestBy, STEP_SLOTS, withReservedSlots } from "../../src/discovery/step-slots.ts";
 
 const ranked = ["a", "b", "c", "d", "e", "f", "g", "h"];
 const keep =
@@ -30,5 +30,16 @@ describe("reserved slots", () => {
       "g",
       "h",
     ]);
+  });
+
+  it("should pick the item scored highest, the first of equals, and none from nothing", () => {
+    const items = [
+      { id: "a", score: 1 },
+      { id: "b", score: 3 },
+      { id: "c", score: 3 },
+    ];
+    expect(bestBy(items, (item) => item.score)?.id).toBe("b");
+    expect(bestBy(items, (item) => -item.score)?.id).toBe("a");
+    expect(bestBy([], () => 1)).toBeUndefined();
   });
 });
