@@ -35,7 +35,7 @@ export async function benchQueueOverhead(): Promise<void> {
     prefix: "bench-raw",
     concurrency: CONCURRENCY,
   });
-  const skills = new SkillStore(redis, "bench:skill:");
+  const skills = new SkillStore(redis, "bench");
   const runtime = new SkillRuntime({
     connection,
     redis,

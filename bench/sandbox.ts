@@ -1,4 +1,4 @@
-import { IsolatedSandbox } from "../src/sandbox/index.ts";
+import { IsolatedSandbox } from "../src/sandbox/runner.ts";
 import { percentile, round } from "./stats.ts";
 
 const RUNS = 300;

@@ -55,7 +55,7 @@ async function measure(redisUrl: string, kind: "single" | "cluster", home: strin
     env: { DEMO_LATENCY_MS: String(LATENCY_MS), DEMO_RATE_LIMIT: String(RATE_LIMIT) },
   });
   const pool = new McpPool({ config });
-  const skills = new SkillStore(redis, `${keyPrefix("bench", target)}:skill:`);
+  const skills = new SkillStore(redis, keyPrefix("bench", target));
   const shipped = readShippedSkills().find((skill) => skill.name === "archive-attachments");
   if (shipped === undefined) throw new Error("skills/archive-attachments is missing");
   try {

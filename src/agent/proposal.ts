@@ -3,7 +3,7 @@ import { userError } from "../errors.ts";
 import { referencedToolIds } from "../sandbox/referenced-tools.ts";
 import type { SandboxTools } from "../sandbox/types.ts";
 import { moduleExports, transpileModule } from "../sandbox/transpile.ts";
-import type { JsonSchema } from "../sandbox/shape.ts";
+import type { JsonSchema } from "../json-schema.ts";
 import type { AgentDeps } from "./deps.ts";
 import { parseArgs } from "./args.ts";
 import type { ProposedSkill, SessionState } from "./session.ts";

@@ -1,6 +1,7 @@
 import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
-import type { JsonSchema } from "../sandbox/shape.ts";
-import { createHash } from "node:crypto";
+import type { JsonSchema } from "../json-schema.ts";
+import { digestId } from "../ids.ts";
+import { SessionKeys } from "./keys.ts";
 import type { Todo, UiMessage } from "../ui/message.ts";
 import { threadKey, type MessageRef, type ThreadRef } from "../ui/surface.ts";
 import type { User } from "../ui/user.ts";
@@ -74,14 +75,18 @@ export interface SessionRedis {
 }
 
 export class SessionStore {
+  private readonly keys: SessionKeys;
+
   constructor(
     private readonly redis: SessionRedis,
-    /** Key namespace. Default: "codemem:session:". */
-    private readonly prefix = "codemem:session:",
-  ) {}
+    /** The app's key prefix. */
+    prefix: string,
+  ) {
+    this.keys = new SessionKeys(prefix);
+  }
 
   async load(id: string): Promise<SessionState | undefined> {
-    const raw = await this.redis.get(this.prefix + id);
+    const raw = await this.redis.get(this.keys.session(id));
     if (raw === null) return undefined;
     const state = JSON.parse(raw) as SessionState;
     // Sessions saved before users were platform-qualified kept the requester as a bare name.
@@ -92,7 +97,7 @@ export class SessionStore {
   }
 
   async save(state: SessionState): Promise<void> {
-    await this.redis.set(this.prefix + state.id, JSON.stringify(state));
+    await this.redis.set(this.keys.session(state.id), JSON.stringify(state));
   }
 }
 
@@ -101,8 +106,7 @@ export class SessionStore {
  * (not a character mapping): Teams ids hold ":", "@" and ";", and two threads must never share one.
  */
 export function sessionIdFor(thread: ThreadRef): string {
-  const hash = createHash("sha256").update(threadKey(thread)).digest("hex").slice(0, 32);
-  return `${thread.platform.replace(/[^A-Za-z0-9]/g, "").slice(0, 12)}-${hash}`;
+  return `${thread.platform.replace(/[^A-Za-z0-9]/g, "").slice(0, 12)}-${digestId(threadKey(thread))}`;
 }
 
 /** A fresh session for a thread; the person who started it is its requester. */

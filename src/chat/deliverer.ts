@@ -1,16 +1,17 @@
 import { silentLogger, type Logger } from "../ops/logger.ts";
-import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { DelayedError, UnrecoverableError, Worker, type ConnectionOptions, type Job } from "bullmq";
 import type { RedisClient } from "../redis/client.ts";
 import { asCodedError } from "../errors.ts";
-import { RedisScript } from "../redis/script.ts";
+import { tryLock, unlock } from "../redis/lock.ts";
+import { luaScript } from "../redis/script.ts";
+import { takeToken } from "../redis/token-bucket.ts";
 import type { DeliveryTarget, OutboundAdapter, PlatformLimits } from "../ui/adapter.ts";
 import { type FittedMessage, fitMessage, type Overflow } from "../ui/fit.ts";
 import { labelledFor, type UiMessage } from "../ui/message.ts";
 import type { ThreadRef } from "../ui/surface.ts";
 import type { User } from "../ui/user.ts";
-import { ChatKeys, chatQueueName, MESSAGE_TTL_SECONDS } from "./keys.ts";
+import { chatQueueName } from "../queues.ts";
+import { ChatKeys, DELIVERY_LOCK_MS, MESSAGE_TTL_SECONDS } from "./keys.ts";
 import type { DeliveryJob } from "./outbox.ts";
 import type { Metrics } from "../ops/metrics.ts";
 
@@ -47,11 +48,7 @@ function superseded(seq: number, latest: string | null | undefined, delivered: s
 /** Retry a delivery later without counting an attempt: a 429, the platform's pace, a post's turn. */
 type Outcome = undefined | { laterMs: number };
 
-const LOCK_MS = 30_000;
-const lua = (file: string) => new RedisScript(readFileSync(new URL(file, import.meta.url), "utf8"));
-const PACE = lua("./pace.lua");
-const RAISE_TO = lua("./raise-to.lua");
-const UNLOCK = lua("./unlock.lua");
+const RAISE_TO = luaScript(new URL("./raise-to.lua", import.meta.url));
 
 /**
  * Delivers the outbox: one BullMQ worker per platform this process has an adapter for. Each job
@@ -113,9 +110,8 @@ class Delivery {
   async run(job: Job<DeliveryJob>): Promise<Outcome> {
     const { id, seq } = job.data;
     if (await this.settled(id, seq)) return undefined;
-    const lock = this.keys.lock(id);
-    const owner = randomUUID();
-    if ((await this.redis.set(lock, owner, "PX", LOCK_MS, "NX")) !== "OK") return { laterMs: 100 };
+    const lock = await tryLock(this.redis, this.keys.lock(id), DELIVERY_LOCK_MS);
+    if (lock === undefined) return { laterMs: 100 };
     try {
       return await this.deliver(job);
     } catch (error) {
@@ -124,7 +120,7 @@ class Delivery {
       if (!coded.retryable) throw new UnrecoverableError(`${coded.code}: ${coded.message}`);
       throw new Error(`${coded.code}: ${coded.message}`);
     } finally {
-      await UNLOCK.run(this.redis, [lock], [owner]);
+      await unlock(this.redis, lock);
     }
   }
 
@@ -217,7 +213,7 @@ class Delivery {
   /** Milliseconds to wait for one of the platform's paces (0: go now, and a token is taken). */
   private async pace(bucket: string, limit: { rate: number; burst: number } | undefined): Promise<number> {
     if (limit === undefined) return 0;
-    return Number(await PACE.run(this.redis, [this.keys.pace(bucket)], [limit.rate, limit.burst]));
+    return takeToken(this.redis, this.keys.pace(bucket), limit);
   }
 
   /**

@@ -1,13 +1,21 @@
-import { createHash } from "node:crypto";
+import { digestId } from "../ids.ts";
 import { threadKey, type ThreadRef } from "../ui/surface.ts";
 
 /** Messages and their delivery state are kept this long after their last change. */
 export const MESSAGE_TTL_SECONDS = 30 * 24 * 3600;
 
-/** Redis keys of the outbox, in one place for the enqueuing side and the deliverer. */
+/** How long one delivery may hold its message before another process may deliver it (a crashed deliverer). */
+export const DELIVERY_LOCK_MS = 30_000;
+
+/**
+ * Redis keys of the outbox, in one place for the enqueuing side and the deliverer. Everything but the
+ * paces and locks lives MESSAGE_TTL_SECONDS after its last change; paces are token buckets
+ * (BUCKET_TTL_MS in src/redis/token-bucket.ts); locks live DELIVERY_LOCK_MS.
+ */
 export class ChatKeys {
   constructor(readonly prefix: string) {}
 
+  /** A logical message's latest state (a hash): the message, its seq, what was delivered, the platform's ref. */
   message(id: string): string {
     return `${this.prefix}:chat:msg:${id}`;
   }
@@ -27,6 +35,7 @@ export class ChatKeys {
   pace(channel: string): string {
     return `${this.prefix}:chat:pace:${channel}`;
   }
+  /** Held while one process delivers a message. Lives DELIVERY_LOCK_MS. */
   lock(id: string): string {
     return `${this.prefix}:chat:lock:${id}`;
   }
@@ -36,10 +45,7 @@ export class ChatKeys {
   }
 }
 
-/** The queue of one platform's deliveries: only processes holding that platform's adapter take them. */
-export const chatQueueName = (platform: string): string => `chat-${platform}`;
-
 /** BullMQ refuses ":" in custom job ids; logical ids (`run:<id>:progress`) may hold anything. */
 export function deliveryJobId(id: string, seq: number): string {
-  return `d-${createHash("sha1").update(id).digest("hex").slice(0, 20)}-${seq}`;
+  return `d-${digestId(id)}-${seq}`;
 }

@@ -1,13 +1,14 @@
-import { createHash, randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { randomUUID } from "node:crypto";
 import { Queue, type ConnectionOptions } from "bullmq";
+import { digestId } from "../ids.ts";
 import type { RedisClient } from "../redis/client.ts";
-import { RedisScript } from "../redis/script.ts";
+import { luaScript } from "../redis/script.ts";
 import type { UiMessage } from "../ui/message.ts";
 import { threadKey, type ChatSurface, type MessageRef, type PostOptions, type ThreadRef } from "../ui/surface.ts";
-import { ChatKeys, chatQueueName, deliveryJobId, MESSAGE_TTL_SECONDS } from "./keys.ts";
+import { chatQueueName, DELIVERY_JOB } from "../queues.ts";
+import { ChatKeys, deliveryJobId, MESSAGE_TTL_SECONDS } from "./keys.ts";
 
-const STORE_MESSAGE = new RedisScript(readFileSync(new URL("./store-message.lua", import.meta.url), "utf8"));
+const STORE_MESSAGE = luaScript(new URL("./store-message.lua", import.meta.url));
 
 /** One delivery: bring message `id` to state `seq` (or newer) on its platform. */
 export interface DeliveryJob {
@@ -52,7 +53,7 @@ export class Outbox implements ChatSurface {
 
   /** One status line per thread, delivered like a message (latest wins) where the platform shows one. */
   async status(thread: ThreadRef, text: string): Promise<void> {
-    const id = `status-${createHash("sha1").update(threadKey(thread)).digest("hex").slice(0, 24)}`;
+    const id = `status-${digestId(threadKey(thread))}`;
     await this.store(thread, id, { blocks: [{ type: "text", text }] }, "", "post", "status");
   }
 
@@ -77,13 +78,7 @@ export class Outbox implements ChatSurface {
     await this.queue(thread.platform).add(
       "deliver",
       { id, seq },
-      {
-        jobId: deliveryJobId(id, seq),
-        attempts: this.options.attempts ?? 8,
-        backoff: { type: "exponential", delay: 500 },
-        removeOnComplete: true,
-        removeOnFail: 1000,
-      },
+      { ...DELIVERY_JOB, jobId: deliveryJobId(id, seq), attempts: this.options.attempts ?? 8 },
     );
   }
 

@@ -7,6 +7,7 @@ import { SessionStore } from "../agent/session.ts";
 import type { Config } from "../config.ts";
 import { Bot, startAgentWorker, type AgentJob } from "../core/bot.ts";
 import { Policy } from "../core/policy.ts";
+import { RunReporter } from "../core/run-reporter.ts";
 import { archiveReplayScript } from "../demo/replay-script.ts";
 import { Discovery } from "../discovery/meta-tools.ts";
 import { createOpenAiClient, openAiClientFromConfig } from "../model/client.ts";
@@ -149,8 +150,8 @@ export async function startApp(options: AppOptions): Promise<App> {
     closers.push(() => deliverers.close());
     const groups = adapters.flatMap((adapter) => (adapter.groups === undefined ? [] : [adapter.groups]));
     const policy = new Policy({ approvers: config.approvers, groups });
-    const sessions = new SessionStore(redis, `${prefix}:session:`);
-    const skills = new SkillStore(redis, `${prefix}:skill:`);
+    const sessions = new SessionStore(redis, prefix);
+    const skills = new SkillStore(redis, prefix);
     for (const name of await installShippedSkills(skills)) log.info({ skill: name }, "installed a shipped skill");
     const stopFollowing = await followSkills(skills, discovery.catalog);
     closers.push(async () => stopFollowing());
@@ -166,7 +167,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       skills,
       tools: mcp.pool,
       sandbox,
-      surface: outbox,
+      observer: new RunReporter({ redis, prefix, surface: outbox, log }),
       ...runtimeSettings(config),
       log,
     });

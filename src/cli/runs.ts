@@ -3,7 +3,8 @@ import { loadConfig, type Config } from "../config.ts";
 import { Outbox } from "../chat/outbox.ts";
 import { parseCommand } from "../core/commands.ts";
 import { userError } from "../errors.ts";
-import { summaryText } from "../runtime/progress.ts";
+import { RunReporter } from "../core/run-reporter.ts";
+import { summaryText } from "../core/run-messages.ts";
 import { SkillRuntime } from "../runtime/runtime.ts";
 import { AuditLog } from "../ops/audit.ts";
 import { Metrics } from "../ops/metrics.ts";
@@ -24,11 +25,11 @@ import { stopSignal } from "./stop-signal.ts";
 async function runtimeFor(config: Config, log: Logger, mcpFlag?: string | undefined, metrics?: Metrics) {
   const { target, redis, connection, prefix, close: closeRedis } = await connectRedis(config, log);
   const mcp = await setUpMcp(config, mcpFlag, { log });
-  const skills = new SkillStore(redis, `${prefix}:skill:`);
+  const skills = new SkillStore(redis, prefix);
   await installShippedSkills(skills);
   const outbox = new Outbox({ connection, redis, prefix });
   const runtime = new SkillRuntime({
-    surface: outbox,
+    observer: new RunReporter({ redis, prefix, surface: outbox, log }),
     connection,
     redis,
     prefix,

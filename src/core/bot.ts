@@ -1,11 +1,13 @@
 import { silentLogger, type Logger } from "../ops/logger.ts";
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { DelayedError, Queue, Worker, type ConnectionOptions, type Job } from "bullmq";
 import { z } from "zod";
 import { AgentTurn, type TurnInput } from "../agent/agent.ts";
 import type { AgentDeps } from "../agent/deps.ts";
 import { newSession, sessionIdFor, type SessionStore } from "../agent/session.ts";
 import { asCodedError } from "../errors.ts";
+import { digestId } from "../ids.ts";
+import { AGENT_TURN_JOB, QUEUES } from "../queues.ts";
 import type { SkillRuntime } from "../runtime/runtime.ts";
 import type { SkillStore } from "../skills/store.ts";
 import { answeredMessage, text, type ButtonValue, type UiMessage } from "../ui/message.ts";
@@ -99,7 +101,10 @@ export class Bot {
 
   constructor(options: BotOptions) {
     this.options = options;
-    this.queue = new Queue<AgentJob>("agent", { connection: options.connection, prefix: options.prefix ?? "codemem" });
+    this.queue = new Queue<AgentJob>(QUEUES.agent, {
+      connection: options.connection,
+      prefix: options.prefix ?? "codemem",
+    });
     this.commands = new Commands({ ...options, prefix: options.prefix ?? "codemem" });
   }
 
@@ -170,7 +175,7 @@ export class Bot {
     }
     // The clicker is part of the job id: a refused click never takes the place of an allowed one,
     // and one person's double click is one answer.
-    const clickId = `click-${value.pendingId}-${hash(`${value.choice}|${userKey(event.user)}`)}`;
+    const clickId = `click-${value.pendingId}-${digestId(value.choice, userKey(event.user))}`;
     const label = buttonLabel(pending.message, value.choice) ?? value.choice;
     const ref: MessageRef = pending.messageRef ?? { thread: session.thread, id: "" };
     const answer = { label, by: event.user, working: true };
@@ -195,7 +200,7 @@ export class Bot {
   private async firstTime(eventId: string): Promise<boolean> {
     const redis = this.options.redis;
     if (redis === undefined) return true;
-    const key = `${this.options.prefix ?? "codemem"}:event:${hash(eventId)}`;
+    const key = `${this.options.prefix ?? "codemem"}:event:${digestId(eventId)}`;
     return (await redis.set(key, "1", "EX", 24 * 3600, "NX")) === "OK";
   }
 
@@ -204,7 +209,7 @@ export class Bot {
     await this.queue.add(
       "turn",
       { sessionId, thread, input },
-      { jobId: jobId(eventId ?? randomUUID()), removeOnComplete: 1000, removeOnFail: 1000, attempts: 1 },
+      { ...AGENT_TURN_JOB, jobId: jobId(eventId ?? randomUUID()) },
     );
   }
 }
@@ -212,7 +217,7 @@ export class Bot {
 /** A channel-level target gets an opener: its first post opens the thread the rest follows into. */
 function opened(thread: ThreadRef, eventId: string | undefined): ThreadRef {
   if (thread.thread !== undefined || thread.opener !== undefined) return thread;
-  return { ...thread, opener: eventId === undefined ? randomUUID() : hash(eventId) };
+  return { ...thread, opener: eventId === undefined ? randomUUID() : digestId(eventId) };
 }
 
 function buttonLabel(message: UiMessage | undefined, choice: string): string | undefined {
@@ -224,11 +229,9 @@ function buttonLabel(message: UiMessage | undefined, choice: string): string | u
   return undefined;
 }
 
-const hash = (value: string): string => createHash("sha256").update(value).digest("hex").slice(0, 16);
-
 /** BullMQ refuses ":" in custom ids; platform event ids may hold anything. */
 function jobId(eventId: string): string {
-  return /^[A-Za-z0-9_.-]{1,100}$/.test(eventId) ? eventId : `e-${hash(eventId)}${hash(`+${eventId}`)}`;
+  return /^[A-Za-z0-9_.-]{1,100}$/.test(eventId) ? eventId : `e-${digestId(eventId)}`;
 }
 
 export interface AgentWorkerOptions {
@@ -257,7 +260,7 @@ const LOCK_MS = 10 * 60_000;
 export function startAgentWorker(options: AgentWorkerOptions): Worker<AgentJob> {
   const log = options.log ?? silentLogger;
   return new Worker<AgentJob>(
-    "agent",
+    QUEUES.agent,
     async (job: Job<AgentJob>, token?: string) => {
       const data = agentJob.parse(job.data);
       const lockKey = `${options.prefix ?? "codemem"}:lock:session:${data.sessionId}`;

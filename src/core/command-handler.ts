@@ -1,7 +1,7 @@
 import { ChatKeys } from "../chat/keys.ts";
 import { asCodedError, userError } from "../errors.ts";
 import type { AuditLog } from "../ops/audit.ts";
-import { progressBlock, progressMessage, summaryMessage } from "../runtime/progress.ts";
+import { progressBlock, progressMessage, summaryMessage } from "./run-messages.ts";
 import type { SkillRuntime } from "../runtime/runtime.ts";
 import { Schedules } from "../runtime/schedules.ts";
 import { lineDiff } from "../skills/diff.ts";

@@ -1,6 +1,6 @@
 import type { McpPool } from "../mcp/pool.ts";
 import type { ToolDescriptor } from "../mcp/types.ts";
-import type { JsonSchema } from "../sandbox/shape.ts";
+import type { JsonSchema } from "../json-schema.ts";
 import type { AppInfo, CatalogEntry } from "./types.ts";
 
 export type CatalogListener = (change: { app: string; added: CatalogEntry[]; removed: string[] }) => void;

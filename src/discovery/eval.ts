@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { userError } from "../errors.ts";
 import { describeZodIssue } from "../zod-issue.ts";
-import type { JsonSchema } from "../sandbox/shape.ts";
+import type { JsonSchema } from "../json-schema.ts";
 import { entryFromTool } from "./catalog.ts";
 import type { CatalogEntry } from "./types.ts";
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { userError } from "../errors.ts";
-import type { JsonSchema } from "../sandbox/shape.ts";
+import type { JsonSchema } from "../json-schema.ts";
 import { describeZodIssue } from "../zod-issue.ts";
 import type { ToolCatalog } from "./catalog.ts";
 import { declarationsFor } from "./declarations.ts";

@@ -1,4 +1,4 @@
-import type { JsonSchema } from "../sandbox/shape.ts";
+import type { JsonSchema } from "../json-schema.ts";
 
 /** One searchable thing: a tool of a connected server, or (later) a saved skill. */
 export interface CatalogEntry {

@@ -5,7 +5,7 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { ToolListChangedNotificationSchema, type Tool } from "@modelcontextprotocol/sdk/types.js";
 import { CodedError } from "../errors.ts";
-import type { JsonSchema } from "../sandbox/shape.ts";
+import type { JsonSchema } from "../json-schema.ts";
 import { isStdioServer, type McpServerConfig } from "./config-file.ts";
 import { classifyCallFailure } from "./errors.ts";
 import { assignToolIds } from "./tool-id.ts";

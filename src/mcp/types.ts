@@ -1,4 +1,4 @@
-import type { JsonSchema } from "../sandbox/shape.ts";
+import type { JsonSchema } from "../json-schema.ts";
 
 export interface ToolAnnotations {
   title?: string | undefined;

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import type { RedisClient } from "./client.ts";
 
 /**
@@ -21,4 +22,12 @@ export class RedisScript {
       return redis.eval(this.lua, keys.length, ...keys, ...args);
     }
   }
+}
+
+/**
+ * A script kept in `.lua` files beside the code (read once, when the module loads), so an editor and a
+ * linter see Lua, not a string. Several files are joined in order: shared functions first.
+ */
+export function luaScript(...files: readonly URL[]): RedisScript {
+  return new RedisScript(files.map((file) => readFileSync(file, "utf8")).join("\n"));
 }

@@ -1,4 +1,4 @@
-import type { JsonSchema } from "../sandbox/shape.ts";
+import type { JsonSchema } from "../json-schema.ts";
 
 /**
  * Where a tool result stopped matching the schema locked at probe time: the first required field

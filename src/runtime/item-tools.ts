@@ -1,20 +1,20 @@
-import { createHash } from "node:crypto";
 import type { RedisClient } from "../redis/client.ts";
 import { CodedError, asCodedError, userError } from "../errors.ts";
 import { IDEMPOTENCY_META_KEY, type ToolCaller } from "../mcp/types.ts";
 import type { SandboxTools } from "../sandbox/types.ts";
-import type { SkillRecord } from "../skills/store.ts";
+import type { SkillRecord, SkillTool } from "../skills/store.ts";
 import type { AppLimiter } from "./app-limiter.ts";
 import { findDrift } from "./drift.ts";
 import { WriteJournal } from "./journal.ts";
-
-type SkillTool = SkillRecord["tools"][number];
+import type { RunKeys } from "./keys.ts";
+import type { SkillFacts } from "./skill-facts.ts";
 
 export interface ItemToolsContext {
   tools: ToolCaller;
   limiter: AppLimiter;
   redis: RedisClient;
-  prefix: string;
+  keys: RunKeys;
+  facts: SkillFacts;
   /** How long the item may sit out 429s in place before it goes back to the queue. */
   waitBudgetMs: number;
   /** No attempt of this item started before (BullMQ's attemptsStarted is 1): its journal is empty. */
@@ -28,7 +28,7 @@ export interface ItemToolsContext {
  * A class, not closures: one is made per item, and named closures cost more than the rest of it.
  */
 export class ItemTools implements SandboxTools {
-  readonly ids: string[];
+  readonly ids: readonly string[];
   /** Set when the item gave up on 429s: how long the server asked to wait. */
   rateLimitedMs: number | undefined;
   /** Set when a read no longer matched its locked schema: which tool and path. */
@@ -44,8 +44,8 @@ export class ItemTools implements SandboxTools {
     private readonly runId: string,
     private readonly itemKey: string,
   ) {
-    this.access = toolsById(skill);
-    this.ids = idsOf(skill);
+    this.access = context.facts.toolsById(skill);
+    this.ids = context.facts.toolIds(skill);
   }
 
   async call(id: string, args: unknown): Promise<unknown> {
@@ -90,7 +90,7 @@ export class ItemTools implements SandboxTools {
   private async write(id: string, args: unknown, n: number): Promise<unknown> {
     this.journal ??= new WriteJournal(
       this.context.redis,
-      `${this.context.prefix}:journal:${this.runId}:${createHash("sha1").update(this.itemKey).digest("hex").slice(0, 20)}`,
+      this.context.keys.journal(this.runId, this.itemKey),
       this.context.firstAttempt,
     );
     const journaled = await this.journal.replay(n);
@@ -101,25 +101,4 @@ export class ItemTools implements SandboxTools {
     await this.journal.record(n, value);
     return value;
   }
-}
-
-const accessBySkill = new WeakMap<SkillRecord, { byId: Map<string, SkillTool>; ids: string[] }>();
-
-/** A skill's tools by id, worked out once per version (records are immutable and cached). */
-function access(skill: SkillRecord): { byId: Map<string, SkillTool>; ids: string[] } {
-  let known = accessBySkill.get(skill);
-  if (known === undefined) {
-    const byId = new Map(skill.tools.map((tool) => [tool.id, tool]));
-    known = { byId, ids: [...byId.keys()] };
-    accessBySkill.set(skill, known);
-  }
-  return known;
-}
-
-function toolsById(skill: SkillRecord): ReadonlyMap<string, SkillTool> {
-  return access(skill).byId;
-}
-
-function idsOf(skill: SkillRecord): string[] {
-  return access(skill).ids;
 }

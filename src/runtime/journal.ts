@@ -1,7 +1,5 @@
 import type { RedisClient } from "../redis/client.ts";
-
-/** How long a journal outlives its run: long enough for any retry or stalled-job recovery. */
-const JOURNAL_TTL_SECONDS = 7 * 86_400;
+import { JOURNAL_TTL_SECONDS } from "./keys.ts";
 
 /**
  * The results of one item's writes by call number, in a Redis hash. A retried item replays the calls

@@ -1,6 +1,6 @@
 import { Ajv } from "ajv";
 import { userError } from "../errors.ts";
-import type { JsonSchema } from "../sandbox/shape.ts";
+import type { JsonSchema } from "../json-schema.ts";
 
 const ajv = new Ajv({ useDefaults: true, coerceTypes: false, allErrors: false, strict: false });
 

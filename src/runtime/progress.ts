@@ -1,8 +1,7 @@
 import type { RedisClient } from "../redis/client.ts";
-import { RedisScript } from "../redis/script.ts";
-import { code, rich, type UiBlock, type UiMessage } from "../ui/message.ts";
-import { parseUserKey } from "../ui/user.ts";
+import { luaScript } from "../redis/script.ts";
 import type { MessageRef, ThreadRef } from "../ui/surface.ts";
+import { RunKeys } from "./keys.ts";
 
 export type RunStatus = "queued" | "listing" | "running" | "completed" | "stopped" | "failed";
 
@@ -31,62 +30,11 @@ export interface RunSnapshot {
 
 export type Outcome = "done" | "skipped" | "failed";
 
-/** Marks the run completed when every listed item is counted (and nobody did it yet): 2 then, else 1. */
-const COMPLETE_IF_DONE = `
-local function complete_if_done(now)
-  local v = redis.call("HMGET", KEYS[1], "total", "done", "skipped", "failed", "finishedAt")
-  local total = tonumber(v[1] or "-1")
-  if total >= 0 and not v[5] and tonumber(v[2] or "0") + tonumber(v[3] or "0") + tonumber(v[4] or "0") >= total then
-    redis.call("HSET", KEYS[1], "finishedAt", now, "status", "completed")
-    return 2
-  end
-  return 1
-end`;
-
-/**
- * Counts items once each, whichever worker process finishes them and however often they are retried;
- * in the same step records their errors, puts done keys into the skill's dedup memory, and completes
- * the run when the last item is in. ARGV: now, then (key, outcome, error) per item. Returns 1 (counted)
- * or 0 (counted before) per item, then 2 when this step completed the run, else 1.
- */
-const FINISH_ITEMS = new RedisScript(`${COMPLETE_IF_DONE}
-local results, counts, errors = {}, {}, false
-for i = 2, #ARGV, 3 do
-  local key, outcome, err = ARGV[i], ARGV[i + 1], ARGV[i + 2]
-  if redis.call("SADD", KEYS[2], key) == 1 then
-    counts[outcome] = (counts[outcome] or 0) + 1
-    if err ~= "" then
-      redis.call("LPUSH", KEYS[3], err)
-      errors = true
-    end
-    -- KEYS[4] is KEYS[2] when the skill keeps no dedup memory.
-    if outcome == "done" and KEYS[4] ~= KEYS[2] then redis.call("SADD", KEYS[4], key) end
-    results[#results + 1] = 1
-  else
-    results[#results + 1] = 0
-  end
-end
-for outcome, n in pairs(counts) do redis.call("HINCRBY", KEYS[1], outcome, n) end
-if errors then redis.call("LTRIM", KEYS[3], 0, 9) end
-results[#results + 1] = complete_if_done(ARGV[1])
-return results`);
-
-const CHECK_DONE = new RedisScript(`${COMPLETE_IF_DONE}
-return complete_if_done(ARGV[1])`);
-
-/** Sets finishedAt and the final status together, once; 1 for the caller that did it. */
-const MARK_FINISHED = new RedisScript(`
-if redis.call("HSETNX", KEYS[1], "finishedAt", ARGV[1]) == 1 then
-  redis.call("HSET", KEYS[1], "status", ARGV[2])
-  return 1
-end
-return 0`);
-
-/** Counts keys skipped at listing (already in the dedup memory), each once. */
-const SKIP_ITEMS = new RedisScript(`
-local added = redis.call("SADD", KEYS[2], unpack(ARGV))
-if added > 0 then redis.call("HINCRBY", KEYS[1], "skipped", added) end
-return added`);
+const lua = (file: string) => new URL(file, import.meta.url);
+const FINISH_ITEMS = luaScript(lua("./complete-if-done.lua"), lua("./finish-items.lua"));
+const CHECK_DONE = luaScript(lua("./complete-if-done.lua"), lua("./check-done.lua"));
+const MARK_FINISHED = luaScript(lua("./mark-finished.lua"));
+const SKIP_ITEMS = luaScript(lua("./skip-items.lua"));
 
 export type FinishResult = "counted-before" | "counted" | "completed";
 
@@ -107,13 +55,18 @@ export class RunProgress {
   /** Outcomes waiting for this turn's script call, by run (and memory key). */
   private readonly batches = new Map<string, FinishBatch>();
 
+  private readonly keys: RunKeys;
+
   constructor(
     private readonly redis: RedisClient,
-    private readonly prefix: string,
-  ) {}
+    /** The app's key prefix. */
+    prefix: string,
+  ) {
+    this.keys = new RunKeys(prefix);
+  }
 
   private key(runId: string): string {
-    return `${this.prefix}:run:${runId}`;
+    return this.keys.run(runId);
   }
 
   async create(
@@ -134,7 +87,7 @@ export class RunProgress {
       drift: "0",
       startedAt: String(Date.now()),
     });
-    await this.redis.zadd(`${this.prefix}:runs`, Date.now(), run.runId);
+    await this.redis.zadd(this.keys.runs(), Date.now(), run.runId);
     return true;
   }
 
@@ -173,8 +126,9 @@ export class RunProgress {
   }
 
   private async sendBatch(batch: FinishBatch): Promise<void> {
-    const key = this.key(batch.runId);
-    const keys = [key, `${key}:finished`, `${key}:errors`, batch.memoryKey ?? `${key}:finished`];
+    const { runId } = batch;
+    const finished = this.keys.finished(runId);
+    const keys = [this.key(runId), finished, this.keys.errors(runId), batch.memoryKey ?? finished];
     const args: (string | number)[] = [Date.now()];
     for (const entry of batch.entries) args.push(entry.itemKey, entry.outcome, entry.error);
     try {
@@ -190,10 +144,10 @@ export class RunProgress {
 
   /** Counts items skipped before they were enqueued (their keys are in the dedup memory). */
   async skipItems(runId: string, itemKeys: readonly string[]): Promise<void> {
-    const key = this.key(runId);
+    const keys = [this.key(runId), this.keys.finished(runId)];
     // unpack() is bounded by Lua's stack; 1,000 keys per call stay well inside it.
     for (let start = 0; start < itemKeys.length; start += 1000)
-      await SKIP_ITEMS.run(this.redis, [key, `${key}:finished`], itemKeys.slice(start, start + 1000));
+      await SKIP_ITEMS.run(this.redis, keys, itemKeys.slice(start, start + 1000));
   }
 
   /** Completes the run when nothing is left to count (e.g. every item was skipped); true for the caller that did. */
@@ -217,13 +171,13 @@ export class RunProgress {
   }
 
   async recent(limit = 10): Promise<string[]> {
-    return this.redis.zrevrange(`${this.prefix}:runs`, 0, limit - 1);
+    return this.redis.zrevrange(this.keys.runs(), 0, limit - 1);
   }
 
   async snapshot(runId: string): Promise<RunSnapshot | undefined> {
     const hash = await this.redis.hgetall(this.key(runId));
     if (hash.skill === undefined) return undefined;
-    const errors = await this.redis.lrange(`${this.key(runId)}:errors`, 0, 9);
+    const errors = await this.redis.lrange(this.keys.errors(runId), 0, 9);
     const n = (field: string) => Number(hash[field] ?? 0);
     const startedAt = n("startedAt");
     const finishedAt = hash.finishedAt !== undefined ? Number(hash.finishedAt) : undefined;
@@ -253,62 +207,4 @@ export class RunProgress {
       etaSeconds: total < 0 || rate === 0 || finishedAt !== undefined ? null : Math.max(0, (total - finished) / rate),
     };
   }
-}
-
-export function progressBlock(run: RunSnapshot): UiBlock {
-  return {
-    type: "progress",
-    done: run.done,
-    skipped: run.skipped,
-    failed: run.failed,
-    total: Math.max(run.total, 0),
-    ratePerSecond: run.ratePerSecond,
-    etaSeconds: run.etaSeconds,
-  };
-}
-
-/** A run's live message: what runs, for whom, and the bar. */
-export function progressMessage(run: RunSnapshot): UiMessage {
-  const requester = parseUserKey(run.requester);
-  const state = run.finishedAt === undefined ? "Running" : run.status === "completed" ? "Ran" : "Stopped";
-  const head = rich(
-    `${state} `,
-    code(run.skill),
-    ` v${run.version} (run `,
-    code(run.runId),
-    ")",
-    ...(requester ? [" for ", requester] : []),
-  );
-  return { blocks: [head, progressBlock(run)] };
-}
-
-/** A finished run for the thread: the outcome line, and its last errors as a block of their own. */
-export function summaryMessage(run: RunSnapshot): UiMessage {
-  const errors = run.lastErrors.slice(0, 3);
-  return {
-    blocks: [
-      { type: "text", text: summaryLine(run) },
-      ...(errors.length > 0
-        ? [{ type: "code" as const, language: "text", title: "Last errors", source: errors.join("\n") }]
-        : []),
-    ],
-  };
-}
-
-/** The same as plain text, for the terminal. */
-export function summaryText(run: RunSnapshot): string {
-  const errors = run.lastErrors.length > 0 ? `\nLast errors:\n${run.lastErrors.slice(0, 3).join("\n")}` : "";
-  return `${summaryLine(run)}${errors}`;
-}
-
-function summaryLine(run: RunSnapshot): string {
-  const seconds = ((run.finishedAt ?? Date.now()) - run.startedAt) / 1000;
-  const head =
-    run.status === "stopped"
-      ? `Run ${run.runId} of ${run.skill} v${run.version} stopped: ${run.error ?? "stopped"}.`
-      : run.status === "failed"
-        ? `Run ${run.runId} of ${run.skill} v${run.version} failed: ${run.error ?? "failed"}.`
-        : `Run ${run.runId} of ${run.skill} v${run.version} finished in ${seconds.toFixed(1)} s.`;
-  const counts = `${run.done} done, ${run.skipped} skipped, ${run.failed} failed of ${Math.max(run.total, 0)}.`;
-  return `${head} ${counts}`;
 }

@@ -1,6 +1,7 @@
-import { createHash } from "node:crypto";
 import { CronExpressionParser } from "cron-parser";
 import { userError } from "../errors.ts";
+import { digestId } from "../ids.ts";
+import { SCHEDULED_RUN_JOB } from "../queues.ts";
 import { type ThreadRef, threadKey } from "../ui/surface.ts";
 import type { SkillRuntime } from "./runtime.ts";
 
@@ -58,17 +59,14 @@ export class Schedules {
     const next = checkCron(request.cron, tz);
     // Validates the skill and the params now, not at 3 a.m.
     const { params } = await this.runtime.checkRun(request.skill, request.params);
-    const id = `sch-${request.skill}-${createHash("sha1")
-      .update(`${request.cron}|${tz}|${JSON.stringify(params)}`)
-      .digest("hex")
-      .slice(0, 8)}`;
+    const id = `sch-${request.skill}-${digestId(request.cron, tz, JSON.stringify(params))}`;
     await this.runtime.runs.upsertJobScheduler(
       id,
       { pattern: request.cron, tz },
       {
         name: "run",
         data: { skill: request.skill, params, requester: request.requester, thread: request.thread },
-        opts: { attempts: 3, backoff: { type: "exponential", delay: 1000 } },
+        opts: SCHEDULED_RUN_JOB,
       },
     );
     await this.runtime.audit?.append({

@@ -1,14 +1,4 @@
-/**
- * Infers a JSON Schema from an observed value: the "lock" the seed's probe methodology asks for.
- * Arrays merge the shapes of (up to) their first items, so optional fields show up as such.
- */
-export interface JsonSchema {
-  type?: string | string[];
-  properties?: Record<string, JsonSchema>;
-  required?: string[];
-  items?: JsonSchema;
-  [key: string]: unknown;
-}
+import type { JsonSchema } from "../json-schema.ts";
 
 const MAX_ITEMS_SAMPLED = 20;
 /** Paging fields come and go by page (the last page has no next link): never required. */
@@ -16,6 +6,10 @@ const PAGING_KEYS =
   /^(@odata\.(nextLink|deltaLink|count)|nextLink|nextCursor|next_cursor|nextPageToken|next_page_token|cursor|continuationToken|has_more|hasMore)$/;
 const MAX_DEPTH = 12;
 
+/**
+ * Infers a JSON Schema from an observed value: the "lock" the seed's probe methodology asks for.
+ * Arrays merge the shapes of (up to) their first items, so optional fields show up as such.
+ */
 export function inferSchema(value: unknown, depth = 0): JsonSchema {
   if (value === null) return { type: "null" };
   if (Array.isArray(value)) {

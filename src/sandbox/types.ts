@@ -1,4 +1,4 @@
-import type { JsonSchema } from "./shape.ts";
+import type { JsonSchema } from "../json-schema.ts";
 
 /** Resource limits for one sandbox run. */
 export interface SandboxLimits {

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { userError } from "../errors.ts";
-import type { JsonSchema } from "../sandbox/shape.ts";
+import type { JsonSchema } from "../json-schema.ts";
 import type { SkillRecord, SkillStore } from "./store.ts";
 
 /** skills/ beside src/: procedural memory that ships with the product. */

@@ -1,5 +1,6 @@
 import { userError } from "../errors.ts";
-import type { JsonSchema } from "../sandbox/shape.ts";
+import { SkillKeys } from "./keys.ts";
+import type { JsonSchema } from "../json-schema.ts";
 
 export interface SkillRecord {
   name: string;
@@ -13,6 +14,9 @@ export interface SkillRecord {
   approver: string;
   created: string;
 }
+
+/** One tool a skill was approved with: its access, and for reads the output schema its probe locked. */
+export type SkillTool = SkillRecord["tools"][number];
 
 /** The part of ioredis the store uses. */
 export interface SkillRedis {
@@ -38,33 +42,37 @@ export class SkillStore {
     return () => this.listeners.delete(listener);
   }
 
+  private readonly keys: SkillKeys;
+
   constructor(
     private readonly redis: SkillRedis,
-    /** Default: "codemem:skill:". */
-    private readonly prefix = "codemem:skill:",
-  ) {}
+    /** The app's key prefix. */
+    prefix: string,
+  ) {
+    this.keys = new SkillKeys(prefix);
+  }
 
   async save(skill: Omit<SkillRecord, "version" | "created">): Promise<SkillRecord> {
-    const version = await this.redis.incr(`${this.prefix}${skill.name}:versions`);
+    const version = await this.redis.incr(this.keys.versions(skill.name));
     const record: SkillRecord = { ...skill, version, created: new Date().toISOString() };
-    await this.redis.set(`${this.prefix}${skill.name}:v${version}`, JSON.stringify(record));
-    await this.redis.set(`${this.prefix}${skill.name}:latest`, String(version));
-    await this.redis.sadd(`${this.prefix}names`, skill.name);
+    await this.redis.set(this.keys.version(skill.name, version), JSON.stringify(record));
+    await this.redis.set(this.keys.latest(skill.name), String(version));
+    await this.redis.sadd(this.keys.names(), skill.name);
     for (const listener of this.listeners) listener(record);
     return record;
   }
 
   async latest(name: string): Promise<SkillRecord | undefined> {
-    const version = await this.redis.get(`${this.prefix}${name}:latest`);
+    const version = await this.redis.get(this.keys.latest(name));
     return version === null ? undefined : this.version(name, Number(version));
   }
 
   async names(): Promise<string[]> {
-    return (await this.redis.smembers(`${this.prefix}names`)).sort();
+    return (await this.redis.smembers(this.keys.names())).sort();
   }
 
   async version(name: string, version: number): Promise<SkillRecord | undefined> {
-    const key = `${this.prefix}${name}:v${version}`;
+    const key = this.keys.version(name, version);
     const cached = this.versions.get(key);
     if (cached !== undefined) return cached;
     const raw = await this.redis.get(key);
@@ -92,10 +100,10 @@ export class SkillStore {
     if (target === undefined) {
       throw userError(
         "SKILL_VERSION_UNKNOWN",
-        `${name} has no version ${version}; versions are 1 to ${await this.redis.get(`${this.prefix}${name}:versions`)} (latest is v${current.version})`,
+        `${name} has no version ${version}; versions are 1 to ${await this.redis.get(this.keys.versions(name))} (latest is v${current.version})`,
       );
     }
-    await this.redis.set(`${this.prefix}${name}:latest`, String(version));
+    await this.redis.set(this.keys.latest(name), String(version));
     for (const listener of this.listeners) listener(target);
     return target;
   }

@@ -11,7 +11,7 @@ describe("the paper's running example, turn by turn", () => {
   let harness: AgentHarness;
   let deps: AgentDeps;
   let surface: RecordingSurface;
-  const prefix = `test:${process.pid}:${Date.now()}:`;
+  const prefix = `test${process.pid}x${Date.now()}`;
 
   beforeAll(async () => {
     harness = await agentHarness(archiveReplayScript(), { mailboxSize: 200 });
@@ -22,7 +22,7 @@ describe("the paper's running example, turn by turn", () => {
   });
 
   it("should search, refine, load, probe, ask about memory, propose and store the approved skill", async () => {
-    const store = new SessionStore(harness.redis, `${prefix}session:`);
+    const store = new SessionStore(harness.redis, prefix);
     const session = newSession("s1", { platform: "test", channel: "c", thread: "t1" }, testUser("ana"));
     const turn = (s: SessionState) => new AgentTurn(deps, s, () => store.save(s));
     await turn(session).run({ kind: "mention", text: REPLAY_TASK, user: testUser("ana") });

@@ -121,12 +121,12 @@ export function adapterContract(
         orderWaitMs: 5000,
         log: log.logger,
       });
-      sessions = new SessionStore(redis, `${prefix}:session:`);
+      sessions = new SessionStore(redis, prefix);
       bot = new Bot({
         connection,
         prefix,
         sessions,
-        skills: new SkillStore(redis, `${prefix}:skill:`),
+        skills: new SkillStore(redis, prefix),
         policy: new Policy({ approvers: [] }),
         surface: outbox,
         redis,

@@ -57,7 +57,7 @@ export async function agentHarness(
     tools: pool,
     sandbox: new IsolatedSandbox(),
     surface,
-    skills: new SkillStore(redis, `test:${process.pid}:${Date.now()}:skill:`),
+    skills: new SkillStore(redis, `test${process.pid}x${Date.now()}`),
     limits: { ...DEFAULT_AGENT_LIMITS, ...options.limits },
     policy: new Policy({ approvers: options.approvers ?? [] }),
   };

@@ -10,9 +10,11 @@ import { ARCHIVE_SKILL_CODE, ARCHIVE_SKILL_PARAMS } from "../../src/demo/archive
 import { generateMailbox, INTERNAL_DOMAIN } from "../../src/demo/outlook/mailbox.ts";
 import { McpPool } from "../../src/mcp/pool.ts";
 import type { McpConfig } from "../../src/mcp/config-file.ts";
+import { RunReporter } from "../../src/core/run-reporter.ts";
 import { SkillRuntime, type SkillRuntimeOptions } from "../../src/runtime/runtime.ts";
 import { IsolatedSandbox } from "../../src/sandbox/runner.ts";
-import { inferSchema, type JsonSchema } from "../../src/sandbox/shape.ts";
+import type { JsonSchema } from "../../src/json-schema.ts";
+import { inferSchema } from "../../src/sandbox/shape.ts";
 import { SkillStore, type SkillRecord } from "../../src/skills/store.ts";
 import { RecordingSurface } from "./recording-surface.ts";
 
@@ -46,7 +48,7 @@ export async function runtimeHarness(
   // Outages are part of some tests; ioredis reconnects by itself.
   redis.on("error", () => {});
   const pool = new McpPool({ config });
-  const skills = new SkillStore(redis, `${prefix}:skill:`);
+  const skills = new SkillStore(redis, prefix);
   const surface = new RecordingSurface();
   const runtimeOptions: SkillRuntimeOptions = {
     connection: bull.connection,
@@ -55,7 +57,7 @@ export async function runtimeHarness(
     skills,
     tools: pool,
     sandbox: new IsolatedSandbox(),
-    surface,
+    observer: new RunReporter({ redis, prefix, surface }),
     itemConcurrency: 8,
     ...options,
   };

@@ -2,7 +2,8 @@ import { createRequire } from "node:module";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startCatalogServer, type RunningCatalog } from "../../src/demo/catalog/server.ts";
 import { readDemoCounters } from "../../src/demo/knobs.ts";
-import { McpPool, type McpConfig } from "../../src/mcp/index.ts";
+import type { McpConfig } from "../../src/mcp/config-file.ts";
+import { McpPool } from "../../src/mcp/pool.ts";
 import { demoConfig, demoServer, fixtureServer, tempStateDir, waitFor } from "../helpers/demo.ts";
 
 const pools: McpPool[] = [];

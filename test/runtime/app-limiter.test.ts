@@ -2,6 +2,7 @@ import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { inject } from "vitest";
 import { AppLimiter } from "../../src/runtime/app-limiter.ts";
+import { RunKeys } from "../../src/runtime/keys.ts";
 
 const redis = new Redis(inject("redisUrl"), { maxRetriesPerRequest: null });
 afterAll(() => redis.disconnect());
@@ -16,8 +17,8 @@ const timed = async (action: () => Promise<void>) => {
 describe("AppLimiter", () => {
   it("should hold calls of a rate-limited app to its rate across processes", async () => {
     const shared = prefix();
-    const a = new AppLimiter(redis, shared, { outlook: 10 });
-    const b = new AppLimiter(redis, shared, { outlook: 10 });
+    const a = new AppLimiter(redis, new RunKeys(shared), { outlook: 10 });
+    const b = new AppLimiter(redis, new RunKeys(shared), { outlook: 10 });
     // The bucket starts full (10 tokens); 20 more calls need about a second more at 10/s.
     const elapsed = await timed(async () => {
       await Promise.all(Array.from({ length: 30 }, (_, i) => (i % 2 === 0 ? a : b).acquire("outlook")));
@@ -27,8 +28,8 @@ describe("AppLimiter", () => {
 
   it("should make every process sit out a 429 pause, another process after at most its check interval", async () => {
     const shared = prefix();
-    const hit = new AppLimiter(redis, shared, {});
-    const other = new AppLimiter(redis, shared, {});
+    const hit = new AppLimiter(redis, new RunKeys(shared), {});
+    const other = new AppLimiter(redis, new RunKeys(shared), {});
     await other.acquire("onedrive"); // reads "not paused" and trusts it for a moment
     await hit.pause("onedrive", 1000);
     const [hitWaited, staleWaited] = await Promise.all([

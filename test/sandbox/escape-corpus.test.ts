@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { IsolatedSandbox, type SandboxResult, type SandboxTools } from "../../src/sandbox/index.ts";
+import { IsolatedSandbox } from "../../src/sandbox/runner.ts";
+import type { SandboxResult, SandboxTools } from "../../src/sandbox/types.ts";
 
 /**
  * Untrusted code must stay inside: every case below is contained with a typed outcome, and the host

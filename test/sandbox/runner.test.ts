@@ -1,11 +1,8 @@
 import { describe, expect, it } from "vitest";
-import {
-  IsolatedSandbox,
-  moduleExports,
-  referencedToolIds,
-  transpileModule,
-  type SandboxTools,
-} from "../../src/sandbox/index.ts";
+import { referencedToolIds } from "../../src/sandbox/referenced-tools.ts";
+import { IsolatedSandbox } from "../../src/sandbox/runner.ts";
+import { moduleExports, transpileModule } from "../../src/sandbox/transpile.ts";
+import type { SandboxTools } from "../../src/sandbox/types.ts";
 
 const graphTools: SandboxTools = {
   ids: ["outlook__list_messages"],

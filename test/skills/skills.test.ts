@@ -10,7 +10,7 @@ import { demoCatalog } from "../helpers/catalog.ts";
 describe("skills as procedural memory", () => {
   const redis = new Redis(inject("redisUrl"), { maxRetriesPerRequest: 2 });
   afterAll(() => redis.disconnect());
-  const store = () => new SkillStore(redis, `test:${process.pid}:${Date.now()}:${Math.random()}:skill:`);
+  const store = () => new SkillStore(redis, `test${process.pid}x${Date.now()}x${Math.random()}`);
 
   it("should ship the archive skill with locked schemas and install it once", async () => {
     const shipped = readShippedSkills();

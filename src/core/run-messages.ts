@@ -1,0 +1,62 @@
+import type { RunSnapshot } from "../runtime/progress.ts";
+import { code, rich, type UiBlock, type UiMessage } from "../ui/message.ts";
+import { parseUserKey } from "../ui/user.ts";
+
+/** A run's counters as a bar. */
+export function progressBlock(run: RunSnapshot): UiBlock {
+  return {
+    type: "progress",
+    done: run.done,
+    skipped: run.skipped,
+    failed: run.failed,
+    total: Math.max(run.total, 0),
+    ratePerSecond: run.ratePerSecond,
+    etaSeconds: run.etaSeconds,
+  };
+}
+
+/** A run's live message: what runs, for whom, and the bar. */
+export function progressMessage(run: RunSnapshot): UiMessage {
+  const requester = parseUserKey(run.requester);
+  const state = run.finishedAt === undefined ? "Running" : run.status === "completed" ? "Ran" : "Stopped";
+  const head = rich(
+    `${state} `,
+    code(run.skill),
+    ` v${run.version} (run `,
+    code(run.runId),
+    ")",
+    ...(requester ? [" for ", requester] : []),
+  );
+  return { blocks: [head, progressBlock(run)] };
+}
+
+/** A finished run for the thread: the outcome line, and its last errors as a block of their own. */
+export function summaryMessage(run: RunSnapshot): UiMessage {
+  const errors = run.lastErrors.slice(0, 3);
+  return {
+    blocks: [
+      { type: "text", text: summaryLine(run) },
+      ...(errors.length > 0
+        ? [{ type: "code" as const, language: "text", title: "Last errors", source: errors.join("\n") }]
+        : []),
+    ],
+  };
+}
+
+/** The same as plain text, for the terminal. */
+export function summaryText(run: RunSnapshot): string {
+  const errors = run.lastErrors.length > 0 ? `\nLast errors:\n${run.lastErrors.slice(0, 3).join("\n")}` : "";
+  return `${summaryLine(run)}${errors}`;
+}
+
+function summaryLine(run: RunSnapshot): string {
+  const seconds = ((run.finishedAt ?? Date.now()) - run.startedAt) / 1000;
+  const head =
+    run.status === "stopped"
+      ? `Run ${run.runId} of ${run.skill} v${run.version} stopped: ${run.error ?? "stopped"}.`
+      : run.status === "failed"
+        ? `Run ${run.runId} of ${run.skill} v${run.version} failed: ${run.error ?? "failed"}.`
+        : `Run ${run.runId} of ${run.skill} v${run.version} finished in ${seconds.toFixed(1)} s.`;
+  const counts = `${run.done} done, ${run.skipped} skipped, ${run.failed} failed of ${Math.max(run.total, 0)}.`;
+  return `${head} ${counts}`;
+}

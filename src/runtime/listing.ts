@@ -1,0 +1,169 @@
+import { type Job, type Queue, UnrecoverableError } from "bullmq";
+import { asCodedError } from "../errors.ts";
+import { digestId } from "../ids.ts";
+import { ITEM_JOB } from "../queues.ts";
+import type { SkillRecord } from "../skills/store.ts";
+import { threadKey } from "../ui/surface.ts";
+import type { ItemJob, RunJob } from "./jobs.ts";
+import { validateParams } from "./params.ts";
+import { itemToolsOf, memoryOf, type RuntimeParts } from "./parts.ts";
+import type { RunEnd } from "./run-end.ts";
+
+/** Items enqueued per addBulk call. */
+const BULK = 500;
+
+/**
+ * A run job: items() lists the work, keys already in the skill's dedup memory are skipped, and one
+ * item job per key goes to the items queue with a deterministic id, so listing twice (a retried run
+ * job) enqueues nothing twice. A skill without items() is one item, "run".
+ */
+export class RunListing {
+  constructor(
+    private readonly parts: RuntimeParts,
+    private readonly items: Queue<ItemJob>,
+    private readonly end: RunEnd,
+  ) {}
+
+  async process(job: Job<RunJob>): Promise<void> {
+    try {
+      await this.list(job);
+    } catch (error) {
+      // BullMQ retries a run job; an error no retry can fix (bad params, unknown skill) stops at once.
+      const coded = asCodedError(error);
+      if (!coded.retryable) throw new UnrecoverableError(`${coded.code}: ${coded.message}`);
+      throw error;
+    }
+  }
+
+  private async list(job: Job<RunJob>): Promise<void> {
+    const { parts } = this;
+    const data = job.data;
+    // Scheduled runs arrive without an id: derive one from the job's, without ":" (BullMQ refuses it in ids).
+    const runId = data.runId ?? `s${digestId(String(job.id))}`;
+    const skill =
+      data.version === undefined
+        ? await parts.skills.latest(data.skill)
+        : await parts.skills.version(data.skill, data.version);
+    if (skill === undefined) {
+      parts.log.warn({ run: runId, skill: data.skill }, "the run's skill is gone; nothing to run");
+      return;
+    }
+    const fresh = await parts.progress.create({
+      runId,
+      skill: skill.name,
+      version: skill.version,
+      params: data.params,
+      requester: data.requester,
+      thread: data.thread,
+    });
+    if (fresh && data.runId === undefined) {
+      await parts.audit?.append({
+        action: "run",
+        who: `schedule:${job.repeatJobKey ?? "?"}`,
+        skill: skill.name,
+        version: skill.version,
+        thread: data.thread === undefined ? undefined : threadKey(data.thread),
+        detail: runId,
+      });
+    }
+    const before = await parts.progress.snapshot(runId);
+    // Counted once: a listing retried after a crash finds the run past "queued".
+    if (fresh || before?.status === "queued") parts.metrics?.runsStarted.inc({ skill: skill.name });
+    if (!fresh && before?.finishedAt !== undefined) return;
+    if (before !== undefined) await parts.observer.started(before);
+    await parts.progress.set(runId, { status: "listing" });
+    let params: Record<string, unknown>;
+    try {
+      params = validateParams(skill.name, skill.params, data.params);
+    } catch (error) {
+      return this.end.stop(runId, "failed", asCodedError(error).message);
+    }
+    const listed = parts.facts.exports(skill).has("items")
+      ? await this.listed(skill, runId, params)
+      : [{ key: "run", item: null }];
+    if (listed === undefined) return;
+    const todo = await this.withoutDone(skill, runId, listed);
+    await parts.progress.set(runId, { total: String(listed.length), status: "running" });
+    parts.log.info(
+      { run: runId, skill: skill.name, version: skill.version, items: listed.length, todo: todo.length },
+      "run listed its items",
+    );
+    const attempts = parts.settings.itemAttempts;
+    for (let start = 0; start < todo.length; start += BULK) {
+      await this.items.addBulk(
+        todo.slice(start, start + BULK).map((entry) => ({
+          name: "item",
+          data: { runId, key: entry.key, item: entry.item },
+          opts: { ...ITEM_JOB, jobId: itemJobId(runId, entry.key), attempts },
+        })),
+      );
+    }
+    if (await parts.progress.completeIfDone(runId)) await this.end.report(runId);
+    else parts.observer.changed(runId);
+  }
+
+  /** What items() returned, each key once; undefined when the run was stopped instead. */
+  private async listed(
+    skill: SkillRecord,
+    runId: string,
+    params: Record<string, unknown>,
+  ): Promise<{ key: string; item: unknown }[] | undefined> {
+    const { parts } = this;
+    const tools = itemToolsOf(parts, skill, runId, "items");
+    const result = await parts.sandbox.run(skill.code, {
+      tools,
+      memory: memoryOf(parts, skill),
+      entry: { name: "items", args: [params] },
+      limits: { timeoutMs: parts.settings.listTimeoutMs },
+      filename: `${skill.name}.ts`,
+    });
+    if (!result.ok) {
+      if (result.error?.code === "MCP_RATE_LIMITED" || tools.rateLimitedMs !== undefined)
+        throw new Error(`items() was rate limited: ${result.error?.message}`);
+      await this.end.stop(runId, "failed", `items() failed: ${result.error?.code}: ${result.error?.message}`);
+      return undefined;
+    }
+    if (!Array.isArray(result.value)) {
+      await this.end.stop(runId, "failed", "items() returned no array");
+      return undefined;
+    }
+    const seen = new Set<string>();
+    const listed: { key: string; item: unknown }[] = [];
+    for (const item of result.value as unknown[]) {
+      const key = (item as { key?: unknown })?.key;
+      if (typeof key !== "string" || key === "") {
+        const shown = JSON.stringify(item)?.slice(0, 100);
+        await this.end.stop(runId, "failed", `items() returned an item without a string key: ${shown}`);
+        return undefined;
+      }
+      if (seen.has(key)) continue;
+      seen.add(key);
+      listed.push({ key, item });
+    }
+    return listed;
+  }
+
+  /** The listed items not yet in the skill's dedup memory; those in it are counted as skipped. */
+  private async withoutDone(
+    skill: SkillRecord,
+    runId: string,
+    listed: { key: string; item: unknown }[],
+  ): Promise<{ key: string; item: unknown }[]> {
+    const memory = memoryOf(this.parts, skill);
+    if (memory === undefined) return listed;
+    const known = await memory.knows(listed.map((entry) => entry.key));
+    const todo = listed.filter((_, index) => !known[index]);
+    if (listed.length > todo.length)
+      this.parts.metrics?.items.inc({ skill: skill.name, outcome: "skipped" }, listed.length - todo.length);
+    await this.parts.progress.skipItems(
+      runId,
+      listed.filter((_, index) => known[index]).map((entry) => entry.key),
+    );
+    return todo;
+  }
+}
+
+/** `<run>-<key digest>`: deterministic, and free of ":" which BullMQ refuses in custom ids. */
+export function itemJobId(runId: string, key: string): string {
+  return `${runId}-${digestId(key)}`;
+}

@@ -1,0 +1,24 @@
+import type { RunSnapshot } from "./progress.ts";
+
+/**
+ * What the runtime tells whoever shows runs to people; it knows nothing of chat itself. The app passes
+ * src/core/run-reporter.ts, which keeps each run's progress message and posts its summary.
+ */
+export interface RunObserver {
+  /** A run was queued, or a scheduled one started listing: may come twice for one run (a retry). */
+  started(run: RunSnapshot): Promise<void>;
+  /** A run's counters changed: called per item, so it returns at once. */
+  changed(runId: string): void;
+  /** A run ended: exactly once per run, in whichever process ended it. */
+  finished(runId: string): Promise<void>;
+  /** The process is stopping: pending work is dropped (another process, or the end of the run, catches up). */
+  close(): void;
+}
+
+/** Tells nobody (a runtime whose runs nobody watches: tests, benches). */
+export const UNOBSERVED: RunObserver = {
+  started: async () => {},
+  changed: () => {},
+  finished: async () => {},
+  close: () => {},
+};

@@ -1,0 +1,48 @@
+import type { SkillRecord } from "../skills/store.ts";
+import type { RuntimeParts } from "./parts.ts";
+import type { Outcome } from "./progress.ts";
+
+/**
+ * How items and runs end: an item is counted once (a done item of a skill with memory also goes into
+ * its memory), a run is stopped once, and the run's end is reported exactly once, in whichever process
+ * counted its last item or stopped it.
+ */
+export class RunEnd {
+  constructor(private readonly parts: RuntimeParts) {}
+
+  /** Counts the item and reports; the run ends here when this was its last. */
+  async item(runId: string, key: string, outcome: Outcome, error?: string, skill?: SkillRecord): Promise<void> {
+    const { parts } = this;
+    const memoryKey = outcome === "done" && skill?.memory === true ? parts.keys.memory(skill.name) : undefined;
+    const result = await parts.progress.finishItem(runId, key, outcome, { error, memoryKey });
+    const info = parts.cache.knownInfo(runId);
+    const fields = { run: runId, item: key, skill: info?.skill ?? skill?.name, outcome };
+    if (outcome === "failed") parts.log.warn({ ...fields, error }, "item failed");
+    else parts.log.debug(fields, `item ${outcome}`);
+    if (info !== undefined) parts.metrics?.items.inc({ skill: info.skill, outcome });
+    if (result === "completed") await this.report(runId);
+    else parts.observer.changed(runId);
+  }
+
+  /** Ends the run before its items are done (bad params, a failed listing, schema drift). */
+  async stop(runId: string, status: "stopped" | "failed", reason: string): Promise<void> {
+    this.parts.cache.stopped(runId, status);
+    await this.parts.progress.set(runId, { error: reason });
+    if (await this.parts.progress.markFinished(runId, status)) await this.report(runId);
+  }
+
+  /** A run reached its end (exactly once, in whichever process saw it): counted and reported. */
+  async report(runId: string): Promise<void> {
+    const { parts } = this;
+    const run = await parts.progress.snapshot(runId);
+    if (run !== undefined) {
+      parts.metrics?.runsFinished.inc({ skill: run.skill, status: run.status });
+      const { status, done, failed, skipped, total } = run;
+      parts.log.info(
+        { run: runId, skill: run.skill, status, done, failed, skipped, total, error: run.error },
+        "run finished",
+      );
+    }
+    await parts.observer.finished(runId);
+  }
+}
