@@ -1,5 +1,7 @@
 import { resolve } from "node:path";
-import { startApp, type AdapterFactory } from "../src/cli/app.ts";
+import { startApp } from "../src/compose/app.ts";
+import type { Bot } from "../src/core/bot.ts";
+import type { AdapterFactory } from "../src/ui/adapter.ts";
 import type { CliIo } from "../src/cli/io.ts";
 import { stopSignal } from "../src/cli/stop-signal.ts";
 import { loadConfig } from "../src/config.ts";
@@ -20,7 +22,7 @@ export async function startCommand(argv: string[], io: CliIo): Promise<number> {
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw userError("USAGE", `--port must be a port number (got ${argv[portFlag + 1] ?? process.env.CODEMEM_PORT})`);
   const config = loadConfig();
-  const adapters: AdapterFactory[] = [
+  const adapters: AdapterFactory<Bot>[] = [
     consoleAdapter({ port, host: config.console.host, adminToken: config.console.adminToken }),
   ];
   // One server on PORT for every platform's receiver: /slack/events and /api/messages.

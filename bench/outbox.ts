@@ -1,10 +1,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Redis } from "ioredis";
 import { startDeliverers } from "../src/chat/deliverer.ts";
-import { Outbox } from "../src/chat/outbox.ts";
-import { bullConnection, parseRedisUrl } from "../src/redis/client.ts";
+import { ChatKeys } from "../src/chat/keys.ts";
+import { Composition } from "../src/compose/composition.ts";
+import { loadConfig } from "../src/config.ts";
+import { silentLogger } from "../src/ops/logger.ts";
 import { startRedisServer } from "../src/redis/server.ts";
 import type { DeliveryTarget, OutboundAdapter, PostedRef } from "../src/ui/adapter.ts";
 import type { UiMessage } from "../src/ui/message.ts";
@@ -47,11 +48,17 @@ const say = (text: string): UiMessage => ({ blocks: [{ type: "text", text }] });
 export async function benchOutbox(): Promise<void> {
   const home = mkdtempSync(join(tmpdir(), "codemem-bench-outbox-"));
   const server = await startRedisServer({ dir: join(home, "redis") });
-  const connection = bullConnection(parseRedisUrl(server.url)).connection;
-  const redis = new Redis(server.url, { maxRetriesPerRequest: null, enableAutoPipelining: true });
+  const core = new Composition({
+    config: loadConfig({ env: { REDIS_URL: server.url, CODEMEM_HOME: home, CODEMEM_PREFIX: "bench" }, cwd: home }),
+    log: silentLogger,
+  });
+  const { connection, redis, prefix } = await core.redis();
+  const keys = new ChatKeys(prefix);
   const platform = new InstantPlatform();
-  const outbox = new Outbox({ connection, redis, prefix: "bench" });
-  const deliverers = startDeliverers({ connection, redis, prefix: "bench", adapters: [platform] });
+  const outbox = await core.outbox();
+  // What the process holding a platform's adapter adds: its deliverer.
+  const deliverers = startDeliverers({ connection, redis, prefix, adapters: [platform] });
+  core.adopt("deliverers", () => deliverers.close());
   try {
     const started = performance.now();
     const made: { id: string; at: number }[] = [];
@@ -64,7 +71,7 @@ export async function benchOutbox(): Promise<void> {
     const latencies: number[] = [];
     for (const post of made) {
       for (;;) {
-        const delivered = await redis.hget(`bench:chat:msg:${post.id}`, "deliveredAt");
+        const delivered = await redis.hget(keys.message(post.id), "deliveredAt");
         if (delivered !== null) {
           latencies.push(Number(delivered) - post.at);
           break;
@@ -75,11 +82,11 @@ export async function benchOutbox(): Promise<void> {
     const postsSeconds = (performance.now() - started) / 1000;
 
     const ref = await outbox.post({ platform: "bench", channel: "c", thread: "burst" }, say("progress 0"));
-    while ((await redis.hget(`bench:chat:msg:${ref.id}`, "ref")) === null) await new Promise((r) => setTimeout(r, 5));
+    while ((await redis.hget(keys.message(ref.id), "ref")) === null) await new Promise((r) => setTimeout(r, 5));
     const before = platform.updates;
     const burstStart = performance.now();
     for (let n = 1; n <= BURST; n++) await outbox.update(ref, say(`progress ${n}`));
-    const platformId = (await redis.hget(`bench:chat:msg:${ref.id}`, "ref")) as string;
+    const platformId = (await redis.hget(keys.message(ref.id), "ref")) as string;
     while (platform.shown.get(platformId) !== JSON.stringify(say(`progress ${BURST}`))) {
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
@@ -98,9 +105,7 @@ export async function benchOutbox(): Promise<void> {
       })}\n`,
     );
   } finally {
-    await deliverers.close();
-    await outbox.close();
-    redis.disconnect();
+    await core.close();
     await server.stop();
     rmSync(home, { recursive: true, force: true });
   }

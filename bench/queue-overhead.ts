@@ -2,12 +2,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Queue, Worker } from "bullmq";
-import { Redis } from "ioredis";
-import { bullConnection, parseRedisUrl } from "../src/redis/client.ts";
+import { Composition } from "../src/compose/composition.ts";
+import { loadConfig } from "../src/config.ts";
+import { silentLogger } from "../src/ops/logger.ts";
 import { startRedisServer } from "../src/redis/server.ts";
-import { SkillRuntime } from "../src/runtime/runtime.ts";
-import { IsolatedSandbox } from "../src/sandbox/runner.ts";
-import { SkillStore } from "../src/skills/store.ts";
 import { percentile, round } from "./stats.ts";
 
 const ITEMS = 2000;
@@ -24,10 +22,21 @@ const ROUNDS = 7;
 export async function benchQueueOverhead(): Promise<void> {
   const home = mkdtempSync(join(tmpdir(), "codemem-bench-queue-"));
   const redisServer = await startRedisServer({ dir: join(home, "redis") });
-  const connection = bullConnection(parseRedisUrl(redisServer.url)).connection;
-  // As connectRedis makes it for every codemem process.
-  const redis = new Redis(redisServer.url, { maxRetriesPerRequest: null, enableAutoPipelining: true });
-  const sandbox = new IsolatedSandbox();
+  // The runtime as every codemem worker process wires it; its skill calls no tool.
+  const core = new Composition({
+    config: loadConfig({
+      env: {
+        REDIS_URL: redisServer.url,
+        CODEMEM_HOME: home,
+        CODEMEM_PREFIX: "bench-rt",
+        CODEMEM_ITEM_CONCURRENCY: String(CONCURRENCY),
+      },
+      cwd: home,
+    }),
+    log: silentLogger,
+    demoCatalog: false,
+  });
+  const { connection } = await core.redis();
   const queue = new Queue("raw", { connection, prefix: "bench-raw" });
   let processed = 0;
   const worker = new Worker("raw", async () => void processed++, {
@@ -35,16 +44,8 @@ export async function benchQueueOverhead(): Promise<void> {
     prefix: "bench-raw",
     concurrency: CONCURRENCY,
   });
-  const skills = new SkillStore(redis, "bench");
-  const runtime = new SkillRuntime({
-    connection,
-    redis,
-    prefix: "bench-rt",
-    skills,
-    sandbox,
-    tools: { call: async () => null },
-    itemConcurrency: CONCURRENCY,
-  });
+  const skills = await core.skills();
+  const runtime = await core.runtime();
   const workers = runtime.startWorkers();
   try {
     /** ms per job of raw BullMQ no-op jobs, from the first add to the last completion. */
@@ -104,9 +105,8 @@ export async function benchQueueOverhead(): Promise<void> {
     );
   } finally {
     await Promise.all([worker.close(), workers.close()]);
-    await Promise.all([queue.close(), runtime.close()]);
-    sandbox.close();
-    redis.disconnect();
+    await queue.close();
+    await core.close();
     await redisServer.stop();
     rmSync(home, { recursive: true, force: true });
   }

@@ -1,16 +1,13 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { bullConnection, createRedisClient, keyPrefix, parseRedisUrl } from "../src/redis/client.ts";
-import { startRedisCluster } from "../src/redis/cluster-server.ts";
+import { Composition } from "../src/compose/composition.ts";
+import { loadConfig } from "../src/config.ts";
 import { readDemoCounters } from "../src/demo/knobs.ts";
-import { demoMcpConfig } from "../src/demo/mcp-config.ts";
-import { McpPool } from "../src/mcp/pool.ts";
+import { silentLogger } from "../src/ops/logger.ts";
+import { startRedisCluster } from "../src/redis/cluster-server.ts";
 import { startRedisServer } from "../src/redis/server.ts";
-import { SkillRuntime } from "../src/runtime/runtime.ts";
-import { IsolatedSandbox } from "../src/sandbox/runner.ts";
 import { readShippedSkills } from "../src/skills/shipped.ts";
-import { SkillStore } from "../src/skills/store.ts";
 import { round } from "./stats.ts";
 
 const LATENCY_MS = 100;
@@ -45,34 +42,35 @@ export async function benchSkillRun(): Promise<void> {
 }
 
 async function measure(redisUrl: string, kind: "single" | "cluster", home: string): Promise<void> {
-  const target = parseRedisUrl(redisUrl);
-  // As connectRedis makes them for every codemem process.
-  const redis = createRedisClient(target, { maxRetriesPerRequest: null, enableAutoPipelining: true });
-  const bull = bullConnection(target);
-  const config = demoMcpConfig({
-    stateDir: join(home, "demo"),
-    mailboxSize: MAILBOX,
-    env: { DEMO_LATENCY_MS: String(LATENCY_MS), DEMO_RATE_LIMIT: String(RATE_LIMIT) },
-  });
-  const pool = new McpPool({ config });
-  const skills = new SkillStore(redis, keyPrefix("bench", target));
   const shipped = readShippedSkills().find((skill) => skill.name === "archive-attachments");
   if (shipped === undefined) throw new Error("skills/archive-attachments is missing");
-  try {
-    // The servers start once, before the clock: what is measured is the steady state of a run.
-    await pool.listTools();
-    const runAt = async (concurrency: number, prefix: string, sample?: number) => {
-      await skills.save({ ...shipped, memory: false });
-      const runtime = new SkillRuntime({
-        connection: bull.connection,
-        redis,
-        prefix: keyPrefix(prefix, target),
-        skills,
-        tools: pool,
-        sandbox: new IsolatedSandbox(),
-        itemConcurrency: concurrency,
-      });
+  /** The app's wiring, as `codemem worker` has it, for one round: its own prefix and concurrency. */
+  const composition = (prefix: string, concurrency: number) =>
+    new Composition({
+      config: loadConfig({
+        env: {
+          REDIS_URL: redisUrl,
+          CODEMEM_HOME: home,
+          CODEMEM_PREFIX: prefix,
+          CODEMEM_ITEM_CONCURRENCY: String(concurrency),
+          DEMO_MAILBOX_SIZE: String(MAILBOX),
+          DEMO_LATENCY_MS: String(LATENCY_MS),
+          DEMO_RATE_LIMIT: String(RATE_LIMIT),
+        },
+        cwd: home,
+      }),
+      log: silentLogger,
+      demoCatalog: false,
+    });
+  const runAt = async (concurrency: number, prefix: string, sample?: number) => {
+    const core = composition(prefix, concurrency);
+    try {
+      // The servers start before the clock: what is measured is the steady state of a run.
+      await (await core.mcp()).pool.listTools();
+      await (await core.skills()).save({ ...shipped, memory: false });
+      const runtime = await core.runtime();
       const workers = runtime.startWorkers();
+      core.adopt("workers", () => workers.close(), { patient: true });
       const root = sample === undefined ? "Archive" : "Sequential";
       const { runId } = await runtime.enqueueRun({
         skill: shipped.name,
@@ -83,23 +81,19 @@ async function measure(redisUrl: string, kind: "single" | "cluster", home: strin
       for (;;) {
         const run = await runtime.status(runId);
         if (run !== undefined && run.total >= 0 && listedAt === 0) listedAt = performance.now();
-        if (run?.finishedAt !== undefined) {
-          const seconds = (performance.now() - listedAt) / 1000;
-          await workers.close();
-          await runtime.close();
-          return { run, seconds };
-        }
+        if (run?.finishedAt !== undefined) return { run, seconds: (performance.now() - listedAt) / 1000 };
         if (sample !== undefined && run !== undefined && run.done >= sample && listedAt > 0) {
           const seconds = (performance.now() - listedAt) / 1000;
-          const done = run.done;
           await runtime.items.obliterate({ force: true });
-          await workers.close();
-          await runtime.close();
-          return { run: { ...run, done }, seconds };
+          return { run, seconds };
         }
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
-    };
+    } finally {
+      await core.close();
+    }
+  };
+  {
     const before = readDemoCounters(join(home, "demo"));
     const parallel = await runAt(CONCURRENCY, "bench-par");
     const after = readDemoCounters(join(home, "demo"));
@@ -138,9 +132,5 @@ async function measure(redisUrl: string, kind: "single" | "cluster", home: strin
         duplicate_writes: after.duplicateWrites,
       })}\n`,
     );
-  } finally {
-    await pool.close();
-    redis.disconnect();
-    bull.close();
   }
 }

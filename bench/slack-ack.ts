@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { HttpHost } from "../adapters/http-host.ts";
 import { slackAdapter } from "../adapters/slack/adapter.ts";
-import { startApp } from "../src/cli/app.ts";
+import { startApp } from "../src/compose/app.ts";
 import { loadConfig } from "../src/config.ts";
 import { startRedisServer } from "../src/redis/server.ts";
 import { FakeSlack } from "../test/helpers/fake-slack.ts";

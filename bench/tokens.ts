@@ -1,12 +1,10 @@
 import { Tiktoken } from "js-tiktoken/lite";
 import o200k from "js-tiktoken/ranks/o200k_base";
-import { startCatalogServer } from "../src/demo/catalog/server.ts";
-import { demoMcpConfig } from "../src/demo/mcp-config.ts";
-import { ToolCatalog } from "../src/discovery/catalog.ts";
+import { Composition } from "../src/compose/composition.ts";
+import { loadConfig } from "../src/config.ts";
 import { Discovery, discoveryToolDefinitions } from "../src/discovery/meta-tools.ts";
 import { loadResultText, searchResultText } from "../src/discovery/model-text.ts";
-import { ToolSearch } from "../src/discovery/search.ts";
-import { McpPool } from "../src/mcp/pool.ts";
+import { silentLogger } from "../src/ops/logger.ts";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -19,20 +17,22 @@ import { join } from "node:path";
 export async function benchTokens(): Promise<void> {
   const encoder = new Tiktoken(o200k);
   const count = (value: unknown) => encoder.encode(typeof value === "string" ? value : JSON.stringify(value)).length;
-  const stateDir = mkdtempSync(join(tmpdir(), "codemem-bench-tokens-"));
-  const catalogServer = await startCatalogServer();
-  const pool = new McpPool({ config: demoMcpConfig({ stateDir, catalog: catalogServer }) });
+  const home = mkdtempSync(join(tmpdir(), "codemem-bench-tokens-"));
+  // The demo registry as `npm start` serves it; ranking on words (the figure is the text, not the ranker).
+  const core = new Composition({
+    config: loadConfig({ env: { CODEMEM_HOME: home, CODEMEM_SEMANTIC: "off" }, cwd: home }),
+    log: silentLogger,
+  });
   try {
-    const catalog = new ToolCatalog();
-    await catalog.follow(pool);
-    const tools = await pool.listTools();
+    const { catalog, search } = await core.discovery();
+    const tools = await (await core.mcp()).pool.listTools();
     const loadAll = count(
       tools.map((tool) => ({
         type: "function",
         function: { name: tool.id, description: tool.description, parameters: tool.inputSchema },
       })),
     );
-    const discovery = new Discovery({ catalog, search: new ToolSearch({ catalog }) });
+    const discovery = new Discovery({ catalog, search });
     // The searches of the paper's trace, including its refinement, and the tools it loads.
     const first = await discovery.searchFunctions({
       requests: [
@@ -64,8 +64,7 @@ export async function benchTokens(): Promise<void> {
       `${JSON.stringify({ bench: "tokens", tools: tools.length, load_all: loadAll, dynamic, ratio: Math.round((dynamic / loadAll) * 10000) / 10000, tokenizer: "js-tiktoken o200k_base" })}\n`,
     );
   } finally {
-    await pool.close();
-    await catalogServer.close();
-    rmSync(stateDir, { recursive: true, force: true });
+    await core.close();
+    rmSync(home, { recursive: true, force: true });
   }
 }

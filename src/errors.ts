@@ -1,5 +1,5 @@
 /**
- * Two families of errors cross our boundaries (STYLE.md): user errors, shown in chat as one line with
+ * Two families of errors cross our boundaries: user errors, shown in chat as one line with
  * the fix, and system errors, logged and retried where safe. Both carry a string `code` from the one
  * list below; callers identify them by `code`, never by `instanceof`, because they cross package,
  * process and sandbox boundaries.
@@ -30,6 +30,7 @@ export const ERROR_CODES = [
   "SCHEDULE_BAD_CRON",
   "SCHEDULE_BAD_TZ",
   "SCHEMA_DRIFT",
+  "STATE_UNREADABLE",
   "MEMORY_FAILED",
   "MEMORY_BAD_KEY",
   "MEMORY_UNAVAILABLE",
@@ -37,6 +38,7 @@ export const ERROR_CODES = [
   "PROPOSAL_REFUSED",
   "PROBE_WRITE_REFUSED",
   "META_TOOL_BAD_ARGS",
+  "UNKNOWN_TOOL",
   "DISCOVERY_TOO_MANY",
   "DISCOVERY_UNKNOWN_APP",
   // tools and MCP servers
@@ -89,6 +91,7 @@ const NEVER_RETRYABLE = new Set<ErrorCode>([
   "SANDBOX_RESULT",
   "SANDBOX_MEMORY",
   "SCHEMA_DRIFT",
+  "STATE_UNREADABLE",
   "PARAMS_INVALID",
   "MCP_UNKNOWN_TOOL",
   "MCP_UNKNOWN_APP",

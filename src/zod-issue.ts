@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { userError } from "./errors.ts";
 
 /** One line naming the field, the value found and what is allowed, for config and payload errors. */
 export function describeZodIssue(
@@ -21,4 +22,12 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
     current = (current as Record<PropertyKey, unknown>)[key];
   }
   return current;
+}
+
+/** Model-given arguments are untrusted: parse them, and say in one line what was wrong. */
+export function parseArgs<T>(schema: z.ZodType<T>, raw: unknown, tool: string): T {
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success)
+    throw userError("META_TOOL_BAD_ARGS", `${tool}: ${describeZodIssue(parsed.error.issues[0], raw)}`);
+  return parsed.data;
 }

@@ -1,8 +1,8 @@
 import type { Logger } from "../../src/ops/logger.ts";
-import { startApp, type AdapterFactory, type App } from "../../src/cli/app.ts";
+import { type App, startApp } from "../../src/compose/app.ts";
 import type { Config } from "../../src/config.ts";
 import type { Bot } from "../../src/core/bot.ts";
-import type { ChatAdapter } from "../../src/ui/adapter.ts";
+import type { AdapterFactory, ChatAdapter } from "../../src/ui/adapter.ts";
 import { ConsoleOutbound } from "./outbound.ts";
 import { startConsoleServer } from "./server.ts";
 import { ConsoleThreadStore } from "./store.ts";
@@ -17,7 +17,7 @@ export interface ConsoleAdapterOptions {
 }
 
 /** The console as an adapter: threads in Redis, delivery to them, and the web server as its inbound half. */
-export function consoleAdapter(options: ConsoleAdapterOptions = {}): AdapterFactory {
+export function consoleAdapter(options: ConsoleAdapterOptions = {}): AdapterFactory<Bot> {
   return ({ redis, prefix, readiness, metrics, queues }): ChatAdapter<Bot> => {
     const store = new ConsoleThreadStore(redis, `${prefix}:console`);
     const outbound = new ConsoleOutbound(store, redis, prefix);
@@ -56,12 +56,11 @@ export interface ConsoleApp {
 export async function startConsoleApp(options: {
   config: Config;
   log: Logger;
-  prefix?: string | undefined;
   port?: number | undefined;
 }): Promise<ConsoleApp> {
   const { host, adminToken } = options.config.console;
   const adapter = consoleAdapter({ port: options.port, host, adminToken });
-  const app = await startApp({ config: options.config, adapters: [adapter], log: options.log, prefix: options.prefix });
+  const app = await startApp({ config: options.config, adapters: [adapter], log: options.log });
   const url = app.surfaces[0]?.url;
   if (url === undefined) {
     await app.close();

@@ -5,13 +5,12 @@ import type { AddressInfo } from "node:net";
 import type { Queue } from "bullmq";
 import { z } from "zod";
 import type { Bot } from "../../src/core/bot.ts";
-import type { Metrics } from "../../src/ops/metrics.ts";
-import type { Readiness } from "../../src/ops/readiness.ts";
 import { userError } from "../../src/errors.ts";
 import { isLoopbackHost } from "../../src/http/loopback.ts";
 import { readBody } from "../../src/http/read-body.ts";
 import { challenge, isAdmin } from "./admin-auth.ts";
 import { QUEUE_BOARD_PATH, QueueBoard } from "./queue-board.ts";
+import type { MetricsText, ReadinessReport } from "../../src/ui/adapter.ts";
 import type { User } from "../../src/ui/user.ts";
 import type { ConsoleEvent, ConsoleOutbound } from "./outbound.ts";
 import { consoleEvents, consoleThread, visibleTo, type ConsoleThreadStore } from "./store.ts";
@@ -52,9 +51,9 @@ export interface ConsoleServerOptions {
   /** Default: 127.0.0.1 — the console has no accounts, so it stays on this machine unless a token guards it. */
   host?: string | undefined;
   /** What `/readyz` reports. Default: ready whenever the server answers. */
-  readiness?: (() => Promise<Readiness>) | undefined;
+  readiness?: (() => Promise<ReadinessReport>) | undefined;
   /** What `/metrics` serves (Prometheus text). Default: 404. */
-  metrics?: Metrics | undefined;
+  metrics?: MetricsText | undefined;
   /** The queues the dashboard at /admin/queues shows. Default: no dashboard. */
   queues?: (() => readonly Queue[]) | undefined;
   /**

@@ -1,17 +1,18 @@
 import { WebClient } from "@slack/web-api";
-import type { AdapterFactory } from "../../src/cli/app.ts";
 import type { Config } from "../../src/config.ts";
 import { startSlackInbound } from "./inbound.ts";
 import { SlackUserGroups } from "./groups.ts";
 import { slackLogger } from "./logger.ts";
 import type { HttpHost } from "../http-host.ts";
+import type { Bot } from "../../src/core/bot.ts";
+import type { AdapterFactory } from "../../src/ui/adapter.ts";
 import { SlackOutbound } from "./outbound.ts";
 
 /**
  * Slack as an adapter: the outbound half in any process with the bot token; the inbound half (bolt)
  * where people are served. Retries are the outbox's: the client neither retries nor sits out 429s.
  */
-export function slackAdapter(config: Config["slack"], http: HttpHost): AdapterFactory {
+export function slackAdapter(config: Config["slack"], http: HttpHost): AdapterFactory<Bot> {
   const token = config.botToken;
   if (token === undefined) throw new Error("slackAdapter needs slack.botToken");
   return ({ log }) => {

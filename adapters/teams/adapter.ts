@@ -1,10 +1,11 @@
 import { ConfigurationBotFrameworkAuthentication } from "botbuilder";
 import type { ServiceClientCredentialsFactory } from "botframework-connector";
-import type { AdapterFactory } from "../../src/cli/app.ts";
 import type { Config } from "../../src/config.ts";
 import type { HttpHost } from "../http-host.ts";
 import { startTeamsInbound, TeamsCloudAdapter } from "./inbound.ts";
 import { TeamsOutbound } from "./outbound.ts";
+import type { Bot } from "../../src/core/bot.ts";
+import type { AdapterFactory } from "../../src/ui/adapter.ts";
 import { ConversationReferences } from "./references.ts";
 
 export interface TeamsAdapterOptions {
@@ -19,7 +20,7 @@ export interface TeamsAdapterOptions {
  * credentials (references in Redis), and /api/messages where people are served. Every botbuilder type
  * stays in adapters/teams.
  */
-export function teamsAdapter(config: Config["teams"], options: TeamsAdapterOptions): AdapterFactory {
+export function teamsAdapter(config: Config["teams"], options: TeamsAdapterOptions): AdapterFactory<Bot> {
   const appId = config.appId;
   if (appId === undefined) throw new Error("teamsAdapter needs teams.appId");
   return ({ redis, prefix, log }) => {

@@ -6,7 +6,6 @@ import type { SandboxTools, ToolCallRecord } from "../sandbox/types.ts";
 import type { UiBlock } from "../ui/message.ts";
 import type { AgentDeps } from "./deps.ts";
 import type { SessionState } from "./session.ts";
-import { parseArgs } from "./args.ts";
 
 export const executeCodeArgs = z.object({ code: z.string().min(1, { error: "code is empty" }) }).strict();
 
@@ -21,9 +20,8 @@ const SAMPLE_CHARS = 1800;
 export async function executeCode(
   deps: AgentDeps,
   session: SessionState,
-  raw: unknown,
+  code: string,
 ): Promise<{ content: string; blocks: UiBlock[] }> {
-  const { code } = parseArgs(executeCodeArgs, raw, "execute_code");
   const tools: SandboxTools = {
     ids: session.loaded,
     call: async (id, args) => {

@@ -1,72 +1,31 @@
-import { z } from "zod";
-import type { ChatCompletionMessageParam, ChatCompletionTool } from "openai/resources/chat/completions";
+import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
 import { declarationsFor } from "../discovery/declarations.ts";
-import { discoveryToolDefinitions, modelParameters } from "../discovery/meta-tools.ts";
+import { LOAD_FUNCTIONS, SEARCH_FUNCTIONS } from "../discovery/meta-tools.ts";
 import type { AgentDeps } from "./deps.ts";
-import { executeCodeArgs } from "./probe.ts";
-import { proposeSkillArgs } from "./proposal.ts";
+import { META_TOOL_NAMES } from "./meta-tool-names.ts";
 import type { SessionState } from "./session.ts";
 
-export const writeTodosArgs = z
-  .object({
-    todos: z
-      .array(z.object({ content: z.string().min(1), status: z.enum(["pending", "in_progress", "completed"]) }).strict())
-      .min(1)
-      .max(20),
-  })
-  .strict();
-export const askUserArgs = z
-  .object({
-    question: z.string().min(5),
-    options: z.array(z.string().min(1).max(60)).min(2).max(4),
-    purpose: z.enum(["dedup_memory", "clarify"]).default("clarify"),
-  })
-  .strict();
+const SEARCH = SEARCH_FUNCTIONS.name;
+const LOAD = LOAD_FUNCTIONS.name;
+const { writeTodos: TODOS, executeCode: PROBE, askUser: ASK, proposeSkill: PROPOSE } = META_TOOL_NAMES;
 
 export const SYSTEM_PROMPT = `You are codemem, an engineer who turns a request in a chat thread into a reusable, tested code skill.
 Work like a scientist: hypothesize, search, probe, plan, code.
-1. Discover: you see only the app list. Find tools with search_functions (one request per capability; refine with other words when the first results miss), then load_functions the few you need.
-2. Plan: keep a linear todo list with write_todos; it is pinned at the top of every call. Update statuses as you go.
-3. Probe: before writing the skill, call each read-only tool in execute_code with a tiny sample ($top 5 or less) and print the raw result. Its shape is locked; code against the locked shape, never a guess (Graph wraps lists in {"value": [...]}).
-4. Ask: when something is ambiguous, ask_user with buttons. When the work spans more than 20 items, ask whether to add a dedup memory (purpose "dedup_memory") so re-runs skip done items.
-5. Propose: propose_skill with a TypeScript module:
+1. Discover: you see only the app list. Find tools with ${SEARCH} (one request per capability; refine with other words when the first results miss), then ${LOAD} the few you need.
+2. Plan: keep a linear todo list with ${TODOS}; it is pinned at the top of every call. Update statuses as you go.
+3. Probe: before writing the skill, call each read-only tool in ${PROBE} with a tiny sample ($top 5 or less) and print the raw result. Its shape is locked; code against the locked shape, never a guess (Graph wraps lists in {"value": [...]}).
+4. Ask: when something is ambiguous, ${ASK} with buttons. When the work spans more than 20 items, ask whether to add a dedup memory (purpose "dedup_memory") so re-runs skip done items.
+5. Propose: ${PROPOSE} with a TypeScript module:
    export async function items(params, ctx) { return [{ key: "...", ... }] }   // optional: enumerate work items
    export async function run(item, params, ctx) { ... }                        // one item; ctx.tools.app__tool(args), ctx.memory.has/add(key), ctx.log(...)
    Write idempotent code: handle "already exists" (409 nameAlreadyExists) instead of failing. Items run concurrently on workers.
 Destructive tools cannot run in probes; they run in the skill after a person approves it.`;
 
-/** Tool definitions the model gets: discovery plus the agent's own meta-tools. */
-export function agentToolDefinitions(): ChatCompletionTool[] {
-  const own = (name: string, description: string, schema: z.ZodType): ChatCompletionTool => ({
-    type: "function",
-    function: { name, description, parameters: modelParameters(schema) },
-  });
-  return [
-    ...discoveryToolDefinitions(),
-    own(
-      "write_todos",
-      "Replace the todo list (the plan). Pinned at the top of every call and shown in the thread.",
-      writeTodosArgs,
-    ),
-    own(
-      "execute_code",
-      "Probe: run TypeScript (top-level await) in the sandbox with the loaded read-only tools as tools.app__tool(args); print raw results.",
-      executeCodeArgs,
-    ),
-    own("ask_user", "Ask the requester a question with 2-4 buttons; the session waits for a click.", askUserArgs),
-    own(
-      "propose_skill",
-      "Propose the skill for approval: a module exporting run (and optionally items), its params JSON Schema, sample params for a dry run.",
-      proposeSkillArgs,
-    ),
-  ];
-}
-
 /** The messages of one model call: system prompt, the pinned state, then the (compacted) conversation. */
 export function buildPrompt(deps: AgentDeps, session: SessionState): ChatCompletionMessageParam[] {
   const todos =
     session.todos.length === 0
-      ? "(no plan yet: write one with write_todos)"
+      ? `(no plan yet: write one with ${TODOS})`
       : session.todos
           .map(
             (todo) =>

@@ -5,14 +5,13 @@ import type { SandboxTools } from "../sandbox/types.ts";
 import { moduleExports, transpileModule } from "../sandbox/transpile.ts";
 import type { JsonSchema } from "../json-schema.ts";
 import type { AgentDeps } from "./deps.ts";
-import { parseArgs } from "./args.ts";
+import { META_TOOL_NAMES } from "./meta-tool-names.ts";
+import { skillNameSchema } from "../skills/schema.ts";
 import type { ProposedSkill, SessionState } from "./session.ts";
 
 export const proposeSkillArgs = z
   .object({
-    name: z.string().regex(/^[a-z][a-z0-9-]{2,48}$/, {
-      error: "a skill name is lowercase words joined by -, e.g. archive-attachments",
-    }),
+    name: skillNameSchema,
     description: z.string().min(10, { error: "say in a sentence what the skill does" }),
     params: z.object({ type: z.literal("object"), properties: z.record(z.string(), z.unknown()) }).loose(),
     sample_params: z.record(z.string(), z.unknown()).default({}),
@@ -20,6 +19,9 @@ export const proposeSkillArgs = z
     memory: z.boolean().default(false),
   })
   .strict();
+
+/** A proposal the guard rails turn down, in a line the model reads and acts on. */
+const refused = (why: string) => userError("PROPOSAL_REFUSED", `${META_TOOL_NAMES.proposeSkill} refused: ${why}`);
 
 export interface DryRun {
   items: number;
@@ -36,47 +38,36 @@ export interface DryRun {
 export async function checkProposal(
   deps: AgentDeps,
   session: SessionState,
-  raw: unknown,
+  args: z.infer<typeof proposeSkillArgs>,
 ): Promise<{ proposal: ProposedSkill; dryRun: DryRun }> {
-  const args = parseArgs(proposeSkillArgs, raw, "propose_skill");
   let compiled: string;
   try {
     compiled = transpileModule(args.code, `${args.name}.ts`);
   } catch (error) {
-    throw userError(
-      "PROPOSAL_REFUSED",
-      `propose_skill refused: the code does not compile: ${(error as Error).message}`,
-    );
+    throw refused(`the code does not compile: ${(error as Error).message}`);
   }
   const exported = moduleExports(compiled);
   if (!exported.has("run")) {
-    throw userError(
-      "PROPOSAL_REFUSED",
-      "propose_skill refused: the module must `export async function run(item, params, ctx)` (and may export items(params, ctx))",
-    );
+    throw refused("the module must `export async function run(item, params, ctx)` (and may export items(params, ctx))");
   }
   const named = referencedToolIds(args.code);
-  if (named.length === 0)
-    throw userError("PROPOSAL_REFUSED", "propose_skill refused: the code calls no tools (ctx.tools.app__tool(args))");
+  if (named.length === 0) throw refused("the code calls no tools (ctx.tools.app__tool(args))");
   const notLoaded = named.filter((id) => !session.loaded.includes(id));
   if (notLoaded.length > 0) {
-    throw userError(
-      "PROPOSAL_REFUSED",
-      `propose_skill refused: ${notLoaded.join(", ")} ${notLoaded.length === 1 ? "is" : "are"} not loaded; search, load and probe first`,
+    throw refused(
+      `${notLoaded.join(", ")} ${notLoaded.length === 1 ? "is" : "are"} not loaded; search, load and probe first`,
     );
   }
   const unprobed = named.filter((id) => deps.catalog.get(id)?.readOnly === true && session.locks[id] === undefined);
   if (unprobed.length > 0) {
-    throw userError(
-      "PROPOSAL_REFUSED",
-      `propose_skill refused: ${unprobed.join(", ")} ${unprobed.length === 1 ? "was" : "were"} never probed, so its output shape is a guess. Call it in execute_code with a small sample first.`,
+    throw refused(
+      `${unprobed.join(", ")} ${unprobed.length === 1 ? "was" : "were"} never probed, so its output shape is a guess. Call it in ${META_TOOL_NAMES.executeCode} with a small sample first.`,
     );
   }
   const many = session.probes.some((probe) => probe.items > deps.limits.memoryQuestionAbove || probe.more);
   if (many && !session.askedAbout.includes("dedup_memory")) {
-    throw userError(
-      "PROPOSAL_REFUSED",
-      `propose_skill refused: the probes saw more than ${deps.limits.memoryQuestionAbove} items, so ask the user first whether to add a dedup memory (ask_user with purpose "dedup_memory"), so re-runs skip done items`,
+    throw refused(
+      `the probes saw more than ${deps.limits.memoryQuestionAbove} items, so ask the user first whether to add a dedup memory (${META_TOOL_NAMES.askUser} with purpose "dedup_memory"), so re-runs skip done items`,
     );
   }
   const dryRun = await runDry(deps, session, args.code, args.sample_params, exported.has("items"));
@@ -122,19 +113,10 @@ async function runDry(
   const outputs: string[] = [];
   if (hasItems) {
     const listed = await deps.sandbox.run(code, { tools, memory, limits, entry: { name: "items", args: [params] } });
-    if (!listed.ok)
-      throw userError(
-        "PROPOSAL_REFUSED",
-        `propose_skill refused: the dry run of items() failed: ${listed.error?.code}: ${listed.error?.message}`,
-      );
-    if (!Array.isArray(listed.value))
-      throw userError("PROPOSAL_REFUSED", "propose_skill refused: items() must return an array of {key, …}");
+    if (!listed.ok) throw refused(`the dry run of items() failed: ${listed.error?.code}: ${listed.error?.message}`);
+    if (!Array.isArray(listed.value)) throw refused("items() must return an array of {key, …}");
     const bad = listed.value.find((item) => typeof (item as { key?: unknown })?.key !== "string");
-    if (bad !== undefined)
-      throw userError(
-        "PROPOSAL_REFUSED",
-        `propose_skill refused: every item needs a string key (got ${JSON.stringify(bad)?.slice(0, 80)})`,
-      );
+    if (bad !== undefined) throw refused(`every item needs a string key (got ${JSON.stringify(bad)?.slice(0, 80)})`);
     items = listed.value;
     if (listed.output) outputs.push(listed.output);
   }
@@ -143,9 +125,8 @@ async function runDry(
     const ran = await deps.sandbox.run(code, { tools, memory, limits, entry: { name: "run", args: [item, params] } });
     if (ran.output) outputs.push(ran.output);
     if (!ran.ok)
-      throw userError(
-        "PROPOSAL_REFUSED",
-        `propose_skill refused: the dry run of run() failed on ${JSON.stringify((item as { key?: unknown })?.key ?? null)}: ${ran.error?.code}: ${ran.error?.message}`,
+      throw refused(
+        `the dry run of run() failed on ${JSON.stringify((item as { key?: unknown })?.key ?? null)}: ${ran.error?.code}: ${ran.error?.message}`,
       );
   }
   return {

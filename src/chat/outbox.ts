@@ -57,6 +57,11 @@ export class Outbox implements ChatSurface {
     await this.store(thread, id, { blocks: [{ type: "text", text }] }, "", "post", "status");
   }
 
+  async fullText(id: string, part: number): Promise<{ title: string; text: string } | undefined> {
+    const raw = await this.options.redis.hget(this.keys.full(id), String(part));
+    return raw === null ? undefined : (JSON.parse(raw) as { title: string; text: string });
+  }
+
   async close(): Promise<void> {
     await Promise.all([...this.queues.values()].map((queue) => queue.close()));
   }

@@ -1,8 +1,7 @@
 import { parseArgs } from "node:util";
 import { loadConfig } from "../config.ts";
 import { userError } from "../errors.ts";
-import { AuditLog } from "../ops/audit.ts";
-import { connectRedis } from "./app.ts";
+import { Composition } from "../compose/composition.ts";
 import type { CliIo } from "./io.ts";
 
 export const AUDIT_USAGE = "usage: codemem audit [--skill NAME] [--count 20] [--json]";
@@ -21,9 +20,9 @@ export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
   if (!Number.isInteger(count) || count < 1 || count > 100_000)
     throw userError("USAGE", `--count must be a whole number from 1 to 100000 (got ${values.count})`);
   const config = loadConfig();
-  const { redis, prefix, close } = await connectRedis(config, io.log(config));
+  const core = new Composition({ config, log: io.log(config) });
   try {
-    const records = await new AuditLog(redis, prefix).latest({ skill: values.skill, count });
+    const records = await (await core.audit()).latest({ skill: values.skill, count });
     if (values.json) {
       for (const record of records) io.out(JSON.stringify(record));
       return 0;
@@ -40,6 +39,6 @@ export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
     }
     return 0;
   } finally {
-    await close();
+    await core.close();
   }
 }

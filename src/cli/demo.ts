@@ -8,7 +8,7 @@ import type { UiMessage } from "../ui/message.ts";
 import { renderText } from "../ui/render-text.ts";
 import type { ThreadRef } from "../ui/surface.ts";
 import type { User } from "../ui/user.ts";
-import { startApp } from "./app.ts";
+import { startApp } from "../compose/app.ts";
 import type { CliIo } from "./io.ts";
 
 const DEMO_TIMEOUT_MS = 180_000;
@@ -44,14 +44,14 @@ const indent = (text: string) => text.replaceAll("\n", "\n  ");
 export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
   if (argv.length > 0)
     throw userError("USAGE", "usage: codemem demo (no arguments; set OPENAI_API_KEY to use a real model)");
-  const config = loadConfig();
+  // A namespace of its own, so the demo's sessions and runs stay out of the Redis it may share.
+  const config = loadConfig({ overrides: { prefix: `codemem-demo-${process.pid}` } });
   const started = performance.now();
   const terminal = new TerminalOutbound(io);
   const app = await startApp({
     config,
     adapters: [() => ({ outbound: terminal })],
     log: io.log(config),
-    prefix: `codemem-demo-${process.pid}`,
   });
   const you: User = { platform: "terminal", id: "you" };
   let closed = false;

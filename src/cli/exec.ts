@@ -2,10 +2,9 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { loadConfig } from "../config.ts";
 import { userError } from "../errors.ts";
-import { IsolatedSandbox } from "../sandbox/runner.ts";
+import { Composition } from "../compose/composition.ts";
 import { referencedToolIds } from "../sandbox/referenced-tools.ts";
 import type { CliIo } from "./io.ts";
-import { setUpMcp } from "./mcp-setup.ts";
 
 export const EXEC_USAGE = "usage: codemem exec <file.ts> [--timeout-ms N] [--memory-mb N] [--mcp mcp.json]";
 
@@ -32,11 +31,12 @@ export async function execCommand(argv: string[], io: CliIo): Promise<number> {
   }
   const named = referencedToolIds(code);
   const needsCatalog = named.some((id) => !id.startsWith("outlook__") && !id.startsWith("onedrive__"));
-  const mcp = await setUpMcp(config, values.mcp, { withCatalog: needsCatalog, log: io.log(config) });
+  const core = new Composition({ config, log: io.log(config), mcpFile: values.mcp, demoCatalog: needsCatalog });
   try {
+    const mcp = await core.mcp();
     // Fails with "there is no tool …, did you mean …" before anything runs.
     const ids = (await Promise.all(named.map((id) => mcp.pool.resolve(id)))).map((tool) => tool.id);
-    const sandbox = new IsolatedSandbox({ defaults: config.sandbox });
+    const sandbox = await core.sandbox();
     const result = await sandbox.run(code, {
       filename: file,
       tools: { ids, call: (id, args) => mcp.pool.call(id, args) },
@@ -48,6 +48,6 @@ export async function execCommand(argv: string[], io: CliIo): Promise<number> {
     }
     return 0;
   } finally {
-    await mcp.close();
+    await core.close();
   }
 }

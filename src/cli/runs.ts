@@ -1,58 +1,13 @@
+import { userInfo } from "node:os";
 import { parseArgs } from "node:util";
-import { loadConfig, type Config } from "../config.ts";
-import { Outbox } from "../chat/outbox.ts";
+import { Composition } from "../compose/composition.ts";
+import { loadConfig } from "../config.ts";
 import { parseCommand } from "../core/commands.ts";
-import { userError } from "../errors.ts";
-import { RunReporter } from "../core/run-reporter.ts";
 import { summaryText } from "../core/run-messages.ts";
-import { SkillRuntime } from "../runtime/runtime.ts";
-import { AuditLog } from "../ops/audit.ts";
-import { Metrics } from "../ops/metrics.ts";
+import { userError } from "../errors.ts";
 import { startMetricsServer } from "../ops/metrics-server.ts";
-import { IsolatedSandbox } from "../sandbox/runner.ts";
-import { installShippedSkills } from "../skills/shipped.ts";
-import { SkillStore } from "../skills/store.ts";
-import { connectRedis, runtimeSettings } from "./app.ts";
 import type { CliIo } from "./io.ts";
-import type { Logger } from "../ops/logger.ts";
-import { setUpMcp } from "./mcp-setup.ts";
 import { stopSignal } from "./stop-signal.ts";
-
-/**
- * Redis, MCP, sandbox and the runtime, without any model. Runs report through the outbox: a post is a
- * job that the process holding the platform's adapter (npm start) delivers, so no secret is needed here.
- */
-async function runtimeFor(config: Config, log: Logger, mcpFlag?: string | undefined, metrics?: Metrics) {
-  const { target, redis, connection, prefix, close: closeRedis } = await connectRedis(config, log);
-  const mcp = await setUpMcp(config, mcpFlag, { log });
-  const skills = new SkillStore(redis, prefix);
-  await installShippedSkills(skills);
-  const outbox = new Outbox({ connection, redis, prefix });
-  const runtime = new SkillRuntime({
-    observer: new RunReporter({ redis, prefix, surface: outbox, log }),
-    connection,
-    redis,
-    prefix,
-    audit: new AuditLog(redis, prefix, config.audit.maxEntries),
-    metrics,
-    skills,
-    tools: mcp.pool,
-    sandbox: new IsolatedSandbox({ defaults: config.sandbox }),
-    ...runtimeSettings(config),
-    log,
-  });
-  return {
-    runtime,
-    skills,
-    target,
-    close: async () => {
-      await runtime.close();
-      await outbox.close();
-      await mcp.close();
-      await closeRedis();
-    },
-  };
-}
 
 /** `codemem run <skill> [json]`: runs a skill with workers in this process and prints the summary. */
 export async function runCommand(argv: string[], io: CliIo): Promise<number> {
@@ -64,16 +19,16 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
   const parsed = parseCommand(`run ${positionals.join(" ")}`);
   if (parsed.name !== "run") throw userError("USAGE", "usage: codemem run <skill> [json]");
   const config = loadConfig();
-  const setup = await runtimeFor(config, io.log(config), values.mcp);
-  const workers = setup.runtime.startWorkers();
+  // Runs report through the outbox: a post is a job that the process holding the platform's adapter
+  // (npm start) delivers, so no platform secret is needed here.
+  const core = new Composition({ config, log: io.log(config), mcpFile: values.mcp });
   try {
-    const { runId } = await setup.runtime.enqueueRun({
-      skill: parsed.skill,
-      params: parsed.params,
-      requester: process.env.USER ?? "cli",
-    });
+    const runtime = await core.runtime();
+    const workers = runtime.startWorkers();
+    core.adopt("workers", () => workers.close(), { patient: true });
+    const { runId } = await runtime.enqueueRun({ skill: parsed.skill, params: parsed.params, requester: cliUser() });
     for (;;) {
-      const run = await setup.runtime.status(runId);
+      const run = await runtime.status(runId);
       if (run?.finishedAt !== undefined) {
         io.out(values.json ? JSON.stringify(run) : summaryText(run));
         return run.status === "completed" && run.failed === 0 ? 0 : 1;
@@ -81,20 +36,29 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
       await new Promise((r) => setTimeout(r, 200));
     }
   } finally {
-    await workers.close();
-    await setup.close();
+    await core.close();
+  }
+}
+
+/** Who runs a skill from a shell: the account's name (the audit log records it). */
+function cliUser(): string {
+  try {
+    return userInfo().username || "cli";
+  } catch {
+    return "cli";
   }
 }
 
 /** `codemem status [run]`: the same figures /codemem status shows. */
 export async function statusCommand(argv: string[], io: CliIo): Promise<number> {
   const config = loadConfig();
-  const setup = await runtimeFor(config, io.log(config));
+  const core = new Composition({ config, log: io.log(config) });
   try {
-    const ids = argv[0] !== undefined ? [argv[0]] : await setup.runtime.progress.recent(5);
+    const runtime = await core.runtime();
+    const ids = argv[0] !== undefined ? [argv[0]] : await runtime.progress.recent(5);
     if (ids.length === 0) io.out("no runs yet");
     for (const id of ids) {
-      const run = await setup.runtime.status(id);
+      const run = await runtime.status(id);
       if (run === undefined) throw userError("RUN_UNKNOWN", `there is no run "${id}"; codemem status lists the latest`);
       io.out(
         run.finishedAt !== undefined
@@ -104,7 +68,7 @@ export async function statusCommand(argv: string[], io: CliIo): Promise<number> 
     }
     return 0;
   } finally {
-    await setup.close();
+    await core.close();
   }
 }
 
@@ -117,17 +81,21 @@ export async function workerCommand(argv: string[], io: CliIo): Promise<number> 
   const config = loadConfig();
   if (config.redisUrl === undefined)
     throw userError("WORKER_NEEDS_REDIS", "a worker joins an existing Redis: set REDIS_URL (the one npm start prints)");
-  const metrics = new Metrics();
   // A long-running process: its runs and items are logged (info) unless CODEMEM_LOG_LEVEL says otherwise.
-  const setup = await runtimeFor(config, io.log(config, "info"), undefined, metrics);
-  metrics.watch(setup.runtime.runs, setup.runtime.items);
-  const workers = setup.runtime.startWorkers();
-  const server = port === undefined ? undefined : await startMetricsServer(metrics, port);
-  io.out(`worker   ${process.pid} on ${setup.target.display}; Ctrl-C or SIGTERM finishes the current items and stops`);
-  if (server !== undefined) io.out(`metrics  ${server.url}`);
-  await stopSignal();
-  await workers.close();
-  await server?.close();
-  await setup.close();
-  return 0;
+  const core = new Composition({ config, log: io.log(config, "info") });
+  try {
+    const runtime = await core.runtime();
+    core.metrics.watch(runtime.runs, runtime.items);
+    const workers = runtime.startWorkers();
+    core.adopt("workers", () => workers.close(), { patient: true });
+    const server = port === undefined ? undefined : await startMetricsServer(core.metrics, port);
+    if (server !== undefined) core.adopt("metrics server", () => server.close());
+    const { target } = await core.redis();
+    io.out(`worker   ${process.pid} on ${target.display}; Ctrl-C or SIGTERM finishes the current items and stops`);
+    if (server !== undefined) io.out(`metrics  ${server.url}`);
+    await stopSignal();
+    return 0;
+  } finally {
+    await core.close();
+  }
 }

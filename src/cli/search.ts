@@ -2,9 +2,8 @@ import { parseArgs } from "node:util";
 import { loadConfig } from "../config.ts";
 import { userError } from "../errors.ts";
 import { unknownAppError } from "../discovery/meta-tools.ts";
-import { setUpDiscovery } from "./discovery-setup.ts";
+import { Composition } from "../compose/composition.ts";
 import type { CliIo } from "./io.ts";
-import { setUpMcp } from "./mcp-setup.ts";
 
 export const SEARCH_USAGE = 'usage: codemem search "<query>" [--app A] [--k N] [--mcp mcp.json]';
 
@@ -21,10 +20,9 @@ export async function searchCommand(argv: string[], io: CliIo): Promise<number> 
   if (!Number.isInteger(k) || k < 1 || k > 100)
     throw userError("USAGE", `--k must be a whole number from 1 to 100 (got ${values.k})`);
   const config = loadConfig();
-  const log = io.log(config);
-  const mcp = await setUpMcp(config, values.mcp, { log });
-  const discovery = await setUpDiscovery(config, mcp.pool, log);
+  const core = new Composition({ config, log: io.log(config), mcpFile: values.mcp });
   try {
+    const discovery = await core.discovery();
     const { catalog, search } = discovery;
     for (const failure of discovery.failures) io.err(`warning: ${failure.app} is unavailable: ${failure.error}`);
     if (values.app !== undefined && !catalog.hasApp(values.app)) throw unknownAppError(catalog, values.app);
@@ -46,7 +44,6 @@ export async function searchCommand(argv: string[], io: CliIo): Promise<number> 
     });
     return 0;
   } finally {
-    await discovery.close();
-    await mcp.close();
+    await core.close();
   }
 }

@@ -1,14 +1,15 @@
 import { parseArgs } from "node:util";
 import { loadConfig } from "../config.ts";
+import { Composition } from "../compose/composition.ts";
 import type { CliIo } from "./io.ts";
-import { setUpMcp } from "./mcp-setup.ts";
 
 /** `codemem tools [--json] [--mcp file]`: connected apps and their tool counts. */
 export async function toolsCommand(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { mcp: { type: "string" }, json: { type: "boolean" } } });
   const config = loadConfig();
-  const mcp = await setUpMcp(config, values.mcp, { log: io.log(config) });
+  const core = new Composition({ config, log: io.log(config), mcpFile: values.mcp });
   try {
+    const mcp = await core.mcp();
     const listings = await mcp.pool.listApps();
     const rows = listings.map((listing) => ({
       app: listing.app,
@@ -35,6 +36,6 @@ export async function toolsCommand(argv: string[], io: CliIo): Promise<number> {
     }
     return rows.some((row) => row.error) ? 1 : 0;
   } finally {
-    await mcp.close();
+    await core.close();
   }
 }

@@ -1,20 +1,20 @@
-import { silentLogger, type Logger } from "../ops/logger.ts";
 import { randomUUID } from "node:crypto";
-import { DelayedError, Queue, Worker, type ConnectionOptions, type Job } from "bullmq";
+import { type ConnectionOptions, Queue } from "bullmq";
 import { z } from "zod";
-import { AgentTurn, type TurnInput } from "../agent/agent.ts";
-import type { AgentDeps } from "../agent/deps.ts";
-import { newSession, sessionIdFor, type SessionStore } from "../agent/session.ts";
+import type { TurnInput } from "../agent/agent.ts";
+import { type SessionState, sessionIdFor, type SessionStore } from "../agent/session.ts";
 import { asCodedError } from "../errors.ts";
 import { digestId } from "../ids.ts";
+import type { AuditLog } from "../ops/audit.ts";
 import { AGENT_TURN_JOB, QUEUES } from "../queues.ts";
 import type { SkillRuntime } from "../runtime/runtime.ts";
 import type { SkillStore } from "../skills/store.ts";
-import { answeredMessage, text, type ButtonValue, type UiMessage } from "../ui/message.ts";
+import { answeredMessage, type ButtonValue, text, type UiMessage } from "../ui/message.ts";
 import { type ChatSurface, type MessageRef, type ThreadRef, threadKey } from "../ui/surface.ts";
-import type { AuditLog } from "../ops/audit.ts";
-import { userKey, type User } from "../ui/user.ts";
-import { Commands, type CommandReply } from "./command-handler.ts";
+import { type User, userKey } from "../ui/user.ts";
+import type { AgentJob } from "./agent-worker.ts";
+import { type CommandReply, Commands } from "./command-handler.ts";
+import { BotKeys, EVENT_TTL_SECONDS } from "./keys.ts";
 import type { Policy } from "./policy.ts";
 import { routeMessage } from "./route.ts";
 
@@ -23,26 +23,9 @@ export type { CommandReply };
 const buttonValue = z
   .object({ sessionId: z.string().min(1), pendingId: z.string().min(1), choice: z.string().min(1) })
   .strict();
-const user = z.object({ platform: z.string(), id: z.string(), name: z.string().optional() });
-const agentJob = z.object({
-  sessionId: z.string(),
-  thread: z.object({
-    platform: z.string(),
-    channel: z.string(),
-    thread: z.string().optional(),
-    opener: z.string().optional(),
-  }),
-  input: z.discriminatedUnion("kind", [
-    z.object({ kind: z.literal("mention"), text: z.string(), user }),
-    z.object({ kind: z.literal("reply"), text: z.string(), user }),
-    z.object({ kind: z.literal("click"), pendingId: z.string(), choice: z.string(), user }),
-  ]),
-});
-export type AgentJob = z.infer<typeof agentJob>;
 
-/** The part of ioredis the Bot uses. */
+/** The part of ioredis the Bot uses: remembering event ids. */
 export interface BotRedis {
-  hget(key: string, field: string): Promise<string | null>;
   set(key: string, value: string, ex: "EX", seconds: number, nx: "NX"): Promise<unknown>;
 }
 
@@ -74,8 +57,8 @@ export type ClickResult =
 export interface BotOptions {
   /** ioredis connection options or instance for BullMQ (maxRetriesPerRequest: null on workers). */
   connection: ConnectionOptions;
-  /** BullMQ key prefix; tests use a unique one. Default: "codemem". */
-  prefix?: string | undefined;
+  /** The app's key and queue prefix; tests use a unique one. */
+  prefix: string;
   sessions: SessionStore;
   skills: SkillStore;
   policy: Policy;
@@ -83,7 +66,7 @@ export interface BotOptions {
   surface: ChatSurface;
   /** Runs and schedules; without it /codemem run and schedule say the runtime is off. */
   runtime?: SkillRuntime | undefined;
-  /** Reads full texts the fitter cut (/codemem show) and remembers event ids (a platform's retries). */
+  /** Remembers event ids, so a platform's retries start nothing twice. Default: every event is new. */
   redis?: BotRedis | undefined;
   /** Where refused clicks, rollbacks and schedule changes are recorded; read by /codemem audit. */
   audit?: AuditLog | undefined;
@@ -98,14 +81,13 @@ export class Bot {
   readonly queue: Queue<AgentJob>;
   private readonly options: BotOptions;
   private readonly commands: Commands;
+  private readonly keys: BotKeys;
 
   constructor(options: BotOptions) {
     this.options = options;
-    this.queue = new Queue<AgentJob>(QUEUES.agent, {
-      connection: options.connection,
-      prefix: options.prefix ?? "codemem",
-    });
-    this.commands = new Commands({ ...options, prefix: options.prefix ?? "codemem" });
+    this.keys = new BotKeys(options.prefix);
+    this.queue = new Queue<AgentJob>(QUEUES.agent, { connection: options.connection, prefix: options.prefix });
+    this.commands = new Commands(options);
   }
 
   /**
@@ -124,8 +106,9 @@ export class Bot {
     } else if (route.kind === "mention") {
       await this.enqueue(thread, { kind: "mention", text: route.text, user: event.user }, event.eventId);
     } else {
-      const session = await this.options.sessions.load(sessionIdFor(thread));
-      if (session?.pending?.kind !== "reject_reason") return;
+      const found = await this.session(sessionIdFor(thread));
+      // A session this release cannot read waits for nothing; a mention says so (the agent worker).
+      if (!("session" in found) || found.session?.pending?.kind !== "reject_reason") return;
       await this.enqueue(thread, { kind: "reply", text: route.text, user: event.user }, event.eventId);
     }
   }
@@ -157,7 +140,10 @@ export class Bot {
     const parsed = buttonValue.safeParse(event.value);
     if (!parsed.success) return { kind: "stale", notice: text("That button is not one of mine.") };
     const value: ButtonValue = parsed.data;
-    const session = await this.options.sessions.load(value.sessionId);
+    const found = await this.session(value.sessionId);
+    if (!("session" in found))
+      return { kind: "stale", notice: text(`${capitalized(found.unreadable)}; mention me in a new thread.`) };
+    const session = found.session;
     if (session === undefined) return { kind: "stale", notice: text("That conversation no longer exists.") };
     const pending = session.pending;
     if (pending === undefined || pending.id !== value.pendingId || !pending.choices.includes(value.choice)) {
@@ -197,11 +183,21 @@ export class Bot {
     await this.queue.close();
   }
 
+  /** A session, or why it cannot be read (saved by a newer release, damaged): never a throw into an ack. */
+  private async session(id: string): Promise<{ session: SessionState | undefined } | { unreadable: string }> {
+    try {
+      return { session: await this.options.sessions.load(id) };
+    } catch (error) {
+      const coded = asCodedError(error);
+      if (coded.code !== "STATE_UNREADABLE") throw error;
+      return { unreadable: coded.message };
+    }
+  }
+
   private async firstTime(eventId: string): Promise<boolean> {
     const redis = this.options.redis;
     if (redis === undefined) return true;
-    const key = `${this.options.prefix ?? "codemem"}:event:${digestId(eventId)}`;
-    return (await redis.set(key, "1", "EX", 24 * 3600, "NX")) === "OK";
+    return (await redis.set(this.keys.event(eventId), "1", "EX", EVENT_TTL_SECONDS, "NX")) === "OK";
   }
 
   private async enqueue(thread: ThreadRef, input: TurnInput, eventId: string | undefined): Promise<void> {
@@ -213,6 +209,8 @@ export class Bot {
     );
   }
 }
+
+const capitalized = (line: string): string => line.charAt(0).toUpperCase() + line.slice(1);
 
 /** A channel-level target gets an opener: its first post opens the thread the rest follows into. */
 function opened(thread: ThreadRef, eventId: string | undefined): ThreadRef {
@@ -232,75 +230,4 @@ function buttonLabel(message: UiMessage | undefined, choice: string): string | u
 /** BullMQ refuses ":" in custom ids; platform event ids may hold anything. */
 function jobId(eventId: string): string {
   return /^[A-Za-z0-9_.-]{1,100}$/.test(eventId) ? eventId : `e-${digestId(eventId)}`;
-}
-
-export interface AgentWorkerOptions {
-  connection: ConnectionOptions;
-  prefix?: string | undefined;
-  sessions: SessionStore;
-  deps: AgentDeps;
-  /** Turns run at once in this process (different threads). Default: 4. */
-  concurrency?: number | undefined;
-  /** Redis client for per-thread locks. */
-  locks: {
-    set(key: string, value: string, px: "PX", ms: number, nx: "NX"): Promise<unknown>;
-    eval(script: string, keys: number, ...args: string[]): Promise<unknown>;
-  };
-  log?: Logger | undefined;
-}
-
-const UNLOCK = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end`;
-const LOCK_MS = 10 * 60_000;
-
-/**
- * Runs agent turns. One turn per thread at a time: a turn that finds its thread locked goes back to
- * the queue for half a second. A session waiting for a click costs nothing: the job ends, the click
- * enqueues the next turn.
- */
-export function startAgentWorker(options: AgentWorkerOptions): Worker<AgentJob> {
-  const log = options.log ?? silentLogger;
-  return new Worker<AgentJob>(
-    QUEUES.agent,
-    async (job: Job<AgentJob>, token?: string) => {
-      const data = agentJob.parse(job.data);
-      const lockKey = `${options.prefix ?? "codemem"}:lock:session:${data.sessionId}`;
-      const owner = randomUUID();
-      if ((await options.locks.set(lockKey, owner, "PX", LOCK_MS, "NX")) !== "OK") {
-        await job.moveToDelayed(Date.now() + 500, token);
-        throw new DelayedError();
-      }
-      try {
-        const session =
-          (await options.sessions.load(data.sessionId)) ?? newSession(data.sessionId, data.thread, data.input.user);
-        const turn = new AgentTurn(options.deps, session, () => options.sessions.save(session));
-        const turnFields = {
-          session: data.sessionId,
-          thread: threadKey(session.thread),
-          platform: session.thread.platform,
-          kind: (data.input as TurnInput).kind,
-        };
-        log.info(turnFields, "agent turn");
-        try {
-          await turn.run(data.input as TurnInput);
-        } catch (error) {
-          const coded = asCodedError(error);
-          log.error({ ...turnFields, code: coded.code, err: coded.message }, "agent turn failed");
-          session.status = "idle";
-          await options.deps.surface.post(session.thread, {
-            blocks: [
-              {
-                type: "text",
-                text: `Something failed on my side (${coded.code}: ${coded.message}). The conversation is kept: mention me to try again.`,
-              },
-            ],
-            ...(session.demo ? { demo: true } : {}),
-          });
-        }
-        await options.sessions.save(session);
-      } finally {
-        await options.locks.eval(UNLOCK, 1, lockKey, owner);
-      }
-    },
-    { connection: options.connection, prefix: options.prefix ?? "codemem", concurrency: options.concurrency ?? 4 },
-  );
 }

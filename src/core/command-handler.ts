@@ -1,4 +1,3 @@
-import { ChatKeys } from "../chat/keys.ts";
 import { asCodedError, userError } from "../errors.ts";
 import type { AuditLog } from "../ops/audit.ts";
 import { progressBlock, progressMessage, summaryMessage } from "./run-messages.ts";
@@ -7,18 +6,17 @@ import { Schedules } from "../runtime/schedules.ts";
 import { lineDiff } from "../skills/diff.ts";
 import type { SkillStore } from "../skills/store.ts";
 import { code, rich, text, type Span, type UiBlock, type UiMessage } from "../ui/message.ts";
-import { type ThreadRef, threadKey } from "../ui/surface.ts";
+import { type ChatSurface, type ThreadRef, threadKey } from "../ui/surface.ts";
 import { parseUserKey, userKey, type User } from "../ui/user.ts";
 import { COMMAND_HELP, parseCommand } from "./commands.ts";
-import type { BotRedis } from "./bot.ts";
 import type { Policy } from "./policy.ts";
 
 export interface CommandsOptions {
-  prefix: string;
   skills: SkillStore;
   policy: Policy;
+  /** The outbox: it keeps the texts the fitter cut (/codemem show). */
+  surface: ChatSurface;
   runtime?: SkillRuntime | undefined;
-  redis?: Pick<BotRedis, "hget"> | undefined;
   audit?: AuditLog | undefined;
 }
 
@@ -262,10 +260,9 @@ export class Commands {
 
   /** The whole of a text the fitter cut, as stored by the deliverer. */
   private async show(id: string, part: number): Promise<UiMessage> {
-    const raw = await this.options.redis?.hget(new ChatKeys(this.options.prefix).full(id), String(part));
-    if (raw === null || raw === undefined)
+    const cut = await this.options.surface.fullText?.(id, part);
+    if (cut === undefined)
       throw userError("USAGE", `nothing was cut from message ${id} (part ${part}), or it has expired`);
-    const cut = JSON.parse(raw) as { title: string; text: string };
     return { blocks: [{ type: "code", language: "text", title: cut.title, source: cut.text }] };
   }
 }

@@ -3,6 +3,7 @@ import type { DenseRetriever } from "./dense.ts";
 import { type Similarities, VectorTable } from "./similarities.ts";
 import { words } from "./text.ts";
 import type { CatalogEntry } from "./types.ts";
+import { VectorKeys } from "./keys.ts";
 
 /** The part of the `openai` client we use (`client.embeddings`), so tests and other SDKs fit. */
 export interface EmbeddingsApi {
@@ -22,15 +23,19 @@ export interface RedisLike {
 }
 
 export class RedisVectorCache implements VectorCache {
+  private readonly keys: VectorKeys;
+
   constructor(
     private readonly redis: RedisLike,
-    /** Default: "codemem:emb:". */
-    private readonly prefix = "codemem:emb:",
-  ) {}
+    /** The app's key prefix. */
+    prefix: string,
+  ) {
+    this.keys = new VectorKeys(prefix);
+  }
 
   async get(keys: readonly string[]): Promise<(Float32Array | undefined)[]> {
     if (keys.length === 0) return [];
-    const values = await this.redis.mgetBuffer(...keys.map((key) => this.prefix + key));
+    const values = await this.redis.mgetBuffer(...keys.map((key) => this.keys.vector(key)));
     return values.map((buffer) =>
       buffer === null
         ? undefined
@@ -42,7 +47,7 @@ export class RedisVectorCache implements VectorCache {
     if (entries.length === 0) return;
     await this.redis.mset(
       ...entries.flatMap(([key, vector]) => [
-        this.prefix + key,
+        this.keys.vector(key),
         Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength),
       ]),
     );

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { userError } from "../errors.ts";
 import type { JsonSchema } from "../json-schema.ts";
-import { describeZodIssue } from "../zod-issue.ts";
+import { parseArgs } from "../zod-issue.ts";
 import type { ToolCatalog } from "./catalog.ts";
 import { declarationsFor } from "./declarations.ts";
 import type { ToolSearch } from "./search.ts";
@@ -99,7 +99,7 @@ export class Discovery {
   }
 
   async searchFunctions(raw: unknown): Promise<SearchFunctionsResult> {
-    const args = parse(searchFunctionsArgs, raw, "search_functions");
+    const args = parseArgs(SEARCH_FUNCTIONS.schema, raw, SEARCH_FUNCTIONS.name);
     for (const request of args.requests) {
       if (request.app_id !== undefined && !this.catalog.hasApp(request.app_id))
         throw unknownAppError(this.catalog, request.app_id, "app_id");
@@ -144,12 +144,12 @@ export class Discovery {
     alreadyLoaded: readonly string[] = [],
     locked?: ReadonlyMap<string, JsonSchema>,
   ): LoadFunctionsResult {
-    const args = parse(loadFunctionsArgs, raw, "load_functions");
+    const args = parseArgs(LOAD_FUNCTIONS.schema, raw, LOAD_FUNCTIONS.name);
     const requested = [...new Set(args.ids)];
     if (requested.length > this.maxLoadPerCall) {
       throw userError(
         "DISCOVERY_TOO_MANY",
-        `load_functions: load at most ${this.maxLoadPerCall} ids at a time (got ${requested.length}); load the ones the task needs`,
+        `${LOAD_FUNCTIONS.name}: load at most ${this.maxLoadPerCall} ids at a time (got ${requested.length}); load the ones the task needs`,
       );
     }
     const before = new Set(alreadyLoaded);
@@ -158,7 +158,7 @@ export class Discovery {
     if (before.size + fresh.length > this.maxLoaded) {
       throw userError(
         "DISCOVERY_TOO_MANY",
-        `load_functions: a session may load ${this.maxLoaded} tools; ${before.size} are loaded already`,
+        `${LOAD_FUNCTIONS.name}: a session may load ${this.maxLoaded} tools; ${before.size} are loaded already`,
       );
     }
     const unknown = requested
@@ -202,13 +202,6 @@ export function unknownAppError(catalog: ToolCatalog, app: string, what = "app")
   );
 }
 
-function parse<T>(schema: z.ZodType<T>, raw: unknown, tool: string): T {
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success)
-    throw userError("META_TOOL_BAD_ARGS", `${tool}: ${describeZodIssue(parsed.error.issues[0], raw)}`);
-  return parsed.data;
-}
-
 function firstSentence(text: string): string {
   const match = /^(.+?[.!?])(\s|$)/.exec(text.trim());
   const sentence = match?.[1] ?? text.trim();
@@ -229,31 +222,43 @@ function editDistance(a: string, b: string): number {
   return row[b.length] as number;
 }
 
-/** The meta-tools as OpenAI function definitions (what the model is given instead of every schema). */
-export function discoveryToolDefinitions(): {
+/** One of the model's tools: its name, what the model is told of it, and the schema of its arguments. */
+export interface MetaToolSpec<Args = unknown> {
+  readonly name: string;
+  readonly description: string;
+  readonly schema: z.ZodType<Args>;
+}
+
+/** search_functions: the registry searched by capability (the agent's registry runs it, src/agent/meta-tools.ts). */
+export const SEARCH_FUNCTIONS: MetaToolSpec<z.infer<typeof searchFunctionsArgs>> = {
+  name: "search_functions",
+  description:
+    "Search the tool registry: one request per capability, e.g. {query: 'list messages with attachments', app_id: 'outlook'}. Returns the best matches of each, best first. If none fits, rephrase with the action and the object.",
+  schema: searchFunctionsArgs,
+};
+
+/** load_functions: tools made callable by id, declared under LOADED TOOLS. */
+export const LOAD_FUNCTIONS: MetaToolSpec<z.infer<typeof loadFunctionsArgs>> = {
+  name: "load_functions",
+  description:
+    "Load tools by id (app__tool) to call them as tools.<id>(args) in code; their TypeScript declarations are pinned under LOADED TOOLS.",
+  schema: loadFunctionsArgs,
+};
+
+/** A meta-tool as an OpenAI function definition (what the model is given instead of every tool's schema). */
+export function toolDefinition(spec: MetaToolSpec): {
   type: "function";
   function: { name: string; description: string; parameters: Record<string, unknown> };
-}[] {
-  return [
-    {
-      type: "function",
-      function: {
-        name: "search_functions",
-        description:
-          "Search the tool registry: one request per capability, e.g. {query: 'list messages with attachments', app_id: 'outlook'}. Returns the best matches of each, best first. If none fits, rephrase with the action and the object.",
-        parameters: modelParameters(searchFunctionsArgs),
-      },
-    },
-    {
-      type: "function",
-      function: {
-        name: "load_functions",
-        description:
-          "Load tools by id (app__tool) to call them as tools.<id>(args) in code; their TypeScript declarations are pinned under LOADED TOOLS.",
-        parameters: modelParameters(loadFunctionsArgs),
-      },
-    },
-  ];
+} {
+  return {
+    type: "function",
+    function: { name: spec.name, description: spec.description, parameters: modelParameters(spec.schema) },
+  };
+}
+
+/** The discovery meta-tools as OpenAI function definitions. */
+export function discoveryToolDefinitions(): ReturnType<typeof toolDefinition>[] {
+  return [toolDefinition(SEARCH_FUNCTIONS), toolDefinition(LOAD_FUNCTIONS)];
 }
 
 /**

@@ -1,8 +1,4 @@
-/** What `/readyz` answers: ready when every check passed; each check "ok" or why not, in a few words. */
-export interface Readiness {
-  ready: boolean;
-  checks: Record<string, string>;
-}
+import type { ReadinessReport } from "../ui/adapter.ts";
 
 /** One thing a ready process needs; resolves to a problem in a few words, or undefined when fine. */
 export type ReadinessCheck = () => Promise<string | undefined>;
@@ -10,7 +6,7 @@ export type ReadinessCheck = () => Promise<string | undefined>;
 /** A check that takes longer than this has failed: a probe must not hang on a Redis that is gone. */
 const CHECK_TIMEOUT_MS = 1000;
 
-export async function readinessOf(checks: Readonly<Record<string, ReadinessCheck>>): Promise<Readiness> {
+export async function readinessOf(checks: Readonly<Record<string, ReadinessCheck>>): Promise<ReadinessReport> {
   const results = await Promise.all(
     Object.entries(checks).map(async ([name, check]) => {
       let timer: NodeJS.Timeout | undefined;

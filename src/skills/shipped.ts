@@ -3,32 +3,26 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { userError } from "../errors.ts";
-import type { JsonSchema } from "../json-schema.ts";
-import type { SkillRecord, SkillStore } from "./store.ts";
+import { skillDefinitionSchema } from "./schema.ts";
+import type { SkillDraft, SkillStore } from "./store.ts";
 
 /** skills/ beside src/: procedural memory that ships with the product. */
 export const SHIPPED_SKILLS_DIR = fileURLToPath(new URL("../../skills/", import.meta.url));
 
-const metadata = z
-  .object({
-    name: z.string().regex(/^[a-z][a-z0-9-]{2,48}$/),
+/** skill.json: the skill's definition but its code (skill.ts beside it), and who it is by. */
+const metadata = skillDefinitionSchema
+  .omit({ code: true })
+  .extend({
     description: z.string().min(1),
     params: z.object({ type: z.literal("object") }).loose(),
     memory: z.boolean().default(false),
-    tools: z.array(
-      z.object({
-        id: z.string(),
-        access: z.enum(["read-only", "writes", "destructive"]),
-        schema: z.record(z.string(), z.unknown()).optional(),
-      }),
-    ),
     author: z.string().default("codemem"),
     approver: z.string().default("shipped"),
   })
   .strict();
 
 /** Reads every skills/<name>/{skill.json, skill.ts}; a broken one is a user error naming the file. */
-export function readShippedSkills(dir = SHIPPED_SKILLS_DIR): Omit<SkillRecord, "version" | "created">[] {
+export function readShippedSkills(dir = SHIPPED_SKILLS_DIR): SkillDraft[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && existsSync(join(dir, entry.name, "skill.json")))
@@ -40,16 +34,7 @@ export function readShippedSkills(dir = SHIPPED_SKILLS_DIR): Omit<SkillRecord, "
           "SKILL_FILE_INVALID",
           `${file}: ${parsed.error.issues[0]?.path.join(".")} ${parsed.error.issues[0]?.message}`,
         );
-      return {
-        ...parsed.data,
-        params: parsed.data.params as JsonSchema,
-        tools: parsed.data.tools.map((tool) => ({
-          id: tool.id,
-          access: tool.access,
-          schema: tool.schema as JsonSchema | undefined,
-        })),
-        code: readFileSync(join(dir, entry.name, "skill.ts"), "utf8"),
-      };
+      return { ...parsed.data, code: readFileSync(join(dir, entry.name, "skill.ts"), "utf8") };
     });
 }
 

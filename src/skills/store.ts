@@ -1,22 +1,9 @@
 import { userError } from "../errors.ts";
+import { readStored } from "../stored.ts";
 import { SkillKeys } from "./keys.ts";
-import type { JsonSchema } from "../json-schema.ts";
+import { SKILL_FORMAT, type SkillDraft, type SkillRecord, skillRecordSchema } from "./schema.ts";
 
-export interface SkillRecord {
-  name: string;
-  description: string;
-  params: JsonSchema;
-  code: string;
-  tools: { id: string; access: "read-only" | "writes" | "destructive"; schema?: JsonSchema | undefined }[];
-  memory: boolean;
-  version: number;
-  author: string;
-  approver: string;
-  created: string;
-}
-
-/** One tool a skill was approved with: its access, and for reads the output schema its probe locked. */
-export type SkillTool = SkillRecord["tools"][number];
+export type { SkillDraft, SkillRecord, SkillTool } from "./schema.ts";
 
 /** The part of ioredis the store uses. */
 export interface SkillRedis {
@@ -52,9 +39,9 @@ export class SkillStore {
     this.keys = new SkillKeys(prefix);
   }
 
-  async save(skill: Omit<SkillRecord, "version" | "created">): Promise<SkillRecord> {
+  async save(skill: SkillDraft): Promise<SkillRecord> {
     const version = await this.redis.incr(this.keys.versions(skill.name));
-    const record: SkillRecord = { ...skill, version, created: new Date().toISOString() };
+    const record: SkillRecord = { ...skill, format: SKILL_FORMAT, version, created: new Date().toISOString() };
     await this.redis.set(this.keys.version(skill.name, version), JSON.stringify(record));
     await this.redis.set(this.keys.latest(skill.name), String(version));
     await this.redis.sadd(this.keys.names(), skill.name);
@@ -77,7 +64,11 @@ export class SkillStore {
     if (cached !== undefined) return cached;
     const raw = await this.redis.get(key);
     if (raw === null) return undefined;
-    const record = JSON.parse(raw) as SkillRecord;
+    const record = readStored(raw, {
+      what: `skill ${name} v${version}`,
+      format: SKILL_FORMAT,
+      schema: skillRecordSchema,
+    });
     this.versions.set(key, record);
     return record;
   }
@@ -109,7 +100,7 @@ export class SkillStore {
   }
 
   /** Adds a shipped skill when the store has no skill of that name yet. */
-  async install(skill: Omit<SkillRecord, "version" | "created">): Promise<boolean> {
+  async install(skill: SkillDraft): Promise<boolean> {
     if ((await this.latest(skill.name)) !== undefined) return false;
     await this.save(skill);
     return true;

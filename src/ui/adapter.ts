@@ -1,3 +1,6 @@
+import type { Queue } from "bullmq";
+import type { Cluster, Redis } from "ioredis";
+import type { Logger } from "pino";
 import type { UiMessage } from "./message.ts";
 import type { User } from "./user.ts";
 
@@ -92,3 +95,33 @@ export interface ChatAdapter<TBot> {
   readonly groups?: GroupDirectory | undefined;
   start?(bot: TBot): Promise<RunningInbound>;
 }
+
+/** What a process's `/readyz` answers: ready when every check passed; each check "ok" or why not. */
+export interface ReadinessReport {
+  ready: boolean;
+  checks: Record<string, string>;
+}
+
+/** The process's Prometheus metrics, as an endpoint serves them. */
+export interface MetricsText {
+  readonly contentType: string;
+  text(): Promise<string>;
+}
+
+/** What an adapter may use when it is made (src/compose/app.ts makes it once Redis is up). */
+export interface AdapterContext {
+  /** The app's Redis (its own, or REDIS_URL's), for the adapter's own state. */
+  redis: Redis | Cluster;
+  /** The app's key prefix: an adapter's keys live under `<prefix>:<platform>:…`. */
+  prefix: string;
+  log: Logger;
+  /** The app's readiness (for a health endpoint); "starting" until the app is up. */
+  readiness: () => Promise<ReadinessReport>;
+  /** The app's metrics (for a /metrics endpoint). */
+  metrics: MetricsText;
+  /** The app's BullMQ queues once it is up (for a queue dashboard); empty before. */
+  queues: () => readonly Queue[];
+}
+
+/** Makes one platform's adapter; its inbound half is started with the Bot (`TBot`). */
+export type AdapterFactory<TBot> = (context: AdapterContext) => ChatAdapter<TBot>;

@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { UiMessage } from "./message.ts";
 import type { User } from "./user.ts";
 
@@ -6,18 +7,19 @@ import type { User } from "./user.ts";
  * in a channel has no thread yet: `thread` is absent and `opener` names the thread the bot's first
  * post there will open, so every later post (a run's progress, its summary) lands under it.
  */
-export interface ThreadRef {
-  platform: string;
-  channel: string;
-  thread?: string | undefined;
-  opener?: string | undefined;
-}
+export const threadRefSchema = z.object({
+  platform: z.string(),
+  channel: z.string(),
+  thread: z.string().optional(),
+  opener: z.string().optional(),
+});
+
+export type ThreadRef = z.infer<typeof threadRefSchema>;
 
 /** A message by its logical id (`run:<id>:progress`, `m…`): stable across processes and retries. */
-export interface MessageRef {
-  thread: ThreadRef;
-  id: string;
-}
+export const messageRefSchema = z.object({ thread: threadRefSchema, id: z.string() });
+
+export type MessageRef = z.infer<typeof messageRefSchema>;
 
 export interface PostOptions {
   /**
@@ -41,6 +43,11 @@ export interface ChatSurface {
    * where the platform has such a line (Slack's assistant status); the latest wins.
    */
   status?(thread: ThreadRef, text: string): Promise<void>;
+  /**
+   * The whole of a text the fitter cut from message `id` to fit its platform (part 1, 2, …), while it is
+   * kept; undefined when nothing was cut. The outbox keeps them (/codemem show).
+   */
+  fullText?(id: string, part: number): Promise<{ title: string; text: string } | undefined>;
 }
 
 /** One string per thread (sessions, locks, post order): the platform thread, or the opener of a new one. */

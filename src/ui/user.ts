@@ -1,14 +1,18 @@
+import { z } from "zod";
+
 /**
  * A person on a chat platform. Ids are only unique within their platform, so every comparison and
  * every role in the config uses the qualified key `platform:id` (`slack:U123`, `teams:<aadObjectId>`,
  * `console:alice`).
  */
-export interface User {
-  platform: string;
-  id: string;
+export const userSchema = z.object({
+  platform: z.string(),
+  id: z.string(),
   /** How to show them when the platform cannot render a mention. */
-  name?: string | undefined;
-}
+  name: z.string().optional(),
+});
+
+export type User = z.infer<typeof userSchema>;
 
 export const userKey = (user: User): string => `${user.platform}:${user.id}`;
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { HttpHost } from "../../adapters/http-host.ts";
 import { slackAdapter } from "../../adapters/slack/adapter.ts";
 import { teamsAdapter } from "../../adapters/teams/adapter.ts";
-import { startApp, type App } from "../../src/cli/app.ts";
+import { startApp, type App } from "../../src/compose/app.ts";
 import { loadConfig } from "../../src/config.ts";
 import { tempStateDir } from "../helpers/demo.ts";
 import { FakeSlack } from "../helpers/fake-slack.ts";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { App } from "../../src/cli/app.ts";
+import type { App } from "../../src/compose/app.ts";
 import { REPLAY_TASK } from "../../src/demo/replay-script.ts";
 import { startSlackTestApp } from "../helpers/slack-app.ts";
 import { tempStateDir, waitFor } from "../helpers/demo.ts";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { App } from "../../src/cli/app.ts";
+import type { App } from "../../src/compose/app.ts";
 import { startSlackTestApp } from "../helpers/slack-app.ts";
 import { tempStateDir, waitFor } from "../helpers/demo.ts";
 import { FakeSlack } from "../helpers/fake-slack.ts";

@@ -1,21 +1,33 @@
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readdirSync } from "node:fs";
+import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const BIN = join(ROOT, "bin", "codemem.mjs");
+
+function luaScripts(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory()
+      ? luaScripts(join(dir, entry.name))
+      : entry.name.endsWith(".lua")
+        ? [join(dir, entry.name)]
+        : [],
+  );
+}
 
 describe("npm run build", () => {
   it("should compile to dist/ with source maps and its assets, and the bin should run it", () => {
     const build = spawnSync(process.execPath, [join(ROOT, "scripts", "build.mjs")], { cwd: ROOT, encoding: "utf8" });
     expect(build.stderr).toBe("");
     expect(build.status).toBe(0);
+    expect(luaScripts(join(ROOT, "src")).length).toBeGreaterThan(5);
     for (const file of [
       "dist/adapters/cli.js",
       "dist/adapters/cli.js.map",
       "dist/adapters/console/page.html",
-      "dist/src/chat/pace.lua",
+      // Every Lua script the code loads at run time, wherever it sits.
+      ...luaScripts(join(ROOT, "src")).map((file) => `dist/${relative(ROOT, file)}`),
       "dist/src/discovery/local-embeddings-worker.mjs",
       "dist/skills/archive-attachments/skill.ts",
     ])

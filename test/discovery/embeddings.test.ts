@@ -9,7 +9,7 @@ import { demoCatalog } from "../helpers/catalog.ts";
 describe("dense retrieval through an OpenAI-compatible embeddings endpoint", () => {
   let server: RunningLocalOpenAi;
   let redis: Redis;
-  const prefix = `test:emb:${process.pid}:${Date.now()}:`;
+  const prefix = `testemb${process.pid}x${Date.now()}`;
   beforeAll(async () => {
     server = await startLocalOpenAiServer();
     redis = new Redis(inject("redisUrl"), { maxRetriesPerRequest: 2 });

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { inject } from "vitest";
 import { HttpHost } from "../../adapters/http-host.ts";
 import { slackAdapter } from "../../adapters/slack/adapter.ts";
-import { startApp, type App } from "../../src/cli/app.ts";
+import { startApp, type App } from "../../src/compose/app.ts";
 import { loadConfig } from "../../src/config.ts";
 import type { FakeSlack } from "./fake-slack.ts";
 import { secretsOf } from "../../src/ops/logger.ts";

@@ -22,7 +22,7 @@ export interface McpSetup {
 export async function setUpMcp(
   config: Config,
   flag: string | undefined,
-  options: { withCatalog?: boolean; log?: Logger } = {},
+  options: { withCatalog?: boolean | undefined; log?: Logger | undefined } = {},
 ): Promise<McpSetup> {
   const explicit = flag ?? config.mcpConfigPath ?? (existsSync("mcp.json") ? "mcp.json" : undefined);
   let mcpConfig: McpConfig;

@@ -25,8 +25,11 @@ export async function setUpDiscovery(
   config: Config,
   pool: McpPool,
   log: Logger,
-  /** The app's Redis, for the vector cache (a started app has one even without REDIS_URL). */
-  shared?: { redis: RedisClient; prefix: string },
+  /**
+   * The app's Redis, for the vector cache (a started app has one even without REDIS_URL). Without it, a
+   * client of its own on REDIS_URL (few retries: a dead Redis costs a cache miss, not a hang), else memory.
+   */
+  shared?: { redis: RedisClient; prefix: string } | undefined,
 ): Promise<DiscoverySetup> {
   const catalog = new ToolCatalog();
   const failures = await catalog.follow(pool);
@@ -52,7 +55,7 @@ export async function setUpDiscovery(
       minSimilarity: client !== undefined ? undefined : LOCAL_MIN_SIMILARITY,
       cache:
         cacheRedis !== undefined
-          ? new RedisVectorCache(cacheRedis, `${shared?.prefix ?? keyPrefix(config.prefix, own as RedisTarget)}:emb:`)
+          ? new RedisVectorCache(cacheRedis, shared?.prefix ?? keyPrefix(config.prefix, own as RedisTarget))
           : new MemoryVectorCache(),
       onError: (error) => {
         if (!closing) log.warn({ err: (error as Error).message }, "embeddings failed; ranking on words alone");

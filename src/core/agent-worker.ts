@@ -1,0 +1,117 @@
+import { type ConnectionOptions, DelayedError, type Job, Worker } from "bullmq";
+import { z } from "zod";
+import { AgentTurn } from "../agent/agent.ts";
+import type { AgentDeps } from "../agent/deps.ts";
+import { newSession, type SessionState, type SessionStore } from "../agent/session.ts";
+import { asCodedError } from "../errors.ts";
+import { type Logger, silentLogger } from "../ops/logger.ts";
+import { QUEUES } from "../queues.ts";
+import type { RedisClient } from "../redis/client.ts";
+import { tryLock, unlock } from "../redis/lock.ts";
+import { text } from "../ui/message.ts";
+import { threadKey, threadRefSchema } from "../ui/surface.ts";
+import { userSchema } from "../ui/user.ts";
+import { BotKeys, TURN_LOCK_MS } from "./keys.ts";
+
+const agentJob = z.object({
+  sessionId: z.string(),
+  thread: threadRefSchema,
+  input: z.discriminatedUnion("kind", [
+    z.object({ kind: z.literal("mention"), text: z.string(), user: userSchema }),
+    z.object({ kind: z.literal("reply"), text: z.string(), user: userSchema }),
+    z.object({ kind: z.literal("click"), pendingId: z.string(), choice: z.string(), user: userSchema }),
+  ]),
+});
+
+/** One turn of a thread's session, as the Bot queues it. */
+export type AgentJob = z.infer<typeof agentJob>;
+
+export interface AgentWorkerOptions {
+  connection: ConnectionOptions;
+  /** The app's key and queue prefix. */
+  prefix: string;
+  sessions: SessionStore;
+  deps: AgentDeps;
+  /** For the per-thread turn locks. */
+  redis: RedisClient;
+  /** Turns run at once in this process (different threads). Default: 4. */
+  concurrency?: number | undefined;
+  log?: Logger | undefined;
+}
+
+/** How soon a turn that found its thread busy is tried again. */
+const BUSY_RETRY_MS = 500;
+
+/**
+ * Runs agent turns. One turn per thread at a time: a turn that finds its thread locked goes back to
+ * the queue for half a second. A session waiting for a click costs nothing: the job ends, the click
+ * enqueues the next turn.
+ */
+export function startAgentWorker(options: AgentWorkerOptions): Worker<AgentJob> {
+  const log = options.log ?? silentLogger;
+  const keys = new BotKeys(options.prefix);
+  /**
+   * The thread's session, or a new one; undefined when it was saved in a shape this release cannot read
+   * (a newer codemem's, or damaged): said in the thread in one line, and the turn ends. Retrying cannot help.
+   */
+  const sessionOf = async (data: AgentJob): Promise<SessionState | undefined> => {
+    try {
+      return (await options.sessions.load(data.sessionId)) ?? newSession(data.sessionId, data.thread, data.input.user);
+    } catch (error) {
+      const coded = asCodedError(error);
+      if (coded.code !== "STATE_UNREADABLE") throw error;
+      log.error(
+        { session: data.sessionId, thread: threadKey(data.thread), err: coded.message },
+        "a session could not be read",
+      );
+      await options.deps.surface.post(
+        data.thread,
+        text(`I cannot go on here: ${coded.message}. Mention me in a new thread.`),
+      );
+      return undefined;
+    }
+  };
+  return new Worker<AgentJob>(
+    QUEUES.agent,
+    async (job: Job<AgentJob>, token?: string) => {
+      const data = agentJob.parse(job.data);
+      const lock = await tryLock(options.redis, keys.turnLock(data.sessionId), TURN_LOCK_MS);
+      if (lock === undefined) {
+        await job.moveToDelayed(Date.now() + BUSY_RETRY_MS, token);
+        throw new DelayedError();
+      }
+      try {
+        const session = await sessionOf(data);
+        if (session === undefined) return;
+        const turn = new AgentTurn(options.deps, session, () => options.sessions.save(session));
+        const turnFields = {
+          session: data.sessionId,
+          thread: threadKey(session.thread),
+          platform: session.thread.platform,
+          kind: data.input.kind,
+        };
+        log.info(turnFields, "agent turn");
+        try {
+          await turn.run(data.input);
+        } catch (error) {
+          const coded = asCodedError(error);
+          log.error({ ...turnFields, code: coded.code, err: coded.message }, "agent turn failed");
+          session.status = "idle";
+          await options.deps.surface.post(session.thread, {
+            blocks: [
+              {
+                type: "text",
+                text: `Something failed on my side (${coded.code}: ${coded.message}). The conversation is kept: mention me to try again.`,
+              },
+            ],
+            ...(session.demo ? { demo: true } : {}),
+          });
+        }
+        await options.sessions.save(session);
+      } finally {
+        await unlock(options.redis, lock);
+      }
+    },
+    { connection: options.connection, prefix: options.prefix, concurrency: options.concurrency ?? 4 },
+  );
+}
