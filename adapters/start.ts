@@ -1,15 +1,10 @@
 import { resolve } from "node:path";
-import { startApp } from "../src/compose/app.ts";
-import type { Bot } from "../src/core/bot.ts";
-import type { AdapterFactory } from "../src/ui/adapter.ts";
+import { parseArgs } from "node:util";
 import type { CliIo } from "../src/cli/io.ts";
 import { stopSignal } from "../src/cli/stop-signal.ts";
-import { loadConfig } from "../src/config.ts";
-import { userError } from "../src/errors.ts";
-import { consoleAdapter } from "./console/app.ts";
+import { startApp } from "../src/compose/app.ts";
 import { HttpHost } from "./http-host.ts";
-import { slackAdapter } from "./slack/adapter.ts";
-import { teamsAdapter } from "./teams/adapter.ts";
+import { PLATFORM_ADAPTERS } from "./registry.ts";
 
 /**
  * `codemem start` (what `npm start` runs after the bootstrap): Redis (its own unless REDIS_URL is set),
@@ -17,18 +12,11 @@ import { teamsAdapter } from "./teams/adapter.ts";
  * live surface; Ctrl-C stops what it started.
  */
 export async function startCommand(argv: string[], io: CliIo): Promise<number> {
-  const portFlag = argv.indexOf("--port");
-  const port = portFlag >= 0 ? Number(argv[portFlag + 1]) : Number(process.env.CODEMEM_PORT ?? 3977);
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw userError("USAGE", `--port must be a port number (got ${argv[portFlag + 1] ?? process.env.CODEMEM_PORT})`);
-  const config = loadConfig();
-  const adapters: AdapterFactory<Bot>[] = [
-    consoleAdapter({ port, host: config.console.host, adminToken: config.console.adminToken }),
-  ];
+  const { values } = parseArgs({ args: argv, options: { port: { type: "string" } } });
+  const config = io.config({ overrides: { "console.port": values.port } });
   // One server on PORT for every platform's receiver: /slack/events and /api/messages.
   const http = new HttpHost({ port: config.port });
-  if (config.slack.botToken !== undefined) adapters.push(slackAdapter(config.slack, http));
-  if (config.teams.appId !== undefined) adapters.push(teamsAdapter(config.teams, { http }));
+  const adapters = PLATFORM_ADAPTERS.flatMap((adapter) => adapter.configured(config, http) ?? []);
   const app = await startApp({ config, adapters, log: io.log(config, "info") });
   try {
     io.out(

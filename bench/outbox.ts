@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { startDeliverers } from "../src/chat/deliverer.ts";
 import { ChatKeys } from "../src/chat/keys.ts";
 import { Composition } from "../src/compose/composition.ts";
-import { loadConfig } from "../src/config.ts";
+import { loadConfig } from "../src/config/load.ts";
 import { silentLogger } from "../src/ops/logger.ts";
 import { startRedisServer } from "../src/redis/server.ts";
 import type { DeliveryTarget, OutboundAdapter, PostedRef } from "../src/ui/adapter.ts";

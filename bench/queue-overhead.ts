@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Queue, Worker } from "bullmq";
 import { Composition } from "../src/compose/composition.ts";
-import { loadConfig } from "../src/config.ts";
+import { loadConfig } from "../src/config/load.ts";
 import { silentLogger } from "../src/ops/logger.ts";
 import { startRedisServer } from "../src/redis/server.ts";
 import { percentile, round } from "./stats.ts";

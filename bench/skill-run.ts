@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Composition } from "../src/compose/composition.ts";
-import { loadConfig } from "../src/config.ts";
+import { loadConfig } from "../src/config/load.ts";
 import { readDemoCounters } from "../src/demo/knobs.ts";
 import { silentLogger } from "../src/ops/logger.ts";
 import { startRedisCluster } from "../src/redis/cluster-server.ts";

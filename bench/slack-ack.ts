@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { HttpHost } from "../adapters/http-host.ts";
 import { slackAdapter } from "../adapters/slack/adapter.ts";
 import { startApp } from "../src/compose/app.ts";
-import { loadConfig } from "../src/config.ts";
+import { loadConfig } from "../src/config/load.ts";
 import { startRedisServer } from "../src/redis/server.ts";
 import { FakeSlack } from "../test/helpers/fake-slack.ts";
 import { buttonClick, sendToSlackReceiver, slashCommand } from "../test/helpers/slack-requests.ts";

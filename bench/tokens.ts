@@ -1,7 +1,7 @@
 import { Tiktoken } from "js-tiktoken/lite";
 import o200k from "js-tiktoken/ranks/o200k_base";
 import { Composition } from "../src/compose/composition.ts";
-import { loadConfig } from "../src/config.ts";
+import { loadConfig } from "../src/config/load.ts";
 import { Discovery, discoveryToolDefinitions } from "../src/discovery/meta-tools.ts";
 import { loadResultText, searchResultText } from "../src/discovery/model-text.ts";
 import { silentLogger } from "../src/ops/logger.ts";

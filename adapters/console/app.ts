@@ -1,6 +1,6 @@
 import type { Logger } from "../../src/ops/logger.ts";
 import { type App, startApp } from "../../src/compose/app.ts";
-import type { Config } from "../../src/config.ts";
+import type { Config } from "../../src/config/schema.ts";
 import type { Bot } from "../../src/core/bot.ts";
 import type { AdapterFactory, ChatAdapter } from "../../src/ui/adapter.ts";
 import { ConsoleOutbound } from "./outbound.ts";

@@ -3,6 +3,7 @@ import type { DeliveryTarget, OutboundAdapter, PlatformLimits, PostedRef } from 
 import type { UiMessage } from "../../src/ui/message.ts";
 import type { User } from "../../src/ui/user.ts";
 import { consoleEvents, type ConsoleMessage, type ConsoleThreadStore } from "./store.ts";
+import { CONSOLE_PLATFORM } from "./platform.ts";
 
 export type ConsoleEvent = { type: "message"; entry: ConsoleMessage };
 
@@ -24,7 +25,7 @@ export const CONSOLE_LIMITS: PlatformLimits = {
  * browser shows it) and publishes it, so every console server's open pages get it over SSE.
  */
 export class ConsoleOutbound implements OutboundAdapter {
-  readonly platform = "console";
+  readonly platform = CONSOLE_PLATFORM;
   readonly limits = CONSOLE_LIMITS;
 
   constructor(

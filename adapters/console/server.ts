@@ -14,6 +14,7 @@ import type { MetricsText, ReadinessReport } from "../../src/ui/adapter.ts";
 import type { User } from "../../src/ui/user.ts";
 import type { ConsoleEvent, ConsoleOutbound } from "./outbound.ts";
 import { consoleEvents, consoleThread, visibleTo, type ConsoleThreadStore } from "./store.ts";
+import { CONSOLE_PLATFORM } from "./platform.ts";
 
 const name = z
   .string()
@@ -189,7 +190,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
   };
 }
 
-const consoleUser = (name: string): User => ({ platform: "console", id: name, name });
+const consoleUser = (name: string): User => ({ platform: CONSOLE_PLATFORM, id: name, name });
 
 /** Why a request is not from the console's own page, or undefined when it is. */
 function refuse(

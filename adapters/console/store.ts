@@ -1,5 +1,6 @@
 import type { UiMessage } from "../../src/ui/message.ts";
 import type { ThreadRef } from "../../src/ui/surface.ts";
+import { CONSOLE_PLATFORM } from "./platform.ts";
 
 export interface ConsoleMessage {
   id: string;
@@ -63,7 +64,7 @@ export class ConsoleThreadStore {
   }
 }
 
-export const consoleThread = (id: string): ThreadRef => ({ platform: "console", channel: "local", thread: id });
+export const consoleThread = (id: string): ThreadRef => ({ platform: CONSOLE_PLATFORM, channel: "local", thread: id });
 
 /** Redis pub/sub channel of console events, so a page sees what any process delivered. */
 export const consoleEvents = (prefix: string): string => `${prefix}:console:events`;

@@ -1,5 +1,5 @@
 import { WebClient } from "@slack/web-api";
-import type { Config } from "../../src/config.ts";
+import type { Config } from "../../src/config/schema.ts";
 import { startSlackInbound } from "./inbound.ts";
 import { SlackUserGroups } from "./groups.ts";
 import { slackLogger } from "./logger.ts";

@@ -1,6 +1,7 @@
 import { silentLogger, type Logger } from "../../src/ops/logger.ts";
 import type { WebClient } from "@slack/web-api";
 import type { GroupDirectory } from "../../src/ui/adapter.ts";
+import { SLACK_PLATFORM } from "./platform.ts";
 
 /** How long a user group's members are trusted before asking Slack again. */
 const TTL_MS = 5 * 60_000;
@@ -10,7 +11,7 @@ const TTL_MS = 5 * 60_000;
  * for five minutes. A failed look-up counts as "no members": a role is never granted by an error.
  */
 export class SlackUserGroups implements GroupDirectory {
-  readonly platform = "slack";
+  readonly platform = SLACK_PLATFORM;
   private readonly cache = new Map<string, { members: readonly string[]; at: number }>();
 
   constructor(
@@ -32,7 +33,7 @@ export class SlackUserGroups implements GroupDirectory {
       return members;
     } catch (error) {
       this.log.warn(
-        { platform: "slack", group: id, err: (error as Error).message },
+        { platform: SLACK_PLATFORM, group: id, err: (error as Error).message },
         "members of a user group unknown; it grants nothing for now",
       );
       return [];

@@ -9,6 +9,7 @@ import type { User } from "../../src/ui/user.ts";
 import type { HttpHost } from "../http-host.ts";
 import { slackLogger } from "./logger.ts";
 import { ACTION_PREFIX, renderSlack } from "./render.ts";
+import { SLACK_PLATFORM } from "./platform.ts";
 
 export interface SlackInboundOptions {
   bot: Bot;
@@ -25,7 +26,7 @@ export interface SlackInboundOptions {
   log: Logger;
 }
 
-const slackUser = (id: string): User => ({ platform: "slack", id });
+const slackUser = (id: string): User => ({ platform: SLACK_PLATFORM, id });
 
 /** Text of a mention without the bot's own `<@U…>`. */
 const withoutMention = (text: string, botUserId: string): string => text.replaceAll(`<@${botUserId}>`, "").trim();
@@ -83,11 +84,11 @@ export async function startSlackInbound(options: SlackInboundOptions): Promise<R
     // Without it bolt sets its logger to INFO, whatever codemem's level is.
     logLevel: logger.getLevel(),
   });
-  app.error(async (error) => log.error({ platform: "slack", err: error.message }, "slack event failed"));
+  app.error(async (error) => log.error({ platform: SLACK_PLATFORM, err: error.message }, "slack event failed"));
 
   app.event("app_mention", async ({ event, body }) => {
     if (event.user === undefined) return;
-    const thread: ThreadRef = { platform: "slack", channel: event.channel, thread: event.thread_ts ?? event.ts };
+    const thread: ThreadRef = { platform: SLACK_PLATFORM, channel: event.channel, thread: event.thread_ts ?? event.ts };
     const text = withoutMention(event.text, botUserId);
     await bot.onMessage({ user: slackUser(event.user), thread, text, mentioned: true, eventId: body.event_id });
   });
@@ -98,7 +99,11 @@ export async function startSlackInbound(options: SlackInboundOptions): Promise<R
     const direct = message.channel_type === "im";
     // In channels, a mention arrives as app_mention too; plain talk outside a thread is not for us.
     if (!direct && ((message.text ?? "").includes(`<@${botUserId}>`) || message.thread_ts === undefined)) return;
-    const thread: ThreadRef = { platform: "slack", channel: message.channel, thread: message.thread_ts ?? message.ts };
+    const thread: ThreadRef = {
+      platform: SLACK_PLATFORM,
+      channel: message.channel,
+      thread: message.thread_ts ?? message.ts,
+    };
     const text = withoutMention(message.text ?? "", botUserId);
     await bot.onMessage({ user: slackUser(message.user), thread, text, mentioned: direct, eventId: body.event_id });
   });
@@ -128,14 +133,14 @@ export async function startSlackInbound(options: SlackInboundOptions): Promise<R
       else await respond({ response_type: "ephemeral", replace_original: false, ...renderSlack(result.notice) });
     } catch (error) {
       // The outbox still updates the message for everyone; only the instant echo was lost.
-      log.warn({ platform: "slack", err: asCodedError(error).message }, "showing a click's result failed");
+      log.warn({ platform: SLACK_PLATFORM, err: asCodedError(error).message }, "showing a click's result failed");
     }
   });
 
   app.command("/codemem", async ({ ack, command, respond }) => {
     await ack();
     // A slash command has no thread: core gives it an opener, so a run it starts opens its own.
-    const thread: ThreadRef = { platform: "slack", channel: command.channel_id };
+    const thread: ThreadRef = { platform: SLACK_PLATFORM, channel: command.channel_id };
     const reply = await bot.onCommand({
       user: slackUser(command.user_id),
       text: command.text,

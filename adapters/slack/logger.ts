@@ -1,5 +1,6 @@
 import { LogLevel, type Logger as SlackLogger } from "@slack/bolt";
 import type { Logger } from "../../src/ops/logger.ts";
+import { SLACK_PLATFORM } from "./platform.ts";
 
 const FROM_PINO: Record<string, LogLevel> = {
   trace: LogLevel.DEBUG,
@@ -27,7 +28,7 @@ const PAYLOAD_LINE =
  * Payloads they print at debug are cut to their size; tokens are scrubbed by the log itself.
  */
 export function slackLogger(log: Logger): SlackLogger {
-  let child = log.child({ platform: "slack", source: "slack-sdk" });
+  let child = log.child({ platform: SLACK_PLATFORM, source: "slack-sdk" });
   const text = (msg: unknown[]) => {
     const line = msg.map((part) => (typeof part === "string" ? part : safeJson(part))).join(" ");
     const payload = PAYLOAD_LINE.exec(line);
@@ -39,7 +40,7 @@ export function slackLogger(log: Logger): SlackLogger {
     warn: (...msg) => child.warn(text(msg)),
     error: (...msg) => child.error(text(msg)),
     setLevel: (level) => {
-      child = log.child({ platform: "slack", source: "slack-sdk" }, { level: TO_PINO[level] });
+      child = log.child({ platform: SLACK_PLATFORM, source: "slack-sdk" }, { level: TO_PINO[level] });
     },
     getLevel: () => FROM_PINO[child.level] ?? LogLevel.INFO,
     setName: (name) => {

@@ -4,6 +4,7 @@ import type { DeliveryTarget, OutboundAdapter, PostedRef } from "../../src/ui/ad
 import type { UiMessage } from "../../src/ui/message.ts";
 import type { User } from "../../src/ui/user.ts";
 import { renderSlack, SLACK_LIMITS } from "./render.ts";
+import { SLACK_PLATFORM } from "./platform.ts";
 
 /** The part of the Web API client delivery uses. */
 export type SlackChat = Pick<WebClient, "chat" | "filesUploadV2" | "assistant">;
@@ -41,7 +42,7 @@ const PERMANENT = new Set([
  * the outbox deliverer waits out a 429's retry-after and retries, so nothing waits twice.
  */
 export class SlackOutbound implements OutboundAdapter {
-  readonly platform = "slack";
+  readonly platform = SLACK_PLATFORM;
   readonly limits = SLACK_LIMITS;
 
   constructor(

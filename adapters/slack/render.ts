@@ -2,6 +2,7 @@ import type { PlatformLimits } from "../../src/ui/adapter.ts";
 import type { Answer, Button, Span, UiBlock, UiMessage } from "../../src/ui/message.ts";
 import { renderText } from "../../src/ui/render-text.ts";
 import type { User } from "../../src/ui/user.ts";
+import { SLACK_PLATFORM } from "./platform.ts";
 
 /** A Block Kit block, as Slack's Web API takes it (we only build, never read, these). */
 export type SlackBlock = Record<string, unknown>;
@@ -36,14 +37,14 @@ export const mrkdwn = (text: string): string =>
   text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
 
 const mention = (user: User): string =>
-  user.platform === "slack" ? `<@${user.id}>` : `@${mrkdwn(user.name ?? user.id)}`;
+  user.platform === SLACK_PLATFORM ? `<@${user.id}>` : `@${mrkdwn(user.name ?? user.id)}`;
 
 function spans(list: readonly Span[]): string {
   return list
     .map((span) => {
       if ("user" in span) return mention(span.user);
       if ("group" in span)
-        return span.group.platform === "slack"
+        return span.group.platform === SLACK_PLATFORM
           ? `<!subteam^${span.group.id}>`
           : `@${mrkdwn(span.group.name ?? span.group.id)}`;
       if (span.style === "code") return `\`${mrkdwn(span.text).replaceAll("`", "ˋ")}\``;

@@ -1,12 +1,13 @@
 import { ConfigurationBotFrameworkAuthentication } from "botbuilder";
 import type { ServiceClientCredentialsFactory } from "botframework-connector";
-import type { Config } from "../../src/config.ts";
+import type { Config } from "../../src/config/schema.ts";
 import type { HttpHost } from "../http-host.ts";
 import { startTeamsInbound, TeamsCloudAdapter } from "./inbound.ts";
 import { TeamsOutbound } from "./outbound.ts";
 import type { Bot } from "../../src/core/bot.ts";
 import type { AdapterFactory } from "../../src/ui/adapter.ts";
 import { ConversationReferences } from "./references.ts";
+import { TEAMS_PLATFORM } from "./platform.ts";
 
 export interface TeamsAdapterOptions {
   /** Where /api/messages is served (PORT, shared with Slack's receiver). */
@@ -39,7 +40,7 @@ export function teamsAdapter(config: Config["teams"], options: TeamsAdapterOptio
     // botbuilder reports a turn's failure here; its only other output is console lines in
     // CloudAdapter.process, which codemem does not call (it authenticates and runs processActivity).
     adapter.onTurnError = async (_context, error) =>
-      log.error({ platform: "teams", err: error.message }, "botbuilder turn error");
+      log.error({ platform: TEAMS_PLATFORM, err: error.message }, "botbuilder turn error");
     const references = new ConversationReferences(redis, `${prefix}:teams:refs`);
     return {
       outbound: new TeamsOutbound(adapter, appId, references),

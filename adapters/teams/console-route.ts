@@ -1,5 +1,6 @@
 import { format } from "node:util";
 import type { Logger } from "../../src/ops/logger.ts";
+import { TEAMS_PLATFORM } from "./platform.ts";
 
 const FROM_BOTBUILDER = /[\\/]node_modules[\\/](botbuilder|botframework-)[^\\/]*[\\/]/;
 
@@ -11,7 +12,7 @@ const FROM_BOTBUILDER = /[\\/]node_modules[\\/](botbuilder|botframework-)[^\\/]*
  */
 export function routeBotbuilderConsole(log: Logger): () => void {
   const original = { error: console.error, warn: console.warn };
-  const child = log.child({ platform: "teams", source: "botbuilder" });
+  const child = log.child({ platform: TEAMS_PLATFORM, source: "botbuilder" });
   const route =
     (level: "error" | "warn") =>
     (...args: unknown[]): void => {

@@ -12,6 +12,7 @@ import type { HttpHost, RouteHandler } from "../http-host.ts";
 import { cardActivity } from "./outbound.ts";
 import { baseConversationId, type ConversationReferences, replyChainRoot } from "./references.ts";
 import { ACTION_VERB, renderCard } from "./render.ts";
+import { TEAMS_PLATFORM } from "./platform.ts";
 
 export interface TeamsInboundOptions {
   bot: Bot;
@@ -26,7 +27,7 @@ export interface TeamsInboundOptions {
 
 /** Users are `teams:<aadObjectId>` (the id approvers are configured with), named for mentions. */
 const teamsUser = (from: Activity["from"]): User => ({
-  platform: "teams",
+  platform: TEAMS_PLATFORM,
   id: from.aadObjectId ?? from.id,
   ...(from.name ? { name: from.name } : {}),
 });
@@ -35,8 +36,8 @@ const teamsUser = (from: Activity["from"]): User => ({
 function threadOf(activity: Activity): ThreadRef {
   const conversation = activity.conversation;
   const channel = baseConversationId(conversation.id);
-  if (conversation.conversationType !== "channel") return { platform: "teams", channel, thread: channel };
-  return { platform: "teams", channel, thread: replyChainRoot(conversation.id) ?? activity.id ?? channel };
+  if (conversation.conversationType !== "channel") return { platform: TEAMS_PLATFORM, channel, thread: channel };
+  return { platform: TEAMS_PLATFORM, channel, thread: replyChainRoot(conversation.id) ?? activity.id ?? channel };
 }
 
 /** The value of a codemem button, from a Universal Action invoke or an Action.Submit fallback. */
@@ -87,7 +88,7 @@ export function teamsTurn(bot: Bot, references: ConversationReferences, log: Log
       await context
         .sendActivity(cardActivity(message))
         .catch((error: unknown) =>
-          log.error({ platform: "teams", err: asCodedError(error).message }, "teams turn failed"),
+          log.error({ platform: TEAMS_PLATFORM, err: asCodedError(error).message }, "teams turn failed"),
         );
       return;
     }
@@ -141,14 +142,14 @@ export async function startTeamsInbound(options: TeamsInboundOptions): Promise<R
     try {
       auth = await options.auth.authenticateRequest(activity, req.headers.authorization ?? "");
     } catch (error) {
-      options.log.warn({ platform: "teams", err: asCodedError(error).message }, "refused a request");
+      options.log.warn({ platform: TEAMS_PLATFORM, err: asCodedError(error).message }, "refused a request");
       return reply(401, { error: "unauthorized" });
     }
     try {
       const invoke = await options.adapter.turn(auth, activity, logic);
       return reply(invoke?.status ?? 200, invoke?.body);
     } catch (error) {
-      options.log.error({ platform: "teams", err: asCodedError(error).message }, "teams activity failed");
+      options.log.error({ platform: TEAMS_PLATFORM, err: asCodedError(error).message }, "teams activity failed");
       return reply(500, { error: "the bot failed on its side" });
     }
   };

@@ -5,6 +5,7 @@ import { labelledFor, type UiMessage } from "../../src/ui/message.ts";
 import type { User } from "../../src/ui/user.ts";
 import type { ConversationReferences } from "./references.ts";
 import { renderCard, TEAMS_LIMITS } from "./render.ts";
+import { TEAMS_PLATFORM } from "./platform.ts";
 
 /** The part of CloudAdapter proactive delivery uses. */
 export type ProactiveAdapter = Pick<CloudAdapter, "continueConversationAsync" | "createConversationAsync">;
@@ -27,7 +28,7 @@ export function cardActivity(message: UiMessage): Partial<Activity> {
  * where asked, saying whom it is for; the invoke response gives a clicker a card of their own.
  */
 export class TeamsOutbound implements OutboundAdapter {
-  readonly platform = "teams";
+  readonly platform = TEAMS_PLATFORM;
   readonly limits = TEAMS_LIMITS;
 
   constructor(
@@ -92,7 +93,7 @@ export class TeamsOutbound implements OutboundAdapter {
 
   /** A personal chat with the person (Teams finds or creates it), or undefined when we cannot reach them. */
   private async postPrivately(person: User, message: UiMessage): Promise<string | undefined> {
-    const user = person.platform === "teams" ? await this.references.user(person.id) : undefined;
+    const user = person.platform === TEAMS_PLATFORM ? await this.references.user(person.id) : undefined;
     if (user === undefined) return undefined;
     const tenant =
       user.tenantId === undefined ? {} : { tenantId: user.tenantId, channelData: { tenant: { id: user.tenantId } } };

@@ -2,6 +2,7 @@ import type { PlatformLimits } from "../../src/ui/adapter.ts";
 import type { Answer, Button, Span, UiBlock, UiMessage } from "../../src/ui/message.ts";
 import { renderText } from "../../src/ui/render-text.ts";
 import type { User } from "../../src/ui/user.ts";
+import { TEAMS_PLATFORM } from "./platform.ts";
 
 /** An Adaptive Card element or action, as JSON (we only build them). */
 export type CardElement = Record<string, unknown>;
@@ -46,9 +47,9 @@ class CardBuilder {
   mention(user: User): string {
     const name = user.name ?? user.id;
     const text = `<at>${name}</at>`;
-    if (user.platform === "teams")
+    if (user.platform === TEAMS_PLATFORM)
       this.entities.set(user.id, { type: "mention", text, mentioned: { id: user.id, name } });
-    return user.platform === "teams" ? text : `@${name}`;
+    return user.platform === TEAMS_PLATFORM ? text : `@${name}`;
   }
 
   spans(list: readonly Span[]): string {

@@ -1,5 +1,4 @@
 import { parseArgs } from "node:util";
-import { loadConfig } from "../config.ts";
 import { userError } from "../errors.ts";
 import { Composition } from "../compose/composition.ts";
 import type { CliIo } from "./io.ts";
@@ -19,7 +18,7 @@ export async function auditCommand(argv: string[], io: CliIo): Promise<number> {
   const count = values.count === undefined ? 20 : Number(values.count);
   if (!Number.isInteger(count) || count < 1 || count > 100_000)
     throw userError("USAGE", `--count must be a whole number from 1 to 100000 (got ${values.count})`);
-  const config = loadConfig();
+  const config = io.config();
   const core = new Composition({ config, log: io.log(config) });
   try {
     const records = await (await core.audit()).latest({ skill: values.skill, count });

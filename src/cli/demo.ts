@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import { sessionIdFor, type SessionState } from "../agent/session.ts";
-import { loadConfig } from "../config.ts";
 import { REPLAY_TASK } from "../demo/replay-script.ts";
 import { userError } from "../errors.ts";
 import type { DeliveryTarget, OutboundAdapter, PostedRef } from "../ui/adapter.ts";
@@ -45,7 +44,7 @@ export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
   if (argv.length > 0)
     throw userError("USAGE", "usage: codemem demo (no arguments; set OPENAI_API_KEY to use a real model)");
   // A namespace of its own, so the demo's sessions and runs stay out of the Redis it may share.
-  const config = loadConfig({ overrides: { prefix: `codemem-demo-${process.pid}` } });
+  const config = io.config({ overrides: { prefix: `codemem-demo-${process.pid}` } });
   const started = performance.now();
   const terminal = new TerminalOutbound(io);
   const app = await startApp({

@@ -52,7 +52,7 @@ export async function discoveryCommand(argv: string[], io: CliIo): Promise<numbe
   if (single) sets.unshift(readEvalSet(values.tools as string, values.queries as string));
   const ranker = values.baseline ?? (values.semantic === "local" ? "codemem+local" : "codemem");
   // Vectors of the local model are kept between runs: embedding a set takes minutes, reading it a second.
-  const cache = new FileVectorCache(join(process.env.CODEMEM_HOME ?? ".codemem", "cache", "vectors.bin"));
+  const cache = new FileVectorCache(join(io.config().dataDir, "cache", "vectors.bin"));
   const results: EvalResult[] = [];
   for (const set of sets) {
     const started = performance.now();

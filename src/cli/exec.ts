@@ -1,6 +1,5 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { loadConfig } from "../config.ts";
 import { userError } from "../errors.ts";
 import { Composition } from "../compose/composition.ts";
 import { referencedToolIds } from "../sandbox/referenced-tools.ts";
@@ -20,7 +19,7 @@ export async function execCommand(argv: string[], io: CliIo): Promise<number> {
   });
   const file = positionals[0];
   if (file === undefined) throw userError("USAGE", EXEC_USAGE);
-  const config = loadConfig({
+  const config = io.config({
     overrides: { "sandbox.timeoutMs": values["timeout-ms"], "sandbox.memoryMb": values["memory-mb"] },
   });
   let code: string;

@@ -1,7 +1,6 @@
 import { userInfo } from "node:os";
 import { parseArgs } from "node:util";
 import { Composition } from "../compose/composition.ts";
-import { loadConfig } from "../config.ts";
 import { parseCommand } from "../core/commands.ts";
 import { summaryText } from "../core/run-messages.ts";
 import { userError } from "../errors.ts";
@@ -18,7 +17,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
   });
   const parsed = parseCommand(`run ${positionals.join(" ")}`);
   if (parsed.name !== "run") throw userError("USAGE", "usage: codemem run <skill> [json]");
-  const config = loadConfig();
+  const config = io.config();
   // Runs report through the outbox: a post is a job that the process holding the platform's adapter
   // (npm start) delivers, so no platform secret is needed here.
   const core = new Composition({ config, log: io.log(config), mcpFile: values.mcp });
@@ -51,7 +50,7 @@ function cliUser(): string {
 
 /** `codemem status [run]`: the same figures /codemem status shows. */
 export async function statusCommand(argv: string[], io: CliIo): Promise<number> {
-  const config = loadConfig();
+  const config = io.config();
   const core = new Composition({ config, log: io.log(config) });
   try {
     const runtime = await core.runtime();
@@ -78,7 +77,7 @@ export async function workerCommand(argv: string[], io: CliIo): Promise<number> 
   const port = values["metrics-port"] === undefined ? undefined : Number(values["metrics-port"]);
   if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535))
     throw userError("USAGE", `--metrics-port takes a port number (got ${values["metrics-port"]})`);
-  const config = loadConfig();
+  const config = io.config();
   if (config.redisUrl === undefined)
     throw userError("WORKER_NEEDS_REDIS", "a worker joins an existing Redis: set REDIS_URL (the one npm start prints)");
   // A long-running process: its runs and items are logged (info) unless CODEMEM_LOG_LEVEL says otherwise.

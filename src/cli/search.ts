@@ -1,5 +1,4 @@
 import { parseArgs } from "node:util";
-import { loadConfig } from "../config.ts";
 import { userError } from "../errors.ts";
 import { unknownAppError } from "../discovery/meta-tools.ts";
 import { Composition } from "../compose/composition.ts";
@@ -19,7 +18,7 @@ export async function searchCommand(argv: string[], io: CliIo): Promise<number> 
   const k = values.k === undefined ? 5 : Number(values.k);
   if (!Number.isInteger(k) || k < 1 || k > 100)
     throw userError("USAGE", `--k must be a whole number from 1 to 100 (got ${values.k})`);
-  const config = loadConfig();
+  const config = io.config();
   const core = new Composition({ config, log: io.log(config), mcpFile: values.mcp });
   try {
     const discovery = await core.discovery();

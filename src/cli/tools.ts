@@ -1,12 +1,11 @@
 import { parseArgs } from "node:util";
-import { loadConfig } from "../config.ts";
 import { Composition } from "../compose/composition.ts";
 import type { CliIo } from "./io.ts";
 
 /** `codemem tools [--json] [--mcp file]`: connected apps and their tool counts. */
 export async function toolsCommand(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { mcp: { type: "string" }, json: { type: "boolean" } } });
-  const config = loadConfig();
+  const config = io.config();
   const core = new Composition({ config, log: io.log(config), mcpFile: values.mcp });
   try {
     const mcp = await core.mcp();

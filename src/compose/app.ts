@@ -3,7 +3,7 @@ import { type AgentDeps, DEFAULT_AGENT_LIMITS } from "../agent/deps.ts";
 import type { SessionStore } from "../agent/session.ts";
 import { startDeliverers } from "../chat/deliverer.ts";
 import type { Outbox } from "../chat/outbox.ts";
-import type { Config } from "../config.ts";
+import type { Config } from "../config/schema.ts";
 import { startAgentWorker } from "../core/agent-worker.ts";
 import { Bot } from "../core/bot.ts";
 import { Policy } from "../core/policy.ts";

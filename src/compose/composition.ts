@@ -1,7 +1,7 @@
 import type { ChatModel } from "../agent/deps.ts";
 import { SessionStore } from "../agent/session.ts";
 import { Outbox } from "../chat/outbox.ts";
-import type { Config } from "../config.ts";
+import type { Config } from "../config/schema.ts";
 import { RunReporter } from "../core/run-reporter.ts";
 import { archiveReplayScript } from "../demo/replay-script.ts";
 import { createOpenAiClient, openAiClientFromConfig } from "../model/client.ts";

@@ -1,6 +1,6 @@
 import type { Logger } from "../ops/logger.ts";
 import { createRedisClient, keyPrefix, parseRedisUrl, type RedisClient, type RedisTarget } from "../redis/client.ts";
-import type { Config } from "../config.ts";
+import type { Config } from "../config/schema.ts";
 import { ToolCatalog } from "../discovery/catalog.ts";
 import { EmbeddingRetriever, MemoryVectorCache, RedisVectorCache } from "../discovery/embeddings.ts";
 import { LOCAL_EMBEDDING_MODEL, LOCAL_MIN_SIMILARITY, LocalEmbeddings } from "../discovery/local-embeddings.ts";

@@ -1,7 +1,7 @@
 import type { Logger } from "../ops/logger.ts";
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
-import type { Config } from "../config.ts";
+import type { Config } from "../config/schema.ts";
 import { startCatalogServer, type RunningCatalog } from "../demo/catalog/server.ts";
 import { demoMcpConfig } from "../demo/mcp-config.ts";
 import { loadMcpConfig, type McpConfig } from "../mcp/config-file.ts";

@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import type { ConnectionOptions } from "bullmq";
-import type { Config } from "../config.ts";
+import type { Config } from "../config/schema.ts";
 import type { Logger } from "../ops/logger.ts";
 import {
   bullConnection,

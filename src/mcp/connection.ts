@@ -4,9 +4,9 @@ import { getDefaultEnvironment, StdioClientTransport } from "@modelcontextprotoc
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { ToolListChangedNotificationSchema, type Tool } from "@modelcontextprotocol/sdk/types.js";
-import { CodedError } from "../errors.ts";
-import type { JsonSchema } from "../json-schema.ts";
 import { isStdioServer, type McpServerConfig } from "./config-file.ts";
+import { CodedError } from "../errors.ts";
+import { describeTool, unknownTool } from "./descriptor.ts";
 import { classifyCallFailure } from "./errors.ts";
 import { assignToolIds } from "./tool-id.ts";
 import type { ToolCallOptions, ToolDescriptor } from "./types.ts";
@@ -288,47 +288,4 @@ export class ServerConnection {
     Object.assign(wrapped, { code: (error as { code?: unknown }).code });
     return wrapped;
   }
-}
-
-function describeTool(app: string, id: string, tool: Tool): ToolDescriptor {
-  const annotations = tool.annotations ?? {};
-  const readOnly = annotations.readOnlyHint === true;
-  return {
-    id,
-    app,
-    name: tool.name,
-    title: tool.title ?? annotations.title,
-    description: tool.description ?? "",
-    inputSchema: tool.inputSchema as JsonSchema,
-    outputSchema: tool.outputSchema as JsonSchema | undefined,
-    annotations: {
-      title: annotations.title,
-      readOnlyHint: annotations.readOnlyHint,
-      destructiveHint: annotations.destructiveHint,
-      idempotentHint: annotations.idempotentHint,
-      openWorldHint: annotations.openWorldHint,
-    },
-    readOnly,
-    destructive: !readOnly && annotations.destructiveHint !== false,
-  };
-}
-
-export function unknownTool(id: string, app: string, tools: readonly ToolDescriptor[]): CodedError {
-  const stem = id.slice(app.length + 2).toLowerCase();
-  const near = tools
-    .filter((tool) => stem.split("_").some((part) => part.length > 2 && tool.id.toLowerCase().includes(part)))
-    .slice(0, 5)
-    .map((tool) => tool.id);
-  const hint =
-    near.length > 0
-      ? ` Did you mean: ${near.join(", ")}?`
-      : ` ${app} has: ${tools
-          .slice(0, 10)
-          .map((t) => t.id)
-          .join(", ")}`;
-  return new CodedError("MCP_UNKNOWN_TOOL", `there is no tool ${id}.${hint}`, {
-    family: "user",
-    retryable: false,
-    details: { app, tool: id },
-  });
 }

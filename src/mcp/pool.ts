@@ -1,7 +1,8 @@
 import type { Logger } from "../ops/logger.ts";
 import { CodedError, userError } from "../errors.ts";
 import type { McpConfig } from "./config-file.ts";
-import { ServerConnection, unknownTool } from "./connection.ts";
+import { ServerConnection } from "./connection.ts";
+import { unknownTool } from "./descriptor.ts";
 import { toIdentifier } from "./tool-id.ts";
 import type { ToolCallOptions, ToolCaller, ToolDescriptor } from "./types.ts";
 

@@ -1,11 +1,11 @@
-import { type DestinationStream, type Level, type Logger, pino } from "pino";
+import { type DestinationStream, type Logger, pino } from "pino";
 import { prettyFactory } from "pino-pretty";
-import type { Config } from "../config.ts";
+import { secretSettings } from "../config/fields.ts";
+import type { Config } from "../config/schema.ts";
+import type { LogLevel } from "./log-levels.ts";
 import { parseRedisUrl } from "../redis/client.ts";
 
 export type { Logger } from "pino";
-export type LogLevel = Level | "silent";
-export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
 /** Field names whose values never reach a line, wherever they sit in a logged object. */
 const REDACTED_PATHS = [
@@ -70,14 +70,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
 
 /** Every secret the config holds: what no log line may show. */
 export function secretsOf(config: Config): string[] {
-  const secrets = [
-    config.model.apiKey,
-    config.slack.botToken,
-    config.slack.appToken,
-    config.slack.signingSecret,
-    config.teams.appPassword,
-    config.console.adminToken,
-  ];
+  // The settings the schema marks secret, and the password inside REDIS_URL.
+  const secrets: (string | undefined)[] = secretSettings(config);
   if (config.redisUrl !== undefined) {
     try {
       secrets.push(parseRedisUrl(config.redisUrl).options.password);

@@ -4,7 +4,7 @@ import { HttpHost } from "../../adapters/http-host.ts";
 import { slackAdapter } from "../../adapters/slack/adapter.ts";
 import { teamsAdapter } from "../../adapters/teams/adapter.ts";
 import { startApp, type App } from "../../src/compose/app.ts";
-import { loadConfig } from "../../src/config.ts";
+import { loadConfig } from "../../src/config/load.ts";
 import { tempStateDir } from "../helpers/demo.ts";
 import { FakeSlack } from "../helpers/fake-slack.ts";
 import { FakeTeams, TestCredentials } from "../helpers/fake-teams.ts";

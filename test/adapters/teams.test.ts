@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { HttpHost } from "../../adapters/http-host.ts";
 import { teamsAdapter } from "../../adapters/teams/adapter.ts";
 import { startApp, type App } from "../../src/compose/app.ts";
-import { loadConfig } from "../../src/config.ts";
+import { loadConfig } from "../../src/config/load.ts";
 import { REPLAY_TASK } from "../../src/demo/replay-script.ts";
 import { cardProblem } from "../helpers/adaptive-card.ts";
 import { tempStateDir, waitFor } from "../helpers/demo.ts";

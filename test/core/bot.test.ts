@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { sessionIdFor } from "../../src/agent/session.ts";
 import { startApp, type App } from "../../src/compose/app.ts";
-import { loadConfig } from "../../src/config.ts";
+import { loadConfig } from "../../src/config/load.ts";
 import { REPLAY_TASK } from "../../src/demo/replay-script.ts";
 import type { DeliveryTarget, OutboundAdapter, PostedRef } from "../../src/ui/adapter.ts";
 import type { Button, UiMessage } from "../../src/ui/message.ts";

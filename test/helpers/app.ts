@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { inject } from "vitest";
 import { startConsoleApp, type ConsoleApp } from "../../adapters/console/app.ts";
-import { loadConfig } from "../../src/config.ts";
+import { loadConfig } from "../../src/config/load.ts";
 import { secretsOf } from "../../src/ops/logger.ts";
 import { tempStateDir } from "./demo.ts";
 import { captureLog } from "./log.ts";

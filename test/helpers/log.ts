@@ -1,5 +1,6 @@
 import { expect, it } from "vitest";
-import { createLogger, type Logger, type LogLevel } from "../../src/ops/logger.ts";
+import type { LogLevel } from "../../src/ops/log-levels.ts";
+import { createLogger, type Logger } from "../../src/ops/logger.ts";
 
 export interface CapturedLog {
   logger: Logger;

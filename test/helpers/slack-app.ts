@@ -3,7 +3,7 @@ import { inject } from "vitest";
 import { HttpHost } from "../../adapters/http-host.ts";
 import { slackAdapter } from "../../adapters/slack/adapter.ts";
 import { startApp, type App } from "../../src/compose/app.ts";
-import { loadConfig } from "../../src/config.ts";
+import { loadConfig } from "../../src/config/load.ts";
 import type { FakeSlack } from "./fake-slack.ts";
 import { secretsOf } from "../../src/ops/logger.ts";
 import { captureLog } from "./log.ts";

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { LogLevel } from "@slack/bolt";
 import { describe, expect, it } from "vitest";
 import { slackLogger } from "../../adapters/slack/logger.ts";
-import { loadConfig } from "../../src/config.ts";
+import { loadConfig } from "../../src/config/load.ts";
 import { createLogger, secretsOf } from "../../src/ops/logger.ts";
 import { captureLog } from "../helpers/log.ts";
 

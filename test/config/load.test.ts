@@ -1,8 +1,8 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { loadConfig } from "../src/config.ts";
-import { tempStateDir } from "./helpers/demo.ts";
+import { loadConfig } from "../../src/config/load.ts";
+import { tempStateDir } from "../helpers/demo.ts";
 
 describe("loadConfig", () => {
   const dirs: ReturnType<typeof tempStateDir>[] = [];
@@ -104,18 +104,67 @@ describe("loadConfig", () => {
     expect(failure(() => loadConfig({ env: { CODEMEM_LOG_LEVEL: "verbose" } }))).toBe(
       'config: logLevel = "verbose" (from CODEMEM_LOG_LEVEL): expected fatal, error, warn, info, debug, trace or silent',
     );
-    expect(loadConfig({ env: {} }).console).toEqual({ host: "127.0.0.1" });
+    expect(loadConfig({ env: {} }).console).toEqual({ host: "127.0.0.1", port: 3977 });
     expect(failure(() => loadConfig({ env: { CODEMEM_HOST: "0.0.0.0" } }))).toContain(
       "CODEMEM_HOST beyond loopback needs CODEMEM_ADMIN_TOKEN",
     );
     expect(failure(() => loadConfig({ env: { CODEMEM_ADMIN_TOKEN: "short" } }))).toContain("at least 16 characters");
     const open = loadConfig({ env: { CODEMEM_HOST: "0.0.0.0", CODEMEM_ADMIN_TOKEN: "0123456789abcdef0123" } });
-    expect(open.console).toEqual({ host: "0.0.0.0", adminToken: "0123456789abcdef0123" });
+    expect(open.console).toEqual({ host: "0.0.0.0", port: 3977, adminToken: "0123456789abcdef0123" });
   });
 
   it("should take a Redis Cluster's seed nodes in REDIS_URL", () => {
     expect(loadConfig({ env: { REDIS_URL: "redis+cluster://10.0.0.1:7000,10.0.0.2:7000" } }).redisUrl).toBe(
       "redis+cluster://10.0.0.1:7000,10.0.0.2:7000",
+    );
+  });
+
+  it("should take approvers only of the platforms codemem has adapters for, naming them", () => {
+    const platforms = ["console", "slack", "teams"];
+    expect(loadConfig({ env: { CODEMEM_APPROVERS: "slack:U1,console:boss" }, platforms }).approvers).toEqual([
+      "slack:U1",
+      "console:boss",
+    ]);
+    expect(failure(() => loadConfig({ env: { CODEMEM_APPROVERS: "slack:U1,zoom:bob" }, platforms }))).toBe(
+      'config: approvers = "slack:U1,zoom:bob" (from CODEMEM_APPROVERS): no platform "zoom" (in zoom:bob); platforms: console, slack, teams',
+    );
+    // Without a list of platforms (a library caller, the tests' own platform) any platform name is taken.
+    expect(loadConfig({ env: { CODEMEM_APPROVERS: "test:boss" } }).approvers).toEqual(["test:boss"]);
+  });
+
+  it("should read every flag the same way and refuse a word that is neither true nor false", () => {
+    for (const [word, value] of [
+      ["1", true],
+      ["yes", true],
+      ["ON", true],
+      ["true", true],
+      ["0", false],
+      ["no", false],
+      ["Off", false],
+      ["false", false],
+    ] as const) {
+      const config = loadConfig({ env: { CODEMEM_RUN_WORKERS: word, SLACK_ASSISTANT: word, CODEMEM_DEBUG: word } });
+      expect([config.runtime.inProcessWorkers, config.slack.assistant, config.debug]).toEqual([value, value, value]);
+    }
+    for (const name of ["CODEMEM_RUN_WORKERS", "SLACK_ASSISTANT", "CODEMEM_DEBUG"])
+      expect(failure(() => loadConfig({ env: { [name]: "banana" } }))).toContain(
+        `= "banana" (from ${name}): expected true or false (1/0, yes/no, on/off)`,
+      );
+  });
+
+  it("should take the console's port from CODEMEM_PORT and the data dir from CODEMEM_HOME, flags winning", () => {
+    const config = loadConfig({ env: { CODEMEM_PORT: "4100", CODEMEM_HOME: "/var/lib/codemem" } });
+    expect([config.console.port, config.dataDir]).toEqual([4100, "/var/lib/codemem"]);
+    const flagged = loadConfig({ env: { CODEMEM_PORT: "4100" }, overrides: { "console.port": "0" } });
+    expect(flagged.console.port).toBe(0);
+    expect(failure(() => loadConfig({ env: { CODEMEM_PORT: "http" } }))).toBe(
+      'config: console.port = "http" (from CODEMEM_PORT): expected a number of port number',
+    );
+  });
+
+  it("should never show a secret's value, even when it is the one that is wrong", () => {
+    expect(failure(() => loadConfig({ env: { SLACK_BOT_TOKEN: "xoxp-user-token-not-a-bot" } }))).toBe(
+      "config: slack.botToken = (set, hidden) (from SLACK_BOT_TOKEN): expected a bot token (xoxb-…) from OAuth & Permissions",
     );
   });
 });

@@ -1,0 +1,108 @@
+import { z } from "zod";
+import { flag, setting } from "./settings.ts";
+
+/** Slack: it starts when a bot token is set, with Socket Mode or the signed HTTP receiver. */
+export const slackSettings = z
+  .object({
+    botToken: z
+      .string()
+      .regex(/^xoxb-/, { error: "expected a bot token (xoxb-…) from OAuth & Permissions" })
+      .optional()
+      .meta(setting("SLACK_BOT_TOKEN", "Bot User OAuth Token; Slack starts when it is set.", { secret: true })),
+    appToken: z
+      .string()
+      .regex(/^xapp-/, { error: "expected an app-level token (xapp-…) from Basic Information" })
+      .optional()
+      .meta(
+        setting("SLACK_APP_TOKEN", "App-level token with connections:write: Socket Mode, no public URL needed.", {
+          secret: true,
+        }),
+      ),
+    signingSecret: z
+      .string()
+      .min(8, { error: "expected the Signing Secret from Basic Information" })
+      .optional()
+      .meta(
+        setting("SLACK_SIGNING_SECRET", "Verifies the HTTP receiver's requests (production behind a load balancer).", {
+          secret: true,
+        }),
+      ),
+    apiUrl: z
+      .url({ error: "expected an http(s) URL ending in /api/" })
+      .optional()
+      .meta(setting("SLACK_API_URL", "Another Web API base (GovSlack, tests), ending in /api/.")),
+    assistant: flag()
+      .default(false)
+      .meta(
+        setting(
+          "SLACK_ASSISTANT",
+          "The app has Slack's assistant features (scope assistant:write): a status line while the bot works, and its plan streamed as tasks in direct messages.",
+        ),
+      ),
+  })
+  .strict()
+  .refine(
+    (slack) => slack.botToken === undefined || slack.appToken !== undefined || slack.signingSecret !== undefined,
+    {
+      error: "with SLACK_BOT_TOKEN set SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP receiver)",
+      path: ["botToken"],
+    },
+  )
+  .prefault({});
+
+/** Teams: it starts when the Azure Bot's app id is set. */
+export const teamsSettings = z
+  .object({
+    appId: z
+      .string()
+      .min(1)
+      .optional()
+      .meta(setting("MicrosoftAppId", "The Azure Bot's Microsoft App ID; Teams starts when it is set.")),
+    appPassword: z
+      .string()
+      .min(1)
+      .optional()
+      .meta(
+        setting("MicrosoftAppPassword", "Its client secret (not needed for a user-assigned managed identity).", {
+          secret: true,
+        }),
+      ),
+    appTenantId: z
+      .string()
+      .min(1)
+      .optional()
+      .meta(setting("MicrosoftAppTenantId", "The tenant of a single-tenant bot.")),
+    appType: z
+      .enum(["MultiTenant", "SingleTenant", "UserAssignedMSI"])
+      .default("MultiTenant")
+      .meta(setting("MicrosoftAppType", "MultiTenant, SingleTenant or UserAssignedMSI.")),
+    openIdMetadataUrl: z
+      .url()
+      .optional()
+      .meta(
+        setting(
+          "TEAMS_OPENID_METADATA_URL",
+          "Where Bot Framework signing keys are published (sovereign clouds, tests).",
+          { defaultText: "the public cloud's" },
+        ),
+      ),
+    tokenIssuer: z
+      .string()
+      .min(1)
+      .optional()
+      .meta(
+        setting("TEAMS_TOKEN_ISSUER", "The issuer of Bot Framework tokens (sovereign clouds, tests).", {
+          defaultText: "https://api.botframework.com",
+        }),
+      ),
+  })
+  .strict()
+  .refine(
+    (teams) => teams.appId === undefined || teams.appType === "UserAssignedMSI" || teams.appPassword !== undefined,
+    { error: "with MicrosoftAppId set MicrosoftAppPassword (the bot's client secret)", path: ["appPassword"] },
+  )
+  .refine((teams) => teams.appType !== "SingleTenant" || teams.appTenantId !== undefined, {
+    error: "a SingleTenant bot needs MicrosoftAppTenantId",
+    path: ["appTenantId"],
+  })
+  .prefault({});
