@@ -1,5 +1,5 @@
 import { type Config, type LoadConfigOptions, loadConfig } from "../config/load.ts";
-import type { LogLevel } from "../ops/log-levels.ts";
+import type { LogLevel } from "../config/log-levels.ts";
 import { createLogger, type Logger, secretsOf } from "../ops/logger.ts";
 
 /** Where a command writes and how it reads its configuration; tests pass arrays, the bin the process's own. */

@@ -27,6 +27,8 @@ export interface CompositionOptions {
   demoCatalog?: boolean | undefined;
   /** This process's Prometheus metrics. Default: new ones. */
   metrics?: Metrics | undefined;
+  /** How long one part may take to close before shutdown moves on (patient ones excepted). Default: 5,000 ms. */
+  closeTimeoutMs?: number | undefined;
 }
 
 /** The model a turn talks to: the configured one, or the replay of the paper's example without a key. */
@@ -36,9 +38,6 @@ export interface AppModel {
   name: string;
   kind: "replay" | "openai";
 }
-
-/** How long one part may take to close before shutdown moves on. */
-const CLOSE_TIMEOUT_MS = 5000;
 
 /**
  * The one wiring of codemem's core, for every process: config → Redis, the MCP pool, the sandbox, the
@@ -190,7 +189,7 @@ export class Composition {
 
   /**
    * Closes everything opened, the last opened first (a part closes before what it was made from). A
-   * part slow to close (unless adopted as patient) is left after CLOSE_TIMEOUT_MS: a BullMQ worker whose
+   * part slow to close (unless adopted as patient) is left after `closeTimeoutMs`: a BullMQ worker whose
    * Redis went away and came back may never finish closing (bullmq#4656), and what it held goes with the
    * process.
    */
@@ -205,14 +204,14 @@ export class Composition {
         await closing;
         continue;
       }
+      const timeoutMs = this.options.closeTimeoutMs ?? 5000;
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise<"late">((resolve) => {
-        timer = setTimeout(() => resolve("late"), CLOSE_TIMEOUT_MS);
+        timer = setTimeout(() => resolve("late"), timeoutMs);
       });
       const outcome = await Promise.race([closing, late]);
       clearTimeout(timer);
-      if (outcome === "late")
-        this.log.warn({ part: name, timeoutMs: CLOSE_TIMEOUT_MS }, "a part was slow to close; moving on");
+      if (outcome === "late") this.log.warn({ part: name, timeoutMs }, "a part was slow to close; moving on");
     }
     this.parts.clear();
   }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { isLoopbackHost } from "../http/loopback.ts";
-import { LOG_LEVELS } from "../ops/log-levels.ts";
+import { LOG_LEVELS } from "./log-levels.ts";
 import { slackSettings, teamsSettings } from "./platform-settings.ts";
 import { commaList, flag, positiveInt, setting } from "./settings.ts";
 

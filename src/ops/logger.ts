@@ -2,7 +2,7 @@ import { type DestinationStream, type Logger, pino } from "pino";
 import { prettyFactory } from "pino-pretty";
 import { secretSettings } from "../config/fields.ts";
 import type { Config } from "../config/schema.ts";
-import type { LogLevel } from "./log-levels.ts";
+import type { LogLevel } from "../config/log-levels.ts";
 import { parseRedisUrl } from "../redis/client.ts";
 
 export type { Logger } from "pino";

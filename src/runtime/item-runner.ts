@@ -1,4 +1,6 @@
 import { type Job, Worker } from "bullmq";
+import { asCodedError } from "../errors.ts";
+import type { SkillRecord } from "../skills/store.ts";
 import type { ItemJob } from "./jobs.ts";
 import { itemToolsOf, memoryOf, type RuntimeParts } from "./parts.ts";
 import type { RunEnd } from "./run-end.ts";
@@ -22,7 +24,16 @@ export class ItemRunner {
     if (status === "stopped" || status === "failed") return end.item(runId, key, "skipped");
     const run = await parts.cache.info(runId);
     if (run === undefined) return;
-    const skill = await parts.skills.version(run.skill, run.version);
+    let skill: SkillRecord | undefined;
+    try {
+      skill = await parts.skills.version(run.skill, run.version);
+    } catch (error) {
+      // A version saved in a shape this release cannot read fails every item alike: the run stops.
+      const coded = asCodedError(error);
+      if (coded.code !== "STATE_UNREADABLE") throw error;
+      await end.item(runId, key, "failed", `${coded.code}: ${coded.message}`);
+      return end.stop(runId, "failed", coded.message);
+    }
     if (skill === undefined) return end.item(runId, key, "failed", `skill ${run.skill} v${run.version} is gone`);
     // attemptsStarted counts every start (retries, stalled-job recovery, 429 hand-backs alike).
     const tools = itemToolsOf(parts, skill, runId, key, job.data.handBacks ?? 0, job.attemptsStarted <= 1);

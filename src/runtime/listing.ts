@@ -40,10 +40,20 @@ export class RunListing {
     const data = job.data;
     // Scheduled runs arrive without an id: derive one from the job's, without ":" (BullMQ refuses it in ids).
     const runId = data.runId ?? `s${digestId(String(job.id))}`;
-    const skill =
-      data.version === undefined
-        ? await parts.skills.latest(data.skill)
-        : await parts.skills.version(data.skill, data.version);
+    let skill: SkillRecord | undefined;
+    try {
+      skill =
+        data.version === undefined
+          ? await parts.skills.latest(data.skill)
+          : await parts.skills.version(data.skill, data.version);
+    } catch (error) {
+      // A version saved in a shape this release cannot read: the run fails with why, no retry.
+      const coded = asCodedError(error);
+      if (coded.code !== "STATE_UNREADABLE") throw error;
+      parts.log.error({ run: runId, skill: data.skill, err: coded.message }, "the run's skill cannot be read");
+      if ((await parts.progress.status(runId)) !== undefined) await this.end.stop(runId, "failed", coded.message);
+      return;
+    }
     if (skill === undefined) {
       parts.log.warn({ run: runId, skill: data.skill }, "the run's skill is gone; nothing to run");
       return;

@@ -187,6 +187,11 @@ export class RealmPool {
     this.sweeper ??= setInterval(() => this.sweep(), IDLE_MS / 2).unref();
   }
 
+  /** Idle realms kept warm. */
+  get size(): number {
+    return this.idleCount;
+  }
+
   /** Disposes every idle realm. */
   clear(): void {
     for (const realms of this.idle.values()) for (const realm of realms) realm.dispose();

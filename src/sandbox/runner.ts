@@ -82,9 +82,9 @@ export class IsolatedSandbox implements SandboxExecutor {
     this.defaults = { ...DEFAULT_SANDBOX_LIMITS, ...definedOnly(options.defaults ?? {}) };
   }
 
-  /** Realms created and runs that reused a warm one, since this sandbox was made. */
-  stats(): { realmsCreated: number; realmsReused: number } {
-    return { realmsCreated: this.created, realmsReused: this.reused };
+  /** Realms created and runs that reused a warm one since this sandbox was made, and realms warm now. */
+  stats(): { realmsCreated: number; realmsReused: number; realmsIdle: number } {
+    return { realmsCreated: this.created, realmsReused: this.reused, realmsIdle: this.realms.size };
   }
 
   /** Disposes the warm realms (they are also disposed after 30 s unused). */

@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { sessionIdFor } from "../../src/agent/session.ts";
+import { SessionKeys } from "../../src/agent/keys.ts";
+import { newSession, sessionIdFor } from "../../src/agent/session.ts";
 import { startApp, type App } from "../../src/compose/app.ts";
 import { loadConfig } from "../../src/config/load.ts";
 import { REPLAY_TASK } from "../../src/demo/replay-script.ts";
@@ -55,13 +56,14 @@ describe("Bot, driven as two people", () => {
   const home = tempStateDir("codemem-bot-");
   const outbound = new ShownOutbound();
   const log = captureLog({ level: "debug" });
+  const prefix = `bot${process.pid}x${Date.now().toString(36)}`;
   let app: App;
   beforeAll(async () => {
     const config = loadConfig({
       env: {
         REDIS_URL: inject("redisUrl"),
         CODEMEM_HOME: join(home.dir, ".codemem"),
-        CODEMEM_PREFIX: `bot${process.pid}x${Date.now().toString(36)}`,
+        CODEMEM_PREFIX: prefix,
         CODEMEM_SEMANTIC: "off",
       },
       cwd: home.dir,
@@ -151,4 +153,36 @@ describe("Bot, driven as two people", () => {
       /^Started archive-attachments v2 as run r\w+/,
     );
   }, 90_000);
+
+  it("should answer in one line, to the clicker and in the thread, when a session was saved by a newer codemem", async () => {
+    const thread: ThreadRef = { platform: "test", channel: "c", thread: "t-newer" };
+    const sessionId = sessionIdFor(thread);
+    // A newer release wrote this session (a rolling upgrade), in a format this one does not read.
+    const future = { ...newSession(sessionId, thread, person("alice")), format: 2, pending: { id: "p1" } };
+    await app.redis.set(new SessionKeys(prefix).session(sessionId), JSON.stringify(future));
+    const click = await app.bot.onAction({
+      user: person("alice"),
+      value: { sessionId, pendingId: "p1", choice: "Archive" },
+    });
+    expect(click.kind).toBe("stale");
+    expect(click.kind !== "accepted" && renderText(click.notice)).toBe(
+      `Session ${sessionId} cannot be read: it was saved by a newer codemem (format 2; this one reads up to 1); mention me in a new thread.`,
+    );
+    // Bob's reply in the thread is nobody's answer: nothing queued for it.
+    await app.bot.onMessage({ thread, user: person("bob"), text: "sure", mentioned: false, eventId: "newer-reply" });
+    await app.bot.onMessage({
+      thread,
+      user: person("alice"),
+      text: "@codemem go on",
+      mentioned: true,
+      eventId: "newer-1",
+    });
+    const said = `I cannot go on here: session ${sessionId} cannot be read: it was saved by a newer codemem`;
+    await waitFor(() => outbound.publicText().includes(said), 30_000);
+    // The stored session is left as the newer release wrote it.
+    expect(JSON.parse((await app.redis.get(new SessionKeys(prefix).session(sessionId))) as string).format).toBe(2);
+    expect(log.lines()).toContainEqual(
+      expect.objectContaining({ msg: "a session could not be read", session: sessionId, thread: "test/c/t-newer" }),
+    );
+  }, 60_000);
 });

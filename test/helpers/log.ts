@@ -1,5 +1,5 @@
 import { expect, it } from "vitest";
-import type { LogLevel } from "../../src/ops/log-levels.ts";
+import type { LogLevel } from "../../src/config/log-levels.ts";
 import { createLogger, type Logger } from "../../src/ops/logger.ts";
 
 export interface CapturedLog {

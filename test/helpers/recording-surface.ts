@@ -24,6 +24,13 @@ export class RecordingSurface implements ChatSurface {
       .map((entry) => renderText(entry.message));
   }
 
+  /** Every status line shown, in order ("" clears it). */
+  readonly statuses: string[] = [];
+
+  async status(_thread: ThreadRef, text: string): Promise<void> {
+    this.statuses.push(text);
+  }
+
   async update(ref: MessageRef, message: UiMessage): Promise<void> {
     const current = this.messages.get(ref.id);
     if (current === undefined) throw new Error(`no message ${ref.id}`);

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { readDemoCounters } from "../../src/demo/knobs.ts";
 import { IsolatedSandbox } from "../../src/sandbox/runner.ts";
+import { SkillKeys } from "../../src/skills/keys.ts";
 import type { SandboxExecutor } from "../../src/sandbox/types.ts";
 import { demoConfig, demoServer, tempStateDir } from "../helpers/demo.ts";
 import {
@@ -160,5 +161,42 @@ describe("SkillRuntime", () => {
     expect(second).toMatchObject({ failed: 1 });
     // An ordinary error may pass on a retry: all three attempts ran.
     expect(runs.get("run")).toBe(2 + 3);
+  }, 60_000);
+
+  it("should fail a run of a skill version saved in a shape this release cannot read, saying why, never retrying", async () => {
+    harness = await runtimeHarness(demoConfig(stateDir(), {}, 20));
+    const v1 = await saveTestSkill(harness.skills, {
+      name: "from-the-future",
+      code: "export async function run() { return 1; }\n",
+      tools: [],
+    });
+    // A newer codemem (a rolling upgrade) saved v2 in a format this one does not know.
+    const keys = new SkillKeys(harness.prefix);
+    await harness.redis.set(keys.version(v1.name, 2), JSON.stringify({ ...v1, version: 2, format: 2 }));
+    await harness.redis.set(keys.latest(v1.name), "2");
+    await expect(
+      harness.runtime.enqueueRun({ skill: v1.name, version: 2, params: {}, requester: "ana" }),
+    ).rejects.toMatchObject({
+      code: "STATE_UNREADABLE",
+      message:
+        "skill from-the-future v2 cannot be read: it was saved by a newer codemem (format 2; this one reads up to 1)",
+    });
+    // A run job that reaches a worker all the same (queued by the newer process) ends failed with the reason.
+    await harness.runtime.progress.create({
+      runId: "rfuture",
+      skill: v1.name,
+      version: 2,
+      params: {},
+      requester: "ana",
+    });
+    await harness.runtime.runs.add(
+      "run",
+      { runId: "rfuture", skill: v1.name, version: 2, params: {}, requester: "ana" },
+      { jobId: "rfuture", attempts: 3 },
+    );
+    const run = await harness.waitForRun("rfuture");
+    expect(run).toMatchObject({ status: "failed", error: expect.stringContaining("saved by a newer codemem") });
+    const job = await harness.runtime.runs.getJob("rfuture");
+    expect(job?.attemptsMade ?? 0).toBeLessThanOrEqual(1);
   }, 60_000);
 });
