@@ -3,6 +3,7 @@ import { type App, startApp } from "../../src/compose/app.ts";
 import type { Config } from "../../src/config/schema.ts";
 import type { Bot } from "../../src/core/bot.ts";
 import type { AdapterFactory, ChatAdapter } from "../../src/ui/adapter.ts";
+import { ConsoleKeys } from "./keys.ts";
 import { ConsoleOutbound } from "./outbound.ts";
 import { startConsoleServer } from "./server.ts";
 import { ConsoleThreadStore } from "./store.ts";
@@ -19,8 +20,9 @@ export interface ConsoleAdapterOptions {
 /** The console as an adapter: threads in Redis, delivery to them, and the web server as its inbound half. */
 export function consoleAdapter(options: ConsoleAdapterOptions = {}): AdapterFactory<Bot> {
   return ({ redis, prefix, readiness, metrics, queues }): ChatAdapter<Bot> => {
-    const store = new ConsoleThreadStore(redis, `${prefix}:console`);
-    const outbound = new ConsoleOutbound(store, redis, prefix);
+    const keys = new ConsoleKeys(prefix);
+    const store = new ConsoleThreadStore(redis, keys);
+    const outbound = new ConsoleOutbound(store, redis, keys);
     return {
       outbound,
       start: async (bot) => {

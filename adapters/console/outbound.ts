@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import type { DeliveryTarget, OutboundAdapter, PlatformLimits, PostedRef } from "../../src/ui/adapter.ts";
 import type { UiMessage } from "../../src/ui/message.ts";
 import type { User } from "../../src/ui/user.ts";
-import { consoleEvents, type ConsoleMessage, type ConsoleThreadStore } from "./store.ts";
+import type { ConsoleKeys } from "./keys.ts";
+import type { ConsoleMessage, ConsoleThreadStore } from "./store.ts";
 import { CONSOLE_PLATFORM } from "./platform.ts";
 
 export type ConsoleEvent = { type: "message"; entry: ConsoleMessage };
@@ -31,7 +32,7 @@ export class ConsoleOutbound implements OutboundAdapter {
   constructor(
     private readonly store: ConsoleThreadStore,
     private readonly publisher: ConsolePublisher,
-    private readonly prefix: string,
+    private readonly keys: ConsoleKeys,
   ) {}
 
   async post(
@@ -74,6 +75,6 @@ export class ConsoleOutbound implements OutboundAdapter {
   private async put(entry: ConsoleMessage): Promise<void> {
     await this.store.put(entry);
     const event: ConsoleEvent = { type: "message", entry };
-    await this.publisher.publish(consoleEvents(this.prefix), JSON.stringify(event));
+    await this.publisher.publish(this.keys.events(), JSON.stringify(event));
   }
 }

@@ -13,7 +13,8 @@ import { QUEUE_BOARD_PATH, QueueBoard } from "./queue-board.ts";
 import type { MetricsText, ReadinessReport } from "../../src/ui/adapter.ts";
 import type { User } from "../../src/ui/user.ts";
 import type { ConsoleEvent, ConsoleOutbound } from "./outbound.ts";
-import { consoleEvents, consoleThread, visibleTo, type ConsoleThreadStore } from "./store.ts";
+import { ConsoleKeys } from "./keys.ts";
+import { consoleThread, type ConsoleThreadStore, visibleTo } from "./store.ts";
 import { CONSOLE_PLATFORM } from "./platform.ts";
 
 const name = z
@@ -81,7 +82,7 @@ const PAGE = readFileSync(new URL("./page.html", import.meta.url), "utf8");
 export async function startConsoleServer(options: ConsoleServerOptions): Promise<RunningConsole> {
   const { bot, outbound, store } = options;
   const streams = new Map<ServerResponse, string>();
-  await options.subscriber.subscribe(consoleEvents(options.prefix));
+  await options.subscriber.subscribe(new ConsoleKeys(options.prefix).events());
   options.subscriber.on("message", (_channel, raw) => {
     const event = JSON.parse(raw) as ConsoleEvent;
     const data = `data: ${raw}\n\n`;

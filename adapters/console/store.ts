@@ -1,5 +1,6 @@
 import type { UiMessage } from "../../src/ui/message.ts";
 import type { ThreadRef } from "../../src/ui/surface.ts";
+import type { ConsoleKeys } from "./keys.ts";
 import { CONSOLE_PLATFORM } from "./platform.ts";
 
 export interface ConsoleMessage {
@@ -33,28 +34,28 @@ export interface ConsoleRedis {
 export class ConsoleThreadStore {
   constructor(
     private readonly redis: ConsoleRedis,
-    private readonly prefix: string,
+    private readonly keys: ConsoleKeys,
   ) {}
 
   async nextId(): Promise<string> {
-    return `m${await this.redis.incr(`${this.prefix}:seq`)}`;
+    return `m${await this.redis.incr(this.keys.seq())}`;
   }
 
   async put(entry: ConsoleMessage): Promise<void> {
-    await this.redis.hset(`${this.prefix}:thread:${entry.thread}`, entry.id, JSON.stringify(entry));
-    await this.redis.zadd(`${this.prefix}:threads`, Date.now(), entry.thread);
+    await this.redis.hset(this.keys.thread(entry.thread), entry.id, JSON.stringify(entry));
+    await this.redis.zadd(this.keys.threads(), Date.now(), entry.thread);
   }
 
   async get(thread: string, id: string): Promise<ConsoleMessage | undefined> {
-    const raw = await this.redis.hget(`${this.prefix}:thread:${thread}`, id);
+    const raw = await this.redis.hget(this.keys.thread(thread), id);
     return raw === null ? undefined : (JSON.parse(raw) as ConsoleMessage);
   }
 
   async threads(): Promise<{ id: string; messages: ConsoleMessage[] }[]> {
-    const ids = await this.redis.zrange(`${this.prefix}:threads`, 0, -1);
+    const ids = await this.redis.zrange(this.keys.threads(), 0, -1);
     return Promise.all(
       ids.map(async (id) => {
-        const all = await this.redis.hgetall(`${this.prefix}:thread:${id}`);
+        const all = await this.redis.hgetall(this.keys.thread(id));
         const messages = Object.values(all)
           .map((raw) => JSON.parse(raw) as ConsoleMessage)
           .sort((a, b) => Number(a.id.slice(1)) - Number(b.id.slice(1)));
@@ -65,6 +66,3 @@ export class ConsoleThreadStore {
 }
 
 export const consoleThread = (id: string): ThreadRef => ({ platform: CONSOLE_PLATFORM, channel: "local", thread: id });
-
-/** Redis pub/sub channel of console events, so a page sees what any process delivered. */
-export const consoleEvents = (prefix: string): string => `${prefix}:console:events`;

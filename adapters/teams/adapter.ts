@@ -41,7 +41,7 @@ export function teamsAdapter(config: Config["teams"], options: TeamsAdapterOptio
     // CloudAdapter.process, which codemem does not call (it authenticates and runs processActivity).
     adapter.onTurnError = async (_context, error) =>
       log.error({ platform: TEAMS_PLATFORM, err: error.message }, "botbuilder turn error");
-    const references = new ConversationReferences(redis, `${prefix}:teams:refs`);
+    const references = new ConversationReferences(redis, prefix);
     return {
       outbound: new TeamsOutbound(adapter, appId, references),
       start: (bot) => startTeamsInbound({ bot, adapter, auth, references, http: options.http, log }),

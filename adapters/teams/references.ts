@@ -1,4 +1,5 @@
 import type { ConversationReference } from "botbuilder";
+import { TeamsKeys } from "./keys.ts";
 
 /** The part of ioredis the reference store uses. */
 export interface ReferenceRedis {
@@ -12,31 +13,36 @@ export interface ReferenceRedis {
  * post there later (proactive messages: a run's progress, its summary).
  */
 export class ConversationReferences {
+  private readonly keys: TeamsKeys;
+
   constructor(
     private readonly redis: ReferenceRedis,
-    private readonly key: string,
-  ) {}
+    /** The app's key prefix. */
+    prefix: string,
+  ) {
+    this.keys = new TeamsKeys(prefix);
+  }
 
   async save(reference: Partial<ConversationReference>): Promise<void> {
     const id = baseConversationId(reference.conversation?.id ?? "");
     if (id === "") return;
     // The reply chain is not part of the stored reference: each post names its own.
     const stored = { ...reference, conversation: { ...reference.conversation, id }, activityId: undefined };
-    await this.redis.hset(this.key, id, JSON.stringify(stored));
+    await this.redis.hset(this.keys.references(), id, JSON.stringify(stored));
   }
 
   async get(conversationId: string): Promise<Partial<ConversationReference> | undefined> {
-    const raw = await this.redis.hget(this.key, baseConversationId(conversationId));
+    const raw = await this.redis.hget(this.keys.references(), baseConversationId(conversationId));
     return raw === null ? undefined : (JSON.parse(raw) as Partial<ConversationReference>);
   }
 
   /** How to reach a person in a chat of their own: their Teams id, tenant and service, by AAD object id. */
   async saveUser(aadObjectId: string, user: TeamsUserRecord): Promise<void> {
-    await this.redis.hset(`${this.key}:users`, aadObjectId, JSON.stringify(user));
+    await this.redis.hset(this.keys.users(), aadObjectId, JSON.stringify(user));
   }
 
   async user(aadObjectId: string): Promise<TeamsUserRecord | undefined> {
-    const raw = await this.redis.hget(`${this.key}:users`, aadObjectId);
+    const raw = await this.redis.hget(this.keys.users(), aadObjectId);
     return raw === null ? undefined : (JSON.parse(raw) as TeamsUserRecord);
   }
 }

@@ -18,8 +18,8 @@ import type { Metrics } from "../ops/metrics.ts";
 export interface DeliverersOptions {
   connection: ConnectionOptions;
   redis: RedisClient;
-  /** Key and queue prefix. Default: "codemem". */
-  prefix?: string | undefined;
+  /** The app's key and queue prefix. */
+  prefix: string;
   /** The platforms this process delivers to. */
   adapters: readonly OutboundAdapter[];
   /** Deliveries at once per platform in this process (different messages). Default: 8. */
@@ -58,7 +58,7 @@ const RAISE_TO = luaScript(new URL("./raise-to.lua", import.meta.url));
  * its code and kept on the message.
  */
 export function startDeliverers(options: DeliverersOptions): { close(): Promise<void> } {
-  const keys = new ChatKeys(options.prefix ?? "codemem");
+  const keys = new ChatKeys(options.prefix);
   const log = options.log ?? silentLogger;
   const workers = options.adapters.map((adapter) => {
     const delivery = new Delivery(options.redis, keys, adapter, options.orderWaitMs ?? 30_000, log, options.metrics);
@@ -70,7 +70,7 @@ export function startDeliverers(options: DeliverersOptions): { close(): Promise<
         await job.moveToDelayed(Date.now() + outcome.laterMs, token);
         throw new DelayedError();
       },
-      { connection: options.connection, prefix: options.prefix ?? "codemem", concurrency: options.concurrency ?? 8 },
+      { connection: options.connection, prefix: options.prefix, concurrency: options.concurrency ?? 8 },
     );
     worker.on("failed", (job, error) => {
       const final =

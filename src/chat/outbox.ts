@@ -21,8 +21,8 @@ export interface OutboxOptions {
   connection: ConnectionOptions;
   /** A client for the messages' state. */
   redis: RedisClient;
-  /** Key and queue prefix. Default: "codemem". */
-  prefix?: string | undefined;
+  /** The app's key and queue prefix. */
+  prefix: string;
   /** Attempts of one delivery before it is logged as failed (429 waits do not count). Default: 8. */
   attempts?: number | undefined;
 }
@@ -37,7 +37,7 @@ export class Outbox implements ChatSurface {
   private readonly queues = new Map<string, Queue<DeliveryJob>>();
 
   constructor(private readonly options: OutboxOptions) {
-    this.keys = new ChatKeys(options.prefix ?? "codemem");
+    this.keys = new ChatKeys(options.prefix);
   }
 
   async post(thread: ThreadRef, message: UiMessage, options: PostOptions = {}): Promise<MessageRef> {
@@ -93,7 +93,7 @@ export class Outbox implements ChatSurface {
     if (queue === undefined) {
       queue = new Queue<DeliveryJob>(chatQueueName(platform), {
         connection: this.options.connection,
-        prefix: this.options.prefix ?? "codemem",
+        prefix: this.options.prefix,
       });
       this.queues.set(platform, queue);
     }

@@ -21,6 +21,9 @@ export interface AuditRecord extends AuditEntry {
   at: string;
 }
 
+/** The audit log's one Redis key: a stream, capped at about `audit.maxEntries` (XADD MAXLEN ~). */
+export const auditKey = (prefix: string): string => `${prefix}:audit`;
+
 /** The part of ioredis the audit log uses. */
 export type AuditRedis = Pick<RedisClient, "xadd" | "xrevrange">;
 
@@ -37,7 +40,7 @@ export class AuditLog {
     prefix: string,
     private readonly maxEntries = 100_000,
   ) {
-    this.key = `${prefix}:audit`;
+    this.key = auditKey(prefix);
   }
 
   async append(entry: AuditEntry): Promise<void> {

@@ -1,12 +1,14 @@
 import { randomUUID } from "node:crypto";
+import { ConsoleKeys } from "../../adapters/console/keys.ts";
 import { ConsoleOutbound } from "../../adapters/console/outbound.ts";
 import { ConsoleThreadStore } from "../../adapters/console/store.ts";
 import { renderText } from "../../src/ui/render-text.ts";
 import { adapterContract } from "../helpers/adapter-contract.ts";
 
 adapterContract("console", async ({ redis, prefix }) => {
-  const store = new ConsoleThreadStore(redis, `${prefix}:console`);
-  const outbound = new ConsoleOutbound(store, redis, prefix);
+  const keys = new ConsoleKeys(prefix);
+  const store = new ConsoleThreadStore(redis, keys);
+  const outbound = new ConsoleOutbound(store, redis, keys);
   return {
     outbound,
     thread: () => ({ platform: "console", channel: "local", thread: randomUUID() }),

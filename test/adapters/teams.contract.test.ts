@@ -9,7 +9,7 @@ adapterContract("teams", async ({ redis, prefix }) => {
   await teams.start();
   // No app id: the connector is called without a token (the fake needs none).
   const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
-  const references = new ConversationReferences(redis, `${prefix}:teams:refs`);
+  const references = new ConversationReferences(redis, prefix);
   // People the bot has seen, so a private notice can go to a personal chat with them.
   for (const name of ["ana", "mallory"])
     await references.saveUser(name, { id: `29:${name}`, tenantId: "tenant-1", serviceUrl: teams.url });

@@ -12,6 +12,7 @@ import { tempStateDir, waitFor } from "../helpers/demo.ts";
 import { FakeTeams, TestCredentials } from "../helpers/fake-teams.ts";
 import { secretsOf } from "../../src/ops/logger.ts";
 import { type CapturedLog, captureLog, itKeepsSecretsOutOfLogs } from "../helpers/log.ts";
+import { ChatKeys } from "../../src/chat/keys.ts";
 
 const APP_ID = "00000000-0000-0000-0000-00000000c0de";
 const CHANNEL = "19:general@thread.tacv2";
@@ -173,8 +174,8 @@ describe("Teams through botbuilder's CloudAdapter, against a fake Bot Connector"
     // Its calls counted against the conversation's tenant, as Teams counts them (50 a second per tenant).
     const redis = new Redis(inject("redisUrl"));
     try {
-      expect(await redis.exists(`${prefix}:chat:pace:teams/tenant/tenant-1`)).toBe(1);
-      expect(await redis.exists(`${prefix}:chat:pace:teams/*app*`)).toBe(0);
+      expect(await redis.exists(new ChatKeys(prefix).pace("teams/tenant/tenant-1"))).toBe(1);
+      expect(await redis.exists(new ChatKeys(prefix).pace("teams/*app*"))).toBe(0);
     } finally {
       redis.disconnect();
     }

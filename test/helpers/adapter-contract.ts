@@ -17,6 +17,7 @@ import type { MessageRef, ThreadRef } from "../../src/ui/surface.ts";
 import type { User } from "../../src/ui/user.ts";
 import { waitFor } from "./demo.ts";
 import { captureLog } from "./log.ts";
+import { ChatKeys } from "../../src/chat/keys.ts";
 
 /** What the contract needs of one platform: its real outbound adapter and a way to look at what it shows. */
 export interface ContractPlatform {
@@ -99,7 +100,7 @@ export function adapterContract(
 
     /** What the platform shows for a logical message, once delivered. */
     const shown = async (ref: MessageRef) => {
-      const [id, target] = await redis.hmget(`${prefix}:chat:msg:${ref.id}`, "ref", "target");
+      const [id, target] = await redis.hmget(new ChatKeys(prefix).message(ref.id), "ref", "target");
       if (!id || !target) return undefined;
       return platform.read(JSON.parse(target) as DeliveryTarget, id);
     };
@@ -249,7 +250,7 @@ export function adapterContract(
       const targets = await Promise.all(
         [first, second].map(
           async (ref) =>
-            JSON.parse((await redis.hget(`${prefix}:chat:msg:${ref.id}`, "target")) as string) as DeliveryTarget,
+            JSON.parse((await redis.hget(new ChatKeys(prefix).message(ref.id), "target")) as string) as DeliveryTarget,
         ),
       );
       expect(targets[0]?.thread).toBeDefined();
@@ -280,7 +281,7 @@ export function adapterContract(
         msg: "chat delivery failed for good",
         err: "CHAT_DELIVERY_FAILED: channel_not_found",
       });
-      expect(await redis.hget(`${prefix}:chat:msg:${lost.id}`, "error")).toBe(
+      expect(await redis.hget(new ChatKeys(prefix).message(lost.id), "error")).toBe(
         "CHAT_DELIVERY_FAILED: channel_not_found",
       );
     });

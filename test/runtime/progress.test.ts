@@ -2,6 +2,7 @@ import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { inject } from "vitest";
 import { RunProgress } from "../../src/runtime/progress.ts";
+import { RunKeys } from "../../src/runtime/keys.ts";
 
 const redis = new Redis(inject("redisUrl"), { maxRetriesPerRequest: null });
 afterAll(() => redis.disconnect());
@@ -37,9 +38,9 @@ describe("RunProgress", () => {
 
   it("should put a done item's key into the skill's memory, and a failed one's not", async () => {
     const { progress, prefix } = await fresh(2);
-    await progress.finishItem("r1", "ok", "done", { memoryKey: `${prefix}:memory:s` });
-    await progress.finishItem("r1", "bad", "failed", { error: "x", memoryKey: `${prefix}:memory:s` });
-    expect(await redis.smembers(`${prefix}:memory:s`)).toEqual(["ok"]);
+    await progress.finishItem("r1", "ok", "done", { memoryKey: new RunKeys(prefix).memory("s") });
+    await progress.finishItem("r1", "bad", "failed", { error: "x", memoryKey: new RunKeys(prefix).memory("s") });
+    expect(await redis.smembers(new RunKeys(prefix).memory("s"))).toEqual(["ok"]);
   });
 
   it("should count skipped keys once and complete a run whose items were all skipped", async () => {

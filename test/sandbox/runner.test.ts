@@ -128,7 +128,7 @@ export async function run(item: { n: number }) {
     // undefined inside an array comes back as null (JSON).
     expect(first.value).toEqual(["undefined", null, 1, null, 1]);
     expect(second.value).toEqual(["undefined", null, 1, null, 1]);
-    expect(sandbox.stats()).toEqual({ realmsCreated: 1, realmsReused: 1 });
+    expect(sandbox.stats()).toEqual({ realmsCreated: 1, realmsReused: 1, realmsIdle: 1 });
     sandbox.close();
   });
 
@@ -169,7 +169,7 @@ export async function run() {
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(written).toEqual([{ from: "unawaited" }, { from: "second" }]);
     // A call still in flight when the first run ended: its realm was not given to the second.
-    expect(sandbox.stats()).toEqual({ realmsCreated: 2, realmsReused: 0 });
+    expect(sandbox.stats()).toEqual({ realmsCreated: 2, realmsReused: 0, realmsIdle: 1 });
     sandbox.close();
   });
 
@@ -182,7 +182,7 @@ export async function run() {
     expect((await sandbox.run(skill, entry(["plain"]))).value).toBe("plain");
     expect((await sandbox.run(skill, entry(["hang"]))).error?.code).toBe("SANDBOX_TIMEOUT");
     expect((await sandbox.run(skill, entry(["plain"]))).value).toBe("plain");
-    expect(sandbox.stats()).toEqual({ realmsCreated: 2, realmsReused: 1 });
+    expect(sandbox.stats()).toEqual({ realmsCreated: 2, realmsReused: 1, realmsIdle: 1 });
     sandbox.close();
   });
 
@@ -190,7 +190,7 @@ export async function run() {
     const sandbox = new IsolatedSandbox({ defaults: { timeoutMs: 3000 } });
     await sandbox.run("export async function run() { return 1 }", entry());
     await sandbox.run("export async function run() { return 2 }", entry());
-    expect(sandbox.stats()).toEqual({ realmsCreated: 2, realmsReused: 0 });
+    expect(sandbox.stats()).toEqual({ realmsCreated: 2, realmsReused: 0, realmsIdle: 2 });
     sandbox.close();
   });
 });
