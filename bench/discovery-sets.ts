@@ -2,9 +2,7 @@ import { join } from "node:path";
 
 export const REPO = join(import.meta.dirname, "..");
 
-/** The evaluation sets the ranker is fitted and measured on: the shared development set and ours. */
-export const DISCOVERY_SETS = [
-  `metatool=${join(REPO, "..", "shared", "eval", "discovery")}`,
-  join(REPO, "bench", "data", "discovery", "seal-tools"),
-  join(REPO, "bench", "data", "discovery", "bfcl"),
-];
+/** The evaluation sets the ranker is fitted and measured on (bench/data/discovery: sources and licences). */
+export const DISCOVERY_SETS = ["metatool", "seal-tools", "bfcl"].map((set) =>
+  join(REPO, "bench", "data", "discovery", set),
+);

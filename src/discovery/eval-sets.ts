@@ -27,7 +27,7 @@ export function readEvalSet(toolsPath: string, queriesPath: string, name?: strin
   return { name: name ?? basename(resolve(toolsPath, "..")), tools, queries };
 }
 
-/** A set's folder, named after the folder or as given: `metatool=../shared/eval/discovery`. */
+/** A set's folder, named after the folder or as given: `mine=path/to/set`. */
 export function readEvalSetDir(spec: string): EvalSet {
   const named = /^([\w.-]+)=(.+)$/.exec(spec);
   const dir = named?.[2] ?? spec;
