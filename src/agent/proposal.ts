@@ -6,7 +6,7 @@ import { moduleExports, transpileModule } from "../sandbox/transpile.ts";
 import type { JsonSchema } from "../json-schema.ts";
 import type { AgentDeps } from "./deps.ts";
 import { META_TOOL_NAMES } from "./meta-tool-names.ts";
-import { skillNameSchema } from "../skills/schema.ts";
+import { SKILL_EXPORTS, skillNameSchema } from "../skills/schema.ts";
 import type { ProposedSkill, SessionState } from "./session.ts";
 
 export const proposeSkillArgs = z
@@ -47,7 +47,7 @@ export async function checkProposal(
     throw refused(`the code does not compile: ${(error as Error).message}`);
   }
   const exported = moduleExports(compiled);
-  if (!exported.has("run")) {
+  if (!exported.has(SKILL_EXPORTS.run)) {
     throw refused("the module must `export async function run(item, params, ctx)` (and may export items(params, ctx))");
   }
   const named = referencedToolIds(args.code);
@@ -70,7 +70,7 @@ export async function checkProposal(
       `the probes saw more than ${deps.limits.memoryQuestionAbove} items, so ask the user first whether to add a dedup memory (${META_TOOL_NAMES.askUser} with purpose "dedup_memory"), so re-runs skip done items`,
     );
   }
-  const dryRun = await runDry(deps, session, args.code, args.sample_params, exported.has("items"));
+  const dryRun = await runDry(deps, session, args.code, args.sample_params, exported.has(SKILL_EXPORTS.items));
   const proposal: ProposedSkill = {
     name: args.name,
     description: args.description,
@@ -112,7 +112,12 @@ async function runDry(
   let items: unknown[] = [null];
   const outputs: string[] = [];
   if (hasItems) {
-    const listed = await deps.sandbox.run(code, { tools, memory, limits, entry: { name: "items", args: [params] } });
+    const listed = await deps.sandbox.run(code, {
+      tools,
+      memory,
+      limits,
+      entry: { name: SKILL_EXPORTS.items, args: [params] },
+    });
     if (!listed.ok) throw refused(`the dry run of items() failed: ${listed.error?.code}: ${listed.error?.message}`);
     if (!Array.isArray(listed.value)) throw refused("items() must return an array of {key, …}");
     const bad = listed.value.find((item) => typeof (item as { key?: unknown })?.key !== "string");
@@ -122,7 +127,12 @@ async function runDry(
   }
   const sample = items.slice(0, deps.limits.dryRunItems);
   for (const item of sample) {
-    const ran = await deps.sandbox.run(code, { tools, memory, limits, entry: { name: "run", args: [item, params] } });
+    const ran = await deps.sandbox.run(code, {
+      tools,
+      memory,
+      limits,
+      entry: { name: SKILL_EXPORTS.run, args: [item, params] },
+    });
     if (ran.output) outputs.push(ran.output);
     if (!ran.ok)
       throw refused(

@@ -1,5 +1,6 @@
 import { type Job, Worker } from "bullmq";
 import { asCodedError } from "../errors.ts";
+import { SKILL_EXPORTS } from "../skills/schema.ts";
 import type { SkillRecord } from "../skills/store.ts";
 import type { ItemJob } from "./jobs.ts";
 import { itemToolsOf, memoryOf, type RuntimeParts } from "./parts.ts";
@@ -41,7 +42,7 @@ export class ItemRunner {
     const result = await parts.sandbox.run(skill.code, {
       tools,
       memory: memoryOf(parts, skill),
-      entry: { name: "run", args: [item, run.params] },
+      entry: { name: SKILL_EXPORTS.run, args: [item, run.params] },
       limits: { timeoutMs: parts.settings.itemTimeoutMs },
       filename: `${skill.name}.ts`,
       shapes: false,

@@ -2,6 +2,7 @@ import { type Job, type Queue, UnrecoverableError } from "bullmq";
 import { asCodedError } from "../errors.ts";
 import { digestId } from "../ids.ts";
 import { ITEM_JOB } from "../queues.ts";
+import { SKILL_EXPORTS } from "../skills/schema.ts";
 import type { SkillRecord } from "../skills/store.ts";
 import { threadKey } from "../ui/surface.ts";
 import type { ItemJob, RunJob } from "./jobs.ts";
@@ -88,7 +89,7 @@ export class RunListing {
     } catch (error) {
       return this.end.stop(runId, "failed", asCodedError(error).message);
     }
-    const listed = parts.facts.exports(skill).has("items")
+    const listed = parts.facts.exports(skill).has(SKILL_EXPORTS.items)
       ? await this.listed(skill, runId, params)
       : [{ key: "run", item: null }];
     if (listed === undefined) return;
@@ -119,11 +120,11 @@ export class RunListing {
     params: Record<string, unknown>,
   ): Promise<{ key: string; item: unknown }[] | undefined> {
     const { parts } = this;
-    const tools = itemToolsOf(parts, skill, runId, "items");
+    const tools = itemToolsOf(parts, skill, runId, SKILL_EXPORTS.items);
     const result = await parts.sandbox.run(skill.code, {
       tools,
       memory: memoryOf(parts, skill),
-      entry: { name: "items", args: [params] },
+      entry: { name: SKILL_EXPORTS.items, args: [params] },
       limits: { timeoutMs: parts.settings.listTimeoutMs },
       filename: `${skill.name}.ts`,
     });

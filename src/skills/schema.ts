@@ -4,6 +4,9 @@ import { jsonSchemaSchema } from "../json-schema.ts";
 /** The shape skill versions are saved in; a release that changes it reads the older ones (src/stored.ts). */
 export const SKILL_FORMAT = 1;
 
+/** What a skill's module exports: `items(params, ctx)` lists the work (optional), `run(item, params, ctx)` does one item. */
+export const SKILL_EXPORTS = { items: "items", run: "run" } as const;
+
 /** A skill's name: lowercase words joined by "-", as commands and ids use it. */
 export const skillNameSchema = z.string().regex(/^[a-z][a-z0-9-]{2,48}$/, {
   error: "a skill name is lowercase words joined by -, e.g. archive-attachments",
