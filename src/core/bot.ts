@@ -13,7 +13,7 @@ import { answeredMessage, type ButtonValue, text, type UiMessage } from "../ui/m
 import { type ChatSurface, type MessageRef, type ThreadRef, threadKey } from "../ui/surface.ts";
 import { type User, userKey } from "../ui/user.ts";
 import type { AgentJob } from "./agent-worker.ts";
-import { type CommandReply, Commands } from "./command-handler.ts";
+import { type CommandReply, Commands, capitalize } from "./command-handler.ts";
 import { BotKeys, EVENT_TTL_SECONDS } from "./keys.ts";
 import type { Policy } from "./policy.ts";
 import { routeMessage } from "./route.ts";
@@ -142,7 +142,7 @@ export class Bot {
     const value: ButtonValue = parsed.data;
     const found = await this.session(value.sessionId);
     if (!("session" in found))
-      return { kind: "stale", notice: text(`${capitalized(found.unreadable)}; mention me in a new thread.`) };
+      return { kind: "stale", notice: text(`${capitalize(found.unreadable)}; mention me in a new thread.`) };
     const session = found.session;
     if (session === undefined) return { kind: "stale", notice: text("That conversation no longer exists.") };
     const pending = session.pending;
@@ -209,8 +209,6 @@ export class Bot {
     );
   }
 }
-
-const capitalized = (line: string): string => line.charAt(0).toUpperCase() + line.slice(1);
 
 /** A channel-level target gets an opener: its first post opens the thread the rest follows into. */
 function opened(thread: ThreadRef, eventId: string | undefined): ThreadRef {

@@ -272,6 +272,7 @@ function person(key: string): Span | User {
   return parseUserKey(key) ?? { text: key };
 }
 
-function capitalize(line: string): string {
+/** A line that may start a sentence: an error's message shown on its own. */
+export function capitalize(line: string): string {
   return line.charAt(0).toUpperCase() + line.slice(1);
 }

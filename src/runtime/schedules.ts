@@ -59,7 +59,15 @@ export class Schedules {
     const next = checkCron(request.cron, tz);
     // Validates the skill and the params now, not at 3 a.m.
     const { params } = await this.runtime.checkRun(request.skill, request.params);
-    const id = `sch-${request.skill}-${digestId(request.cron, tz, JSON.stringify(params))}`;
+    // The same schedule made twice is one: it keeps the id it has (whichever release made it), else its digest.
+    const same = (await this.list()).find(
+      (schedule) =>
+        schedule.skill === request.skill &&
+        schedule.cron === request.cron &&
+        schedule.tz === tz &&
+        JSON.stringify(schedule.params) === JSON.stringify(params),
+    );
+    const id = same?.id ?? `sch-${request.skill}-${digestId(request.cron, tz, JSON.stringify(params))}`;
     await this.runtime.runs.upsertJobScheduler(
       id,
       { pattern: request.cron, tz },

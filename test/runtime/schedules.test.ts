@@ -70,4 +70,25 @@ describe("schedules", () => {
       await revived.close();
     }
   }, 60_000);
+
+  it("should make the same schedule once, keeping the id an earlier release gave it", async () => {
+    const dir = tempStateDir();
+    dirs.push(dir);
+    harness = await runtimeHarness(demoConfig(dir.dir, {}, 10));
+    await saveTestSkill(harness.skills, { name: "tock", code: COUNTER_SKILL, tools: [] });
+    const schedules = new Schedules(harness.runtime);
+    // A schedule as the release before made it: another scheme of ids, the same template.
+    await harness.runtime.runs.upsertJobScheduler(
+      "sch-tock-1a2b3c4d",
+      { pattern: "0 8 * * 1-5", tz: "UTC" },
+      { name: "run", data: { skill: "tock", params: { tag: "a" }, requester: "ana" } },
+    );
+    const again = await schedules.create({ skill: "tock", cron: "0 8 * * 1-5", params: { tag: "a" }, requester: "bo" });
+    expect(again.id).toBe("sch-tock-1a2b3c4d");
+    const other = await schedules.create({ skill: "tock", cron: "0 8 * * 1-5", params: { tag: "b" }, requester: "bo" });
+    const twice = await schedules.create({ skill: "tock", cron: "0 8 * * 1-5", params: { tag: "b" }, requester: "bo" });
+    expect(twice.id).toBe(other.id);
+    expect(other.id).toMatch(/^sch-tock-[0-9a-f]{32}$/);
+    expect((await schedules.list()).map((s) => s.id).sort()).toEqual([other.id, "sch-tock-1a2b3c4d"].sort());
+  });
 });
