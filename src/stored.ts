@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { CodedError } from "./errors.ts";
+import { asCodedError, CodedError } from "./errors.ts";
 import { describeZodIssue } from "./zod-issue.ts";
 
 /** How one kind of stored state is read back: its current format, its schema, and how older ones are upgraded. */
@@ -36,4 +36,11 @@ export function readStored<T>(raw: string, shape: StoredShape<T>): T {
   const parsed = shape.schema.safeParse({ ...upgraded, format: shape.format });
   if (!parsed.success) throw refuse(describeZodIssue(parsed.error.issues[0], upgraded));
   return parsed.data;
+}
+
+/** Why stored state cannot be read, when that is what `error` says; any other error is thrown on. */
+export function unreadableReason(error: unknown): string {
+  const coded = asCodedError(error);
+  if (coded.code !== "STATE_UNREADABLE") throw error;
+  return coded.message;
 }

@@ -6,6 +6,7 @@ import { newSession, type SessionState, type SessionStore } from "../agent/sessi
 import { asCodedError } from "../errors.ts";
 import { type Logger, silentLogger } from "../ops/logger.ts";
 import { QUEUES } from "../queues.ts";
+import { unreadableReason } from "../stored.ts";
 import type { RedisClient } from "../redis/client.ts";
 import { tryLock, unlock } from "../redis/lock.ts";
 import { text } from "../ui/message.ts";
@@ -58,16 +59,9 @@ export function startAgentWorker(options: AgentWorkerOptions): Worker<AgentJob> 
     try {
       return (await options.sessions.load(data.sessionId)) ?? newSession(data.sessionId, data.thread, data.input.user);
     } catch (error) {
-      const coded = asCodedError(error);
-      if (coded.code !== "STATE_UNREADABLE") throw error;
-      log.error(
-        { session: data.sessionId, thread: threadKey(data.thread), err: coded.message },
-        "a session could not be read",
-      );
-      await options.deps.surface.post(
-        data.thread,
-        text(`I cannot go on here: ${coded.message}. Mention me in a new thread.`),
-      );
+      const why = unreadableReason(error);
+      log.error({ session: data.sessionId, thread: threadKey(data.thread), err: why }, "a session could not be read");
+      await options.deps.surface.post(data.thread, text(`I cannot go on here: ${why}. Mention me in a new thread.`));
       return undefined;
     }
   };

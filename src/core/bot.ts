@@ -3,7 +3,7 @@ import { type ConnectionOptions, Queue } from "bullmq";
 import { z } from "zod";
 import type { TurnInput } from "../agent/agent.ts";
 import { type SessionState, sessionIdFor, type SessionStore } from "../agent/session.ts";
-import { asCodedError } from "../errors.ts";
+import { unreadableReason } from "../stored.ts";
 import { digestId } from "../ids.ts";
 import type { AuditLog } from "../ops/audit.ts";
 import { AGENT_TURN_JOB, QUEUES } from "../queues.ts";
@@ -188,9 +188,7 @@ export class Bot {
     try {
       return { session: await this.options.sessions.load(id) };
     } catch (error) {
-      const coded = asCodedError(error);
-      if (coded.code !== "STATE_UNREADABLE") throw error;
-      return { unreadable: coded.message };
+      return { unreadable: unreadableReason(error) };
     }
   }
 

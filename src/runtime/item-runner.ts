@@ -1,7 +1,7 @@
 import { type Job, Worker } from "bullmq";
-import { asCodedError } from "../errors.ts";
 import { SKILL_EXPORTS } from "../skills/schema.ts";
 import type { SkillRecord } from "../skills/store.ts";
+import { unreadableReason } from "../stored.ts";
 import type { ItemJob } from "./jobs.ts";
 import { itemToolsOf, memoryOf, type RuntimeParts } from "./parts.ts";
 import type { RunEnd } from "./run-end.ts";
@@ -30,10 +30,9 @@ export class ItemRunner {
       skill = await parts.skills.version(run.skill, run.version);
     } catch (error) {
       // A version saved in a shape this release cannot read fails every item alike: the run stops.
-      const coded = asCodedError(error);
-      if (coded.code !== "STATE_UNREADABLE") throw error;
-      await end.item(runId, key, "failed", `${coded.code}: ${coded.message}`);
-      return end.stop(runId, "failed", coded.message);
+      const why = unreadableReason(error);
+      await end.item(runId, key, "failed", `STATE_UNREADABLE: ${why}`);
+      return end.stop(runId, "failed", why);
     }
     if (skill === undefined) return end.item(runId, key, "failed", `skill ${run.skill} v${run.version} is gone`);
     // attemptsStarted counts every start (retries, stalled-job recovery, 429 hand-backs alike).

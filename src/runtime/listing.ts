@@ -4,6 +4,7 @@ import { digestId } from "../ids.ts";
 import { ITEM_JOB } from "../queues.ts";
 import { SKILL_EXPORTS } from "../skills/schema.ts";
 import type { SkillRecord } from "../skills/store.ts";
+import { unreadableReason } from "../stored.ts";
 import { threadKey } from "../ui/surface.ts";
 import type { ItemJob, RunJob } from "./jobs.ts";
 import { validateParams } from "./params.ts";
@@ -49,10 +50,9 @@ export class RunListing {
           : await parts.skills.version(data.skill, data.version);
     } catch (error) {
       // A version saved in a shape this release cannot read: the run fails with why, no retry.
-      const coded = asCodedError(error);
-      if (coded.code !== "STATE_UNREADABLE") throw error;
-      parts.log.error({ run: runId, skill: data.skill, err: coded.message }, "the run's skill cannot be read");
-      if ((await parts.progress.status(runId)) !== undefined) await this.end.stop(runId, "failed", coded.message);
+      const why = unreadableReason(error);
+      parts.log.error({ run: runId, skill: data.skill, err: why }, "the run's skill cannot be read");
+      if ((await parts.progress.status(runId)) !== undefined) await this.end.stop(runId, "failed", why);
       return;
     }
     if (skill === undefined) {
