@@ -3,7 +3,7 @@ import type { ChatCompletionTool } from "openai/resources/chat/completions";
 import { z } from "zod";
 import { LOAD_FUNCTIONS, SEARCH_FUNCTIONS, toolDefinition } from "../discovery/meta-tools.ts";
 import { loadResultText, searchResultText } from "../discovery/model-text.ts";
-import type { Button, UiMessage } from "../ui/message.ts";
+import { type Button, todoSchema, type UiMessage } from "../ui/message.ts";
 import { defineMetaTool, type MetaTool } from "./meta-tool.ts";
 import { META_TOOL_NAMES } from "./meta-tool-names.ts";
 import { executeCode, executeCodeArgs } from "./probe.ts";
@@ -12,7 +12,7 @@ import { PROPOSE_SKILL } from "./propose-skill.ts";
 export const writeTodosArgs = z
   .object({
     todos: z
-      .array(z.object({ content: z.string().min(1), status: z.enum(["pending", "in_progress", "completed"]) }).strict())
+      .array(todoSchema.extend({ content: z.string().min(1) }).strict())
       .min(1)
       .max(20),
   })

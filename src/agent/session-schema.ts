@@ -2,7 +2,7 @@ import type { ChatCompletionMessageParam } from "openai/resources/chat/completio
 import { z } from "zod";
 import { jsonSchemaSchema } from "../json-schema.ts";
 import { proposedSkillSchema } from "../skills/schema.ts";
-import type { UiMessage } from "../ui/message.ts";
+import { todoSchema, type UiMessage } from "../ui/message.ts";
 import { messageRefSchema, threadRefSchema } from "../ui/surface.ts";
 import { userSchema } from "../ui/user.ts";
 
@@ -22,11 +22,6 @@ const conversationMessage = z.custom<ChatCompletionMessageParam>(
   (value) => isRecord(value) && typeof value.role === "string",
   { error: "expected a chat message with a role" },
 );
-
-const todoSchema = z.object({
-  content: z.string(),
-  status: z.enum(["pending", "in_progress", "completed"]),
-});
 
 /** What every wait for a person has: the click's id, the tool call it answers, the choices offered. */
 const waiting = {

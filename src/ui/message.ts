@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { User } from "./user.ts";
 
 /**
@@ -6,12 +7,13 @@ import type { User } from "./user.ts";
  * spans, and each adapter renders it its own way. Buttons carry {sessionId, pendingId, choice}; a
  * click on a stale pendingId changes nothing.
  */
-export type TodoStatus = "pending" | "in_progress" | "completed";
+/** One step of the agent's plan (write_todos), as the thread shows it. */
+export const todoSchema = z.object({
+  content: z.string(),
+  status: z.enum(["pending", "in_progress", "completed"]),
+});
 
-export interface Todo {
-  content: string;
-  status: TodoStatus;
-}
+export type Todo = z.infer<typeof todoSchema>;
 
 export interface ButtonValue {
   sessionId: string;
