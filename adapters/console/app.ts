@@ -34,7 +34,7 @@ export function consoleAdapter(options: ConsoleAdapterOptions = {}): AdapterFact
           outbound,
           store,
           subscriber,
-          prefix,
+          keys,
           port: options.port,
           host: options.host,
           readiness,

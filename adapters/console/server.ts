@@ -13,7 +13,7 @@ import { QUEUE_BOARD_PATH, QueueBoard } from "./queue-board.ts";
 import type { MetricsText, ReadinessReport } from "../../src/ui/adapter.ts";
 import type { User } from "../../src/ui/user.ts";
 import type { ConsoleEvent, ConsoleOutbound } from "./outbound.ts";
-import { ConsoleKeys } from "./keys.ts";
+import type { ConsoleKeys } from "./keys.ts";
 import { consoleThread, type ConsoleThreadStore, visibleTo } from "./store.ts";
 import { CONSOLE_PLATFORM } from "./platform.ts";
 
@@ -47,7 +47,8 @@ export interface ConsoleServerOptions {
   outbound: ConsoleOutbound;
   store: ConsoleThreadStore;
   subscriber: ConsoleSubscriber;
-  prefix: string;
+  /** The console's keys: its events channel is subscribed to. */
+  keys: ConsoleKeys;
   /** Default: 0 (a free port). */
   port?: number | undefined;
   /** Default: 127.0.0.1 — the console has no accounts, so it stays on this machine unless a token guards it. */
@@ -82,7 +83,7 @@ const PAGE = readFileSync(new URL("./page.html", import.meta.url), "utf8");
 export async function startConsoleServer(options: ConsoleServerOptions): Promise<RunningConsole> {
   const { bot, outbound, store } = options;
   const streams = new Map<ServerResponse, string>();
-  await options.subscriber.subscribe(new ConsoleKeys(options.prefix).events());
+  await options.subscriber.subscribe(options.keys.events());
   options.subscriber.on("message", (_channel, raw) => {
     const event = JSON.parse(raw) as ConsoleEvent;
     const data = `data: ${raw}\n\n`;
