@@ -13,9 +13,12 @@ async function demoOn(redisUrl: string, home: string, env: NodeJS.ProcessEnv = {
   const result = await runCodemem(["demo"], {
     cwd: home,
     env: { ...process.env, REDIS_URL: redisUrl, CODEMEM_HOME: join(home, ".codemem"), ...env },
+    // Inside the test's own limit, so a hang shows what the demo printed before it.
+    timeoutMs: 100_000,
   });
-  expect(result.stderr).not.toMatch(/CROSSSLOT|MOVED|error/i);
-  expect(result.code).toBe(0);
+  const printed = `stdout:\n${result.stdout.slice(-3000)}\nstderr:\n${result.stderr.slice(-3000)}`;
+  expect(result.stderr, printed).not.toMatch(/CROSSSLOT|MOVED|error/i);
+  expect(result.code, printed).toBe(0);
   const summary = JSON.parse(result.stdout.trim().split("\n").at(-1) as string) as Record<string, unknown>;
   expect(summary).toMatchObject({ demo: "archive", approved: true });
   expect(result.stdout).toMatch(/finished in [\d.]+ s\. (\d+) done, 0 skipped, 0 failed of \1\./);
