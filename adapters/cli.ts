@@ -1,5 +1,6 @@
 import { CORE_COMMANDS, main } from "../src/cli/main.ts";
 import { processIo } from "../src/cli/io.ts";
+import { exitIfLingering } from "../src/cli/linger.ts";
 import { stopWhenLauncherDies } from "../src/cli/parent-watch.ts";
 import { PLATFORMS } from "./registry.ts";
 import { startCommand } from "./start.ts";
@@ -11,3 +12,4 @@ process.exitCode = await main(process.argv.slice(2), processIo({ platforms: PLAT
   ...CORE_COMMANDS,
   start: startCommand,
 });
+exitIfLingering();
