@@ -15,7 +15,8 @@ export function describeZodIssue(
   return `${field} = ${shown}: ${issue.message}`;
 }
 
-function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+/** The value at a path of keys inside a parsed JSON value; undefined where the path leaves it. */
+export function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   let current: unknown = input;
   for (const key of path) {
     if (typeof current !== "object" || current === null) return undefined;

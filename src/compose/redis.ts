@@ -23,8 +23,6 @@ export interface ConnectedRedis {
   connection: ConnectionOptions;
   /** The key and queue prefix to use: the config's, hash-tagged on a cluster. */
   prefix: string;
-  /** Whether codemem started this Redis itself (no REDIS_URL). */
-  own: boolean;
   close(): Promise<void>;
 }
 
@@ -50,7 +48,6 @@ export async function connectRedis(config: Config, log: Logger): Promise<Connect
     redis,
     connection: bull.connection,
     prefix: keyPrefix(config.prefix, target),
-    own: server !== undefined,
     close: async () => {
       redis.disconnect();
       bull.close();

@@ -1,6 +1,8 @@
 import type { z } from "zod";
 import { globalRegistry } from "zod";
-import { type Config, configSchema, type SettingMeta } from "./schema.ts";
+import { valueAt } from "../zod-issue.ts";
+import { type Config, configSchema } from "./schema.ts";
+import type { SettingMeta } from "./settings.ts";
 
 /** One setting of the config, as the schema names it: its dotted path and what its meta says. */
 export type ConfigField = SettingMeta & {
@@ -36,19 +38,12 @@ function walk(shape: Record<string, AnySchema>, prefix: string): ConfigField[] {
 /** Every setting, in the schema's order: a field with an environment variable, or a group of them. */
 export const CONFIG_FIELDS: readonly ConfigField[] = walk(configSchema.shape, "");
 
-/** The config's value at a dotted path. */
-export function valueAt(config: unknown, path: string): unknown {
-  let node: unknown = config;
-  for (const key of path.split(".")) {
-    if (typeof node !== "object" || node === null) return undefined;
-    node = (node as Record<string, unknown>)[key];
-  }
-  return node;
-}
+/** The config's value at a dotted path (`sandbox.memoryMb`). */
+export const valueAtPath = (config: unknown, path: string): unknown => valueAt(config, path.split("."));
 
 /** The values of every secret setting that is set (what no log line may show). */
 export function secretSettings(config: Config): string[] {
   return CONFIG_FIELDS.filter((field) => field.secret === true)
-    .map((field) => valueAt(config, field.path))
+    .map((field) => valueAtPath(config, field.path))
     .filter((value): value is string => typeof value === "string" && value !== "");
 }

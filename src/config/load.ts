@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { userError } from "../errors.ts";
-import { CONFIG_FIELDS, valueAt } from "./fields.ts";
+import { CONFIG_FIELDS, valueAtPath } from "./fields.ts";
 import { type Config, configSchema } from "./schema.ts";
 
 export type { Config } from "./schema.ts";
@@ -94,7 +94,7 @@ function invalid(merged: Record<string, unknown>, sources: ReadonlyMap<string, s
   while (segments.length > 1 && !sources.has(segments.join("."))) segments.pop();
   const field = sources.has(segments.join(".")) ? segments.join(".") : path;
   const source = sources.get(field);
-  const value = valueAt(merged, field);
+  const value = valueAtPath(merged, field);
   // Secrets never reach a log or a terminal, not even in an error about them.
   const secret = CONFIG_FIELDS.find((known) => known.path === field)?.secret === true;
   const shown = value === undefined ? "missing" : secret ? "(set, hidden)" : JSON.stringify(value);

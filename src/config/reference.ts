@@ -1,4 +1,4 @@
-import { CONFIG_FIELDS, valueAt } from "./fields.ts";
+import { CONFIG_FIELDS, valueAtPath } from "./fields.ts";
 import { loadConfig } from "./load.ts";
 
 /** Where the README holds the table; everything between the markers is generated. */
@@ -18,7 +18,7 @@ export function configTable(): string {
   const defaults = loadConfig({ env: {}, file: undefined, cwd: "/nonexistent" });
   const rows = CONFIG_FIELDS.map(
     (field) =>
-      `| \`${field.env}\` | \`${field.path}\` | ${field.defaultText ?? shown(valueAt(defaults, field.path))} | ${field.doc} |`,
+      `| \`${field.env}\` | \`${field.path}\` | ${field.defaultText ?? shown(valueAtPath(defaults, field.path))} | ${field.doc} |`,
   );
   return ["| environment | field | default | what it sets |", "|---|---|---|---|", ...rows].join("\n");
 }

@@ -4,8 +4,6 @@ import { LOG_LEVELS } from "./log-levels.ts";
 import { slackSettings, teamsSettings } from "./platform-settings.ts";
 import { commaList, flag, positiveInt, setting } from "./settings.ts";
 
-export type { SettingMeta } from "./settings.ts";
-
 /** The one schema for codemem's configuration: defaults < codemem.config.json < environment < flags. */
 export const configSchema = z
   .object({

@@ -1,5 +1,6 @@
 import { Ajv } from "ajv";
 import { userError } from "../errors.ts";
+import { valueAt } from "../zod-issue.ts";
 import type { JsonSchema } from "../json-schema.ts";
 
 const ajv = new Ajv({ useDefaults: true, coerceTypes: false, allErrors: false, strict: false });
@@ -19,7 +20,9 @@ export function validateParams(skill: string, schema: JsonSchema, params: unknow
     const field = error?.instancePath
       ? error.instancePath.slice(1).replaceAll("/", ".")
       : ((error?.params as { missingProperty?: string })?.missingProperty ?? "(params)");
-    const value = error?.instancePath ? JSON.stringify(valueAt(copy, error.instancePath)) : "missing";
+    const value = error?.instancePath
+      ? JSON.stringify(valueAt(copy, error.instancePath.split("/").slice(1)))
+      : "missing";
     const known = Object.keys(schema.properties ?? {}).join(", ");
     throw userError(
       "PARAMS_INVALID",
@@ -27,13 +30,4 @@ export function validateParams(skill: string, schema: JsonSchema, params: unknow
     );
   }
   return copy;
-}
-
-function valueAt(root: unknown, pointer: string): unknown {
-  let node = root;
-  for (const part of pointer.split("/").slice(1)) {
-    if (typeof node !== "object" || node === null) return undefined;
-    node = (node as Record<string, unknown>)[part];
-  }
-  return node;
 }

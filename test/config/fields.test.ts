@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { CONFIG_FIELDS, valueAt } from "../../src/config/fields.ts";
+import { CONFIG_FIELDS, valueAtPath } from "../../src/config/fields.ts";
 import { loadConfig } from "../../src/config/load.ts";
 import { configTable, withConfigTable } from "../../src/config/reference.ts";
 
@@ -70,7 +70,7 @@ describe("the configuration's fields", () => {
     const set = loadConfig({ env, cwd: "/nonexistent" });
     const defaults = loadConfig({ env: {}, cwd: "/nonexistent" });
     for (const field of CONFIG_FIELDS)
-      expect(valueAt(set, field.path), field.env).not.toEqual(valueAt(defaults, field.path));
+      expect(valueAtPath(set, field.path), field.env).not.toEqual(valueAtPath(defaults, field.path));
   });
 });
 
