@@ -156,7 +156,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
         await bot.onMessage({
           user: consoleUser(body.data.user),
           thread: consoleThread(thread),
-          text: body.data.text,
+          text: mentionsOf(body.data.text),
           mentioned: false,
           eventId: `console-${human.id}`,
         });
@@ -230,4 +230,9 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
     if ((error as { code?: string }).code === "BODY_TOO_LARGE") throw error;
     return null;
   }
+}
+
+/** A console user is their name: a typed `@bob` is a mention of console:bob, as `<@U…>` is on Slack. */
+function mentionsOf(text: string): string {
+  return text.replace(/(^|\s)@(?!codemem\b)([\w.-]{1,64})/gi, "$1<@$2>");
 }

@@ -3,7 +3,8 @@ import type {
   ChatCompletionMessageParam,
 } from "openai/resources/chat/completions";
 import { asCodedError } from "../errors.ts";
-import { displayName, type User } from "../ui/user.ts";
+import { threadKey } from "../ui/surface.ts";
+import { displayName, type User, userKey } from "../ui/user.ts";
 import { answerSchedule, approve, reject } from "./approval.ts";
 import type { AgentDeps } from "./deps.ts";
 import type { ToolOutcome, TurnContext } from "./meta-tool.ts";
@@ -15,7 +16,9 @@ import { ThreadVoice } from "./voice.ts";
 export type TurnInput =
   | { kind: "mention"; text: string; user: User }
   | { kind: "click"; pendingId: string; choice: string; user: User }
-  | { kind: "reply"; text: string; user: User };
+  | { kind: "reply"; text: string; user: User }
+  /** Invite someone into the session or hand it over (`@codemem invite|handover @person`). */
+  | { kind: "people"; change: "invite" | "handover"; person: User; user: User };
 
 /** The fingerprint the replay server sets; every message of such a session is labelled as a demo. */
 export const REPLAY_FINGERPRINT = "codemem-replay";
@@ -44,6 +47,7 @@ export class AgentTurn {
 
   async run(input: TurnInput): Promise<void> {
     this.deps.metrics?.agentTurns.inc();
+    if (input.kind === "people") return this.people(input);
     const proceed = input.kind === "click" ? await this.click(input) : await this.message(input);
     if (!proceed) return;
     this.session.status = "working";
@@ -54,12 +58,38 @@ export class AgentTurn {
     }
   }
 
+  /** Invite or hand over, checked again under the thread's lock: only the requester or an approver. */
+  private async people(input: Extract<TurnInput, { kind: "people" }>): Promise<void> {
+    const session = this.session;
+    const { requester } = session;
+    if (!(await this.deps.policy.mayAnswer({ requester }, input.user)).allowed) {
+      await this.voice.notice(
+        input.user,
+        `Only ${displayName(requester)} or an approver can change who is in this session.`,
+      );
+      return;
+    }
+    const others = (session.guests ?? []).filter((guest) => userKey(guest) !== userKey(input.person));
+    if (input.change === "invite") session.guests = [...others, input.person];
+    else if (userKey(input.person) !== userKey(requester)) {
+      session.guests = [...others, requester];
+      session.requester = input.person;
+    }
+    await this.deps.audit?.append({
+      action: input.change,
+      who: userKey(input.user),
+      thread: threadKey(session.thread),
+      detail: userKey(input.person),
+    });
+  }
+
   /** A mention or a reply; false when there is nothing for the model to do. */
   private async message(input: Extract<TurnInput, { kind: "mention" | "reply" }>): Promise<boolean> {
     const session = this.session;
+    // Checked again here, under the thread's lock: Bot.onMessage refused it at once with a notice.
+    if (!(await this.deps.policy.mayTalk(session, input.user)).allowed) return false;
     const pending = session.pending;
     if (pending?.kind === "reject_reason") {
-      if (!(await this.deps.policy.mayAnswer(session.requester, input.user)).allowed) return false;
       session.messages.push({
         role: "tool",
         tool_call_id: pending.toolCallId,
@@ -90,7 +120,7 @@ export class AgentTurn {
       await voice.notice(input.user, "That was already answered; nothing changed.");
       return false;
     }
-    const decision = await this.deps.policy.mayAnswer(session.requester, input.user);
+    const decision = await this.deps.policy.mayAnswer(session, input.user);
     if (!decision.allowed) {
       await voice.post({ blocks: [decision.refusal] }, input.user);
       return false;

@@ -22,8 +22,20 @@ export const SCHEDULE_CHOICES: readonly { label: string; cron: string }[] = [
  */
 export async function approve(turn: TurnContext, pending: Pending<"proposal">, user: User): Promise<void> {
   const { deps, session, voice } = turn;
-  const { sampleParams, ...definition } = pending.proposal;
+  const { sampleParams, ...proposed } = pending.proposal;
+  // The name was claimed when the card was made; someone else may have taken it since.
+  const name = await claimName(turn, proposed.name, user);
+  const definition = { ...proposed, name };
   const record = await deps.skills.save({ ...definition, author: userKey(session.requester), approver: userKey(user) });
+  if (name !== proposed.name) {
+    await deps.audit?.append({
+      action: "renamed",
+      who: userKey(user),
+      skill: name,
+      thread: threadKey(session.thread),
+      detail: `proposed as ${proposed.name}, which belongs to others`,
+    });
+  }
   await deps.audit?.append({
     action: "approve",
     who: userKey(user),
@@ -44,7 +56,17 @@ export async function approve(turn: TurnContext, pending: Pending<"proposal">, u
   const writes = record.tools.filter((tool) => tool.access !== "read-only").map((tool) => tool.id);
   await voice.post({
     blocks: [
-      rich("Saved skill ", code(record.name), ` v${record.version}, approved by `, user, "."),
+      name === proposed.name
+        ? rich("Saved skill ", code(record.name), ` v${record.version}, approved by `, user, ".")
+        : rich(
+            "Saved skill ",
+            code(record.name),
+            ` v${record.version}, approved by `,
+            user,
+            " (",
+            code(proposed.name),
+            " belongs to others and is unchanged).",
+          ),
       {
         type: "fields",
         fields: [
@@ -83,7 +105,27 @@ export async function approve(turn: TurnContext, pending: Pending<"proposal">, u
     await voice.say(`The skill is saved, but its first run did not start (${coded.code}: ${coded.message}).`);
     return;
   }
-  await offerSchedule(turn, pending.toolCallId, record.name, sampleParams);
+  const elsewhere = await deps.launcher.schedulesOnOtherVersions(record.name, record.version);
+  await offerSchedule(
+    turn,
+    pending.toolCallId,
+    { skill: record.name, version: record.version, params: sampleParams },
+    elsewhere,
+  );
+}
+
+/**
+ * The name a proposal is saved under: its own when free or when the requester or the approving person
+ * may version the skill of that name (src/core/policy.ts), else the first free `name-N`. A member's proposal never becomes a new
+ * version of someone else's skill (which their schedules and dedup memory belong to).
+ */
+export async function claimName(turn: TurnContext, name: string, approver?: User): Promise<string> {
+  const { deps, session } = turn;
+  if ((await deps.skills.latest(name)) === undefined) return name;
+  const skill = { name, owners: await deps.skills.owners(name) };
+  if (await deps.policy.mayVersion(skill, session.requester)) return name;
+  if (approver !== undefined && (await deps.policy.mayVersion(skill, approver))) return name;
+  return deps.skills.freeName(name);
 }
 
 /** Reject: the card says so, and the requester's next message in the thread is the reason. */
@@ -103,23 +145,36 @@ export async function reject(turn: TurnContext, pending: Pending<"proposal">, us
 async function offerSchedule(
   turn: TurnContext,
   toolCallId: string,
-  skill: string,
-  params: Record<string, unknown>,
+  schedule: { skill: string; version: number; params: Record<string, unknown> },
+  elsewhere: number,
 ): Promise<void> {
   const { session, voice } = turn;
   const id = randomUUID();
+  const value = (choice: string) => ({ sessionId: session.id, pendingId: id, choice });
   const buttons: Button[] = [
+    // Nothing moves silently: schedules of older versions move only when an owner says so.
+    ...(elsewhere > 0
+      ? [
+          {
+            label: `Move ${plural(elsewhere, "schedule")} to v${schedule.version}`,
+            value: value(MOVE),
+            style: "primary" as const,
+          },
+        ]
+      : []),
     ...SCHEDULE_CHOICES.map((choice, index) => ({
       label: choice.label,
-      value: { sessionId: session.id, pendingId: id, choice: choice.cron },
-      style: index === 0 ? ("primary" as const) : undefined,
+      value: value(choice.cron),
+      style: index === 0 && elsewhere === 0 ? ("primary" as const) : undefined,
     })),
-    { label: "Custom…", value: { sessionId: session.id, pendingId: id, choice: "custom" } },
-    { label: "No schedule", value: { sessionId: session.id, pendingId: id, choice: "none" } },
+    { label: "Custom…", value: value("custom") },
+    { label: "No schedule", value: value("none") },
   ];
-  const message: UiMessage = {
-    blocks: [{ type: "question", prompt: `Run ${skill} on a schedule too, with the same values?`, buttons }],
-  };
+  const prompt =
+    elsewhere > 0
+      ? `${plural(elsewhere, "schedule")} of ${schedule.skill} still run${elsewhere === 1 ? "s" : ""} an earlier version. Move ${elsewhere === 1 ? "it" : "them"} to v${schedule.version}, or add a schedule with the same values?`
+      : `Run ${schedule.skill} on a schedule too, with the same values?`;
+  const message: UiMessage = { blocks: [{ type: "question", prompt, buttons }] };
   const messageRef = await voice.post(message);
   session.pending = {
     id,
@@ -128,9 +183,13 @@ async function offerSchedule(
     choices: buttons.map((button) => button.value.choice),
     messageRef,
     message: voice.label(message),
-    schedule: { skill, params },
+    schedule,
   };
 }
+
+const MOVE = "move";
+
+const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? "" : "s"}`;
 
 /** A click on the schedule offer: a cadence is scheduled, "custom" explains the command, "none" declines. */
 export async function answerSchedule(
@@ -146,6 +205,16 @@ export async function answerSchedule(
   session.pending = undefined;
   if (choice === "none") {
     await voice.markAnswered(pending, { label: "No schedule", by: user });
+    return;
+  }
+  if (choice === MOVE && target.version !== undefined) {
+    if (!(await deps.policy.isOwner({ name: target.skill, owners: await deps.skills.owners(target.skill) }, user))) {
+      session.pending = pending;
+      await voice.notice(user, `Only an owner of ${target.skill} or an approver can move its schedules.`);
+      return;
+    }
+    const moved = await deps.launcher.moveSchedules(target.skill, target.version, userKey(user));
+    await voice.markAnswered(pending, { label: `Moved ${plural(moved, "schedule")} to v${target.version}`, by: user });
     return;
   }
   if (label === undefined) {
@@ -167,6 +236,7 @@ export async function answerSchedule(
   try {
     const made = await deps.launcher.schedule({
       skill: target.skill,
+      version: target.version,
       cron: choice,
       tz: "UTC",
       params: target.params,

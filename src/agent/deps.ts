@@ -57,9 +57,24 @@ export interface AgentDeps {
   metrics?: Metrics | undefined;
 }
 
-/** The part of the policy a turn needs: may this person answer this requester's session? */
+/** The people of a session: who asked, and whom they invited (or handed it to). */
+export interface SessionPeople {
+  requester: User;
+  guests?: readonly User[] | undefined;
+}
+
+type Decision = { allowed: true } | { allowed: false; refusal: UiBlock };
+
+/** The part of the policy a turn needs (src/core/policy.ts). */
 export interface AnswerPolicy {
-  mayAnswer(requester: User, user: User): Promise<{ allowed: true } | { allowed: false; refusal: UiBlock }>;
+  /** May this person answer the session's questions and proposals? */
+  mayAnswer(people: SessionPeople, user: User): Promise<Decision>;
+  /** May this person's words reach the session's model? */
+  mayTalk(people: SessionPeople, user: User): Promise<Decision>;
+  /** Is this person an owner of the skill (authored or approved a version of it) or an approver? */
+  isOwner(skill: { name: string; owners: readonly string[] }, user: User): Promise<boolean>;
+  /** May this person's proposal become the skill's next version (an owner, or nobody owns it and no approver is set)? */
+  mayVersion(skill: { name: string; owners: readonly string[] }, user: User): Promise<boolean>;
 }
 
 /** Starts runs and schedules of saved skills (the runtime), for Approve and the schedule buttons. */
@@ -73,10 +88,15 @@ export interface SkillLauncher {
   }): Promise<{ runId: string }>;
   schedule(request: {
     skill: string;
+    version?: number | undefined;
     cron: string;
     tz: string;
     params: Record<string, unknown>;
     requester: string;
     thread: ThreadRef;
   }): Promise<{ id: string; next: string | null }>;
+  /** Schedules of the skill that run a version other than `version`. */
+  schedulesOnOtherVersions(skill: string, version: number): Promise<number>;
+  /** Moves them to `version`; `by` is recorded. Returns how many moved. */
+  moveSchedules(skill: string, version: number, by: string): Promise<number>;
 }

@@ -1,5 +1,7 @@
 import { randomUUID } from "node:crypto";
-import type { Button, UiBlock, UiMessage } from "../ui/message.ts";
+import { type Button, code, rich, type UiBlock, type UiMessage } from "../ui/message.ts";
+import { parseUserKey, type User } from "../ui/user.ts";
+import { claimName } from "./approval.ts";
 import { defineMetaTool } from "./meta-tool.ts";
 import { META_TOOL_NAMES } from "./meta-tool-names.ts";
 import { checkProposal, dryRunPreview, proposeSkillArgs } from "./proposal.ts";
@@ -15,7 +17,11 @@ export const PROPOSE_SKILL = defineMetaTool({
   schema: proposeSkillArgs,
   status: "is trying the skill on a sample…",
   run: async (args, { deps, session, voice }) => {
-    const { proposal, dryRun } = await checkProposal(deps, session, args);
+    const checked = await checkProposal(deps, session, args);
+    const { dryRun } = checked;
+    // A name that belongs to others is not theirs to version: the proposal gets a free name of its own.
+    const name = await claimName({ deps, session, voice }, checked.proposal.name);
+    const proposal = { ...checked.proposal, name };
     const id = randomUUID();
     const button = (label: string, choice: string, style: Button["style"]): Button => ({
       label,
@@ -39,7 +45,9 @@ export const PROPOSE_SKILL = defineMetaTool({
       tools: proposal.tools.map((tool) => ({ id: tool.id, access: tool.access })),
       buttons: [approve, button("Reject", "reject", "danger")],
     };
-    const message: UiMessage = { blocks: [block] };
+    const message: UiMessage = {
+      blocks: name === args.name ? [block] : [await renamedNote(args.name, name, deps), block],
+    };
     const messageRef = await voice.post(message);
     return {
       suspend: {
@@ -54,3 +62,21 @@ export const PROPOSE_SKILL = defineMetaTool({
     };
   },
 });
+
+async function renamedNote(
+  asked: string,
+  name: string,
+  deps: { skills: { owners(name: string): Promise<string[]> } },
+): Promise<UiBlock> {
+  const owners = (await deps.skills.owners(asked)).map(parseUserKey).filter((u): u is User => u !== undefined);
+  const who = owners.length === 0 ? ["its owners"] : owners.flatMap((owner, i) => [i === 0 ? "" : ", ", owner]);
+  return rich(
+    "A skill named ",
+    code(asked),
+    " belongs to ",
+    ...who,
+    ", so this is proposed as ",
+    code(name),
+    ": approving it leaves theirs, its schedules and its memory as they are.",
+  );
+}

@@ -47,7 +47,12 @@ export const pendingInputSchema = z.discriminatedUnion("kind", [
   z.object({
     kind: z.literal("schedule"),
     ...waiting,
-    schedule: z.object({ skill: z.string(), params: z.record(z.string(), z.unknown()) }),
+    schedule: z.object({
+      skill: z.string(),
+      /** The version just approved: a schedule made here pins it, "move" moves older ones to it. */
+      version: z.number().int().optional(),
+      params: z.record(z.string(), z.unknown()),
+    }),
   }),
 ]);
 
@@ -65,6 +70,8 @@ export const sessionStateSchema = z.object({
   id: z.string(),
   thread: threadRefSchema,
   requester: userSchema,
+  /** People the requester invited: their words and clicks count as the requester's. */
+  guests: z.array(userSchema).optional(),
   createdAt: z.string(),
   status: z.enum(["working", "waiting", "idle", "done"]),
   messages: z.array(conversationMessage),

@@ -10,5 +10,8 @@ export function launcherOf(runtime: SkillRuntime): SkillLauncher {
       const made = await new Schedules(runtime).create(request);
       return { id: made.id, next: made.next };
     },
+    schedulesOnOtherVersions: async (skill, version) =>
+      (await new Schedules(runtime).list()).filter((s) => s.skill === skill && s.version !== version).length,
+    moveSchedules: async (skill, version, by) => (await new Schedules(runtime).move(skill, version, by)).length,
   };
 }

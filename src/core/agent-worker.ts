@@ -21,6 +21,12 @@ const agentJob = z.object({
     z.object({ kind: z.literal("mention"), text: z.string(), user: userSchema }),
     z.object({ kind: z.literal("reply"), text: z.string(), user: userSchema }),
     z.object({ kind: z.literal("click"), pendingId: z.string(), choice: z.string(), user: userSchema }),
+    z.object({
+      kind: z.literal("people"),
+      change: z.enum(["invite", "handover"]),
+      person: userSchema,
+      user: userSchema,
+    }),
   ]),
 });
 

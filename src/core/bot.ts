@@ -87,7 +87,10 @@ export class Bot {
     this.options = options;
     this.keys = new BotKeys(options.prefix);
     this.queue = new Queue<AgentJob>(QUEUES.agent, { connection: options.connection, prefix: options.prefix });
-    this.commands = new Commands(options);
+    this.commands = new Commands({
+      ...options,
+      enqueueTurn: (thread, input) => this.enqueue(thread, input, undefined),
+    });
   }
 
   /**
@@ -103,14 +106,31 @@ export class Bot {
     if (route.kind === "command") {
       const reply = await this.onCommand({ user: event.user, text: route.text, thread });
       await this.options.surface.post(thread, reply.message, reply.private ? { visibleTo: event.user } : {});
-    } else if (route.kind === "mention") {
-      await this.enqueue(thread, { kind: "mention", text: route.text, user: event.user }, event.eventId);
-    } else {
-      const found = await this.session(sessionIdFor(thread));
-      // A session this release cannot read waits for nothing; a mention says so (the agent worker).
-      if (!("session" in found) || found.session?.pending?.kind !== "reject_reason") return;
-      await this.enqueue(thread, { kind: "reply", text: route.text, user: event.user }, event.eventId);
+      return;
     }
+    const found = await this.session(sessionIdFor(thread));
+    const session = "session" in found ? found.session : undefined;
+    // Only the session's people steer it: anyone else's words never reach the model.
+    const decision = session === undefined ? undefined : await this.options.policy.mayTalk(session, event.user);
+    if (session !== undefined && decision?.allowed === false) {
+      // Plain talk between people in the thread is theirs; only a mention of the bot gets the notice.
+      if (route.kind === "mention") {
+        await this.options.audit?.append({
+          action: "message_refused",
+          who: userKey(event.user),
+          thread: threadKey(session.thread),
+        });
+        await this.options.surface.post(session.thread, { blocks: [decision.refusal] }, { visibleTo: event.user });
+      }
+      return;
+    }
+    if (route.kind === "mention") {
+      await this.enqueue(thread, { kind: "mention", text: route.text, user: event.user }, event.eventId);
+      return;
+    }
+    // A session this release cannot read waits for nothing; a mention says so (the agent worker).
+    if (session?.pending?.kind !== "reject_reason") return;
+    await this.enqueue(thread, { kind: "reply", text: route.text, user: event.user }, event.eventId);
   }
 
   /**
@@ -149,7 +169,7 @@ export class Bot {
     if (pending === undefined || pending.id !== value.pendingId || !pending.choices.includes(value.choice)) {
       return { kind: "stale", notice: text("That was already answered; nothing changed.") };
     }
-    const decision = await this.options.policy.mayAnswer(session.requester, event.user);
+    const decision = await this.options.policy.mayAnswer(session, event.user);
     if (!decision.allowed) {
       await this.options.audit?.append({
         action: "click_refused",

@@ -1,15 +1,18 @@
+import type { TurnInput } from "../agent/agent.ts";
+import { sessionIdFor, type SessionStore } from "../agent/session.ts";
 import { asCodedError, userError } from "../errors.ts";
+import { unreadableReason } from "../stored.ts";
 import type { AuditLog } from "../ops/audit.ts";
 import { progressBlock, progressMessage, summaryMessage } from "./run-messages.ts";
 import type { SkillRuntime } from "../runtime/runtime.ts";
-import { Schedules } from "../runtime/schedules.ts";
+import { type ScheduleInfo, Schedules } from "../runtime/schedules.ts";
 import { lineDiff } from "../skills/diff.ts";
 import type { SkillStore } from "../skills/store.ts";
 import { code, rich, text, type Span, type UiBlock, type UiMessage } from "../ui/message.ts";
 import { type ChatSurface, type ThreadRef, threadKey } from "../ui/surface.ts";
-import { parseUserKey, userKey, type User } from "../ui/user.ts";
+import { mentionedUser, parseUserKey, userKey, type User } from "../ui/user.ts";
 import { COMMAND_HELP, parseCommand } from "./commands.ts";
-import type { Policy } from "./policy.ts";
+import type { Policy, SkillOwners } from "./policy.ts";
 
 export interface CommandsOptions {
   skills: SkillStore;
@@ -18,6 +21,10 @@ export interface CommandsOptions {
   surface: ChatSurface;
   runtime?: SkillRuntime | undefined;
   audit?: AuditLog | undefined;
+  /** The sessions invite and handover change. */
+  sessions: SessionStore;
+  /** Queues a turn of a thread's session (the Bot's agent queue): invite and handover are applied under its lock. */
+  enqueueTurn(thread: ThreadRef, input: TurnInput): Promise<void>;
 }
 
 /** A command's answer; `private` when only the caller needs it (help, status, errors, refusals). */
@@ -82,9 +89,12 @@ export class Commands {
           ],
         });
       }
+      case "invite":
+      case "handover":
+        return this.people(event, command.name, command.person);
       case "rollback": {
         const before = await skills.require(command.skill);
-        const refused = this.refusal(await policy.mayChange(before, event.user, "roll back"));
+        const refused = this.refusal(await policy.mayChange(await this.owned(command.skill), event.user, "roll back"));
         if (refused) return refused;
         const target = await skills.rollback(command.skill, command.version);
         await this.options.audit?.append({
@@ -98,6 +108,7 @@ export class Commands {
         return everyone({
           blocks: [
             rich(code(command.skill), ` now runs v${target.version} (was v${before.version}), by `, event.user, "."),
+            ...(await this.pinnedElsewhere(command.skill, target.version)),
             {
               type: "code",
               language: "diff",
@@ -149,10 +160,11 @@ export class Commands {
       }
       case "schedule": {
         const skill = await skills.require(command.skill);
-        const refused = this.refusal(await policy.mayChange(skill, event.user, "schedule"));
+        const refused = this.refusal(await policy.mayChange(await this.owned(command.skill), event.user, "schedule"));
         if (refused) return refused;
         const made = await new Schedules(runtime).create({
           skill: command.skill,
+          version: skill.version,
           cron: command.cron,
           tz: command.tz,
           params: command.params,
@@ -174,21 +186,63 @@ export class Commands {
         if (list.length === 0)
           return mine(text('No schedules. Make one with /codemem schedule <skill> "<cron>" [tz] [json].'));
         return mine({
-          blocks: list.map((s) => rich(code(s.id), `: ${s.skill} "${s.cron}" ${s.tz}, next ${s.next ?? "?"}`)),
+          blocks: list.map(scheduleLine),
         });
       }
       case "unschedule": {
         const schedules = new Schedules(runtime);
         const found = await schedules.get(command.id);
-        const skill = found === undefined ? undefined : await skills.latest(found.skill);
-        if (skill !== undefined) {
-          const refused = this.refusal(await policy.mayChange(skill, event.user, "unschedule"));
+        // A schedule whose skill is gone has no owners left: only an approver removes it.
+        if (found !== undefined) {
+          const refused = this.refusal(await policy.mayChange(await this.owned(found.skill), event.user, "unschedule"));
           if (refused) return refused;
         }
         await schedules.remove(command.id, userKey(event.user));
         return everyone({ blocks: [rich("Removed schedule ", code(command.id), " (by ", event.user, ").")] });
       }
     }
+  }
+
+  /**
+   * Invite someone into the thread's session, or hand it over to them: for its requester and the
+   * approvers, applied by the session's worker under the thread's lock (it checks again there).
+   */
+  private async people(
+    event: { user: User; thread: ThreadRef },
+    change: "invite" | "handover",
+    token: string,
+  ): Promise<CommandReply> {
+    const person = mentionedUser(token, event.thread.platform);
+    if (person === undefined)
+      throw userError("COMMAND_USAGE", `mention the person to ${change} (@name); "${token}" is not a mention`);
+    let session: Awaited<ReturnType<SessionStore["load"]>>;
+    try {
+      session =
+        event.thread.thread === undefined ? undefined : await this.options.sessions.load(sessionIdFor(event.thread));
+    } catch (error) {
+      throw userError("STATE_UNREADABLE", unreadableReason(error));
+    }
+    if (session === undefined)
+      return mine(text(`There is no session in this thread: ${change} works in the thread of one.`));
+    const requester = session.requester;
+    if (!(await this.options.policy.mayAnswer({ requester }, event.user)).allowed)
+      return mine({
+        blocks: [
+          rich(
+            "Only ",
+            requester,
+            ` or an approver can ${change === "invite" ? "invite people to" : "hand over"} this session.`,
+          ),
+        ],
+      });
+    await this.options.enqueueTurn(event.thread, { kind: "people", change, person, user: event.user });
+    return everyone({
+      blocks: [
+        change === "invite"
+          ? rich(event.user, " invited ", person, ": their messages and clicks count in this session now.")
+          : rich(event.user, " handed this session to ", person, "; ", requester, " stays invited."),
+      ],
+    });
   }
 
   /**
@@ -208,7 +262,7 @@ export class Commands {
     const schedules = await new Schedules(runtime).list();
     blocks.push({ type: "rich", spans: [{ text: "Schedules", style: "strong" }] });
     if (schedules.length === 0) blocks.push({ type: "text", text: "None." });
-    for (const s of schedules) blocks.push(rich(code(s.id), `: ${s.skill} "${s.cron}" ${s.tz}, next ${s.next ?? "?"}`));
+    for (const schedule of schedules) blocks.push(scheduleLine(schedule));
     blocks.push({ type: "rich", spans: [{ text: "Latest runs", style: "strong" }] });
     const runs = await runtime.progress.recent(5);
     if (runs.length === 0) blocks.push({ type: "text", text: "None yet." });
@@ -227,6 +281,27 @@ export class Commands {
         return rich(code(name), ` v${skill.version} — ${skill.description} (approved by `, person(skill.approver), ")");
       }),
     );
+  }
+
+  /** Schedules keep their version through a rollback: say which, and how to move one. */
+  private async pinnedElsewhere(skill: string, version: number): Promise<UiBlock[]> {
+    const runtime = this.options.runtime;
+    if (runtime === undefined) return [];
+    const pinned = (await new Schedules(runtime).list()).filter((s) => s.skill === skill && s.version !== version);
+    if (pinned.length === 0) return [];
+    return [
+      rich(
+        `${pinned.length} schedule${pinned.length === 1 ? " keeps" : "s keep"} running ${pinned
+          .map((s) => (s.version === undefined ? "the latest" : `v${s.version}`))
+          .join(", ")}: `,
+        code(`/codemem schedule ${skill} "<its cron>" …`),
+        " with the same values moves one.",
+      ),
+    ];
+  }
+
+  private async owned(name: string): Promise<SkillOwners> {
+    return { name, owners: await this.options.skills.owners(name) };
   }
 
   private refusal(decision: Awaited<ReturnType<Policy["mayChange"]>>): CommandReply | undefined {
@@ -265,6 +340,12 @@ export class Commands {
       throw userError("USAGE", `nothing was cut from message ${id} (part ${part}), or it has expired`);
     return { blocks: [{ type: "code", language: "text", title: cut.title, source: cut.text }] };
   }
+}
+
+/** One schedule: its id, what it runs (the pinned version) and when. */
+function scheduleLine(s: ScheduleInfo): UiBlock {
+  const version = s.version === undefined ? "latest" : `v${s.version}`;
+  return rich(code(s.id), `: ${s.skill} ${version} "${s.cron}" ${s.tz}, next ${s.next ?? "?"}`);
 }
 
 /** A stored user key as a mention; shipped skills' "codemem" as plain text. */

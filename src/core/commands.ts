@@ -12,7 +12,8 @@ export type ParsedCommand =
   | { name: "rollback"; skill: string; version: number }
   | { name: "diff"; skill: string; from: number; to: number }
   | { name: "show"; id: string; part: number }
-  | { name: "audit"; skill?: string | undefined };
+  | { name: "audit"; skill?: string | undefined }
+  | { name: "invite" | "handover"; person: string };
 
 export const COMMAND_HELP = [
   "@codemem <task>                              start a session in this thread: discover, probe, plan, propose a skill",
@@ -26,6 +27,8 @@ export const COMMAND_HELP = [
   "/codemem diff <skill> <from> <to>            what changed between two versions",
   "/codemem show <message> <part>               the whole text of something cut to fit the chat",
   "/codemem audit [skill]                       who approved, ran and changed what, latest first (approvers)",
+  "@codemem invite @person                      in a session's thread: let them steer it and answer it too",
+  "@codemem handover @person                    in a session's thread: make it theirs (you stay invited)",
   "/codemem help                                this help",
 ].join("\n");
 
@@ -41,6 +44,8 @@ const COMMAND_WORDS = new Set([
   "diff",
   "show",
   "audit",
+  "invite",
+  "handover",
 ]);
 
 /** Whether a mention is really a command (`@codemem run x`), since Slack sends no slash command from a thread. */
@@ -93,6 +98,10 @@ export function parseCommand(text: string): ParsedCommand {
     case "audit":
       if (words.length > 2) throw usage("/codemem audit [skill]");
       return { name: "audit", skill: words[1] };
+    case "invite":
+    case "handover":
+      if (words.length !== 2) throw usage(`@codemem ${word} @person (in the session's thread)`);
+      return { name: word, person: words[1] as string };
     case "show": {
       const part = Number(words[2] ?? 1);
       if (words.length < 2 || words.length > 3 || !Number.isInteger(part) || part < 1)

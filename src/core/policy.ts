@@ -1,3 +1,4 @@
+import type { SessionPeople } from "../agent/deps.ts";
 import type { GroupDirectory } from "../ui/adapter.ts";
 import { code, rich, type Span, type UiBlock } from "../ui/message.ts";
 import { parseUserKey, userKey, type User } from "../ui/user.ts";
@@ -7,11 +8,11 @@ export type Decision = { allowed: true } | { allowed: false; refusal: UiBlock };
 
 const ALLOWED: Decision = { allowed: true };
 
-/** Who made and approved a skill (platform-qualified keys, or "codemem" for shipped ones). */
+/** A skill and the people who own it: user keys of everyone who authored or approved a version. */
 export interface SkillOwners {
   name: string;
-  author: string;
-  approver: string;
+  /** Empty for shipped skills and for a schedule whose skill is gone. */
+  owners: readonly string[];
 }
 
 export interface PolicyOptions {
@@ -25,9 +26,10 @@ export interface PolicyOptions {
 }
 
 /**
- * Who may do what, in one place: the requester and the approvers answer a session's questions and
- * proposals; the skill's author, the approver of its latest version and the configured approvers
- * change its schedules and versions; anyone may run a skill and read status. Refusals say who can.
+ * Who may do what, in one place: a session's requester, their guests and the approvers steer it and
+ * answer its questions and proposals; a skill's owners (everyone who authored or approved one of its
+ * versions) and the configured approvers change its versions and schedules, whoever made the latest;
+ * anyone may run a skill. Refusals say who can.
  */
 export class Policy {
   private readonly approvers: readonly User[];
@@ -52,36 +54,76 @@ export class Policy {
     return false;
   }
 
-  async mayAnswer(requester: User, user: User): Promise<Decision> {
-    if (userKey(user) === userKey(requester) || (await this.isApprover(user))) return ALLOWED;
+  /** One of the session's people or an approver: their words and clicks reach the session. */
+  async inSession(people: SessionPeople, user: User): Promise<boolean> {
+    const key = userKey(user);
+    if (key === userKey(people.requester) || (people.guests ?? []).some((guest) => userKey(guest) === key)) return true;
+    return this.isApprover(user);
+  }
+
+  async mayAnswer(people: SessionPeople, user: User): Promise<Decision> {
+    if (await this.inSession(people, user)) return ALLOWED;
     return {
       allowed: false,
-      refusal: rich("Only ", requester, ...this.approverSpans(" or an approver "), " can answer this."),
+      refusal: rich("Only ", people.requester, ...this.approverSpans(" or an approver "), " can answer this."),
     };
+  }
+
+  /** Someone else's words in a session's thread: a notice for them alone, and nothing reaches the model. */
+  async mayTalk(people: SessionPeople, user: User): Promise<Decision> {
+    if (await this.inSession(people, user)) return ALLOWED;
+    return {
+      allowed: false,
+      refusal: rich(
+        "This is ",
+        people.requester,
+        "'s session, so I did not read that. Mention me in a new thread to start your own, or ask ",
+        people.requester,
+        " to invite you.",
+      ),
+    };
+  }
+
+  /** An owner of the skill or an approver. */
+  async isOwner(skill: SkillOwners, user: User): Promise<boolean> {
+    return skill.owners.includes(userKey(user)) || this.isApprover(user);
+  }
+
+  /**
+   * May this person's proposal become the skill's next version? Its owners and the approvers; a skill
+   * nobody owns yet (a shipped one) also by anyone when no approver is configured, who then owns it.
+   */
+  async mayVersion(skill: SkillOwners, user: User): Promise<boolean> {
+    if (skill.owners.length === 0 && this.keys.size === 0) return true;
+    return this.isOwner(skill, user);
   }
 
   /** `what`: the verb in the refusal ("schedule", "roll back", "unschedule"). */
   async mayChange(skill: SkillOwners, user: User, what: string): Promise<Decision> {
-    const key = userKey(user);
-    if (key === skill.author || key === skill.approver || (await this.isApprover(user))) return ALLOWED;
-    if (this.keys.size === 0 && !parseUserKey(skill.author) && !parseUserKey(skill.approver)) {
+    if (await this.isOwner(skill, user)) return ALLOWED;
+    const owners = skill.owners
+      .filter((owner) => !this.keys.has(owner))
+      .map(parseUserKey)
+      .filter((owner): owner is User => owner !== undefined);
+    if (this.keys.size === 0 && owners.length === 0) {
       return {
         allowed: false,
         refusal: rich(
           `Only an approver can ${what} `,
           code(skill.name),
-          " (it ships with codemem), and none is configured: set CODEMEM_APPROVERS, e.g. console:alice or slack:U0123ABCD.",
+          " (it ships with codemem, or it is gone), and none is configured: set CODEMEM_APPROVERS, e.g. console:alice or slack:U0123ABCD.",
         ),
       };
     }
-    const owners = [skill.author, skill.approver].filter(
-      (owner, index, all) => parseUserKey(owner) && all.indexOf(owner) === index,
-    );
-    const people = owners.flatMap((owner, index) => [index > 0 ? " or " : "", parseUserKey(owner) as User]);
-    const who = people.length > 0 ? ["its author ", ...people] : ["its author"];
+    const people = owners.flatMap((owner, index) => [
+      index === 0 ? "" : index === owners.length - 1 ? " or " : ", ",
+      owner,
+    ]);
+    const who = owners.length === 1 ? ["its owner ", ...people] : owners.length > 1 ? ["its owners ", ...people] : [];
+    const approvers = this.approverSpans(who.length > 0 ? " or an approver " : "an approver ");
     return {
       allowed: false,
-      refusal: rich("Only ", ...who, ...this.approverSpans(" or an approver "), ` can ${what} `, code(skill.name), "."),
+      refusal: rich("Only ", ...who, ...approvers, ` can ${what} `, code(skill.name), "."),
     };
   }
 

@@ -1,7 +1,21 @@
 import type { RedisClient } from "../redis/client.ts";
 
 /** What people (and schedules) did that changed or ran something; kept in a Redis Stream. */
-export type AuditAction = "approve" | "reject" | "run" | "schedule" | "unschedule" | "rollback" | "click_refused";
+export type AuditAction =
+  | "approve"
+  | "reject"
+  | "run"
+  | "schedule"
+  | "unschedule"
+  | "rollback"
+  | "click_refused"
+  | "message_refused"
+  | "invite"
+  | "handover"
+  | "schedule_move"
+  | "renamed"
+  | "identity_refused"
+  | "limit_refused";
 
 export interface AuditEntry {
   action: AuditAction;

@@ -12,6 +12,10 @@ export interface ScheduleInfo {
   tz: string;
   next: string | null;
   params: Record<string, unknown>;
+  /** The version its firings run; undefined for schedules made before versions were pinned (the latest). */
+  version?: number | undefined;
+  requester?: string | undefined;
+  thread?: ThreadRef | undefined;
 }
 
 /** Checks a cron expression and time zone; one user error with the fix when either is wrong. */
@@ -41,14 +45,17 @@ function isTimeZone(tz: string): boolean {
 }
 
 /**
- * Schedules are BullMQ job schedulers on the runs queue: each firing enqueues a run of the skill's
- * latest version with the saved params, no model call. They live in Redis, so they survive restarts.
+ * Schedules are BullMQ job schedulers on the runs queue: each firing enqueues a run of the version the
+ * schedule was made with (a new version or a rollback moves no schedule by itself) with the saved
+ * params, no model call. They live in Redis, so they survive restarts.
  */
 export class Schedules {
   constructor(private readonly runtime: SkillRuntime) {}
 
   async create(request: {
     skill: string;
+    /** The version to pin; default: the one that runs now. */
+    version?: number | undefined;
     cron: string;
     tz?: string | undefined;
     params: Record<string, unknown>;
@@ -58,7 +65,7 @@ export class Schedules {
     const tz = request.tz ?? "UTC";
     const next = checkCron(request.cron, tz);
     // Validates the skill and the params now, not at 3 a.m.
-    const { params } = await this.runtime.checkRun(request.skill, request.params);
+    const { params, skill } = await this.runtime.checkRun(request.skill, request.params, request.version);
     // The same schedule made twice is one: it keeps the id it has (whichever release made it), else its digest.
     const same = (await this.list()).find(
       (schedule) =>
@@ -73,7 +80,13 @@ export class Schedules {
       { pattern: request.cron, tz },
       {
         name: "run",
-        data: { skill: request.skill, params, requester: request.requester, thread: request.thread },
+        data: {
+          skill: request.skill,
+          version: skill.version,
+          params,
+          requester: request.requester,
+          thread: request.thread,
+        },
         opts: SCHEDULED_RUN_JOB,
       },
     );
@@ -82,9 +95,18 @@ export class Schedules {
       who: request.requester,
       skill: request.skill,
       thread: request.thread === undefined ? undefined : threadKey(request.thread),
+      version: skill.version,
       detail: `${id} "${request.cron}" ${tz}`,
     });
-    return { id, skill: request.skill, cron: request.cron, tz, next: next.toISOString(), params };
+    return {
+      id,
+      skill: request.skill,
+      cron: request.cron,
+      tz,
+      next: next.toISOString(),
+      params,
+      version: skill.version,
+    };
   }
 
   async list(): Promise<ScheduleInfo[]> {
@@ -96,7 +118,45 @@ export class Schedules {
       tz: scheduler.tz ?? "UTC",
       next: scheduler.next ? new Date(scheduler.next).toISOString() : null,
       params: scheduler.template?.data?.params ?? {},
+      version: scheduler.template?.data?.version,
+      requester: scheduler.template?.data?.requester,
+      thread: scheduler.template?.data?.thread,
     }));
+  }
+
+  /**
+   * Moves every schedule of a skill that runs another version to `version` (same cadence, values and
+   * thread; its id stays); `by` is recorded in the audit log. Returns the schedules moved.
+   */
+  async move(skill: string, version: number, by: string): Promise<ScheduleInfo[]> {
+    const moved: ScheduleInfo[] = [];
+    for (const schedule of await this.list()) {
+      if (schedule.skill !== skill || schedule.version === version) continue;
+      await this.runtime.runs.upsertJobScheduler(
+        schedule.id,
+        { pattern: schedule.cron, tz: schedule.tz },
+        {
+          name: "run",
+          data: {
+            skill,
+            version,
+            params: schedule.params,
+            requester: schedule.requester ?? by,
+            thread: schedule.thread,
+          },
+          opts: SCHEDULED_RUN_JOB,
+        },
+      );
+      await this.runtime.audit?.append({
+        action: "schedule_move",
+        who: by,
+        skill,
+        version,
+        detail: `${schedule.id} from ${schedule.version === undefined ? "latest" : `v${schedule.version}`}`,
+      });
+      moved.push({ ...schedule, version });
+    }
+    return moved;
   }
 
   async get(id: string): Promise<ScheduleInfo | undefined> {

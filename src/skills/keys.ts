@@ -17,6 +17,10 @@ export class SkillKeys {
   latest(name: string): string {
     return `${this.prefix}:skill:${name}:latest`;
   }
+  /** The people who authored or approved any of its versions (a set of user keys). */
+  owners(name: string): string {
+    return `${this.prefix}:skill:${name}:owners`;
+  }
   /** Every skill's name (a set). */
   names(): string {
     return `${this.prefix}:skill:names`;

@@ -1,4 +1,5 @@
 import { userError } from "../errors.ts";
+import { parseUserKey } from "../ui/user.ts";
 import { readStored } from "../stored.ts";
 import { SkillKeys } from "./keys.ts";
 import { SKILL_FORMAT, type SkillDraft, type SkillRecord, skillRecordSchema } from "./schema.ts";
@@ -11,7 +12,7 @@ export interface SkillRedis {
   set(key: string, value: string): Promise<unknown>;
   incr(key: string): Promise<number>;
   smembers(key: string): Promise<string[]>;
-  sadd(key: string, member: string): Promise<number>;
+  sadd(key: string, ...members: string[]): Promise<number>;
 }
 
 /**
@@ -43,6 +44,9 @@ export class SkillStore {
     const version = await this.redis.incr(this.keys.versions(skill.name));
     const record: SkillRecord = { ...skill, format: SKILL_FORMAT, version, created: new Date().toISOString() };
     await this.redis.set(this.keys.version(skill.name, version), JSON.stringify(record));
+    // Owners first: a version is never visible before the people who may change it are recorded.
+    const people = [skill.author, skill.approver].filter((key) => parseUserKey(key) !== undefined);
+    if (people.length > 0) await this.redis.sadd(this.keys.owners(skill.name), ...people);
     await this.redis.set(this.keys.latest(skill.name), String(version));
     await this.redis.sadd(this.keys.names(), skill.name);
     for (const listener of this.listeners) listener(record);
@@ -52,6 +56,34 @@ export class SkillStore {
   async latest(name: string): Promise<SkillRecord | undefined> {
     const version = await this.redis.get(this.keys.latest(name));
     return version === null ? undefined : this.version(name, Number(version));
+  }
+
+  /**
+   * Who may change a skill besides the approvers: everyone who authored or approved one of its versions
+   * (user keys; shipped skills have none). Skills saved before owners were recorded get them from
+   * their versions, once.
+   */
+  async owners(name: string): Promise<string[]> {
+    const known = await this.redis.smembers(this.keys.owners(name));
+    if (known.length > 0) return known.sort();
+    const count = Number((await this.redis.get(this.keys.versions(name))) ?? 0);
+    const people = new Set<string>();
+    for (let version = 1; version <= count; version++) {
+      const record = await this.version(name, version).catch(() => undefined);
+      for (const key of [record?.author, record?.approver]) if (key && parseUserKey(key)) people.add(key);
+    }
+    if (people.size > 0) await this.redis.sadd(this.keys.owners(name), ...people);
+    return [...people].sort();
+  }
+
+  /** `base` if no skill has it, else the first of `base-2`, `base-3`, … that is free. */
+  async freeName(base: string): Promise<string> {
+    if ((await this.redis.get(this.keys.versions(base))) === null) return base;
+    const stem = base.slice(0, 45);
+    for (let n = 2; ; n++) {
+      const name = `${stem}-${n}`;
+      if ((await this.redis.get(this.keys.versions(name))) === null) return name;
+    }
   }
 
   async names(): Promise<string[]> {

@@ -27,3 +27,15 @@ export function parseUserKey(key: string): User | undefined {
 
 /** The plain name of a user, for logs and text fallbacks. */
 export const displayName = (user: User): string => user.name ?? user.id;
+
+/**
+ * A person named in a command typed on `platform`: a mention as adapters pass it on (`<@U123>`,
+ * `<@U123|name>`), or a full key of that platform (`slack:U123`). Someone of another platform is never
+ * matched: ids are only unique within one.
+ */
+export function mentionedUser(token: string, platform: string): User | undefined {
+  const mention = /^<@([^|>\s]+)(?:\|([^>]*))?>$/.exec(token);
+  if (mention) return { platform, id: mention[1] as string, ...(mention[2] ? { name: mention[2] } : {}) };
+  const key = parseUserKey(token);
+  return key?.platform === platform ? key : undefined;
+}

@@ -54,7 +54,7 @@ describe("the console's HTTP API, as two people use it", () => {
     expect(seenByAlice).not.toContain("Only @alice can answer this.");
   }, 120_000);
 
-  it("should let nobody but the skill's author or an approver change its schedules and versions", async () => {
+  it("should let nobody but the skill's owners or an approver change its schedules and versions", async () => {
     const mallory = new ConsoleClient(running.web.url, "mallory");
     const thread = await mallory.send("/codemem rollback archive-attachments 1");
     await mallory.send('/codemem schedule archive-attachments "0 8 * * *"', thread);
@@ -66,8 +66,8 @@ describe("the console's HTTP API, as two people use it", () => {
       .filter((entry) => entry.visibleTo === "mallory")
       .map((entry) => renderText(entry.message));
     expect(notices).toEqual([
-      "Only its author @alice can roll back archive-attachments.",
-      "Only its author @alice can schedule archive-attachments.",
+      "Only its owner @alice can roll back archive-attachments.",
+      "Only its owner @alice can schedule archive-attachments.",
     ]);
     expect((await running.app.skills.latest("archive-attachments"))?.version).toBe(2);
     // Anyone may run it.
