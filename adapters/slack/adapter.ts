@@ -34,6 +34,8 @@ export function slackAdapter(config: Config["slack"], http: HttpHost): AdapterFa
           appToken: config.appToken,
           signingSecret: config.signingSecret,
           apiUrl: config.apiUrl,
+          workspaces: config.workspaces,
+          allowExternal: config.allowExternal,
           http,
           log,
         }),

@@ -24,6 +24,10 @@ export interface SlackInboundOptions {
   /** Where the HTTP receiver is served (PORT, shared with Teams). */
   http: HttpHost;
   log: Logger;
+  /** Workspaces (T…) and Grid orgs (E…) served; default: the bot token's own. */
+  workspaces?: readonly string[] | undefined;
+  /** People of other organizations in Slack Connect channels are served too. Default: false. */
+  allowExternal?: boolean | undefined;
 }
 
 const slackUser = (id: string): User => ({ platform: SLACK_PLATFORM, id });
@@ -38,7 +42,14 @@ const withoutMention = (text: string, botUserId: string): string => text.replace
  */
 export async function startSlackInbound(options: SlackInboundOptions): Promise<RunningInbound> {
   const { bot, log } = options;
-  let identity: { user_id?: string; bot_id?: string; user?: string; team?: string };
+  let identity: {
+    user_id?: string;
+    bot_id?: string;
+    user?: string;
+    team?: string;
+    team_id?: string;
+    enterprise_id?: string;
+  };
   try {
     identity = await options.client.auth.test();
   } catch (error) {
@@ -83,6 +94,37 @@ export async function startSlackInbound(options: SlackInboundOptions): Promise<R
     logger,
     // Without it bolt sets its logger to INFO, whatever codemem's level is.
     logLevel: logger.getLevel(),
+  });
+  const served = new Set(
+    options.workspaces ?? [identity.team_id, identity.enterprise_id].filter((id): id is string => Boolean(id)),
+  );
+  // Before every listener: a request of a workspace not served is dropped, a Slack Connect guest is told.
+  app.use(async (args) => {
+    const origin = slackOrigin(args.body as Record<string, unknown>);
+    const ours = served.has(origin.team ?? "") || served.has(origin.enterprise ?? "");
+    const guest = ours && !options.allowExternal && origin.personTeam !== undefined && !served.has(origin.personTeam);
+    if (ours && !guest) return args.next();
+    log.warn(
+      { platform: SLACK_PLATFORM, team: origin.team, enterprise: origin.enterprise, userTeam: origin.personTeam },
+      ours ? "refused a Slack Connect guest" : "refused a request of a workspace not served",
+    );
+    const ack = (args as { ack?: () => Promise<void> }).ack;
+    if (ack !== undefined) await ack();
+    if (!guest) return;
+    const notice = `I work for the people of ${identity.team ?? "this workspace"} only.`;
+    const respond = (args as { respond?: (message: Record<string, unknown>) => Promise<unknown> }).respond;
+    try {
+      if (respond !== undefined) await respond({ response_type: "ephemeral", replace_original: false, text: notice });
+      else if (origin.channel !== undefined && origin.user !== undefined && origin.mention)
+        await args.client.chat.postEphemeral({
+          channel: origin.channel,
+          user: origin.user,
+          text: notice,
+          ...(origin.thread ? { thread_ts: origin.thread } : {}),
+        });
+    } catch (error) {
+      log.warn({ platform: SLACK_PLATFORM, err: asCodedError(error).message }, "telling a guest failed");
+    }
   });
   app.error(async (error) => log.error({ platform: SLACK_PLATFORM, err: error.message }, "slack event failed"));
 
@@ -172,5 +214,34 @@ export async function startSlackInbound(options: SlackInboundOptions): Promise<R
     describe: `slack    ${url} (signed HTTP) as @${identity.user ?? "codemem"}`,
     url,
     close: () => options.http.unroute("/slack/events"),
+  };
+}
+
+/**
+ * Where a request comes from: the workspace (and Grid org) it was sent for, and the person's own
+ * workspace when Slack says it (events in Slack Connect channels carry `user_team`, clicks `user.team_id`).
+ */
+export function slackOrigin(body: Record<string, unknown>): {
+  team?: string | undefined;
+  enterprise?: string | undefined;
+  personTeam?: string | undefined;
+  user?: string | undefined;
+  channel?: string | undefined;
+  thread?: string | undefined;
+  mention: boolean;
+} {
+  const str = (value: unknown): string | undefined => (typeof value === "string" && value !== "" ? value : undefined);
+  const obj = (value: unknown): Record<string, unknown> =>
+    typeof value === "object" && value !== null ? (value as Record<string, unknown>) : {};
+  const event = obj(body.event);
+  const user = obj(body.user);
+  return {
+    team: str(body.team_id) ?? str(obj(body.team).id) ?? str(user.team_id),
+    enterprise: str(body.enterprise_id) ?? str(obj(body.enterprise).id),
+    personTeam: str(event.user_team) ?? str(user.team_id) ?? str(body.user_team),
+    user: str(event.user) ?? str(user.id) ?? str(body.user_id),
+    channel: str(event.channel),
+    thread: str(event.thread_ts) ?? str(event.ts),
+    mention: event.type === "app_mention" || event.channel_type === "im",
   };
 }

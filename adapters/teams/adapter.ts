@@ -44,7 +44,13 @@ export function teamsAdapter(config: Config["teams"], options: TeamsAdapterOptio
     const references = new ConversationReferences(redis, prefix);
     return {
       outbound: new TeamsOutbound(adapter, appId, references),
-      start: (bot) => startTeamsInbound({ bot, adapter, auth, references, http: options.http, log }),
+      start: (bot) =>
+        startTeamsInbound({ bot, adapter, auth, references, http: options.http, log, tenants: servedTenants(config) }),
     };
   };
+}
+
+/** The tenants served: TEAMS_TENANTS, else the bot's own (the config refuses a MultiTenant bot with neither). */
+function servedTenants(config: Config["teams"]): readonly string[] {
+  return config.tenants ?? (config.appTenantId === undefined ? [] : [config.appTenantId]);
 }

@@ -23,6 +23,27 @@ export interface TeamsInboundOptions {
   /** Where /api/messages is served (PORT, shared with Slack's receiver). */
   http: HttpHost;
   log: Logger;
+  /** Tenant ids whose activities are taken ("*": any). */
+  tenants: readonly string[];
+}
+
+/** The channel Teams' activities come from; Web Chat, Direct Line and the rest let clients name themselves. */
+const TEAMS_CHANNEL = "msteams";
+
+const tenantOf = (activity: Activity): string | undefined =>
+  activity.conversation?.tenantId ?? (activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;
+
+/**
+ * Why an authenticated activity is still not taken: a token is valid for every channel of the Azure Bot
+ * (Web Chat is on by default, and its client sets `from.id` itself), so only Teams' channel and the
+ * configured tenants are served.
+ */
+export function identityProblem(activity: Activity, tenants: readonly string[]): string | undefined {
+  if (activity.channelId !== TEAMS_CHANNEL) return `channel "${activity.channelId ?? ""}" is not Microsoft Teams`;
+  const tenant = tenantOf(activity);
+  if (tenants.includes("*")) return undefined;
+  if (tenant === undefined || !tenants.includes(tenant)) return `tenant "${tenant ?? ""}" is not one this bot serves`;
+  return undefined;
 }
 
 /** Users are `teams:<aadObjectId>` (the id approvers are configured with), named for mentions. */
@@ -64,8 +85,7 @@ export function teamsTurn(bot: Bot, references: ConversationReferences, log: Log
     const activity = context.activity;
     await references.save(TurnContext.getConversationReference(activity));
     // Private answers go to a personal chat, which needs the person's Teams id and tenant.
-    const tenantId =
-      activity.conversation.tenantId ?? (activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;
+    const tenantId = tenantOf(activity);
     if (activity.from.aadObjectId !== undefined) {
       await references.saveUser(activity.from.aadObjectId, {
         id: activity.from.id,
@@ -144,6 +164,14 @@ export async function startTeamsInbound(options: TeamsInboundOptions): Promise<R
     } catch (error) {
       options.log.warn({ platform: TEAMS_PLATFORM, err: asCodedError(error).message }, "refused a request");
       return reply(401, { error: "unauthorized" });
+    }
+    const problem = identityProblem(activity, options.tenants);
+    if (problem !== undefined) {
+      options.log.warn(
+        { platform: TEAMS_PLATFORM, channel: activity.channelId, tenant: tenantOf(activity), from: activity.from?.id },
+        `refused an activity: ${problem}`,
+      );
+      return reply(403, { error: "this bot serves Microsoft Teams in its own organization only" });
     }
     try {
       const invoke = await options.adapter.turn(auth, activity, logic);

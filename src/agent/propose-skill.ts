@@ -17,11 +17,9 @@ export const PROPOSE_SKILL = defineMetaTool({
   schema: proposeSkillArgs,
   status: "is trying the skill on a sample…",
   run: async (args, { deps, session, voice }) => {
-    const checked = await checkProposal(deps, session, args);
-    const { dryRun } = checked;
-    // A name that belongs to others is not theirs to version: the proposal gets a free name of its own.
-    const name = await claimName({ deps, session, voice }, checked.proposal.name);
-    const proposal = { ...checked.proposal, name };
+    const { proposal, dryRun } = await checkProposal(deps, session, args);
+    // A name that belongs to others: the card says what each Approve does (src/agent/approval.ts).
+    const name = await claimName({ deps, session, voice }, proposal.name);
     const id = randomUUID();
     const button = (label: string, choice: string, style: Button["style"]): Button => ({
       label,
@@ -46,7 +44,7 @@ export const PROPOSE_SKILL = defineMetaTool({
       buttons: [approve, button("Reject", "reject", "danger")],
     };
     const message: UiMessage = {
-      blocks: name === args.name ? [block] : [await renamedNote(args.name, name, deps), block],
+      blocks: name === proposal.name ? [block] : [await othersNote(proposal.name, name, deps), block],
     };
     const messageRef = await voice.post(message);
     return {
@@ -63,20 +61,23 @@ export const PROPOSE_SKILL = defineMetaTool({
   },
 });
 
-async function renamedNote(
+/** The card's note when the name belongs to others: what their Approve does, and what anyone else's does. */
+async function othersNote(
   asked: string,
-  name: string,
-  deps: { skills: { owners(name: string): Promise<string[]> } },
+  free: string,
+  deps: {
+    skills: { owners(name: string): Promise<string[]>; latest(name: string): Promise<{ version: number } | undefined> };
+  },
 ): Promise<UiBlock> {
   const owners = (await deps.skills.owners(asked)).map(parseUserKey).filter((u): u is User => u !== undefined);
-  const who = owners.length === 0 ? ["its owners"] : owners.flatMap((owner, i) => [i === 0 ? "" : ", ", owner]);
+  const who = owners.length === 0 ? ["the approvers"] : owners.flatMap((owner, i) => [i === 0 ? "" : ", ", owner]);
+  const next = ((await deps.skills.latest(asked))?.version ?? 0) + 1;
   return rich(
-    "A skill named ",
     code(asked),
     " belongs to ",
     ...who,
-    ", so this is proposed as ",
-    code(name),
-    ": approving it leaves theirs, its schedules and its memory as they are.",
+    `: approved by ${owners.length === 0 ? "one of them" : "them or an approver"}, this becomes its v${next}; approved by anyone else, it is saved as `,
+    code(free),
+    ", leaving theirs, its schedules and its memory as they are.",
   );
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { flag, setting } from "./settings.ts";
+import { commaList, flag, setting } from "./settings.ts";
 
 /** Slack: it starts when a bot token is set, with Socket Mode or the signed HTTP receiver. */
 export const slackSettings = z
@@ -31,6 +31,25 @@ export const slackSettings = z
       .url({ error: "expected an http(s) URL ending in /api/" })
       .optional()
       .meta(setting("SLACK_API_URL", "Another Web API base (GovSlack, tests), ending in /api/.")),
+    workspaces: commaList(
+      z.string().regex(/^[TE][A-Z0-9]{2,}$/, { error: "expected Slack team ids (T…) or enterprise ids (E…)" }),
+    )
+      .optional()
+      .meta(
+        setting(
+          "SLACK_WORKSPACES",
+          "Workspaces (T…) and Enterprise Grid orgs (E…) whose events, clicks and commands the bot takes; anything else is refused and logged.",
+          { defaultText: "the workspace the bot token belongs to" },
+        ),
+      ),
+    allowExternal: flag()
+      .default(false)
+      .meta(
+        setting(
+          "SLACK_ALLOW_EXTERNAL",
+          "Serve people of other organizations in Slack Connect channels; otherwise they are told the bot serves its own workspace only.",
+        ),
+      ),
     assistant: flag()
       .default(false)
       .meta(
@@ -72,6 +91,15 @@ export const teamsSettings = z
       .min(1)
       .optional()
       .meta(setting("MicrosoftAppTenantId", "The tenant of a single-tenant bot.")),
+    tenants: commaList(z.string().regex(/^(\*|[0-9A-Za-z-]{1,64})$/, { error: "expected tenant ids (GUIDs), or *" }))
+      .optional()
+      .meta(
+        setting(
+          "TEAMS_TENANTS",
+          "Microsoft Entra tenants whose people the bot serves, comma-separated, or * for any; activities from other tenants or from channels other than Teams (Web Chat, Direct Line) are refused and logged.",
+          { defaultText: "MicrosoftAppTenantId; required for a MultiTenant bot" },
+        ),
+      ),
     appType: z
       .enum(["MultiTenant", "SingleTenant", "UserAssignedMSI"])
       .default("MultiTenant")
@@ -104,5 +132,9 @@ export const teamsSettings = z
   .refine((teams) => teams.appType !== "SingleTenant" || teams.appTenantId !== undefined, {
     error: "a SingleTenant bot needs MicrosoftAppTenantId",
     path: ["appTenantId"],
+  })
+  .refine((teams) => teams.appId === undefined || teams.tenants !== undefined || teams.appTenantId !== undefined, {
+    error: "set TEAMS_TENANTS to the tenant ids whose people this MultiTenant bot serves (or * for any tenant)",
+    path: ["tenants"],
   })
   .prefault({});

@@ -137,12 +137,16 @@ export class Bot {
    * `/codemem …` (the words after it): answered at once, no model call; a mistake is one line with the
    * fix. A slash command from a channel comes without a thread: the run or schedule it starts opens one.
    */
-  onCommand(event: {
+  async onCommand(event: {
     user: User;
     text: string;
     thread: ThreadRef;
+    /** The platform's id of this invocation (Slack's trigger_id): a replayed request does nothing twice. */
     eventId?: string | undefined;
   }): Promise<CommandReply> {
+    if (event.eventId !== undefined && !(await this.firstTime(`command-${event.eventId}`))) {
+      return { message: text("That command was already taken once; nothing was done again."), private: true };
+    }
     return this.commands.answer({ ...event, thread: opened(event.thread, event.eventId) });
   }
 

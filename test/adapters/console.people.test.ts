@@ -54,7 +54,7 @@ describe("skills have owners and sessions have their people (the console, as ali
     await mallory.buttons(malloryThread, "proposal");
     const card = (await texts(mallory, malloryThread)).join("\n");
     expect(card).toContain(
-      "A skill named archive-attachments belongs to @alice, so this is proposed as archive-attachments-2",
+      "archive-attachments belongs to @alice: approved by them or an approver, this becomes its v3; approved by anyone else, it is saved as archive-attachments-2,",
     );
     const approve = (await mallory.buttons(malloryThread, "proposal")).find((b) => b.value.choice === "approve")!;
     await mallory.click(approve.value);

@@ -83,6 +83,76 @@ describe("Slack over bolt's HTTP receiver, against a fake Slack Web API", () => 
     expect(JSON.stringify(slack.responses.at(-1))).toContain("/codemem run <skill> [json]");
   });
 
+  it("should start one run for a slash command Slack sent once and an attacker replayed within five minutes", async () => {
+    const before = (await app.runtime.progress.recent(50)).length;
+    const body = slashCommand("UALICE", "C7", 'run archive-attachments {"days": 1}', slack.responseUrl("replayed"));
+    const responses = slack.responses.length;
+    expect((await send(body, { form: true })).status).toBe(200);
+    expect((await send(body, { form: true })).status).toBe(200);
+    await waitFor(() => slack.responses.length >= responses + 2, 10_000);
+    const answers = slack.responses.slice(responses).map((response) => JSON.stringify(response));
+    expect(answers.filter((answer) => answer.includes("Started "))).toHaveLength(1);
+    expect(answers.filter((answer) => answer.includes("That command was already taken once"))).toHaveLength(1);
+    expect((await app.runtime.progress.recent(50)).length).toBe(before + 1);
+  });
+
+  it("should drop a workspace it does not serve, and tell a Slack Connect guest it serves its own people", async () => {
+    // Nothing at all goes to the foreign workspace's channel (other tests' runs may still be posting elsewhere).
+    const posted = () => slack.calls.filter((call) => call.method.startsWith("chat.") && call.args.channel === "C9");
+    const foreign = JSON.parse(
+      eventEnvelope("EvForeign", {
+        type: "app_mention",
+        user: "UEVE",
+        text: "<@UBOT> audit",
+        ts: "1690000009.000100",
+        channel: "C9",
+      }),
+    ) as Record<string, unknown>;
+    foreign.team_id = "T9";
+    expect((await send(JSON.stringify(foreign))).status).toBe(200);
+    const responses = slack.responses.length;
+    const command = new URLSearchParams(slashCommand("UEVE", "C9", "skills", slack.responseUrl("foreign")));
+    command.set("team_id", "T9");
+    expect((await send(command.toString(), { form: true })).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(posted()).toEqual([]);
+    expect(slack.responses.length).toBe(responses);
+
+    // A guest from another organization in a shared channel of ours: told, and nothing else happens.
+    const guest = eventEnvelope("EvGuest", {
+      type: "app_mention",
+      user: "UGUEST",
+      user_team: "T9",
+      text: `<@UBOT> ${REPLAY_TASK}`,
+      ts: "1690000010.000100",
+      channel: "C1",
+    });
+    expect((await send(guest)).status).toBe(200);
+    await waitFor(() => slack.callsTo("chat.postEphemeral").some((call) => call.args.user === "UGUEST"), 10_000);
+    const notice = slack.callsTo("chat.postEphemeral").find((call) => call.args.user === "UGUEST");
+    expect(notice?.args).toMatchObject({ channel: "C1", text: "I work for the people of Example only." });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(slack.thread("C1", "1690000010.000100")).toEqual([]);
+    const click = buttonClick(
+      "UGUEST",
+      "C1",
+      "1690000010.000100",
+      { value: "{}", action_id: "codemem:x" },
+      slack.responseUrl("guest"),
+    );
+    const clickPayload = JSON.parse(new URLSearchParams(click).get("payload") as string) as {
+      user: { team_id: string };
+    };
+    clickPayload.user.team_id = "T9";
+    const before = slack.responses.length;
+    await send(new URLSearchParams({ payload: JSON.stringify(clickPayload) }).toString(), { form: true });
+    await waitFor(() => slack.responses.length > before, 10_000);
+    expect(slack.responses.at(-1)).toMatchObject({
+      response_type: "ephemeral",
+      text: "I work for the people of Example only.",
+    });
+  });
+
   it("should run the example in a thread: plan in place, samples, buttons, a stranger refused privately, Approve runs it", async () => {
     const root = "1690000003.000100";
     const mention = eventEnvelope("EvTask", {

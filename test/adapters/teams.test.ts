@@ -13,6 +13,7 @@ import { FakeTeams, TestCredentials } from "../helpers/fake-teams.ts";
 import { secretsOf } from "../../src/ops/logger.ts";
 import { type CapturedLog, captureLog, itKeepsSecretsOutOfLogs } from "../helpers/log.ts";
 import { ChatKeys } from "../../src/chat/keys.ts";
+import { TeamsKeys } from "../../adapters/teams/keys.ts";
 
 const APP_ID = "00000000-0000-0000-0000-00000000c0de";
 const CHANNEL = "19:general@thread.tacv2";
@@ -113,6 +114,40 @@ describe("Teams through botbuilder's CloudAdapter, against a fake Bot Connector"
       expect.objectContaining({ platform: "teams", source: "botbuilder", level: 50, msg: expect.any(String) }),
     );
     expect(lines.filter((line) => line.msg === "refused a request")).toHaveLength(4);
+  });
+
+  it("should refuse a Web Chat token naming someone, and a tenant it does not serve, with 403 before the Bot", async () => {
+    const posted = teams.activities.size;
+    // A token valid for the bot's Web Chat channel, whose client picked the from.id of a Teams person.
+    const webChat = activity({
+      type: "message",
+      channelId: "webchat",
+      from: { id: alice.aadObjectId, aadObjectId: alice.aadObjectId, name: "Alice" },
+      conversation: { id: "webchat-conv-1", conversationType: "personal" },
+      channelData: {},
+      text: "codemem audit",
+    });
+    const refused = await send(webChat);
+    expect(refused.status).toBe(403);
+    expect(refused.body).toEqual({ error: "this bot serves Microsoft Teams in its own organization only" });
+    // Teams itself, from a tenant the bot was not set up for.
+    const otherTenant = activity({
+      type: "message",
+      from: alice,
+      text: "codemem skills",
+      conversation: { id: "a:personal-2", conversationType: "personal", tenantId: "tenant-2" },
+      channelData: { tenant: { id: "tenant-2" } },
+    });
+    expect((await send(otherTenant)).status).toBe(403);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(teams.activities.size).toBe(posted);
+    const lines = log.lines().filter((line) => String(line.msg).startsWith("refused an activity"));
+    expect(lines.map((line) => line.msg)).toEqual([
+      'refused an activity: channel "webchat" is not Microsoft Teams',
+      'refused an activity: tenant "tenant-2" is not one this bot serves',
+    ]);
+    // Nothing of theirs reached the Bot: no reference kept for either conversation.
+    expect(await app.redis.hget(new TeamsKeys(prefix).references(), "webchat-conv-1")).toBeNull();
   });
 
   it("should run the example in a channel thread: cards, a stranger's click refused for them only, Approve runs it", async () => {

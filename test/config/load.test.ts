@@ -57,6 +57,16 @@ describe("loadConfig", () => {
     );
   });
 
+  it("should serve the bot's own Teams tenant by default, and ask a MultiTenant bot which tenants it serves", () => {
+    const bot = { MicrosoftAppId: "app", MicrosoftAppPassword: "secret-1" };
+    expect(() => loadConfig({ env: bot })).toThrow(
+      /^config: teams\.tenants .*set TEAMS_TENANTS to the tenant ids whose people this MultiTenant bot serves \(or \* for any tenant\)/,
+    );
+    expect(loadConfig({ env: { ...bot, TEAMS_TENANTS: "t-1,t-2" } }).teams.tenants).toEqual(["t-1", "t-2"]);
+    expect(loadConfig({ env: { ...bot, MicrosoftAppTenantId: "t-1" } }).teams.tenants).toBeUndefined();
+    expect(() => loadConfig({ env: { SLACK_WORKSPACES: "acme" } })).toThrow(/expected Slack team ids \(T…\)/);
+  });
+
   it("should layer defaults < file < env < flags", () => {
     const file = fileWith(JSON.stringify({ sandbox: { memoryMb: 64, timeoutMs: 5000 }, demo: { mailboxSize: 10 } }));
     const config = loadConfig({

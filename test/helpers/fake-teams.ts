@@ -50,7 +50,10 @@ export class FakeTeams {
   private server: Server | undefined;
   private seq = 1_700_000_000_000;
   url = "";
-  /** The key Bot Framework tokens are signed with, published at /keys with the msteams endorsement. */
+  /**
+   * The key Bot Framework tokens are signed with, published at /keys endorsed for Teams, Web Chat and
+   * Direct Line, as Azure publishes it for every bot (Web Chat is on by default).
+   */
   private readonly keys = generateKeyPairSync("rsa", { modulusLength: 2048 });
   /** A key nobody published (a forged token). */
   private readonly stranger = generateKeyPairSync("rsa", { modulusLength: 2048 });
@@ -62,6 +65,7 @@ export class FakeTeams {
       MicrosoftAppPassword: "not-used-with-test-credentials",
       TEAMS_OPENID_METADATA_URL: this.openIdMetadataUrl,
       TEAMS_TOKEN_ISSUER: FAKE_TEAMS_ISSUER,
+      TEAMS_TENANTS: "tenant-1",
     };
   }
 
@@ -132,7 +136,18 @@ export class FakeTeams {
       const jwk = this.keys.publicKey.export({ format: "jwk" });
       return [
         200,
-        { keys: [{ kty: "RSA", use: "sig", kid: "fake-key", n: jwk.n, e: jwk.e, endorsements: ["msteams"] }] },
+        {
+          keys: [
+            {
+              kty: "RSA",
+              use: "sig",
+              kid: "fake-key",
+              n: jwk.n,
+              e: jwk.e,
+              endorsements: ["msteams", "webchat", "directline"],
+            },
+          ],
+        },
       ];
     }
     this.requests.push({ method: req.method ?? "", path });
