@@ -12,6 +12,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   "queue-overhead": async () => (await import("./queue-overhead.ts")).benchQueueOverhead(),
   outbox: async () => (await import("./outbox.ts")).benchOutbox(),
   "slack-ack": async () => (await import("./slack-ack.ts")).benchSlackAck(),
+  "serving-under-load": async () => (await import("./serving-under-load.ts")).benchServingUnderLoad(),
   startup: async () => (await import("./startup.ts")).benchStartup(),
 };
 

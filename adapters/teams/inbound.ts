@@ -119,7 +119,11 @@ export function teamsTurn(bot: Bot, references: ConversationReferences, log: Log
         (entity) =>
           entity.type === "mention" && (entity as { mentioned?: { id?: string } }).mentioned?.id === recipient,
       );
-    const text = TurnContext.removeRecipientMention(activity) ?? activity.text ?? "";
+    const text = await withPeopleMentions(
+      TurnContext.removeRecipientMention(activity) ?? activity.text ?? "",
+      activity,
+      references,
+    );
     await bot.onMessage({
       user: teamsUser(activity.from),
       thread: threadOf(activity),
@@ -128,6 +132,25 @@ export function teamsTurn(bot: Bot, references: ConversationReferences, log: Log
       eventId: `teams-${activity.conversation.id}-${activity.id ?? ""}`,
     });
   };
+}
+
+/**
+ * Other people's `<at>Name</at>` as core reads mentions (`<@aadObjectId>`, the id users are keyed by), so
+ * `@codemem invite @Bob` names Bob; someone the bot has never seen keeps their Teams id.
+ */
+async function withPeopleMentions(
+  text: string,
+  activity: Activity,
+  references: ConversationReferences,
+): Promise<string> {
+  let out = text;
+  for (const entity of activity.entities ?? []) {
+    const mention = entity as { type?: string; text?: string; mentioned?: { id?: string } };
+    const id = mention.mentioned?.id;
+    if (mention.type !== "mention" || !mention.text || !id || id === activity.recipient?.id) continue;
+    out = out.replace(mention.text, `<@${(await references.aadObjectId(id)) ?? id}>`);
+  }
+  return out;
 }
 
 /** CloudAdapter with its turn entry point opened: we authenticate first, so every refusal is a 401. */

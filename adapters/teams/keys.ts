@@ -16,4 +16,8 @@ export class TeamsKeys {
   users(): string {
     return `${this.base}:refs:users`;
   }
+  /** AAD object ids by Teams id (29:…), for mentions of people in commands (a hash). */
+  aadIds(): string {
+    return `${this.base}:refs:aad`;
+  }
 }

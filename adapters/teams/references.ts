@@ -39,6 +39,12 @@ export class ConversationReferences {
   /** How to reach a person in a chat of their own: their Teams id, tenant and service, by AAD object id. */
   async saveUser(aadObjectId: string, user: TeamsUserRecord): Promise<void> {
     await this.redis.hset(this.keys.users(), aadObjectId, JSON.stringify(user));
+    await this.redis.hset(this.keys.aadIds(), user.id, aadObjectId);
+  }
+
+  /** A person's AAD object id from their Teams id (29:…), once the bot has seen them. */
+  async aadObjectId(teamsId: string): Promise<string | undefined> {
+    return (await this.redis.hget(this.keys.aadIds(), teamsId)) ?? undefined;
   }
 
   async user(aadObjectId: string): Promise<TeamsUserRecord | undefined> {

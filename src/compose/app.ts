@@ -14,6 +14,7 @@ import type { Metrics } from "../ops/metrics.ts";
 import { readinessOf } from "../ops/readiness.ts";
 import type { RedisClient, RedisTarget } from "../redis/client.ts";
 import type { SkillRuntime } from "../runtime/runtime.ts";
+import type { SandboxExecutor } from "../sandbox/types.ts";
 import { followSkills } from "../skills/catalog.ts";
 import type { SkillStore } from "../skills/store.ts";
 import type { AdapterFactory, ReadinessReport, RunningInbound } from "../ui/adapter.ts";
@@ -37,6 +38,8 @@ export interface App {
   /** "replay" when no model is configured: the scripted demo of the paper's example. */
   modelKind: "replay" | "openai";
   runtime: SkillRuntime;
+  /** The one sandbox of this process: probes, dry runs and skill items. */
+  sandbox: SandboxExecutor;
   mcp: McpSetup;
   discovery: DiscoverySetup;
   /** Who approved, ran and changed what (a Redis Stream). */
@@ -154,6 +157,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       surfaces,
       redis,
       runtime,
+      sandbox,
       sessions,
       skills,
       redisTarget: target,

@@ -5,10 +5,12 @@
  * JSON.parse can be changed — so a warm realm can host the next item of the same skill as safely as a
  * new one, for a fraction of the cost (the approach of SES's lockdown()).
  *
- * All of a run's code runs on the host's thread, one stretch between awaits at a time: the host
- * starts a run with applySync and later hands each tool result or timer tick back with applySync
- * (deliver), so the run continues right there. Crossing to isolated-vm's threads instead (apply with
- * a promise result) costs ~80 µs and a thread wake-up per await — more than a warm run itself.
+ * A run's code runs on isolated-vm's threads, one stretch between awaits at a time: the host starts a
+ * run with apply and later hands each tool result or timer tick back with apply (deliver); the code's
+ * requests come back to the host's thread through $0 (applySync from the isolate). Each crossing costs
+ * a thread wake-up (~50–100 µs per await), which a skill item with real tool calls does not notice;
+ * running stretches on the host's thread instead (applySync) let a spinning probe stall every HTTP
+ * answer, Slack ack and lock renewal of the process for up to a second per stretch.
  *
  * The realm's one host function ($0) lives in this closure, so no Reference is ever reachable from
  * the global; each request carries its run's token, and the host answers only the run in progress,

@@ -22,7 +22,7 @@ export interface RealmRun {
   fail(error: unknown): void;
 }
 
-/** Hands answers to one run of a realm; its code continues right away, on this thread. */
+/** Hands answers to one run of a realm; its code continues on isolated-vm's thread. */
 export class Delivery {
   constructor(
     private readonly realm: Realm,
@@ -57,7 +57,7 @@ export class Realm {
   /**
    * A new isolate, the realm source, then the script compiled into its entry function. Synchronous
    * (~3 ms on this thread): the asynchronous calls cost as much again in thread hand-offs, and none of
-   * this runs the user's code (the entry is only compiled).
+   * this runs the user's code (the entry is only compiled; `start` runs it, off this thread).
    */
   static create(key: string | undefined, script: string, memoryMb: number, filename: string): Realm {
     const isolate = new ivm.Isolate({ memoryLimit: memoryMb });
@@ -85,8 +85,10 @@ export class Realm {
   }
 
   /**
-   * Starts a run: its code runs on this thread up to its first await, and each later stretch when its
-   * awaited result is delivered, each at most `sliceMs`.
+   * Starts a run: its code runs up to its first await, and each later stretch when its awaited result
+   * is delivered, each at most `sliceMs`. Every stretch runs on isolated-vm's own threads (`apply`, not
+   * `applySync`), so code that spins never delays this thread: HTTP answers, acks and lock renewals go
+   * on meanwhile. The isolate takes its stretches one at a time, in the order they were handed over.
    */
   start(run: RealmRun, configJson: string, argsJson: string, limits: { sliceMs: number; deadline: number }): void {
     const token = this.nextToken++;
@@ -94,22 +96,28 @@ export class Realm {
     this.sliceMs = limits.sliceMs;
     this.deadline = limits.deadline;
     this.runs++;
-    this.entry?.applySync(undefined, [token, configJson, argsJson], {
-      timeout: Math.max(1, Math.min(limits.sliceMs, limits.deadline - Date.now())),
-    });
+    this.entry
+      ?.apply(undefined, [token, configJson, argsJson], {
+        timeout: Math.max(1, Math.min(limits.sliceMs, limits.deadline - Date.now())),
+      })
+      .catch((error: unknown) => this.failed(token, error));
   }
 
   /** Hands a ticket's answer to the run, if it is still the one in progress. */
   deliver(token: number, ticket: number, json: string): void {
     const current = this.current;
-    if (current?.token !== token) return;
-    try {
-      // A stretch never runs past the run's wall limit (the watchdog cannot fire while it runs).
-      const timeout = Math.max(1, Math.min(this.sliceMs, this.deadline - Date.now()));
-      this.deliverRef?.applySync(undefined, [token, ticket, json], { timeout });
-    } catch (error) {
-      current.run.fail(error);
-    }
+    if (current?.token !== token || this.isolate.isDisposed) return;
+    // A stretch never runs past the run's wall limit.
+    const timeout = Math.max(1, Math.min(this.sliceMs, this.deadline - Date.now()));
+    this.deliverRef
+      ?.apply(undefined, [token, ticket, json], { timeout })
+      .catch((error: unknown) => this.failed(token, error));
+  }
+
+  /** A stretch failed (too long, out of memory, the isolate disposed): the run it belongs to fails with it. */
+  private failed(token: number, error: unknown): void {
+    const current = this.current;
+    if (current?.token === token) current.run.fail(error);
   }
 
   /** The run is over: whatever of it is left can no longer reach the host or be reached. */

@@ -21,9 +21,9 @@ export const DEFAULT_SANDBOX_LIMITS: SandboxLimits = {
 };
 
 /**
- * Longest stretch of code between two awaits. Sandboxed code runs on the caller's thread (see
- * realm-source.ts), so past this a run fails rather than stall the process; skills await a tool
- * within microseconds of starting and spend microseconds on each result.
+ * Longest stretch of code between two awaits: past it a run fails (an endless loop holds an isolate
+ * thread of isolated-vm's pool, never the host's, see realm-source.ts); skills await a tool within
+ * microseconds of starting and spend microseconds on each result.
  */
 const SYNC_SLICE_MS = 1000;
 
@@ -66,8 +66,9 @@ export interface IsolatedSandboxOptions {
 /**
  * Runs untrusted TypeScript in isolated-vm. A probe or script gets a new isolate; a skill entry runs in
  * a warm frozen realm of the same code when one is idle (see RealmPool), with a fresh scope per run.
- * Code runs on this thread in stretches between awaits, each cut off at SYNC_SLICE_MS (endless loops);
- * a host-side watchdog disposes the isolate at the wall limit (promises that never settle, hung tools).
+ * Code runs on isolated-vm's threads in stretches between awaits, each cut off at SYNC_SLICE_MS (endless
+ * loops), never on this one; a host-side watchdog disposes the isolate at the wall limit (promises that
+ * never settle, hung tools, a stretch still spinning).
  */
 export class IsolatedSandbox implements SandboxExecutor {
   private readonly defaults: SandboxLimits;

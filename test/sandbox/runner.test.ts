@@ -27,6 +27,24 @@ describe("IsolatedSandbox", () => {
     expect(result.output).toContain('"subject": "Invoice"');
   });
 
+  it("should leave this thread free while sandboxed code spins: timers fire and tool calls are answered", async () => {
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 20);
+    try {
+      // 600 ms of spinning, an await, 600 ms more: on this thread, no timer could fire meanwhile.
+      const result = await sandbox.run(
+        "for (let i = 0; i < 2; i++) { const t = Date.now(); while (Date.now() - t < 600) {} await tools.outlook__list_messages({ $top: 1 }); }",
+        { tools: graphTools },
+      );
+      expect(result.ok).toBe(true);
+      expect(result.calls).toHaveLength(2);
+    } finally {
+      clearInterval(timer);
+    }
+    // About 60 ticks of 20 ms in 1.2 s; a blocked thread would see none until the end (then one).
+    expect(ticks).toBeGreaterThan(10);
+  });
+
   it("should record each tool call with its arguments, duration and the result's shape", async () => {
     const result = await sandbox.run("await tools.outlook__list_messages({ $top: 1 })", { tools: graphTools });
     expect(result.calls).toHaveLength(1);
