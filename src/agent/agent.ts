@@ -45,8 +45,12 @@ export class AgentTurn {
     return this.turn.voice;
   }
 
+  /** Who this turn answers: a notice about a limit goes to them. */
+  private actor: User | undefined;
+
   async run(input: TurnInput): Promise<void> {
     this.deps.metrics?.agentTurns.inc();
+    this.actor = input.user;
     if (input.kind === "people") return this.people(input);
     const proceed = input.kind === "click" ? await this.click(input) : await this.message(input);
     if (!proceed) return;
@@ -152,13 +156,28 @@ export class AgentTurn {
   private async steps(): Promise<void> {
     const { deps, session } = this;
     const tools = metaToolDefinitions();
+    const payer = userKey(session.requester);
     for (let step = 0; step < deps.limits.stepsPerTurn; step++) {
+      const hit = await deps.quotas?.mayCallModel(payer);
+      if (hit !== undefined) {
+        session.status = "idle";
+        await this.voice.notice(
+          this.actor ?? session.requester,
+          `${hit.line} The session is kept: mention me then to go on.`,
+        );
+        await this.checkpoint();
+        return;
+      }
       await this.voice.status("is thinking…");
       const response = await deps.model.chat.completions.create({
         model: deps.modelName,
         messages: buildPrompt(deps, session),
         tools,
       });
+      await deps.quotas?.chargeModel(
+        payer,
+        (response.usage?.prompt_tokens ?? 0) + (response.usage?.completion_tokens ?? 0),
+      );
       session.usage.modelCalls++;
       session.usage.promptTokens += response.usage?.prompt_tokens ?? 0;
       session.usage.completionTokens += response.usage?.completion_tokens ?? 0;

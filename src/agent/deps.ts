@@ -55,6 +55,14 @@ export interface AgentDeps {
   audit?: AuditLog | undefined;
   /** Counts turns, model calls and tokens. Default: nothing counted. */
   metrics?: Metrics | undefined;
+  /** The model tokens a person's sessions may use a day, and everyone's (src/limits). Default: no limit. */
+  quotas?: ModelQuota | undefined;
+}
+
+/** The part of the quotas a turn needs: may the requester's session call the model, and what it used. */
+export interface ModelQuota {
+  mayCallModel(who: string): Promise<{ line: string } | undefined>;
+  chargeModel(who: string, tokens: number): Promise<void>;
 }
 
 /** The people of a session: who asked, and whom they invited (or handed it to). */

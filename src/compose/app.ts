@@ -69,7 +69,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   const core = new Composition({ config, log });
   try {
     const { redis, connection, prefix, target } = await core.redis();
-    const [mcp, discovery, model, outbox, skills, sessions, runtime, audit, sandbox] = await Promise.all([
+    const [mcp, discovery, model, outbox, skills, sessions, runtime, audit, sandbox, quotas] = await Promise.all([
       core.mcp(),
       core.discovery(),
       core.model(),
@@ -79,6 +79,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       core.runtime(),
       core.audit(),
       core.sandbox(),
+      core.quotas(),
     ]);
     const metrics = core.metrics;
     let readiness = async (): Promise<ReadinessReport> => ({ ready: false, checks: { app: "starting" } });
@@ -112,6 +113,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       launcher: launcherOf(runtime),
       audit,
       metrics,
+      quotas,
     };
     const workers: { isRunning(): boolean }[] = [];
     if (config.runtime.inProcessWorkers) {
@@ -119,7 +121,18 @@ export async function startApp(options: AppOptions): Promise<App> {
       workers.push(runWorkers.runWorker, runWorkers.itemWorker);
       core.adopt("skill workers", () => runWorkers.close());
     }
-    const bot = new Bot({ connection, prefix, sessions, skills, runtime, policy, surface: outbox, redis, audit });
+    const bot = new Bot({
+      connection,
+      prefix,
+      sessions,
+      skills,
+      runtime,
+      policy,
+      surface: outbox,
+      redis,
+      audit,
+      quotas,
+    });
     core.adopt("bot", () => bot.close());
     const agentWorker = startAgentWorker({ connection, prefix, sessions, deps, redis, log });
     core.adopt("agent worker", () => agentWorker.close());

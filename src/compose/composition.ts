@@ -11,6 +11,7 @@ import type { Logger } from "../ops/logger.ts";
 import { Metrics } from "../ops/metrics.ts";
 import { SkillRuntime } from "../runtime/runtime.ts";
 import { IsolatedSandbox } from "../sandbox/runner.ts";
+import { Quotas } from "../limits/quotas.ts";
 import { installShippedSkills } from "../skills/shipped.ts";
 import { SkillStore } from "../skills/store.ts";
 import { type DiscoverySetup, setUpDiscovery } from "./discovery.ts";
@@ -106,6 +107,14 @@ export class Composition {
     });
   }
 
+  /** The per-person and install-wide limits (config `limits`), shared through Redis. */
+  quotas(): Promise<Quotas> {
+    return this.part("quotas", async () => {
+      const { redis, prefix } = await this.redis();
+      return { value: new Quotas(redis, prefix, this.config.limits, this.metrics) };
+    });
+  }
+
   /** Who approved, ran and changed what (a Redis Stream). */
   audit(): Promise<AuditLog> {
     return this.part("audit", async () => {
@@ -127,12 +136,13 @@ export class Composition {
   runtime(): Promise<SkillRuntime> {
     return this.part("runtime", async () => {
       const { connection, redis, prefix } = await this.redis();
-      const [mcp, sandbox, skills, outbox, audit] = await Promise.all([
+      const [mcp, sandbox, skills, outbox, audit, quotas] = await Promise.all([
         this.mcp(),
         this.sandbox(),
         this.skills(),
         this.outbox(),
         this.audit(),
+        this.quotas(),
       ]);
       const { itemConcurrency, lockDurationMs, stalledIntervalMs, appRateLimits } = this.config.runtime;
       const runtime = new SkillRuntime({
@@ -148,6 +158,7 @@ export class Composition {
         stalledIntervalMs,
         appRateLimits,
         audit,
+        quotas,
         metrics: this.metrics,
         log: this.log,
       });

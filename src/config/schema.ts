@@ -232,6 +232,41 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    limits: z
+      .object({
+        sessionsPerHour: positiveInt(0, 1_000_000, "sessions")
+          .default(20)
+          .meta(setting("CODEMEM_LIMIT_SESSIONS_PER_HOUR", "Sessions one person may start an hour (0: no limit).")),
+        modelTokensPerDay: positiveInt(0, 1e12, "tokens")
+          .default(2_000_000)
+          .meta(
+            setting(
+              "CODEMEM_LIMIT_MODEL_TOKENS_PER_DAY",
+              "Model tokens one person's sessions may use a day, prompt and completion (0: no limit).",
+            ),
+          ),
+        runsPerHour: positiveInt(0, 1_000_000, "runs")
+          .default(60)
+          .meta(
+            setting(
+              "CODEMEM_LIMIT_RUNS_PER_HOUR",
+              "Runs one person may start an hour (`/codemem run`, Approve; schedules' firings are not counted).",
+            ),
+          ),
+        concurrentRunsPerSkill: positiveInt(0, 10_000, "runs")
+          .default(10)
+          .meta(setting("CODEMEM_LIMIT_CONCURRENT_RUNS", "Runs of one skill going at once (0: no limit).")),
+        workspaceModelTokensPerDay: positiveInt(0, 1e13, "tokens")
+          .default(50_000_000)
+          .meta(
+            setting(
+              "CODEMEM_LIMIT_WORKSPACE_MODEL_TOKENS_PER_DAY",
+              "Model tokens everyone's sessions together may use a day (0: no limit).",
+            ),
+          ),
+      })
+      .strict()
+      .prefault({}),
     port: positiveInt(0, 65535, "port number")
       .default(3000)
       .meta(setting("PORT", "Port of the chat platforms' HTTP receivers: Slack without Socket Mode, Teams.")),

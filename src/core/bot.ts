@@ -5,6 +5,7 @@ import type { TurnInput } from "../agent/agent.ts";
 import { type SessionState, sessionIdFor, type SessionStore } from "../agent/session.ts";
 import { unreadableReason } from "../stored.ts";
 import { digestId } from "../ids.ts";
+import type { LimitHit, Quotas } from "../limits/quotas.ts";
 import type { AuditLog } from "../ops/audit.ts";
 import { AGENT_TURN_JOB, QUEUES } from "../queues.ts";
 import type { SkillRuntime } from "../runtime/runtime.ts";
@@ -70,6 +71,8 @@ export interface BotOptions {
   redis?: BotRedis | undefined;
   /** Where refused clicks, rollbacks and schedule changes are recorded; read by /codemem audit. */
   audit?: AuditLog | undefined;
+  /** Sessions a person may start and the model tokens their sessions may use (src/limits). Default: none. */
+  quotas?: Quotas | undefined;
 }
 
 /**
@@ -125,6 +128,17 @@ export class Bot {
       return;
     }
     if (route.kind === "mention") {
+      const hit = await this.overLimit(session, event.user);
+      if (hit !== undefined) {
+        await this.options.audit?.append({
+          action: "limit_refused",
+          who: userKey(event.user),
+          thread: threadKey(thread),
+          detail: hit.limit,
+        });
+        await this.options.surface.post(thread, text(hit.line), { visibleTo: event.user });
+        return;
+      }
       await this.enqueue(thread, { kind: "mention", text: route.text, user: event.user }, event.eventId);
       return;
     }
@@ -205,6 +219,19 @@ export class Bot {
 
   async close(): Promise<void> {
     await this.queue.close();
+  }
+
+  /**
+   * A mention over a limit: a new session beyond the person's hourly sessions, or a session whose
+   * requester's model tokens for the day (or everyone's) are spent. Nothing is queued behind it.
+   */
+  private async overLimit(session: SessionState | undefined, user: User): Promise<LimitHit | undefined> {
+    const quotas = this.options.quotas;
+    if (quotas === undefined) return undefined;
+    const payer = userKey(session?.requester ?? user);
+    const tokens = await quotas.mayCallModel(payer);
+    if (tokens !== undefined || session !== undefined) return tokens;
+    return quotas.startSession(payer);
   }
 
   /** A session, or why it cannot be read (saved by a newer release, damaged): never a throw into an ack. */

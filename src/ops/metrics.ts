@@ -24,6 +24,7 @@ export class Metrics {
   readonly agentTurns: Counter;
   readonly modelCalls: Counter;
   readonly modelTokens: Counter<"kind">;
+  readonly limitRefusals: Counter<"limit">;
   private readonly queues: MetricsQueue[] = [];
 
   constructor() {
@@ -78,6 +79,12 @@ export class Metrics {
       name: "codemem_model_tokens_total",
       help: "Model tokens, by kind (prompt, completion).",
       labelNames: ["kind"],
+      registers,
+    });
+    this.limitRefusals = new Counter({
+      name: "codemem_limit_refusals_total",
+      help: "Requests refused by a per-person or install-wide limit, by limit.",
+      labelNames: ["limit"],
       registers,
     });
     const queues = this.queues;

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { type ConnectionOptions, Queue, Worker } from "bullmq";
 import { userError } from "../errors.ts";
+import { limitError, type Quotas } from "../limits/quotas.ts";
 import type { ToolCaller } from "../mcp/types.ts";
 import type { AuditLog } from "../ops/audit.ts";
 import { type Logger, silentLogger } from "../ops/logger.ts";
@@ -55,6 +56,8 @@ export interface SkillRuntimeOptions {
   appRateLimits?: Readonly<Record<string, number>> | undefined;
   /** Where runs and schedule changes are recorded (who, what, when). Default: nowhere. */
   audit?: AuditLog | undefined;
+  /** Runs a person may start an hour and runs of a skill at once (src/limits). Default: no limits. */
+  quotas?: Quotas | undefined;
   /** Counts runs, items, their durations and rate-limit waits. Default: nothing counted. */
   metrics?: Metrics | undefined;
   /** Lines carry `run`, `item` and `skill`. Default: silent. */
@@ -81,9 +84,11 @@ export class SkillRuntime {
   private readonly itemRunner: ItemRunner;
   private readonly connection: ConnectionOptions;
   private readonly prefix: string;
+  private readonly quotas: Quotas | undefined;
 
   constructor(options: SkillRuntimeOptions) {
     const { connection, prefix } = options;
+    this.quotas = options.quotas;
     this.connection = connection;
     this.prefix = prefix;
     this.runs = new Queue<RunJob>(QUEUES.runs, { connection, prefix });
@@ -139,6 +144,7 @@ export class SkillRuntime {
   async enqueueRun(request: Omit<RunJob, "runId">): Promise<{ runId: string; skill: SkillRecord }> {
     const { skill, params } = await this.checkRun(request.skill, request.params, request.version);
     const runId = `r${Date.now().toString(36)}${randomUUID().slice(0, 6)}`;
+    await this.admit(request.requester, skill.name, runId);
     await this.progress.create({
       runId,
       skill: skill.name,
@@ -160,6 +166,17 @@ export class SkillRuntime {
     });
     await this.runs.add("run", { ...request, params, version: skill.version, runId }, { ...RUN_JOB, jobId: runId });
     return { runId, skill };
+  }
+
+  /** The runs-per-person and runs-per-skill limits: a refusal is audited and thrown as a user error. */
+  private async admit(requester: string, skill: string, runId: string): Promise<void> {
+    const quotas = this.quotas;
+    if (quotas === undefined) return;
+    const going = async (id: string) => (await this.progress.snapshot(id))?.finishedAt === undefined;
+    const hit = (await quotas.startRun(requester)) ?? (await quotas.admitRun(skill, runId, going));
+    if (hit === undefined) return;
+    await this.parts.audit?.append({ action: "limit_refused", who: requester, skill, detail: hit.limit });
+    throw limitError(hit);
   }
 
   /** Where runs and schedule changes are recorded, when configured. */
