@@ -28,7 +28,8 @@ describe("the audit trail of the running example", () => {
     expect((await mallory.click(question[0]!.value)).kind).toBe("refused");
     expect((await alice.click(question[0]!.value)).kind).toBe("accepted");
     const approve = (await alice.buttons(thread, "proposal")).find((button) => button.value.choice === "approve")!;
-    expect((await alice.click(approve.value)).kind).toBe("accepted");
+    // The shipped skill belongs to the approvers: the approver's Approve makes alice's proposal its v2.
+    expect((await boss.click(approve.value)).kind).toBe("accepted");
     await waitFor(
       async () =>
         (await alice.messages(thread)).some((entry) =>
@@ -48,7 +49,7 @@ describe("the audit trail of the running example", () => {
       .reverse();
     expect(records.map((record) => [record.action, record.who])).toEqual([
       ["click_refused", "console:mallory"],
-      ["approve", "console:alice"],
+      ["approve", "console:boss"],
       ["run", "console:alice"],
     ]);
     expect(records[1]).toMatchObject({ skill: "archive-attachments", version: 2, thread: `console/local/${thread}` });
@@ -67,7 +68,7 @@ describe("the audit trail of the running example", () => {
         .join("\n");
     await waitFor(async () => (await privately(boss)).includes("approve") && (await privately(alice)) !== "", 10_000);
     expect(await privately(boss)).toMatch(/@alice run archive-attachments v2 \(r\w+\)/);
-    expect(await privately(boss)).toMatch(/@alice approve archive-attachments v2/);
+    expect(await privately(boss)).toMatch(/@boss approve archive-attachments v2/);
     expect(await privately(alice)).toBe("Only approvers (CODEMEM_APPROVERS) may read the audit log.");
   }, 120_000);
 
