@@ -174,5 +174,6 @@ function block(item: UiBlock, index: number): SlackBlock[] {
 export function renderSlack(message: UiMessage): SlackPayload {
   const blocks = message.blocks.flatMap((item, index) => block(item, index));
   if (message.demo) blocks.unshift(context(":performing_arts: demo replay: scripted model, real sandbox and tools"));
-  return { blocks: blocks.slice(0, 50), text: renderText(message).slice(0, MAX_TEXT_FALLBACK) };
+  // The fallback is mrkdwn too (notifications, screen readers): a tool's `<!channel>` must not ping anyone.
+  return { blocks: blocks.slice(0, 50), text: mrkdwn(renderText(message)).slice(0, MAX_TEXT_FALLBACK) };
 }

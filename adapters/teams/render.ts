@@ -39,13 +39,23 @@ export const MAX_CARD_BYTES = 27_000;
 /** The verb every codemem button carries; the data is the button's value. */
 export const ACTION_VERB = "codemem";
 
+/**
+ * Text from tools, models and people as it was written: Adaptive Cards read TextBlock text as markdown,
+ * so an email subject `[invoice](https://evil.example)` would be a link whose words hide where it goes,
+ * and `<at>…</at>` a mention. A zero-width space between `]` and `(`, and after `<`, leaves both as
+ * text on every client (backslash escapes are read differently on desktop and mobile).
+ */
+export function plain(value: string): string {
+  return value.replaceAll("](", "]\u200B(").replaceAll("<", "<\u200B");
+}
+
 /** Builds one card, collecting the mentions its text uses (Teams needs them as entities). */
 class CardBuilder {
   readonly entities = new Map<string, CardElement>();
   private ids = 0;
 
   mention(user: User): string {
-    const name = user.name ?? user.id;
+    const name = plain(user.name ?? user.id);
     const text = `<at>${name}</at>`;
     if (user.platform === TEAMS_PLATFORM)
       this.entities.set(user.id, { type: "mention", text, mentioned: { id: user.id, name } });
@@ -56,8 +66,8 @@ class CardBuilder {
     return list
       .map((span) => {
         if ("user" in span) return this.mention(span.user);
-        if ("group" in span) return `@${span.group.name ?? span.group.id}`;
-        return span.style === "strong" ? `**${span.text}**` : span.text;
+        if ("group" in span) return `@${plain(span.group.name ?? span.group.id)}`;
+        return span.style === "strong" ? `**${plain(span.text)}**` : plain(span.text);
       })
       .join("");
   }
@@ -67,16 +77,18 @@ class CardBuilder {
   }
 }
 
+/** A TextBlock of markdown codemem wrote (its parts from elsewhere already through `plain`). */
 const text = (value: string, extra: CardElement = {}): CardElement => ({
   type: "TextBlock",
   text: value,
   wrap: true,
   ...extra,
 });
-const mono = (value: string, extra: CardElement = {}): CardElement => text(value, { fontType: "Monospace", ...extra });
+const mono = (value: string, extra: CardElement = {}): CardElement =>
+  text(plain(value), { fontType: "Monospace", ...extra });
 
 function answered(card: CardBuilder, answer: Answer): CardElement {
-  return text(`✓ ${answer.label} — by ${card.mention(answer.by)}${answer.working ? " · working…" : ""}`, {
+  return text(`✓ ${plain(answer.label)} — by ${card.mention(answer.by)}${answer.working ? " · working…" : ""}`, {
     color: "Good",
   });
 }
@@ -104,7 +116,7 @@ function actions(list: readonly Button[]): CardElement {
 function collapsible(card: CardBuilder, title: string, source: string, collapsed: boolean): CardElement[] {
   const id = card.id();
   return [
-    { type: "ActionSet", actions: [{ type: "Action.ToggleVisibility", title, targetElements: [id] }] },
+    { type: "ActionSet", actions: [{ type: "Action.ToggleVisibility", title: plain(title), targetElements: [id] }] },
     mono(source, { id, isVisible: !collapsed }),
   ];
 }
@@ -114,16 +126,21 @@ const TODO_MARK = { pending: "☐", in_progress: "▶", completed: "☑" } as co
 function element(card: CardBuilder, block: UiBlock): CardElement[] {
   switch (block.type) {
     case "text":
-      return [text(block.text)];
+      return [text(plain(block.text))];
     case "rich":
       return [text(card.spans(block.spans))];
     case "fields":
-      return [{ type: "FactSet", facts: block.fields.map((field) => ({ title: field.label, value: field.value })) }];
+      return [
+        {
+          type: "FactSet",
+          facts: block.fields.map((field) => ({ title: plain(field.label), value: plain(field.value) })),
+        },
+      ];
     case "todos":
       return [
         text("**Plan**"),
         ...block.items.map((todo) =>
-          text(`${TODO_MARK[todo.status]} ${todo.content}`, {
+          text(`${TODO_MARK[todo.status]} ${plain(todo.content)}`, {
             spacing: "None",
             ...(todo.status === "completed" ? { isSubtle: true } : {}),
           }),
@@ -133,20 +150,20 @@ function element(card: CardBuilder, block: UiBlock): CardElement[] {
       return collapsible(card, block.title ?? block.language, block.source, block.collapsed === true);
     case "sample":
       return [
-        text(`Sample of ${block.toolId}${block.note ? ` (${block.note})` : ""}`, { weight: "Bolder" }),
+        text(plain(`Sample of ${block.toolId}${block.note ? ` (${block.note})` : ""}`), { weight: "Bolder" }),
         mono(block.json + (block.truncated ? "\n…" : "")),
       ];
     case "question":
-      return [text(block.prompt), block.answered ? answered(card, block.answered) : actions(block.buttons)];
+      return [text(plain(block.prompt)), block.answered ? answered(card, block.answered) : actions(block.buttons)];
     case "proposal":
       return [
-        text(`Proposed skill: ${block.name}`, { size: "Large", weight: "Bolder" }),
-        text(block.description),
-        { type: "FactSet", facts: block.tools.map((tool) => ({ title: tool.id, value: tool.access })) },
+        text(plain(`Proposed skill: ${block.name}`), { size: "Large", weight: "Bolder" }),
+        text(plain(block.description)),
+        { type: "FactSet", facts: block.tools.map((tool) => ({ title: plain(tool.id), value: tool.access })) },
         ...collapsible(card, "Code", block.code, true),
         text("Dry run", { weight: "Bolder" }),
         mono(block.preview),
-        text(`Approve runs it now with ${JSON.stringify(block.sampleParams)}`),
+        text(plain(`Approve runs it now with ${JSON.stringify(block.sampleParams)}`)),
         block.answered ? answered(card, block.answered) : actions(block.buttons),
       ];
     case "progress": {

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { Queue, type ConnectionOptions } from "bullmq";
 import { digestId } from "../ids.ts";
 import type { RedisClient } from "../redis/client.ts";
+import { Scrubber } from "../ops/scrub.ts";
 import { luaScript } from "../redis/script.ts";
 import type { UiMessage } from "../ui/message.ts";
 import { threadKey, type ChatSurface, type MessageRef, type PostOptions, type ThreadRef } from "../ui/surface.ts";
@@ -25,6 +26,8 @@ export interface OutboxOptions {
   prefix: string;
   /** Attempts of one delivery before it is logged as failed (429 waits do not count). Default: 8. */
   attempts?: number | undefined;
+  /** Takes secrets out of every message before it is stored or delivered. Default: credential shapes only. */
+  scrubber?: Scrubber | undefined;
 }
 
 /**
@@ -35,9 +38,11 @@ export interface OutboxOptions {
 export class Outbox implements ChatSurface {
   private readonly keys: ChatKeys;
   private readonly queues = new Map<string, Queue<DeliveryJob>>();
+  private readonly scrubber: Scrubber;
 
   constructor(private readonly options: OutboxOptions) {
     this.keys = new ChatKeys(options.prefix);
+    this.scrubber = options.scrubber ?? new Scrubber();
   }
 
   async post(thread: ThreadRef, message: UiMessage, options: PostOptions = {}): Promise<MessageRef> {
@@ -74,7 +79,8 @@ export class Outbox implements ChatSurface {
     op: "post" | "update",
     kind: "message" | "status" = "message",
   ) {
-    const args = [JSON.stringify(thread), JSON.stringify(message), visibleTo, MESSAGE_TTL_SECONDS, op, kind];
+    const clean = this.scrubber.message(message);
+    const args = [JSON.stringify(thread), JSON.stringify(clean), visibleTo, MESSAGE_TTL_SECONDS, op, kind];
     const seq = Number(
       await STORE_MESSAGE.run(this.options.redis, [this.keys.message(id), this.keys.order(thread)], args),
     );

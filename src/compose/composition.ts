@@ -12,6 +12,8 @@ import { Metrics } from "../ops/metrics.ts";
 import { SkillRuntime } from "../runtime/runtime.ts";
 import { IsolatedSandbox } from "../sandbox/runner.ts";
 import { Quotas } from "../limits/quotas.ts";
+import { secretsOf } from "../ops/logger.ts";
+import { Scrubber } from "../ops/scrub.ts";
 import { installShippedSkills } from "../skills/shipped.ts";
 import { SkillStore } from "../skills/store.ts";
 import { type DiscoverySetup, setUpDiscovery } from "./discovery.ts";
@@ -127,7 +129,7 @@ export class Composition {
   outbox(): Promise<Outbox> {
     return this.part("outbox", async () => {
       const { connection, redis, prefix } = await this.redis();
-      const outbox = new Outbox({ connection, redis, prefix });
+      const outbox = new Outbox({ connection, redis, prefix, scrubber: new Scrubber(secretsOf(this.config)) });
       return { value: outbox, close: () => outbox.close() };
     });
   }

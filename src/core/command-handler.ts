@@ -4,6 +4,7 @@ import { asCodedError, userError } from "../errors.ts";
 import { unreadableReason } from "../stored.ts";
 import type { AuditLog } from "../ops/audit.ts";
 import { progressBlock, progressMessage, summaryMessage } from "./run-messages.ts";
+import type { RunSnapshot } from "../runtime/progress.ts";
 import type { SkillRuntime } from "../runtime/runtime.ts";
 import { type ScheduleInfo, Schedules } from "../runtime/schedules.ts";
 import { lineDiff } from "../skills/diff.ts";
@@ -153,8 +154,7 @@ export class Commands {
           const run = await runtime.status(id);
           if (run === undefined)
             throw userError("RUN_UNKNOWN", `there is no run "${id}"; /codemem status lists the latest`);
-          if (run.finishedAt !== undefined) blocks.push(...summaryMessage(run).blocks, progressBlock(run));
-          else blocks.push(...progressMessage(run).blocks);
+          blocks.push(...(await this.runLines(run, event.user)));
         }
         return mine({ blocks });
       }
@@ -281,6 +281,19 @@ export class Commands {
         return rich(code(name), ` v${skill.version} — ${skill.description} (approved by `, person(skill.approver), ")");
       }),
     );
+  }
+
+  /**
+   * A run as `/codemem status` shows it: to its requester, the skill's owners and the approvers, its
+   * values, outcome and last errors; to anyone else, what runs and how far it got (the counts only).
+   */
+  private async runLines(run: RunSnapshot, viewer: User): Promise<UiBlock[]> {
+    const insider =
+      run.requester === userKey(viewer) || (await this.options.policy.isOwner(await this.owned(run.skill), viewer));
+    if (!insider) return progressMessage(run).blocks;
+    const values: UiBlock = { type: "fields", fields: [{ label: "Values", value: JSON.stringify(run.params) }] };
+    if (run.finishedAt === undefined) return [...progressMessage(run).blocks, values];
+    return [...summaryMessage(run).blocks, progressBlock(run), values];
   }
 
   /** Schedules keep their version through a rollback: say which, and how to move one. */

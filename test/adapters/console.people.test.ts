@@ -155,4 +155,24 @@ describe("skills have owners and sessions have their people (the console, as ali
     const audit = await running.app.audit.latest({ skill: "archive-attachments", count: 5 });
     expect(audit[0]).toMatchObject({ action: "schedule_move", who: "console:alice", version: 3 });
   }, 120_000);
+
+  it("should show a run's values to its requester and the approvers, and only its counts to anyone else", async () => {
+    const alice = new ConsoleClient(running.web.url, "alice");
+    const bob = new ConsoleClient(running.web.url, "bob");
+    const thread = await bob.send('/codemem run archive-attachments {"days": 3, "root": "Bob-private"}');
+    await waitFor(async () => (await texts(bob, thread, "private")).length === 1, 10_000);
+    const runId = /run (r\w+)/.exec((await texts(bob, thread, "private"))[0] ?? "")?.[1] as string;
+    await waitFor(async () => (await running.app.runtime.status(runId))?.finishedAt !== undefined, 60_000);
+    const mallory = new ConsoleClient(running.web.url, "mallory");
+    for (const person of [bob, alice, mallory]) await person.send(`/codemem status ${runId}`, thread);
+    const last = async (person: ConsoleClient) => (await texts(person, thread, "private")).at(-1) ?? "";
+    await waitFor(async () => (await last(mallory)).includes(runId) && (await last(alice)).includes(runId), 10_000);
+    await waitFor(async () => (await texts(bob, thread, "private")).length === 2, 10_000);
+    expect(await last(bob)).toContain('Values: {"days":3,"root":"Bob-private"');
+    // alice is an approver; mallory is neither its requester nor an owner of the skill.
+    expect(await last(alice)).toContain("Bob-private");
+    expect(await last(mallory)).toMatch(new RegExp(`^Ran archive-attachments v\\d+ \\(run ${runId}\\) for @bob`));
+    expect(await last(mallory)).not.toContain("Bob-private");
+    expect(await last(mallory)).not.toContain("finished in");
+  }, 90_000);
 });
