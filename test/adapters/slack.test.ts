@@ -80,7 +80,8 @@ describe("Slack over bolt's HTTP receiver, against a fake Slack Web API", () => 
     expect(reply.status).toBe(200);
     await waitFor(() => slack.responses.length > before, 10_000);
     expect(slack.responses.at(-1)).toMatchObject({ response_type: "ephemeral" });
-    expect(JSON.stringify(slack.responses.at(-1))).toContain("/codemem run <skill> [json]");
+    // mrkdwn: Slack shows "&lt;" as "<", and a raw "<" would start a link.
+    expect(JSON.stringify(slack.responses.at(-1))).toContain("/codemem run &lt;skill&gt; [json]");
   });
 
   it("should start one run for a slash command Slack sent once and an attacker replayed within five minutes", async () => {
