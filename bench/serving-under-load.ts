@@ -1,18 +1,8 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { consoleAdapter } from "../adapters/console/app.ts";
-import { HttpHost } from "../adapters/http-host.ts";
-import { slackAdapter } from "../adapters/slack/adapter.ts";
-import { startApp } from "../src/compose/app.ts";
-import { loadConfig } from "../src/config/load.ts";
-import { silentLogger } from "../src/ops/logger.ts";
-import { startRedisServer } from "../src/redis/server.ts";
-import { FakeSlack } from "../test/helpers/fake-slack.ts";
 import { sendToSlackReceiver, slashCommand } from "../test/helpers/slack-requests.ts";
+import { BENCH_SIGNING_SECRET, startBenchItemsRun, startSlackBench } from "./slack-bench.ts";
 import { percentile, round } from "./stats.ts";
 
-const SECRET = "bench-signing-secret";
 const ITEMS = 1000;
 const SAMPLE_EVERY_MS = 50;
 const SAMPLE_FOR_MS = 6000;
@@ -24,41 +14,11 @@ const SAMPLE_FOR_MS = 6000;
  * p99 < 100 ms, the ack p99 < 300 ms (Slack's own limit is 3 s).
  */
 export async function benchServingUnderLoad(): Promise<void> {
-  const home = mkdtempSync(join(tmpdir(), "codemem-bench-serving-"));
-  const redis = await startRedisServer({ dir: join(home, "redis") });
-  const slack = new FakeSlack();
-  await slack.start();
-  const env = {
-    REDIS_URL: redis.url,
-    CODEMEM_HOME: join(home, ".codemem"),
-    CODEMEM_SEMANTIC: "off",
-    SLACK_BOT_TOKEN: "xoxb-bench",
-    SLACK_SIGNING_SECRET: SECRET,
-    SLACK_API_URL: slack.apiUrl,
-  };
-  const config = loadConfig({ env, cwd: home });
-  const app = await startApp({
-    config,
-    adapters: [
-      consoleAdapter({ port: 0, host: "127.0.0.1" }),
-      slackAdapter(config.slack, new HttpHost({ port: 0, host: "127.0.0.1" })),
-    ],
-    log: silentLogger,
-  });
+  const { app, slack, slackUrl, close } = await startSlackBench("serving", [
+    consoleAdapter({ port: 0, host: "127.0.0.1" }),
+  ]);
   try {
-    const consoleUrl = app.surfaces[0]?.url as string;
-    const slackUrl = app.surfaces[1]?.url as string;
-    await app.skills.save({
-      name: "bench-items",
-      description: "A thousand small items for the serving benchmark.",
-      params: { type: "object", properties: {} },
-      code: `export async function items() { return Array.from({ length: ${ITEMS} }, (_, i) => ({ key: "k" + i })); }
-export async function run(item) { await new Promise((r) => setTimeout(r, 5)); return item.key; }`,
-      tools: [],
-      memory: false,
-      author: "slack:UBENCH",
-      approver: "slack:UBENCH",
-    });
+    const consoleUrl = app.surfaces[1]?.url as string;
     const spinning = { on: true };
     const hostile = `for (let i = 0; i < 1000 && !globalThis.stop; i++) {
   const t = Date.now();
@@ -75,12 +35,7 @@ export async function run(item) { await new Promise((r) => setTimeout(r, 5)); re
       return ran;
     };
     const probes = [probe(), probe()];
-    const { runId } = await app.runtime.enqueueRun({
-      skill: "bench-items",
-      params: {},
-      requester: "slack:UBENCH",
-      thread: { platform: "slack", channel: "CBENCH", thread: "1690000000.000100" },
-    });
+    const runId = await startBenchItemsRun(app, ITEMS);
     // Let the probes start spinning and the items flow.
     await new Promise((r) => setTimeout(r, 500));
     const health: number[] = [];
@@ -102,9 +57,14 @@ export async function run(item) { await new Promise((r) => setTimeout(r, 5)); re
       );
       if (i % 2 === 0) {
         pending.push(
-          sendToSlackReceiver(slackUrl, SECRET, slashCommand(`U${i}`, "CBENCH", "help", slack.responseUrl(`c${i}`)), {
-            form: true,
-          }).then((result) => {
+          sendToSlackReceiver(
+            slackUrl,
+            BENCH_SIGNING_SECRET,
+            slashCommand(`U${i}`, "CBENCH", "help", slack.responseUrl(`c${i}`)),
+            {
+              form: true,
+            },
+          ).then((result) => {
             if (result.status !== 200) failed++;
             acks.push(result.ms);
           }),
@@ -132,9 +92,6 @@ export async function run(item) { await new Promise((r) => setTimeout(r, 5)); re
     );
     await Promise.all(probes);
   } finally {
-    await app.close();
-    await slack.close();
-    await redis.stop();
-    rmSync(home, { recursive: true, force: true });
+    await close();
   }
 }
