@@ -80,7 +80,8 @@ export class RunListing {
     const before = await parts.progress.snapshot(runId);
     // Counted once: a listing retried after a crash finds the run past "queued".
     if (fresh || before?.status === "queued") parts.metrics?.runsStarted.inc({ skill: skill.name });
-    if (!fresh && before?.finishedAt !== undefined) return;
+    // A retried listing of a run that ended: nothing to list, only a report that may have failed.
+    if (!fresh && before?.finishedAt !== undefined) return this.end.reportIfMissed(runId);
     if (before !== undefined) await parts.observer.started(before);
     await parts.progress.set(runId, { status: "listing" });
     let params: Record<string, unknown>;
@@ -110,7 +111,10 @@ export class RunListing {
       );
     }
     if (await parts.progress.completeIfDone(runId)) await this.end.report(runId);
-    else parts.observer.changed(runId);
+    else {
+      parts.observer.changed(runId);
+      await this.end.reportIfMissed(runId);
+    }
   }
 
   /** What items() returned, each key once; undefined when the run was stopped instead. */

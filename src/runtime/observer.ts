@@ -9,7 +9,10 @@ export interface RunObserver {
   started(run: RunSnapshot): Promise<void>;
   /** A run's counters changed: called per item, so it returns at once. */
   changed(runId: string): void;
-  /** A run ended: exactly once per run, in whichever process ended it. */
+  /**
+   * A run ended, in whichever process ended it: once, or again when it threw (a retry reports what the
+   * throw left unreported), so what it posts must be keyed by run.
+   */
   finished(runId: string): Promise<void>;
   /** The process is stopping: pending work is dropped (another process, or the end of the run, catches up). */
   close(): void;

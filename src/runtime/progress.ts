@@ -170,6 +170,17 @@ export class RunProgress {
     return Number(await MARK_FINISHED.run(this.redis, [this.key(runId)], [Date.now(), status])) === 1;
   }
 
+  /** The run's end was reported (its summary posted). */
+  async markReported(runId: string): Promise<void> {
+    await this.redis.hset(this.key(runId), "reportedAt", String(Date.now()));
+  }
+
+  /** The run has ended and its end was never reported. */
+  async endedUnreported(runId: string): Promise<boolean> {
+    const [finishedAt, reportedAt] = await this.redis.hmget(this.key(runId), "finishedAt", "reportedAt");
+    return finishedAt !== null && reportedAt === null;
+  }
+
   async recent(limit = 10): Promise<string[]> {
     return this.redis.zrevrange(this.keys.runs(), 0, limit - 1);
   }

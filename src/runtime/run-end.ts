@@ -4,8 +4,9 @@ import type { Outcome } from "./progress.ts";
 
 /**
  * How items and runs end: an item is counted once (a done item of a skill with memory also goes into
- * its memory), a run is stopped once, and the run's end is reported exactly once, in whichever process
- * counted its last item or stopped it.
+ * its memory), a run is stopped once, and the run's end is reported in whichever process counted its
+ * last item or stopped it; until the report is recorded (`reportedAt`), any retry of the run's items
+ * reports it again, so a report that failed is never lost and its summary is still one message.
  */
 export class RunEnd {
   constructor(private readonly parts: RuntimeParts) {}
@@ -21,7 +22,11 @@ export class RunEnd {
     else parts.log.debug(fields, `item ${outcome}`);
     if (info !== undefined) parts.metrics?.items.inc({ skill: info.skill, outcome });
     if (result === "completed") await this.report(runId);
-    else parts.observer.changed(runId);
+    else {
+      parts.observer.changed(runId);
+      // A retry of the item whose step ended the run, after its report failed (a throw, a killed worker).
+      if (result === "counted-before") await this.reportIfMissed(runId);
+    }
   }
 
   /** Ends the run before its items are done (bad params, a failed listing, schema drift). */
@@ -29,6 +34,15 @@ export class RunEnd {
     this.parts.cache.stopped(runId, status);
     await this.parts.progress.set(runId, { error: reason });
     if (await this.parts.progress.markFinished(runId, status)) await this.report(runId);
+    else await this.reportIfMissed(runId);
+  }
+
+  /**
+   * Reports a run that ended without its report recorded. The summary is a keyed post, so a second
+   * report (two workers retrying at once) updates the one summary rather than posting another.
+   */
+  async reportIfMissed(runId: string): Promise<void> {
+    if (await this.parts.progress.endedUnreported(runId)) await this.report(runId);
   }
 
   /** A run reached its end (exactly once, in whichever process saw it): counted and reported. */
@@ -44,5 +58,7 @@ export class RunEnd {
       );
     }
     await parts.observer.finished(runId);
+    // Recorded only once the summary is out: a throw above leaves the run for a retry to report.
+    await parts.progress.markReported(runId);
   }
 }
