@@ -82,6 +82,9 @@ export async function startSlackInbound(options: SlackInboundOptions): Promise<R
           signingSecret: options.signingSecret ?? "",
           endpoints: "/slack/events",
           logger,
+          // Events are answered once handled (a job queued: milliseconds), so a failure is a 500 and
+          // Slack's retry; clicks and commands ack first and work after (afterAck).
+          processBeforeResponse: true,
         });
   const app = new App({
     token: options.botToken,
@@ -126,7 +129,17 @@ export async function startSlackInbound(options: SlackInboundOptions): Promise<R
       log.warn({ platform: SLACK_PLATFORM, err: asCodedError(error).message }, "telling a guest failed");
     }
   });
-  app.error(async (error) => log.error({ platform: SLACK_PLATFORM, err: error.message }, "slack event failed"));
+  // Thrown on, so an event whose handling failed (its job not queued) is not acked: Slack delivers it again.
+  app.error(async (error) => {
+    log.error({ platform: SLACK_PLATFORM, err: error.message }, "slack event failed");
+    throw error;
+  });
+  /** A click's or command's work after its ack: the ack goes out at once, a failure is logged. */
+  const afterAck = (work: () => Promise<void>): void => {
+    void work().catch((error: unknown) =>
+      log.error({ platform: SLACK_PLATFORM, err: asCodedError(error).message }, "slack interaction failed"),
+    );
+  };
 
   app.event("app_mention", async ({ event, body }) => {
     if (event.user === undefined) return;
@@ -163,33 +176,37 @@ export async function startSlackInbound(options: SlackInboundOptions): Promise<R
 
   app.action({ action_id: new RegExp(`^${ACTION_PREFIX}`) }, async ({ ack, body, action, respond }) => {
     await ack();
-    let value: unknown;
-    try {
-      value = JSON.parse((action as { value?: string }).value ?? "");
-    } catch {
-      value = undefined;
-    }
-    const result = await bot.onAction({ user: slackUser(body.user.id), value });
-    try {
-      if (result.kind === "accepted") await respond({ replace_original: true, ...renderSlack(result.message) });
-      else await respond({ response_type: "ephemeral", replace_original: false, ...renderSlack(result.notice) });
-    } catch (error) {
-      // The outbox still updates the message for everyone; only the instant echo was lost.
-      log.warn({ platform: SLACK_PLATFORM, err: asCodedError(error).message }, "showing a click's result failed");
-    }
+    afterAck(async () => {
+      let value: unknown;
+      try {
+        value = JSON.parse((action as { value?: string }).value ?? "");
+      } catch {
+        value = undefined;
+      }
+      const result = await bot.onAction({ user: slackUser(body.user.id), value });
+      try {
+        if (result.kind === "accepted") await respond({ replace_original: true, ...renderSlack(result.message) });
+        else await respond({ response_type: "ephemeral", replace_original: false, ...renderSlack(result.notice) });
+      } catch (error) {
+        // The outbox still updates the message for everyone; only the instant echo was lost.
+        log.warn({ platform: SLACK_PLATFORM, err: asCodedError(error).message }, "showing a click's result failed");
+      }
+    });
   });
 
   app.command("/codemem", async ({ ack, command, respond }) => {
     await ack();
-    // A slash command has no thread: core gives it an opener, so a run it starts opens its own.
-    const thread: ThreadRef = { platform: SLACK_PLATFORM, channel: command.channel_id };
-    const reply = await bot.onCommand({
-      user: slackUser(command.user_id),
-      text: command.text,
-      thread,
-      eventId: command.trigger_id,
+    afterAck(async () => {
+      // A slash command has no thread: core gives it an opener, so a run it starts opens its own.
+      const thread: ThreadRef = { platform: SLACK_PLATFORM, channel: command.channel_id };
+      const reply = await bot.onCommand({
+        user: slackUser(command.user_id),
+        text: command.text,
+        thread,
+        eventId: command.trigger_id,
+      });
+      await respond({ response_type: reply.private ? "ephemeral" : "in_channel", ...renderSlack(reply.message) });
     });
-    await respond({ response_type: reply.private ? "ephemeral" : "in_channel", ...renderSlack(reply.message) });
   });
 
   if (socket) {

@@ -15,7 +15,8 @@ import { type ChatSurface, type MessageRef, type ThreadRef, threadKey } from "..
 import { type User, userKey } from "../ui/user.ts";
 import type { AgentJob } from "./agent-worker.ts";
 import { type CommandReply, Commands, capitalize } from "./command-handler.ts";
-import { BotKeys, EVENT_TTL_SECONDS } from "./keys.ts";
+import type { RedisClient } from "../redis/client.ts";
+import { BotKeys, EVENT_CLAIM_MS, EVENT_TTL_SECONDS } from "./keys.ts";
 import type { Policy } from "./policy.ts";
 import { routeMessage } from "./route.ts";
 
@@ -26,9 +27,7 @@ const buttonValue = z
   .strict();
 
 /** The part of ioredis the Bot uses: remembering event ids. */
-export interface BotRedis {
-  set(key: string, value: string, ex: "EX", seconds: number, nx: "NX"): Promise<unknown>;
-}
+export type BotRedis = Pick<RedisClient, "set" | "del">;
 
 /** A chat message, normalized by an adapter. */
 export interface MessageEvent {
@@ -102,8 +101,13 @@ export class Bot {
    */
   async onMessage(event: MessageEvent): Promise<void> {
     // A platform retries what it thinks was not received (Slack's X-Slack-Retry-Num); a command's
-    // answer would be posted twice, so every event id is taken once.
-    if (event.eventId !== undefined && !(await this.firstTime(event.eventId))) return;
+    // answer would be posted twice, so every event id is taken once: claimed while it is handled,
+    // marked taken once its job is queued (or its answer stored), and let go when handling it failed,
+    // so the platform's retry of it goes through.
+    await this.once(event.eventId, () => this.handleMessage(event));
+  }
+
+  private async handleMessage(event: MessageEvent): Promise<void> {
     const route = routeMessage(event.text, event.mentioned);
     const thread = opened(event.thread, event.eventId);
     if (route.kind === "command") {
@@ -158,10 +162,14 @@ export class Bot {
     /** The platform's id of this invocation (Slack's trigger_id): a replayed request does nothing twice. */
     eventId?: string | undefined;
   }): Promise<CommandReply> {
-    if (event.eventId !== undefined && !(await this.firstTime(`command-${event.eventId}`))) {
-      return { message: text("That command was already taken once; nothing was done again."), private: true };
-    }
-    return this.commands.answer({ ...event, thread: opened(event.thread, event.eventId) });
+    const answer = () => this.commands.answer({ ...event, thread: opened(event.thread, event.eventId) });
+    const id = event.eventId === undefined ? undefined : `command-${event.eventId}`;
+    return (
+      (await this.once(id, answer)) ?? {
+        message: text("That command was already taken once; nothing was done again."),
+        private: true,
+      }
+    );
   }
 
   /** Skills, schedules and the latest runs in one message (Slack's App Home). */
@@ -243,10 +251,25 @@ export class Bot {
     }
   }
 
-  private async firstTime(eventId: string): Promise<boolean> {
+  /**
+   * Runs `handle` for an event id not taken before (undefined when it was): the id is claimed for
+   * EVENT_CLAIM_MS while it runs, kept for EVENT_TTL_SECONDS once it succeeded, and let go when it threw.
+   */
+  private async once<T>(eventId: string | undefined, handle: () => Promise<T>): Promise<T | undefined> {
     const redis = this.options.redis;
-    if (redis === undefined) return true;
-    return (await redis.set(this.keys.event(eventId), "1", "EX", EVENT_TTL_SECONDS, "NX")) === "OK";
+    if (eventId === undefined || redis === undefined) return handle();
+    const key = this.keys.event(eventId);
+    if ((await redis.set(key, "claimed", "PX", EVENT_CLAIM_MS, "NX")) !== "OK") return undefined;
+    let result: T;
+    try {
+      result = await handle();
+    } catch (error) {
+      // If Redis is what failed, the claim lapses by itself after EVENT_CLAIM_MS.
+      await redis.del(key).catch(() => {});
+      throw error;
+    }
+    await redis.set(key, "taken", "EX", EVENT_TTL_SECONDS);
+    return result;
   }
 
   private async enqueue(thread: ThreadRef, input: TurnInput, eventId: string | undefined): Promise<void> {

@@ -2,6 +2,8 @@ import { digestId } from "../ids.ts";
 
 /** How long an event id is remembered: a platform's retries come within minutes (Slack: 3 tries). */
 export const EVENT_TTL_SECONDS = 24 * 3600;
+/** How long an event is claimed while it is handled; a process that died handling it lets go after this. */
+export const EVENT_CLAIM_MS = 30_000;
 
 /** How long a turn may hold its thread; a turn that dies leaves the thread free after this. */
 export const TURN_LOCK_MS = 10 * 60_000;

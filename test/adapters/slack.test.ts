@@ -74,6 +74,38 @@ describe("Slack over bolt's HTTP receiver, against a fake Slack Web API", () => 
     expect(String(answers[0]?.args.text)).toMatch(/^archive-attachments v1 — /);
   });
 
+  it("should let Slack's retry of a mention through when queueing its turn failed the first time", async () => {
+    const body = eventEnvelope("EvFailover", {
+      type: "app_mention",
+      user: "UALICE",
+      text: `<@UBOT> ${REPLAY_TASK}`,
+      ts: "1690000011.000100",
+      channel: "C11",
+    });
+    // Redis fails over just as the turn is queued: the event is not acked, so Slack sends it again.
+    const queue = app.bot.queue;
+    const add = queue.add.bind(queue);
+    let failures = 1;
+    queue.add = ((...args: Parameters<typeof add>) =>
+      failures-- > 0
+        ? Promise.reject(new Error("READONLY You can't write against a read only replica."))
+        : add(...args)) as typeof queue.add;
+    try {
+      expect((await send(body)).status).toBe(500);
+      expect((await send(body, { retryNum: 1 })).status).toBe(200);
+      // A third delivery of the same event starts nothing more.
+      expect((await send(body, { retryNum: 2 })).status).toBe(200);
+    } finally {
+      queue.add = add as typeof queue.add;
+    }
+    await waitFor(
+      () => slack.thread("C11", "1690000011.000100").some((m) => m.blocks.some((b) => b.type === "actions")),
+      60_000,
+    );
+    const jobs = await queue.getJobs(["completed", "active", "waiting", "delayed"]);
+    expect(jobs.filter((job) => job.data.thread.channel === "C11")).toHaveLength(1);
+  }, 90_000);
+
   it("should answer /codemem help to the caller only, acked at once", async () => {
     const before = slack.responses.length;
     const reply = await send(slashCommand("UBOB", "C2", "help", slack.responseUrl("cmd1")), { form: true });

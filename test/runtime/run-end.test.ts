@@ -59,7 +59,12 @@ describe("the end of a run", () => {
 export async function run(item) { return item.key; }`,
       tools: [],
     });
-    const { runId } = await harness.runtime.enqueueRun({ skill: "five-items", params: {}, requester: "ana", thread: THREAD });
+    const { runId } = await harness.runtime.enqueueRun({
+      skill: "five-items",
+      params: {},
+      requester: "ana",
+      thread: THREAD,
+    });
     const run = await harness.waitForRun(runId);
     expect(run).toMatchObject({ status: "completed", done: 5, failed: 0 });
     await surface.waitForText(`Run ${runId} of five-items v1 finished`, 20_000);
