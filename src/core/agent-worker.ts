@@ -3,12 +3,12 @@ import { z } from "zod";
 import { AgentTurn } from "../agent/agent.ts";
 import type { AgentDeps } from "../agent/deps.ts";
 import { newSession, type SessionState, type SessionStore } from "../agent/session.ts";
-import { asCodedError } from "../errors.ts";
+import { asCodedError, CodedError } from "../errors.ts";
 import { type Logger, silentLogger } from "../ops/logger.ts";
 import { QUEUES } from "../queues.ts";
 import { unreadableReason } from "../stored.ts";
 import type { RedisClient } from "../redis/client.ts";
-import { tryLock, unlock } from "../redis/lock.ts";
+import { type HeldLock, renewLock, tryLock, unlock } from "../redis/lock.ts";
 import { text } from "../ui/message.ts";
 import { threadKey, threadRefSchema } from "../ui/surface.ts";
 import { userSchema } from "../ui/user.ts";
@@ -43,6 +43,8 @@ export interface AgentWorkerOptions {
   redis: RedisClient;
   /** Turns run at once in this process (different threads). Default: 4. */
   concurrency?: number | undefined;
+  /** How long a turn's lock lives unrenewed (it is renewed every third of it while the turn runs). Default: TURN_LOCK_MS. */
+  lockMs?: number | undefined;
   log?: Logger | undefined;
 }
 
@@ -75,15 +77,27 @@ export function startAgentWorker(options: AgentWorkerOptions): Worker<AgentJob> 
     QUEUES.agent,
     async (job: Job<AgentJob>, token?: string) => {
       const data = agentJob.parse(job.data);
-      const lock = await tryLock(options.redis, keys.turnLock(data.sessionId), TURN_LOCK_MS);
+      const lockMs = options.lockMs ?? TURN_LOCK_MS;
+      const lock = await tryLock(options.redis, keys.turnLock(data.sessionId), lockMs);
       if (lock === undefined) {
         await job.moveToDelayed(Date.now() + BUSY_RETRY_MS, token);
         throw new DelayedError();
       }
+      const held = holdWhileRunning(options.redis, lock, lockMs, () =>
+        log.error(
+          { session: data.sessionId, thread: threadKey(data.thread) },
+          "a turn lost its thread's lock; it stops before its next write",
+        ),
+      );
+      // Every write of the session checks the lock first: a turn that lost it never overwrites another's.
+      const save = async (session: SessionState) => {
+        if (held.lost()) throw new CodedError("LOCK_LOST", "this turn lost its thread's lock to another turn");
+        await options.sessions.save(session);
+      };
       try {
         const session = await sessionOf(data);
         if (session === undefined) return;
-        const turn = new AgentTurn(options.deps, session, () => options.sessions.save(session));
+        const turn = new AgentTurn(options.deps, session, () => save(session));
         const turnFields = {
           session: data.sessionId,
           thread: threadKey(session.thread),
@@ -95,6 +109,7 @@ export function startAgentWorker(options: AgentWorkerOptions): Worker<AgentJob> 
           await turn.run(data.input);
         } catch (error) {
           const coded = asCodedError(error);
+          if (held.lost()) return;
           log.error({ ...turnFields, code: coded.code, err: coded.message }, "agent turn failed");
           session.status = "idle";
           await options.deps.surface.post(session.thread, {
@@ -107,11 +122,38 @@ export function startAgentWorker(options: AgentWorkerOptions): Worker<AgentJob> 
             ...(session.demo ? { demo: true } : {}),
           });
         }
-        await options.sessions.save(session);
+        if (held.lost()) return;
+        await save(session);
       } finally {
+        held.stop();
         await unlock(options.redis, lock);
       }
     },
     { connection: options.connection, prefix: options.prefix, concurrency: options.concurrency ?? 4 },
   );
+}
+
+/**
+ * Renews a turn's lock every third of its life while the turn runs (a slow model, long probes), and
+ * says when a renewal found it gone: then another turn may hold the thread, and this one must not write.
+ */
+function holdWhileRunning(
+  redis: RedisClient,
+  lock: HeldLock,
+  lockMs: number,
+  onLost: () => void,
+): { lost(): boolean; stop(): void } {
+  let lost = false;
+  const timer = setInterval(() => {
+    void renewLock(redis, lock, lockMs)
+      .then((held) => {
+        if (held || lost) return;
+        lost = true;
+        clearInterval(timer);
+        onLost();
+      })
+      // Redis away for a moment: the next renewal tries again before the lock runs out.
+      .catch(() => {});
+  }, Math.max(50, Math.floor(lockMs / 3)));
+  return { lost: () => lost, stop: () => clearInterval(timer) };
 }

@@ -10,6 +10,8 @@ export interface ScriptStep {
   toolCalls?: { name: string; arguments: unknown }[] | undefined;
   /** The first request for this step fails with this HTTP status (429 → retry-after 0 s). */
   failFirst?: number | undefined;
+  /** The answer comes after this long (a slow model). Default: 0. */
+  delayMs?: number | undefined;
   /** Replaces this step when the last tool result contains the text (e.g. the button a person clicked). */
   alternatives?: { whenLastToolResultIncludes: string; step: ScriptStep }[] | undefined;
 }
@@ -76,6 +78,7 @@ export async function startLocalOpenAiServer(options: LocalOpenAiServerOptions =
         const step =
           scripted?.alternatives?.find((alternative) => lastTool.includes(alternative.whenLastToolResultIncludes))
             ?.step ?? scripted;
+        if (step?.delayMs) await new Promise((resolve) => setTimeout(resolve, step.delayMs));
         const key = `${conversation}\u0000${index}`;
         if (step?.failFirst !== undefined && !failed.has(key)) {
           failed.add(key);
