@@ -144,16 +144,19 @@ function holdWhileRunning(
   onLost: () => void,
 ): { lost(): boolean; stop(): void } {
   let lost = false;
-  const timer = setInterval(() => {
-    void renewLock(redis, lock, lockMs)
-      .then((held) => {
-        if (held || lost) return;
-        lost = true;
-        clearInterval(timer);
-        onLost();
-      })
-      // Redis away for a moment: the next renewal tries again before the lock runs out.
-      .catch(() => {});
-  }, Math.max(50, Math.floor(lockMs / 3)));
+  const timer = setInterval(
+    () => {
+      void renewLock(redis, lock, lockMs)
+        .then((held) => {
+          if (held || lost) return;
+          lost = true;
+          clearInterval(timer);
+          onLost();
+        })
+        // Redis away for a moment: the next renewal tries again before the lock runs out.
+        .catch(() => {});
+    },
+    Math.max(50, Math.floor(lockMs / 3)),
+  );
   return { lost: () => lost, stop: () => clearInterval(timer) };
 }

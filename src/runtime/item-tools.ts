@@ -93,12 +93,13 @@ export class ItemTools implements SandboxTools {
       this.context.keys.journal(this.runId, this.itemKey),
       this.context.firstAttempt,
     );
-    const journaled = await this.journal.replay(n);
+    const call = { tool: id, args };
+    const journaled = await this.journal.replay(n, call);
     if (journaled !== undefined) return journaled.value;
     const value = await this.context.tools.call(id, args, {
       meta: { [IDEMPOTENCY_META_KEY]: `${this.runId}/${this.itemKey}/${n}` },
     });
-    await this.journal.record(n, value);
+    await this.journal.record(n, call, value);
     return value;
   }
 }

@@ -104,6 +104,37 @@ describe("SkillRuntime", () => {
     expect(counters.calls.onedrive__upload_file).toBe(1);
   }, 60_000);
 
+  it("should fail an item whose retry writes in another order with JOURNAL_MISMATCH, never another write's result", async () => {
+    const dir = stateDir();
+    harness = await runtimeHarness({ mcpServers: { onedrive: demoServer("onedrive", dir) } });
+    await saveTestSkill(harness.skills, {
+      name: "reordering-writer",
+      description: "Creates a folder then fails once; its retry uploads first.",
+      code: `export async function run(item: unknown, params: unknown, ctx: any) {
+  if (!(await ctx.memory.has("failed-once"))) {
+    await ctx.tools.onedrive__create_folder({ parent_path: "/", name: "Archive" });
+    await ctx.memory.add("failed-once");
+    throw new Error("transient failure after the write");
+  }
+  const uploaded = await ctx.tools.onedrive__upload_file({ parent_path: "/", name: "report.txt", content_text: "v1" });
+  return uploaded;
+}`,
+      memory: true,
+      tools: [
+        { id: "onedrive__create_folder", access: "writes" },
+        { id: "onedrive__upload_file", access: "destructive" },
+      ],
+    });
+    const { runId } = await harness.runtime.enqueueRun({ skill: "reordering-writer", params: {}, requester: "ana" });
+    const run = await harness.waitForRun(runId);
+    expect(run).toMatchObject({ status: "completed", done: 0, failed: 1 });
+    expect(run.lastErrors[0]).toMatch(
+      /JOURNAL_MISMATCH: write 0 of this item was onedrive__create_folder in an earlier attempt and is onedrive__upload_file now/,
+    );
+    // The upload never went out with the folder's result standing in for it, and was not retried again.
+    expect(readDemoCounters(dir).calls.onedrive__upload_file ?? 0).toBe(0);
+  }, 60_000);
+
   it("should stop a run when a tool's shape drifts, naming the path", async () => {
     const dir = stateDir();
     const approvedAgainst = await runtimeHarness(demoConfig(stateDir(), {}, 200));
