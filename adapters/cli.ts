@@ -3,6 +3,7 @@ import { processIo } from "../src/cli/io.ts";
 import { exitIfLingering } from "../src/cli/linger.ts";
 import { stopWhenLauncherDies } from "../src/cli/parent-watch.ts";
 import { PLATFORMS } from "./registry.ts";
+import { gcCommand } from "./gc.ts";
 import { startCommand } from "./start.ts";
 
 // The composition root of the command line: the core's commands plus those that need an adapter.
@@ -11,5 +12,6 @@ stopWhenLauncherDies();
 process.exitCode = await main(process.argv.slice(2), processIo({ platforms: PLATFORMS }), {
   ...CORE_COMMANDS,
   start: startCommand,
+  gc: gcCommand,
 });
 exitIfLingering();

@@ -1,4 +1,8 @@
+import type { PlatformSweepers } from "../src/compose/retention.ts";
 import type { Config } from "../src/config/schema.ts";
+import { ConsoleKeys } from "./console/keys.ts";
+import { ConsoleThreadStore } from "./console/store.ts";
+import { ConversationReferences } from "./teams/references.ts";
 import type { Bot } from "../src/core/bot.ts";
 import type { AdapterFactory } from "../src/ui/adapter.ts";
 import { consoleAdapter } from "./console/app.ts";
@@ -38,3 +42,9 @@ export const PLATFORM_ADAPTERS: readonly PlatformAdapter[] = [
 
 /** The platforms approvers may name. */
 export const PLATFORMS: readonly string[] = PLATFORM_ADAPTERS.map((adapter) => adapter.platform);
+
+/** What the platforms keep of conversations, swept by the retention (whether or not they are configured now). */
+export const platformSweepers: PlatformSweepers = (redis, prefix, retention) => [
+  new ConsoleThreadStore(redis, new ConsoleKeys(prefix)).sweeper(retention.platformDays),
+  new ConversationReferences(redis, prefix).sweeper(retention.platformDays),
+];

@@ -4,7 +4,7 @@ import type { CliIo } from "../src/cli/io.ts";
 import { stopSignal } from "../src/cli/stop-signal.ts";
 import { startApp } from "../src/compose/app.ts";
 import { HttpHost } from "./http-host.ts";
-import { PLATFORM_ADAPTERS } from "./registry.ts";
+import { PLATFORM_ADAPTERS, platformSweepers } from "./registry.ts";
 
 /**
  * `codemem start` (what `npm start` runs after the bootstrap): Redis (its own unless REDIS_URL is set),
@@ -17,7 +17,7 @@ export async function startCommand(argv: string[], io: CliIo): Promise<number> {
   // One server on PORT for every platform's receiver: /slack/events and /api/messages.
   const http = new HttpHost({ port: config.port });
   const adapters = PLATFORM_ADAPTERS.flatMap((adapter) => adapter.configured(config, http) ?? []);
-  const app = await startApp({ config, adapters, log: io.log(config, "info") });
+  const app = await startApp({ config, adapters, log: io.log(config, "info"), platformSweepers });
   try {
     io.out(
       `redis    ${app.redisTarget.display}${config.redisUrl === undefined ? ` (own redis-server, AOF in ${resolve(config.dataDir, "redis")})` : " (from REDIS_URL)"}`,

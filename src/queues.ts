@@ -31,8 +31,8 @@ export const RUN_JOB = {
 } as const satisfies JobsOptions;
 
 /**
- * The template of a schedule's firings: tried like a run job. Firings set no removal: BullMQ keeps each
- * one (the retention of what schedules leave behind is not settled yet, and changing it changes behaviour).
+ * The template of a schedule's firings: tried like a run job; how many finished firings are kept comes
+ * from the config (`retention.scheduledRunsKept`, SkillRuntime.scheduledRunJob).
  */
 export const SCHEDULED_RUN_JOB = {
   /** As RUN_JOB.attempts. */

@@ -13,19 +13,18 @@ export interface ConsoleMessage {
   visibleTo?: string | undefined;
 }
 
+import type { RedisClient } from "../../src/redis/client.ts";
+import { DAY_MS, type Sweeper } from "../../src/ops/retention.ts";
+
 /** Whether `user` sees this message: everyone sees public ones, a private one only its person. */
 export const visibleTo = (entry: ConsoleMessage, user: string | undefined): boolean =>
   entry.visibleTo === undefined || entry.visibleTo === user;
 
 /** The part of ioredis the console keeps its threads in. */
-export interface ConsoleRedis {
-  hset(key: string, field: string, value: string): Promise<number>;
-  hgetall(key: string): Promise<Record<string, string>>;
-  hget(key: string, field: string): Promise<string | null>;
-  zadd(key: string, score: number, member: string): Promise<number | string>;
-  zrange(key: string, start: number, stop: number): Promise<string[]>;
-  incr(key: string): Promise<number>;
-}
+export type ConsoleRedis = Pick<
+  RedisClient,
+  "hset" | "hgetall" | "hget" | "zadd" | "zrange" | "incr" | "zrangebyscore" | "zrem" | "del"
+>;
 
 /**
  * Console threads and their messages in Redis, so a restart (or another browser) shows the same
@@ -49,6 +48,22 @@ export class ConsoleThreadStore {
   async get(thread: string, id: string): Promise<ConsoleMessage | undefined> {
     const raw = await this.redis.hget(this.keys.thread(thread), id);
     return raw === null ? undefined : (JSON.parse(raw) as ConsoleMessage);
+  }
+
+  /** Threads unchanged for `days` go (the retention's `platformDays`). */
+  sweeper(days: number): Sweeper {
+    return {
+      sweep: async (now, dryRun) => {
+        const old = await this.redis.zrangebyscore(this.keys.threads(), "-inf", now - days * DAY_MS);
+        if (!dryRun) {
+          for (const id of old) {
+            await this.redis.del(this.keys.thread(id));
+            await this.redis.zrem(this.keys.threads(), id);
+          }
+        }
+        return old.map((id) => ({ what: "console thread", id, action: "delete" as const }));
+      },
+    };
   }
 
   async threads(): Promise<{ id: string; messages: ConsoleMessage[] }[]> {

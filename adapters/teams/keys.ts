@@ -16,6 +16,10 @@ export class TeamsKeys {
   users(): string {
     return `${this.base}:refs:users`;
   }
+  /** Each conversation by when the bot last heard from it (a sorted set): the retention reads it. */
+  seen(): string {
+    return `${this.base}:refs:seen`;
+  }
   /** AAD object ids by Teams id (29:…), for mentions of people in commands (a hash). */
   aadIds(): string {
     return `${this.base}:refs:aad`;

@@ -1,11 +1,10 @@
 import type { ConversationReference } from "botbuilder";
+import { DAY_MS, type Sweeper } from "../../src/ops/retention.ts";
+import type { RedisClient } from "../../src/redis/client.ts";
 import { TeamsKeys } from "./keys.ts";
 
 /** The part of ioredis the reference store uses. */
-export interface ReferenceRedis {
-  hget(key: string, field: string): Promise<string | null>;
-  hset(key: string, field: string, value: string): Promise<number>;
-}
+export type ReferenceRedis = Pick<RedisClient, "hget" | "hset" | "hdel" | "zadd" | "zrangebyscore" | "zrem">;
 
 /**
  * Teams conversation references in Redis, one per conversation (a channel, a group chat, a personal
@@ -29,6 +28,26 @@ export class ConversationReferences {
     // The reply chain is not part of the stored reference: each post names its own.
     const stored = { ...reference, conversation: { ...reference.conversation, id }, activityId: undefined };
     await this.redis.hset(this.keys.references(), id, JSON.stringify(stored));
+    await this.redis.zadd(this.keys.seen(), Date.now(), id);
+  }
+
+  /**
+   * References of conversations the bot has heard nothing from for `days` go (the retention's
+   * `platformDays`): a schedule posting there would need someone to speak in it once more.
+   */
+  sweeper(days: number): Sweeper {
+    return {
+      sweep: async (now, dryRun) => {
+        const old = await this.redis.zrangebyscore(this.keys.seen(), "-inf", now - days * DAY_MS);
+        if (!dryRun) {
+          for (const id of old) {
+            await this.redis.hdel(this.keys.references(), id);
+            await this.redis.zrem(this.keys.seen(), id);
+          }
+        }
+        return old.map((id) => ({ what: "teams reference", id, action: "delete" as const }));
+      },
+    };
   }
 
   async get(conversationId: string): Promise<Partial<ConversationReference> | undefined> {

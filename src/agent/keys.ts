@@ -6,4 +6,8 @@ export class SessionKeys {
   session(sessionId: string): string {
     return `${this.prefix}:session:${sessionId}`;
   }
+  /** Every session id by its last save (a sorted set): what the retention reads. */
+  index(): string {
+    return `${this.prefix}:sessions`;
+  }
 }

@@ -89,6 +89,8 @@ export const sessionStateSchema = z.object({
   /** Set by the replay model: every message is labelled as a demo. */
   demo: z.boolean(),
   approvedSkill: z.string().optional(),
+  /** Set when the retention archived it: its messages are gone, this is what is left of them. */
+  archived: z.object({ at: z.string(), task: z.string() }).optional(),
 });
 
 /**

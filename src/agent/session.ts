@@ -4,6 +4,8 @@ import { readStored } from "../stored.ts";
 import { type ThreadRef, threadKey } from "../ui/surface.ts";
 import type { User } from "../ui/user.ts";
 import { SessionKeys } from "./keys.ts";
+import type { RedisClient } from "../redis/client.ts";
+import { DAY_MS, type Sweep, type Sweeper } from "../ops/retention.ts";
 import { type pendingInputSchema, SESSION_FORMAT, sessionStateSchema, upgradeSession } from "./session-schema.ts";
 
 export type { ProposedSkill } from "../skills/schema.ts";
@@ -17,10 +19,7 @@ export type PendingInput = z.infer<typeof pendingInputSchema>;
 export type ProbeRecord = SessionState["probes"][number];
 
 /** The part of ioredis the store uses. */
-export interface SessionRedis {
-  get(key: string): Promise<string | null>;
-  set(key: string, value: string): Promise<unknown>;
-}
+export type SessionRedis = Pick<RedisClient, "get" | "set" | "del" | "zadd" | "zrem" | "zrangebyscore">;
 
 /**
  * Sessions in Redis, one JSON value each. Every read is parsed against the schema (an older shape
@@ -50,6 +49,55 @@ export class SessionStore {
 
   async save(state: SessionState): Promise<void> {
     await this.redis.set(this.keys.session(state.id), JSON.stringify(state));
+    await this.redis.zadd(this.keys.index(), Date.now(), state.id);
+  }
+
+  /**
+   * The retention of sessions: one idle `idleDays` is archived (a summary kept: who asked, when, the
+   * task, the skill it made, its usage; its messages, probes and pending question dropped), and an
+   * archived one is deleted `archivedDays` after. A session that cannot be read is left alone.
+   */
+  sweeper(settings: { sessionIdleDays: number; archivedSessionDays: number }): Sweeper {
+    return {
+      sweep: async (now, dryRun) => {
+        const swept: Sweep[] = [];
+        const idle = await this.redis.zrangebyscore(this.keys.index(), "-inf", now - settings.sessionIdleDays * DAY_MS);
+        for (const id of idle) {
+          const session = await this.load(id).catch(() => undefined);
+          if (session === undefined) {
+            if ((await this.redis.get(this.keys.session(id))) === null && !dryRun)
+              await this.redis.zrem(this.keys.index(), id);
+            continue;
+          }
+          if (session.archived === undefined) {
+            swept.push({ what: "session", id, action: "archive" });
+            if (!dryRun) await this.archive(session, now);
+          } else if (Date.parse(session.archived.at) <= now - settings.archivedSessionDays * DAY_MS) {
+            swept.push({ what: "session", id, action: "delete" });
+            if (!dryRun) {
+              await this.redis.del(this.keys.session(id));
+              await this.redis.zrem(this.keys.index(), id);
+            }
+          }
+        }
+        return swept;
+      },
+    };
+  }
+
+  private async archive(session: SessionState, now: number): Promise<void> {
+    const task = session.messages.find((message) => message.role === "user")?.content;
+    const archived: SessionState = {
+      ...session,
+      status: "done",
+      messages: [],
+      probes: [],
+      pending: undefined,
+      answered: undefined,
+      archived: { at: new Date(now).toISOString(), task: typeof task === "string" ? task.slice(0, 500) : "" },
+    };
+    await this.redis.set(this.keys.session(session.id), JSON.stringify(archived));
+    await this.redis.zadd(this.keys.index(), now, session.id);
   }
 }
 

@@ -19,6 +19,7 @@ const HELP = `codemem — turns a request in a chat thread into a tested, reusab
   codemem run <skill> [json]        run an approved skill now (workers in this process); prints the summary
   codemem status [run]              progress of the latest runs, or of one
   codemem worker [--metrics-port P] run and item workers on REDIS_URL until SIGTERM (npm run worker)
+  codemem gc [--dry-run] [--now T]  apply the retention now (start does it hourly), or list what it would let go
   ${REDIS_CLUSTER_USAGE.replace("usage: ", "")}
                                     a throwaway local Redis Cluster to try codemem on; prints its REDIS_URL
   ${AUDIT_USAGE.replace("usage: ", "")}

@@ -15,6 +15,7 @@ import { readinessOf } from "../ops/readiness.ts";
 import type { RedisClient, RedisTarget } from "../redis/client.ts";
 import type { SkillRuntime } from "../runtime/runtime.ts";
 import type { SandboxExecutor } from "../sandbox/types.ts";
+import { type PlatformSweepers, RETENTION_EVERY_MS, retentionSweepers, sweepOnce } from "./retention.ts";
 import { followSkills } from "../skills/catalog.ts";
 import type { SkillStore } from "../skills/store.ts";
 import type { AdapterFactory, ReadinessReport, RunningInbound } from "../ui/adapter.ts";
@@ -57,6 +58,8 @@ export interface AppOptions {
   adapters: readonly AdapterFactory<Bot>[];
   /** The process's log; adapters route their SDKs' logging into it. */
   log: Logger;
+  /** What the platforms keep, swept by the retention with the core's stores. Default: the core's only. */
+  platformSweepers?: PlatformSweepers | undefined;
 }
 
 /**
@@ -137,6 +140,14 @@ export async function startApp(options: AppOptions): Promise<App> {
     const agentWorker = startAgentWorker({ connection, prefix, sessions, deps, redis, log });
     core.adopt("agent worker", () => agentWorker.close());
     workers.push(agentWorker);
+    // The retention, hourly (one process at a time): nothing kept grows without end.
+    const sweepers = await retentionSweepers(core, options.platformSweepers);
+    const sweep = () =>
+      void sweepOnce(sweepers, redis, prefix, log).catch((error: unknown) =>
+        log.error({ err: (error as Error).message }, "the retention failed"),
+      );
+    const retention = setInterval(sweep, RETENTION_EVERY_MS).unref();
+    core.adopt("retention", () => clearInterval(retention));
     // Known before any inbound half serves a request (the console's queue dashboard reads them).
     queues = [
       runtime.runs,

@@ -161,6 +161,7 @@ export class Composition {
         appRateLimits,
         audit,
         quotas,
+        scheduledRunsKept: this.config.retention.scheduledRunsKept,
         metrics: this.metrics,
         log: this.log,
       });

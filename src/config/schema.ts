@@ -267,6 +267,54 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    retention: z
+      .object({
+        sessionIdleDays: positiveInt(1, 36_500, "days")
+          .default(30)
+          .meta(
+            setting(
+              "CODEMEM_RETAIN_SESSION_DAYS",
+              "A session idle this long is archived: a summary kept (who, when, the task, the skill it made), its messages dropped.",
+            ),
+          ),
+        archivedSessionDays: positiveInt(1, 36_500, "days")
+          .default(90)
+          .meta(setting("CODEMEM_RETAIN_ARCHIVED_SESSION_DAYS", "An archived session is deleted this long after.")),
+        runDays: positiveInt(1, 36_500, "days")
+          .default(90)
+          .meta(
+            setting(
+              "CODEMEM_RETAIN_RUN_DAYS",
+              "A run's record (its summary and counts, /codemem status) is kept this long.",
+            ),
+          ),
+        runDetailDays: positiveInt(1, 36_500, "days")
+          .default(7)
+          .meta(
+            setting(
+              "CODEMEM_RETAIN_RUN_DETAIL_DAYS",
+              "A finished run's per-item detail (keys counted, last errors) is kept this long.",
+            ),
+          ),
+        platformDays: positiveInt(1, 36_500, "days")
+          .default(365)
+          .meta(
+            setting(
+              "CODEMEM_RETAIN_PLATFORM_DAYS",
+              "What an adapter keeps of a conversation (console threads, Teams conversation references) is dropped after this long unused.",
+            ),
+          ),
+        scheduledRunsKept: positiveInt(1, 1_000_000, "jobs")
+          .default(1000)
+          .meta(
+            setting(
+              "CODEMEM_RETAIN_SCHEDULED_RUNS",
+              "Finished firings of schedules kept in BullMQ's runs queue, as runs started by hand keep 1,000; older ones go.",
+            ),
+          ),
+      })
+      .strict()
+      .prefault({}),
     port: positiveInt(0, 65535, "port number")
       .default(3000)
       .meta(setting("PORT", "Port of the chat platforms' HTTP receivers: Slack without Socket Mode, Teams.")),

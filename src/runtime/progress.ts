@@ -1,5 +1,6 @@
 import type { RedisClient } from "../redis/client.ts";
 import { luaScript } from "../redis/script.ts";
+import { DAY_MS, type Sweep, type Sweeper } from "../ops/retention.ts";
 import type { MessageRef, ThreadRef } from "../ui/surface.ts";
 import { RunKeys } from "./keys.ts";
 
@@ -179,6 +180,44 @@ export class RunProgress {
   async endedUnreported(runId: string): Promise<boolean> {
     const [finishedAt, reportedAt] = await this.redis.hmget(this.key(runId), "finishedAt", "reportedAt");
     return finishedAt !== null && reportedAt === null;
+  }
+
+  /**
+   * The retention of runs: a finished run's per-item detail (the keys counted, its last errors) goes
+   * after `runDetailDays`, its record (the hash /codemem status reads) after `runDays`.
+   */
+  sweeper(settings: { runDays: number; runDetailDays: number }): Sweeper {
+    return {
+      sweep: async (now, dryRun) => {
+        const swept: Sweep[] = [];
+        const old = await this.redis.zrangebyscore(
+          this.keys.runs(),
+          "-inf",
+          now - settings.runDetailDays * DAY_MS,
+          "WITHSCORES",
+        );
+        for (let i = 0; i < old.length; i += 2) {
+          const runId = old[i] as string;
+          const startedAt = Number(old[i + 1]);
+          if (startedAt <= now - settings.runDays * DAY_MS) {
+            swept.push({ what: "run", id: runId, action: "delete" });
+            if (!dryRun) {
+              await this.redis.del(this.key(runId), this.keys.finished(runId), this.keys.errors(runId));
+              await this.redis.zrem(this.keys.runs(), runId);
+            }
+            continue;
+          }
+          const [finishedAt, dropped] = await this.redis.hmget(this.key(runId), "finishedAt", "detailDropped");
+          if (finishedAt === null || dropped !== null) continue;
+          swept.push({ what: "run detail", id: runId, action: "delete" });
+          if (!dryRun) {
+            await this.redis.del(this.keys.finished(runId), this.keys.errors(runId));
+            await this.redis.hset(this.key(runId), "detailDropped", String(now));
+          }
+        }
+        return swept;
+      },
+    };
   }
 
   async recent(limit = 10): Promise<string[]> {

@@ -1,12 +1,13 @@
 import { randomUUID } from "node:crypto";
-import { type ConnectionOptions, Queue, Worker } from "bullmq";
+import { type ConnectionOptions, type JobsOptions, Queue, Worker } from "bullmq";
 import { userError } from "../errors.ts";
 import { limitError, type Quotas } from "../limits/quotas.ts";
 import type { ToolCaller } from "../mcp/types.ts";
 import type { AuditLog } from "../ops/audit.ts";
 import { type Logger, silentLogger } from "../ops/logger.ts";
 import type { Metrics } from "../ops/metrics.ts";
-import { QUEUES, RUN_JOB } from "../queues.ts";
+import { QUEUES, RUN_JOB, SCHEDULED_RUN_JOB } from "../queues.ts";
+import { DAY_MS, type Sweeper } from "../ops/retention.ts";
 import type { RedisClient } from "../redis/client.ts";
 import type { SandboxExecutor } from "../sandbox/types.ts";
 import type { SkillRecord, SkillStore } from "../skills/store.ts";
@@ -58,6 +59,8 @@ export interface SkillRuntimeOptions {
   audit?: AuditLog | undefined;
   /** Runs a person may start an hour and runs of a skill at once (src/limits). Default: no limits. */
   quotas?: Quotas | undefined;
+  /** Finished firings of schedules kept in BullMQ. Default: 1,000, as RUN_JOB keeps of runs started by hand. */
+  scheduledRunsKept?: number | undefined;
   /** Counts runs, items, their durations and rate-limit waits. Default: nothing counted. */
   metrics?: Metrics | undefined;
   /** Lines carry `run`, `item` and `skill`. Default: silent. */
@@ -85,10 +88,14 @@ export class SkillRuntime {
   private readonly connection: ConnectionOptions;
   private readonly prefix: string;
   private readonly quotas: Quotas | undefined;
+  /** The options of a schedule's firings: tried like a run, the last `scheduledRunsKept` kept. */
+  readonly scheduledRunJob: JobsOptions;
 
   constructor(options: SkillRuntimeOptions) {
     const { connection, prefix } = options;
     this.quotas = options.quotas;
+    const kept = options.scheduledRunsKept ?? RUN_JOB.removeOnComplete;
+    this.scheduledRunJob = { ...SCHEDULED_RUN_JOB, removeOnComplete: kept, removeOnFail: kept };
     this.connection = connection;
     this.prefix = prefix;
     this.runs = new Queue<RunJob>(QUEUES.runs, { connection, prefix });
@@ -172,11 +179,33 @@ export class SkillRuntime {
   private async admit(requester: string, skill: string, runId: string): Promise<void> {
     const quotas = this.quotas;
     if (quotas === undefined) return;
-    const going = async (id: string) => (await this.progress.snapshot(id))?.finishedAt === undefined;
+    const going = async (id: string) => {
+      const run = await this.progress.snapshot(id);
+      return run !== undefined && run.finishedAt === undefined;
+    };
     const hit = (await quotas.startRun(requester)) ?? (await quotas.admitRun(skill, runId, going));
     if (hit === undefined) return;
     await this.parts.audit?.append({ action: "limit_refused", who: requester, skill, detail: hit.limit });
     throw limitError(hit);
+  }
+
+  /**
+   * The retention of runs: their records and details (RunProgress.sweeper), and run jobs BullMQ still
+   * keeps past `runDays` (firings of schedules made before their firings were capped).
+   */
+  sweeper(settings: { runDays: number; runDetailDays: number }): Sweeper {
+    const records = this.progress.sweeper(settings);
+    return {
+      sweep: async (now, dryRun) => {
+        const swept = await records.sweep(now, dryRun);
+        const grace = Math.max(0, Date.now() - (now - settings.runDays * DAY_MS));
+        for (const state of ["completed", "failed"] as const) {
+          const jobs = dryRun ? [] : await this.runs.clean(grace, 10_000, state);
+          for (const id of jobs) swept.push({ what: `${state} run job`, id, action: "delete" });
+        }
+        return swept;
+      },
+    };
   }
 
   /** Where runs and schedule changes are recorded, when configured. */

@@ -1,7 +1,6 @@
 import { CronExpressionParser } from "cron-parser";
 import { userError } from "../errors.ts";
 import { digestId } from "../ids.ts";
-import { SCHEDULED_RUN_JOB } from "../queues.ts";
 import { type ThreadRef, threadKey } from "../ui/surface.ts";
 import type { SkillRuntime } from "./runtime.ts";
 
@@ -87,7 +86,7 @@ export class Schedules {
           requester: request.requester,
           thread: request.thread,
         },
-        opts: SCHEDULED_RUN_JOB,
+        opts: this.runtime.scheduledRunJob,
       },
     );
     await this.runtime.audit?.append({
@@ -144,7 +143,7 @@ export class Schedules {
             requester: schedule.requester ?? by,
             thread: schedule.thread,
           },
-          opts: SCHEDULED_RUN_JOB,
+          opts: this.runtime.scheduledRunJob,
         },
       );
       await this.runtime.audit?.append({
