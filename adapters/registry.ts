@@ -45,6 +45,6 @@ export const PLATFORMS: readonly string[] = PLATFORM_ADAPTERS.map((adapter) => a
 
 /** What the platforms keep of conversations, swept by the retention (whether or not they are configured now). */
 export const platformSweepers: PlatformSweepers = (redis, prefix, retention) => [
-  new ConsoleThreadStore(redis, new ConsoleKeys(prefix)).sweeper(retention.platformDays),
-  new ConversationReferences(redis, prefix).sweeper(retention.platformDays),
+  new ConsoleThreadStore(redis, new ConsoleKeys(prefix)).sweeper(retention.platformDays, retention.dayMs),
+  new ConversationReferences(redis, prefix).sweeper(retention.platformDays, retention.dayMs),
 ];

@@ -14,7 +14,7 @@ export interface ConsoleMessage {
 }
 
 import type { RedisClient } from "../../src/redis/client.ts";
-import { DAY_MS, type Sweeper } from "../../src/ops/retention.ts";
+import type { Sweeper } from "../../src/ops/retention.ts";
 
 /** Whether `user` sees this message: everyone sees public ones, a private one only its person. */
 export const visibleTo = (entry: ConsoleMessage, user: string | undefined): boolean =>
@@ -51,10 +51,10 @@ export class ConsoleThreadStore {
   }
 
   /** Threads unchanged for `days` go (the retention's `platformDays`). */
-  sweeper(days: number): Sweeper {
+  sweeper(days: number, dayMs: number): Sweeper {
     return {
       sweep: async (now, dryRun) => {
-        const old = await this.redis.zrangebyscore(this.keys.threads(), "-inf", now - days * DAY_MS);
+        const old = await this.redis.zrangebyscore(this.keys.threads(), "-inf", now - days * dayMs);
         if (!dryRun) {
           for (const id of old) {
             await this.redis.del(this.keys.thread(id));

@@ -1,5 +1,5 @@
 import type { ConversationReference } from "botbuilder";
-import { DAY_MS, type Sweeper } from "../../src/ops/retention.ts";
+import type { Sweeper } from "../../src/ops/retention.ts";
 import type { RedisClient } from "../../src/redis/client.ts";
 import { TeamsKeys } from "./keys.ts";
 
@@ -35,10 +35,10 @@ export class ConversationReferences {
    * References of conversations the bot has heard nothing from for `days` go (the retention's
    * `platformDays`): a schedule posting there would need someone to speak in it once more.
    */
-  sweeper(days: number): Sweeper {
+  sweeper(days: number, dayMs: number): Sweeper {
     return {
       sweep: async (now, dryRun) => {
-        const old = await this.redis.zrangebyscore(this.keys.seen(), "-inf", now - days * DAY_MS);
+        const old = await this.redis.zrangebyscore(this.keys.seen(), "-inf", now - days * dayMs);
         if (!dryRun) {
           for (const id of old) {
             await this.redis.hdel(this.keys.references(), id);

@@ -5,7 +5,7 @@ import { type ThreadRef, threadKey } from "../ui/surface.ts";
 import type { User } from "../ui/user.ts";
 import { SessionKeys } from "./keys.ts";
 import type { RedisClient } from "../redis/client.ts";
-import { DAY_MS, type Sweep, type Sweeper } from "../ops/retention.ts";
+import type { Sweep, Sweeper } from "../ops/retention.ts";
 import { type pendingInputSchema, SESSION_FORMAT, sessionStateSchema, upgradeSession } from "./session-schema.ts";
 
 export type { ProposedSkill } from "../skills/schema.ts";
@@ -57,11 +57,11 @@ export class SessionStore {
    * task, the skill it made, its usage; its messages, probes and pending question dropped), and an
    * archived one is deleted `archivedDays` after. A session that cannot be read is left alone.
    */
-  sweeper(settings: { sessionIdleDays: number; archivedSessionDays: number }): Sweeper {
+  sweeper(settings: { sessionIdleDays: number; archivedSessionDays: number; dayMs: number }): Sweeper {
     return {
       sweep: async (now, dryRun) => {
         const swept: Sweep[] = [];
-        const idle = await this.redis.zrangebyscore(this.keys.index(), "-inf", now - settings.sessionIdleDays * DAY_MS);
+        const idle = await this.redis.zrangebyscore(this.keys.index(), "-inf", now - settings.sessionIdleDays * settings.dayMs);
         for (const id of idle) {
           const session = await this.load(id).catch(() => undefined);
           if (session === undefined) {
@@ -72,7 +72,7 @@ export class SessionStore {
           if (session.archived === undefined) {
             swept.push({ what: "session", id, action: "archive" });
             if (!dryRun) await this.archive(session, now);
-          } else if (Date.parse(session.archived.at) <= now - settings.archivedSessionDays * DAY_MS) {
+          } else if (Date.parse(session.archived.at) <= now - settings.archivedSessionDays * settings.dayMs) {
             swept.push({ what: "session", id, action: "delete" });
             if (!dryRun) {
               await this.redis.del(this.keys.session(id));

@@ -11,7 +11,7 @@ import { labelledFor, type UiMessage } from "../ui/message.ts";
 import type { ThreadRef } from "../ui/surface.ts";
 import type { User } from "../ui/user.ts";
 import { chatQueueName } from "../queues.ts";
-import { ChatKeys, DELIVERY_LOCK_MS, MESSAGE_TTL_SECONDS } from "./keys.ts";
+import { ChatKeys, DELIVERY_LOCK_MS } from "./keys.ts";
 import type { DeliveryJob } from "./outbox.ts";
 import type { Metrics } from "../ops/metrics.ts";
 
@@ -32,6 +32,8 @@ export interface DeliverersOptions {
   /** Counts deliveries and their lag. Default: nothing counted. */
   metrics?: Metrics | undefined;
   log?: Logger | undefined;
+  /** How long a message's state lives after its last change. Default: MESSAGE_TTL_SECONDS (30 days). */
+  messageTtlSeconds?: number | undefined;
 }
 
 /** A private message on a platform that cannot hide it from others says plainly whom it is for. */
@@ -58,7 +60,7 @@ const RAISE_TO = luaScript(new URL("./raise-to.lua", import.meta.url));
  * its code and kept on the message.
  */
 export function startDeliverers(options: DeliverersOptions): { close(): Promise<void> } {
-  const keys = new ChatKeys(options.prefix);
+  const keys = new ChatKeys(options.prefix, options.messageTtlSeconds);
   const log = options.log ?? silentLogger;
   const workers = options.adapters.map((adapter) => {
     const delivery = new Delivery(options.redis, keys, adapter, options.orderWaitMs ?? 30_000, log, options.metrics);
@@ -133,7 +135,7 @@ class Delivery {
     await this.redis.hset(key, "error", error);
     const [thread, order, ref] = await this.redis.hmget(key, "thread", "order", "ref");
     if (thread && order && !ref)
-      await RAISE_TO.run(this.redis, [this.keys.posted(JSON.parse(thread) as ThreadRef)], [order, MESSAGE_TTL_SECONDS]);
+      await RAISE_TO.run(this.redis, [this.keys.posted(JSON.parse(thread) as ThreadRef)], [order, this.keys.messageTtlSeconds]);
   }
 
   /** Checked before the lock, to skip superseded jobs cheaply; deliver() checks again under it. */
@@ -180,7 +182,7 @@ class Delivery {
       const ref = await this.adapter.post(target, fitted.message, { visibleTo });
       // Only a public post opens the thread: a private one (an ephemeral) cannot hold replies.
       if (target.thread === undefined && visibleTo === undefined) {
-        await this.redis.set(this.keys.opened(thread), ref.thread, "EX", MESSAGE_TTL_SECONDS, "NX");
+        await this.redis.set(this.keys.opened(thread), ref.thread, "EX", this.keys.messageTtlSeconds, "NX");
       }
       await this.redis.hset(key, {
         ref: ref.id,
@@ -188,7 +190,7 @@ class Delivery {
         delivered: seq,
         deliveredAt: Date.now(),
       });
-      await RAISE_TO.run(this.redis, [this.keys.posted(thread)], [order, MESSAGE_TTL_SECONDS]);
+      await RAISE_TO.run(this.redis, [this.keys.posted(thread)], [order, this.keys.messageTtlSeconds]);
       await this.attach({ channel: target.channel, thread: ref.thread }, fitted.overflow, id);
       this.delivered(job);
       return undefined;
@@ -233,7 +235,7 @@ class Delivery {
         full,
         Object.fromEntries(fitted.overflow.map((cut, i) => [String(i + 1), JSON.stringify(cut)])),
       );
-      await this.redis.expire(full, MESSAGE_TTL_SECONDS);
+      await this.redis.expire(full, this.keys.messageTtlSeconds);
     }
     return fitted;
   }

@@ -13,7 +13,11 @@ export const DELIVERY_LOCK_MS = 30_000;
  * (BUCKET_TTL_MS in src/redis/token-bucket.ts); locks live DELIVERY_LOCK_MS.
  */
 export class ChatKeys {
-  constructor(readonly prefix: string) {}
+  constructor(
+    readonly prefix: string,
+    /** How long a message's state and its thread's counters live after their last change. */
+    readonly messageTtlSeconds: number = MESSAGE_TTL_SECONDS,
+  ) {}
 
   /** A logical message's latest state (a hash): the message, its seq, what was delivered, the platform's ref. */
   message(id: string): string {

@@ -7,7 +7,7 @@ import { luaScript } from "../redis/script.ts";
 import type { UiMessage } from "../ui/message.ts";
 import { threadKey, type ChatSurface, type MessageRef, type PostOptions, type ThreadRef } from "../ui/surface.ts";
 import { chatQueueName, DELIVERY_JOB } from "../queues.ts";
-import { ChatKeys, deliveryJobId, MESSAGE_TTL_SECONDS } from "./keys.ts";
+import { ChatKeys, deliveryJobId } from "./keys.ts";
 
 const STORE_MESSAGE = luaScript(new URL("./store-message.lua", import.meta.url));
 
@@ -26,6 +26,8 @@ export interface OutboxOptions {
   prefix: string;
   /** Attempts of one delivery before it is logged as failed (429 waits do not count). Default: 8. */
   attempts?: number | undefined;
+  /** How long a message's state lives after its last change. Default: MESSAGE_TTL_SECONDS (30 days). */
+  messageTtlSeconds?: number | undefined;
   /** Takes secrets out of every message before it is stored or delivered. Default: credential shapes only. */
   scrubber?: Scrubber | undefined;
 }
@@ -41,7 +43,7 @@ export class Outbox implements ChatSurface {
   private readonly scrubber: Scrubber;
 
   constructor(private readonly options: OutboxOptions) {
-    this.keys = new ChatKeys(options.prefix);
+    this.keys = new ChatKeys(options.prefix, options.messageTtlSeconds);
     this.scrubber = options.scrubber ?? new Scrubber();
   }
 
@@ -80,7 +82,7 @@ export class Outbox implements ChatSurface {
     kind: "message" | "status" = "message",
   ) {
     const clean = this.scrubber.message(message);
-    const args = [JSON.stringify(thread), JSON.stringify(clean), visibleTo, MESSAGE_TTL_SECONDS, op, kind];
+    const args = [JSON.stringify(thread), JSON.stringify(clean), visibleTo, this.keys.messageTtlSeconds, op, kind];
     const seq = Number(
       await STORE_MESSAGE.run(this.options.redis, [this.keys.message(id), this.keys.order(thread)], args),
     );

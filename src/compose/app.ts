@@ -97,6 +97,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       adapters: adapters.map((adapter) => adapter.outbound),
       metrics,
       log,
+      messageTtlSeconds: core.lifetimes.messageSeconds,
     });
     core.adopt("deliverers", () => deliverers.close());
     const groups = adapters.flatMap((adapter) => (adapter.groups === undefined ? [] : [adapter.groups]));
@@ -135,18 +136,19 @@ export async function startApp(options: AppOptions): Promise<App> {
       redis,
       audit,
       quotas,
+      eventTtlSeconds: core.lifetimes.eventSeconds,
     });
     core.adopt("bot", () => bot.close());
     const agentWorker = startAgentWorker({ connection, prefix, sessions, deps, redis, log });
     core.adopt("agent worker", () => agentWorker.close());
     workers.push(agentWorker);
-    // The retention, hourly (one process at a time): nothing kept grows without end.
+    // The retention, hourly in the retention's days (one process at a time): nothing kept grows without end.
     const sweepers = await retentionSweepers(core, options.platformSweepers);
     const sweep = () =>
       void sweepOnce(sweepers, redis, prefix, log).catch((error: unknown) =>
         log.error({ err: (error as Error).message }, "the retention failed"),
       );
-    const retention = setInterval(sweep, RETENTION_EVERY_MS).unref();
+    const retention = setInterval(sweep, (RETENTION_EVERY_MS * config.retention.dayMs) / 86_400_000).unref();
     core.adopt("retention", () => clearInterval(retention));
     // Known before any inbound half serves a request (the console's queue dashboard reads them).
     queues = [

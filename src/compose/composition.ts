@@ -64,6 +64,12 @@ export class Composition {
     this.metrics = options.metrics ?? new Metrics();
   }
 
+  /** The fixed lifetimes, in the retention's days: event ids 1, journals 7, chat message states 30. */
+  get lifetimes(): { eventSeconds: number; journalSeconds: number; messageSeconds: number } {
+    const day = this.config.retention.dayMs / 1000;
+    return { eventSeconds: Math.ceil(day), journalSeconds: Math.ceil(7 * day), messageSeconds: Math.ceil(30 * day) };
+  }
+
   /** REDIS_URL's Redis, or a redis-server of this process's own under the data dir. */
   redis(): Promise<ConnectedRedis> {
     return this.part("redis", async () => {
@@ -129,7 +135,13 @@ export class Composition {
   outbox(): Promise<Outbox> {
     return this.part("outbox", async () => {
       const { connection, redis, prefix } = await this.redis();
-      const outbox = new Outbox({ connection, redis, prefix, scrubber: new Scrubber(secretsOf(this.config)) });
+      const outbox = new Outbox({
+        connection,
+        redis,
+        prefix,
+        scrubber: new Scrubber(secretsOf(this.config)),
+        messageTtlSeconds: this.lifetimes.messageSeconds,
+      });
       return { value: outbox, close: () => outbox.close() };
     });
   }
@@ -162,6 +174,7 @@ export class Composition {
         audit,
         quotas,
         scheduledRunsKept: this.config.retention.scheduledRunsKept,
+        journalTtlSeconds: this.lifetimes.journalSeconds,
         metrics: this.metrics,
         log: this.log,
       });

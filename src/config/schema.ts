@@ -304,6 +304,14 @@ export const configSchema = z
               "What an adapter keeps of a conversation (console threads, Teams conversation references) is dropped after this long unused.",
             ),
           ),
+        dayMs: positiveInt(1000, 86_400_000, "milliseconds")
+          .default(86_400_000)
+          .meta(
+            setting(
+              "CODEMEM_RETAIN_DAY_MS",
+              "How long a day is for every lifetime here and the fixed ones (event ids 1 day, journals 7, chat message states 30); only tests and the soak shorten it.",
+            ),
+          ),
         scheduledRunsKept: positiveInt(1, 1_000_000, "jobs")
           .default(1000)
           .meta(

@@ -72,6 +72,8 @@ export interface BotOptions {
   audit?: AuditLog | undefined;
   /** Sessions a person may start and the model tokens their sessions may use (src/limits). Default: none. */
   quotas?: Quotas | undefined;
+  /** How long a taken event id is remembered. Default: EVENT_TTL_SECONDS (a day). */
+  eventTtlSeconds?: number | undefined;
 }
 
 /**
@@ -268,7 +270,7 @@ export class Bot {
       await redis.del(key).catch(() => {});
       throw error;
     }
-    await redis.set(key, "taken", "EX", EVENT_TTL_SECONDS);
+    await redis.set(key, "taken", "EX", this.options.eventTtlSeconds ?? EVENT_TTL_SECONDS);
     return result;
   }
 

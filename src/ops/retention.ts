@@ -16,8 +16,6 @@ export interface Sweeper {
   sweep(now: number, dryRun: boolean): Promise<Sweep[]>;
 }
 
-export const DAY_MS = 86_400_000;
-
 /** Every sweeper in turn; one that fails is logged and the rest still run. */
 export async function sweepAll(
   sweepers: readonly Sweeper[],

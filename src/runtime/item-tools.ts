@@ -19,6 +19,8 @@ export interface ItemToolsContext {
   waitBudgetMs: number;
   /** No attempt of this item started before (BullMQ's attemptsStarted is 1): its journal is empty. */
   firstAttempt: boolean;
+  /** How long a journal outlives its last write. */
+  journalTtlSeconds: number;
 }
 
 /**
@@ -92,6 +94,7 @@ export class ItemTools implements SandboxTools {
       this.context.redis,
       this.context.keys.journal(this.runId, this.itemKey),
       this.context.firstAttempt,
+      this.context.journalTtlSeconds,
     );
     const call = { tool: id, args };
     const journaled = await this.journal.replay(n, call);

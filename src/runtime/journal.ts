@@ -23,6 +23,8 @@ export class WriteJournal {
     private readonly redis: RedisClient,
     private readonly key: string,
     firstAttempt = false,
+    /** How long the journal outlives its last write. Default: JOURNAL_TTL_SECONDS (7 days). */
+    private readonly ttlSeconds = JOURNAL_TTL_SECONDS,
   ) {
     if (firstAttempt) this.known = Promise.resolve(new Map());
   }
@@ -52,7 +54,7 @@ export class WriteJournal {
     const results = await this.redis
       .multi()
       .hset(this.key, String(n), json)
-      .expire(this.key, JOURNAL_TTL_SECONDS)
+      .expire(this.key, this.ttlSeconds)
       .exec();
     const failed = results?.find(([error]) => error !== null);
     if (failed) throw failed[0];

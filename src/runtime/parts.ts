@@ -24,6 +24,7 @@ export interface RuntimeSettings {
   lockDurationMs: number;
   stalledIntervalMs: number;
   rateLimitWaitBudgetMs: number;
+  journalTtlSeconds: number;
 }
 
 /** What the runtime's rooms (listing, items, the end of a run) share; made once by SkillRuntime. */
@@ -70,6 +71,7 @@ export function itemToolsOf(
       facts: parts.facts,
       waitBudgetMs: parts.settings.rateLimitWaitBudgetMs * 2 ** Math.min(handBacks, 10),
       firstAttempt,
+      journalTtlSeconds: parts.settings.journalTtlSeconds,
     },
     skill,
     runId,

@@ -1,6 +1,6 @@
 import type { RedisClient } from "../redis/client.ts";
 import { luaScript } from "../redis/script.ts";
-import { DAY_MS, type Sweep, type Sweeper } from "../ops/retention.ts";
+import type { Sweep, Sweeper } from "../ops/retention.ts";
 import type { MessageRef, ThreadRef } from "../ui/surface.ts";
 import { RunKeys } from "./keys.ts";
 
@@ -186,20 +186,20 @@ export class RunProgress {
    * The retention of runs: a finished run's per-item detail (the keys counted, its last errors) goes
    * after `runDetailDays`, its record (the hash /codemem status reads) after `runDays`.
    */
-  sweeper(settings: { runDays: number; runDetailDays: number }): Sweeper {
+  sweeper(settings: { runDays: number; runDetailDays: number; dayMs: number }): Sweeper {
     return {
       sweep: async (now, dryRun) => {
         const swept: Sweep[] = [];
         const old = await this.redis.zrangebyscore(
           this.keys.runs(),
           "-inf",
-          now - settings.runDetailDays * DAY_MS,
+          now - settings.runDetailDays * settings.dayMs,
           "WITHSCORES",
         );
         for (let i = 0; i < old.length; i += 2) {
           const runId = old[i] as string;
           const startedAt = Number(old[i + 1]);
-          if (startedAt <= now - settings.runDays * DAY_MS) {
+          if (startedAt <= now - settings.runDays * settings.dayMs) {
             swept.push({ what: "run", id: runId, action: "delete" });
             if (!dryRun) {
               await this.redis.del(this.key(runId), this.keys.finished(runId), this.keys.errors(runId));

@@ -7,7 +7,7 @@ import type { AuditLog } from "../ops/audit.ts";
 import { type Logger, silentLogger } from "../ops/logger.ts";
 import type { Metrics } from "../ops/metrics.ts";
 import { QUEUES, RUN_JOB, SCHEDULED_RUN_JOB } from "../queues.ts";
-import { DAY_MS, type Sweeper } from "../ops/retention.ts";
+import type { Sweeper } from "../ops/retention.ts";
 import type { RedisClient } from "../redis/client.ts";
 import type { SandboxExecutor } from "../sandbox/types.ts";
 import type { SkillRecord, SkillStore } from "../skills/store.ts";
@@ -15,7 +15,7 @@ import { threadKey } from "../ui/surface.ts";
 import { AppLimiter } from "./app-limiter.ts";
 import { ItemRunner } from "./item-runner.ts";
 import type { ItemJob, RunJob } from "./jobs.ts";
-import { RunKeys } from "./keys.ts";
+import { JOURNAL_TTL_SECONDS, RunKeys } from "./keys.ts";
 import { RunListing } from "./listing.ts";
 import { type RunObserver, UNOBSERVED } from "./observer.ts";
 import { validateParams } from "./params.ts";
@@ -59,6 +59,8 @@ export interface SkillRuntimeOptions {
   audit?: AuditLog | undefined;
   /** Runs a person may start an hour and runs of a skill at once (src/limits). Default: no limits. */
   quotas?: Quotas | undefined;
+  /** How long an item's journal outlives its last write. Default: JOURNAL_TTL_SECONDS (7 days). */
+  journalTtlSeconds?: number | undefined;
   /** Finished firings of schedules kept in BullMQ. Default: 1,000, as RUN_JOB keeps of runs started by hand. */
   scheduledRunsKept?: number | undefined;
   /** Counts runs, items, their durations and rate-limit waits. Default: nothing counted. */
@@ -111,6 +113,7 @@ export class SkillRuntime {
       lockDurationMs: options.lockDurationMs ?? 30_000,
       stalledIntervalMs: options.stalledIntervalMs ?? 30_000,
       rateLimitWaitBudgetMs: options.rateLimitWaitBudgetMs ?? 5000,
+      journalTtlSeconds: options.journalTtlSeconds ?? JOURNAL_TTL_SECONDS,
     };
     this.parts = {
       redis: options.redis,
@@ -193,12 +196,12 @@ export class SkillRuntime {
    * The retention of runs: their records and details (RunProgress.sweeper), and run jobs BullMQ still
    * keeps past `runDays` (firings of schedules made before their firings were capped).
    */
-  sweeper(settings: { runDays: number; runDetailDays: number }): Sweeper {
+  sweeper(settings: { runDays: number; runDetailDays: number; dayMs: number }): Sweeper {
     const records = this.progress.sweeper(settings);
     return {
       sweep: async (now, dryRun) => {
         const swept = await records.sweep(now, dryRun);
-        const grace = Math.max(0, Date.now() - (now - settings.runDays * DAY_MS));
+        const grace = Math.max(0, Date.now() - (now - settings.runDays * settings.dayMs));
         for (const state of ["completed", "failed"] as const) {
           const jobs = dryRun ? [] : await this.runs.clean(grace, 10_000, state);
           for (const id of jobs) swept.push({ what: `${state} run job`, id, action: "delete" });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { consoleThread } from "../../adapters/console/store.ts";
 import { sessionIdFor } from "../../src/agent/session.ts";
-import { DAY_MS } from "../../src/ops/retention.ts";
+const DAY_MS = 86_400_000;
 import { RunKeys } from "../../src/runtime/keys.ts";
 import { startTestConsoleApp, type TestConsoleApp } from "../helpers/app.ts";
 import { runCodemem } from "../helpers/cli.ts";
