@@ -11,7 +11,7 @@ import { loadConfig } from "../src/config/load.ts";
 import { readDemoCounters } from "../src/demo/knobs.ts";
 import { demoMcpConfig } from "../src/demo/mcp-config.ts";
 import { digestId } from "../src/ids.ts";
-import { silentLogger } from "../src/ops/logger.ts";
+import { createLogger, silentLogger } from "../src/ops/logger.ts";
 import { QUEUES } from "../src/queues.ts";
 import { startRedisServer } from "../src/redis/server.ts";
 import { ConsoleClient } from "../test/helpers/console-client.ts";
@@ -48,6 +48,8 @@ export async function benchSoak(): Promise<void> {
     CODEMEM_SEMANTIC: "off",
     CODEMEM_MCP_CONFIG: mcpFile,
     CODEMEM_RUN_WORKERS: "0",
+    // The workers run these sources, never a dist/ built before them.
+    CODEMEM_SOURCE: "1",
     CODEMEM_LOCK_MS: "2000",
     CODEMEM_STALLED_MS: "1000",
     CODEMEM_RETAIN_DAY_MS: String(DAY_MS),
@@ -66,7 +68,7 @@ export async function benchSoak(): Promise<void> {
   const app = await startApp({
     config,
     adapters: [consoleAdapter({ port: 0, host: "127.0.0.1" })],
-    log: silentLogger,
+    log: process.env.SOAK_DEBUG ? createLogger({ level: "warn" }) : silentLogger,
     platformSweepers,
   });
   const children = new Set<ChildProcess>();
@@ -117,6 +119,7 @@ export async function run(item: { key: string }, params: unknown, ctx: any) {
     const measure = async () => {
       const info = await app.redis.info("memory");
       const used = Number(/used_memory:(\d+)/.exec(info)?.[1] ?? 0);
+      if (process.env.SOAK_DEBUG) process.stderr.write(`${JSON.stringify(await keyFamilies(app.redis))}\n`);
       return { bytes: used, keys: await app.redis.dbsize() };
     };
     let day8: { bytes: number; keys: number } | undefined;
@@ -150,14 +153,23 @@ export async function run(item: { key: string }, params: unknown, ctx: any) {
       await checkSummaries(false).catch(() => undefined);
       if (hour === 8 * 24 - 1) day8 = await measure();
     }
-    // The last firings finish, and one more sweep runs.
-    const deadline = Date.now() + 60_000;
+    const day30 = await measure();
+    // The last firings finish (a day at most).
+    const deadline = Date.now() + DAY_MS;
     while (pending.size > 0 && Date.now() < deadline) {
       await checkSummaries(false).catch(() => undefined);
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      await new Promise((resolve) => setTimeout(resolve, 200));
     }
-    await new Promise((resolve) => setTimeout(resolve, hourMs * 2));
-    const day30 = await measure();
+    if (process.env.SOAK_DEBUG) {
+      for (const [runId, hour] of pending) {
+        const job = await app.runtime.runs.getJob(`soak-${hour}`);
+        const state = await job?.getState();
+        const hash = await app.redis.hgetall(`soak:run:${runId}`);
+        process.stderr.write(
+          `missing ${runId} hour ${hour}: job ${state} ${job?.failedReason ?? ""} ${JSON.stringify(hash)}\n`,
+        );
+      }
+    }
     await checkSummaries(true);
     const caps: [string, string, number][] = [
       [QUEUES.runs, "completed", SCHEDULED_RUNS_KEPT],
@@ -192,4 +204,18 @@ export async function run(item: { key: string }, params: unknown, ctx: any) {
     await redis.stop();
     rmSync(home, { recursive: true, force: true });
   }
+}
+
+/** Keys counted by family (ids replaced by *), for a look at what grows (SOAK_DEBUG=1). */
+async function keyFamilies(redis: { keys(pattern: string): Promise<string[]> }): Promise<Record<string, number>> {
+  const families: Record<string, number> = {};
+  for (const key of await redis.keys("*")) {
+    const family = key.replace(/[0-9a-f]{16,}|r[0-9a-z]{10,}|s[0-9a-f]{32}|\d{3,}|m\d+|person-[\d-]+/g, "*");
+    families[family] = (families[family] ?? 0) + 1;
+  }
+  return Object.fromEntries(
+    Object.entries(families)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 25),
+  );
 }

@@ -61,7 +61,11 @@ export class SessionStore {
     return {
       sweep: async (now, dryRun) => {
         const swept: Sweep[] = [];
-        const idle = await this.redis.zrangebyscore(this.keys.index(), "-inf", now - settings.sessionIdleDays * settings.dayMs);
+        const idle = await this.redis.zrangebyscore(
+          this.keys.index(),
+          "-inf",
+          now - settings.sessionIdleDays * settings.dayMs,
+        );
         for (const id of idle) {
           const session = await this.load(id).catch(() => undefined);
           if (session === undefined) {

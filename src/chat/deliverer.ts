@@ -135,7 +135,11 @@ class Delivery {
     await this.redis.hset(key, "error", error);
     const [thread, order, ref] = await this.redis.hmget(key, "thread", "order", "ref");
     if (thread && order && !ref)
-      await RAISE_TO.run(this.redis, [this.keys.posted(JSON.parse(thread) as ThreadRef)], [order, this.keys.messageTtlSeconds]);
+      await RAISE_TO.run(
+        this.redis,
+        [this.keys.posted(JSON.parse(thread) as ThreadRef)],
+        [order, this.keys.messageTtlSeconds],
+      );
   }
 
   /** Checked before the lock, to skip superseded jobs cheaply; deliver() checks again under it. */

@@ -64,10 +64,18 @@ export class Composition {
     this.metrics = options.metrics ?? new Metrics();
   }
 
-  /** The fixed lifetimes, in the retention's days: event ids 1, journals 7, chat message states 30. */
+  /**
+   * The fixed lifetimes, in the retention's days: event ids 1, journals 7, chat message states 30 (or
+   * the platforms' retention when shorter: a message's state outlives nothing of its conversation).
+   */
   get lifetimes(): { eventSeconds: number; journalSeconds: number; messageSeconds: number } {
-    const day = this.config.retention.dayMs / 1000;
-    return { eventSeconds: Math.ceil(day), journalSeconds: Math.ceil(7 * day), messageSeconds: Math.ceil(30 * day) };
+    const { dayMs, platformDays } = this.config.retention;
+    const day = dayMs / 1000;
+    return {
+      eventSeconds: Math.ceil(day),
+      journalSeconds: Math.ceil(7 * day),
+      messageSeconds: Math.ceil(Math.min(30, platformDays) * day),
+    };
   }
 
   /** REDIS_URL's Redis, or a redis-server of this process's own under the data dir. */

@@ -51,11 +51,7 @@ export class WriteJournal {
   async record(n: number, call: JournaledCall, value: unknown): Promise<void> {
     const entry: JournalEntry = { journal: 2, tool: call.tool, args: argsDigest(call.args), value: value ?? null };
     const json = JSON.stringify(entry);
-    const results = await this.redis
-      .multi()
-      .hset(this.key, String(n), json)
-      .expire(this.key, this.ttlSeconds)
-      .exec();
+    const results = await this.redis.multi().hset(this.key, String(n), json).expire(this.key, this.ttlSeconds).exec();
     const failed = results?.find(([error]) => error !== null);
     if (failed) throw failed[0];
     void this.known?.then((map) => map.set(String(n), json));

@@ -36,6 +36,7 @@ const FINISH_ITEMS = luaScript(lua("./complete-if-done.lua"), lua("./finish-item
 const CHECK_DONE = luaScript(lua("./complete-if-done.lua"), lua("./check-done.lua"));
 const MARK_FINISHED = luaScript(lua("./mark-finished.lua"));
 const SKIP_ITEMS = luaScript(lua("./skip-items.lua"));
+const CREATE_RUN = luaScript(lua("./create-run.lua"));
 
 export type FinishResult = "counted-before" | "counted" | "completed";
 
@@ -73,9 +74,9 @@ export class RunProgress {
   async create(
     run: Pick<RunSnapshot, "runId" | "skill" | "version" | "params" | "requester" | "thread">,
   ): Promise<boolean> {
-    const created = await this.redis.hsetnx(this.key(run.runId), "skill", run.skill);
-    if (created === 0) return false;
-    await this.redis.hset(this.key(run.runId), {
+    const now = Date.now();
+    const fields = {
+      skill: run.skill,
       version: String(run.version),
       params: JSON.stringify(run.params),
       requester: run.requester,
@@ -86,10 +87,10 @@ export class RunProgress {
       skipped: "0",
       failed: "0",
       drift: "0",
-      startedAt: String(Date.now()),
-    });
-    await this.redis.zadd(this.keys.runs(), Date.now(), run.runId);
-    return true;
+      startedAt: String(now),
+    };
+    const keys = [this.key(run.runId), this.keys.runs()];
+    return Number(await CREATE_RUN.run(this.redis, keys, [now, run.runId, ...Object.entries(fields).flat()])) === 1;
   }
 
   async set(runId: string, fields: Record<string, string>): Promise<void> {
