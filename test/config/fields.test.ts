@@ -76,6 +76,7 @@ describe("the configuration's fields", () => {
       CODEMEM_RETAIN_RUN_DETAIL_DAYS: "2",
       CODEMEM_RETAIN_PLATFORM_DAYS: "6",
       CODEMEM_RETAIN_SCHEDULED_RUNS: "50",
+      CODEMEM_RETAIN_DAY_MS: "60000",
       DEMO_MAILBOX_SIZE: "5",
       DEMO_LATENCY_MS: "5",
       DEMO_RATE_LIMIT: "5",
