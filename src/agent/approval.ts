@@ -116,8 +116,8 @@ export async function approve(turn: TurnContext, pending: Pending<"proposal">, u
 
 /**
  * The name a proposal is saved under: its own when free or when the requester or the approving person
- * may version the skill of that name (src/core/policy.ts), else the first free `name-N`. A member's proposal never becomes a new
- * version of someone else's skill (which their schedules and dedup memory belong to).
+ * may version the skill of that name (src/core/policy.ts), else the first free `name-N`. A member's
+ * proposal never becomes a new version of someone else's skill (their schedules and memory go with it).
  */
 export async function claimName(turn: TurnContext, name: string, approver?: User): Promise<string> {
   const { deps, session } = turn;

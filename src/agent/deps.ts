@@ -81,7 +81,7 @@ export interface AnswerPolicy {
   mayTalk(people: SessionPeople, user: User): Promise<Decision>;
   /** Is this person an owner of the skill (authored or approved a version of it) or an approver? */
   isOwner(skill: { name: string; owners: readonly string[] }, user: User): Promise<boolean>;
-  /** May this person's proposal become the skill's next version (an owner, or nobody owns it and no approver is set)? */
+  /** May this person's proposal become the skill's next version? (Owners; anyone when unowned, no approvers.) */
   mayVersion(skill: { name: string; owners: readonly string[] }, user: User): Promise<boolean>;
 }
 

@@ -43,7 +43,7 @@ export interface AgentWorkerOptions {
   redis: RedisClient;
   /** Turns run at once in this process (different threads). Default: 4. */
   concurrency?: number | undefined;
-  /** How long a turn's lock lives unrenewed (it is renewed every third of it while the turn runs). Default: TURN_LOCK_MS. */
+  /** How long a turn's lock lives unrenewed (renewed every third of it while the turn runs). Default: TURN_LOCK_MS. */
   lockMs?: number | undefined;
   log?: Logger | undefined;
 }
