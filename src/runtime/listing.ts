@@ -94,7 +94,9 @@ export class RunListing {
       ? await this.listed(skill, runId, params)
       : [{ key: "run", item: null }];
     if (listed === undefined) return;
-    const todo = await this.withoutDone(skill, runId, listed);
+    // A listing retried after its worker died: some of its items may be running, or ran and are not counted yet.
+    const retried = !fresh && before !== undefined && before.status !== "queued";
+    const todo = await this.withoutDone(skill, runId, listed, retried);
     await parts.progress.set(runId, { total: String(listed.length), status: "running" });
     parts.log.info(
       { run: runId, skill: skill.name, version: skill.version, items: listed.length, todo: todo.length },
@@ -158,15 +160,26 @@ export class RunListing {
     return listed;
   }
 
-  /** The listed items not yet in the skill's dedup memory; those in it are counted as skipped. */
+  /**
+   * The listed items not yet in the skill's dedup memory; those in it are counted as skipped. On a
+   * retried listing, a key in the memory whose item job this run already made stays listed: the skill's
+   * own ctx.memory.add may have run in an item not counted yet, which its job counts (as done), and
+   * adding it again adds nothing (the job id is the same).
+   */
   private async withoutDone(
     skill: SkillRecord,
     runId: string,
     listed: { key: string; item: unknown }[],
+    retried: boolean,
   ): Promise<{ key: string; item: unknown }[]> {
     const memory = memoryOf(this.parts, skill);
     if (memory === undefined) return listed;
     const known = await memory.knows(listed.map((entry) => entry.key));
+    if (retried) {
+      for (const [index, entry] of listed.entries()) {
+        if (known[index] && (await this.items.getJob(itemJobId(runId, entry.key))) !== undefined) known[index] = false;
+      }
+    }
     const todo = listed.filter((_, index) => !known[index]);
     if (listed.length > todo.length)
       this.parts.metrics?.items.inc({ skill: skill.name, outcome: "skipped" }, listed.length - todo.length);
