@@ -104,13 +104,13 @@ export async function run(item: { key: string }, params: unknown, ctx: any) {
     let summariesMissing = 0;
     let runs = 0;
     const checkSummaries = async (final: boolean) => {
-      for (const [runId, hour] of pending) {
+      for (const runId of pending.keys()) {
         const [finishedAt, reportedAt] = await app.redis.hmget(`soak:run:${runId}`, "finishedAt", "reportedAt");
         const posted = (await app.redis.exists(chat.message(`run:${runId}:summary`))) === 1;
         if (finishedAt !== null && reportedAt !== null && posted) {
           pending.delete(runId);
           runs++;
-        } else if (final || (finishedAt === null && (await app.redis.exists(`soak:run:${runId}`)) === 0 && hour < 0)) {
+        } else if (final) {
           pending.delete(runId);
           summariesMissing++;
         }

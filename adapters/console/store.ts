@@ -14,7 +14,7 @@ export interface ConsoleMessage {
 }
 
 import type { RedisClient } from "../../src/redis/client.ts";
-import type { Sweeper } from "../../src/ops/retention.ts";
+import { indexSweeper, type Sweeper } from "../../src/ops/retention.ts";
 
 /** Whether `user` sees this message: everyone sees public ones, a private one only its person. */
 export const visibleTo = (entry: ConsoleMessage, user: string | undefined): boolean =>
@@ -52,18 +52,15 @@ export class ConsoleThreadStore {
 
   /** Threads unchanged for `days` go (the retention's `platformDays`). */
   sweeper(days: number, dayMs: number): Sweeper {
-    return {
-      sweep: async (now, dryRun) => {
-        const old = await this.redis.zrangebyscore(this.keys.threads(), "-inf", now - days * dayMs);
-        if (!dryRun) {
-          for (const id of old) {
-            await this.redis.del(this.keys.thread(id));
-            await this.redis.zrem(this.keys.threads(), id);
-          }
-        }
-        return old.map((id) => ({ what: "console thread", id, action: "delete" as const }));
-      },
-    };
+    const { redis, keys } = this;
+    return indexSweeper({
+      redis,
+      index: keys.threads(),
+      days,
+      dayMs,
+      what: "console thread",
+      drop: (id) => redis.del(keys.thread(id)),
+    });
   }
 
   async threads(): Promise<{ id: string; messages: ConsoleMessage[] }[]> {

@@ -1,5 +1,5 @@
 import type { ConversationReference } from "botbuilder";
-import type { Sweeper } from "../../src/ops/retention.ts";
+import { indexSweeper, type Sweeper } from "../../src/ops/retention.ts";
 import type { RedisClient } from "../../src/redis/client.ts";
 import { TeamsKeys } from "./keys.ts";
 
@@ -36,18 +36,15 @@ export class ConversationReferences {
    * `platformDays`): a schedule posting there would need someone to speak in it once more.
    */
   sweeper(days: number, dayMs: number): Sweeper {
-    return {
-      sweep: async (now, dryRun) => {
-        const old = await this.redis.zrangebyscore(this.keys.seen(), "-inf", now - days * dayMs);
-        if (!dryRun) {
-          for (const id of old) {
-            await this.redis.hdel(this.keys.references(), id);
-            await this.redis.zrem(this.keys.seen(), id);
-          }
-        }
-        return old.map((id) => ({ what: "teams reference", id, action: "delete" as const }));
-      },
-    };
+    const { redis, keys } = this;
+    return indexSweeper({
+      redis,
+      index: keys.seen(),
+      days,
+      dayMs,
+      what: "teams reference",
+      drop: (id) => redis.hdel(keys.references(), id),
+    });
   }
 
   async get(conversationId: string): Promise<Partial<ConversationReference> | undefined> {

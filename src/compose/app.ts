@@ -15,7 +15,7 @@ import { readinessOf } from "../ops/readiness.ts";
 import type { RedisClient, RedisTarget } from "../redis/client.ts";
 import type { SkillRuntime } from "../runtime/runtime.ts";
 import type { SandboxExecutor } from "../sandbox/types.ts";
-import { type PlatformSweepers, RETENTION_EVERY_MS, retentionSweepers, sweepOnce } from "./retention.ts";
+import { type PlatformSweepers, retentionSweepers, sweepIntervalMs, sweepOnce } from "./retention.ts";
 import { followSkills } from "../skills/catalog.ts";
 import type { SkillStore } from "../skills/store.ts";
 import type { AdapterFactory, ReadinessReport, RunningInbound } from "../ui/adapter.ts";
@@ -148,7 +148,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       void sweepOnce(sweepers, redis, prefix, log).catch((error: unknown) =>
         log.error({ err: (error as Error).message }, "the retention failed"),
       );
-    const retention = setInterval(sweep, (RETENTION_EVERY_MS * config.retention.dayMs) / 86_400_000).unref();
+    const retention = setInterval(sweep, sweepIntervalMs(config.retention)).unref();
     core.adopt("retention", () => clearInterval(retention));
     // Known before any inbound half serves a request (the console's queue dashboard reads them).
     queues = [

@@ -11,7 +11,7 @@ export function launcherOf(runtime: SkillRuntime): SkillLauncher {
       return { id: made.id, next: made.next };
     },
     schedulesOnOtherVersions: async (skill, version) =>
-      (await new Schedules(runtime).list()).filter((s) => s.skill === skill && s.version !== version).length,
+      (await new Schedules(runtime).onOtherVersions(skill, version)).length,
     moveSchedules: async (skill, version, by) => (await new Schedules(runtime).move(skill, version, by)).length,
   };
 }

@@ -8,8 +8,8 @@ import type { Composition } from "./composition.ts";
 /** What the platforms keep (console threads, Teams references), swept by their own stores. */
 export type PlatformSweepers = (redis: RedisClient, prefix: string, retention: Config["retention"]) => Sweeper[];
 
-/** How often a serving process applies the retention (one process at a time, under a lock). */
-export const RETENTION_EVERY_MS = 3_600_000;
+/** How often a serving process applies the retention (one process at a time, under a lock): hourly, in its days. */
+export const sweepIntervalMs = (retention: Config["retention"]): number => retention.dayMs / 24;
 
 /** Every sweeper of the retention: sessions, runs and their jobs, and the platforms'. */
 export async function retentionSweepers(core: Composition, platforms?: PlatformSweepers): Promise<Sweeper[]> {

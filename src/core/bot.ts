@@ -10,7 +10,7 @@ import type { AuditLog } from "../ops/audit.ts";
 import { AGENT_TURN_JOB, QUEUES } from "../queues.ts";
 import type { SkillRuntime } from "../runtime/runtime.ts";
 import type { SkillStore } from "../skills/store.ts";
-import { answeredMessage, type ButtonValue, text, type UiMessage } from "../ui/message.ts";
+import { answeredMessage, type ButtonValue, text, type UiBlock, type UiMessage } from "../ui/message.ts";
 import { type ChatSurface, type MessageRef, type ThreadRef, threadKey } from "../ui/surface.ts";
 import { type User, userKey } from "../ui/user.ts";
 import type { AgentJob } from "./agent-worker.ts";
@@ -123,26 +123,13 @@ export class Bot {
     const decision = session === undefined ? undefined : await this.options.policy.mayTalk(session, event.user);
     if (session !== undefined && decision?.allowed === false) {
       // Plain talk between people in the thread is theirs; only a mention of the bot gets the notice.
-      if (route.kind === "mention") {
-        await this.options.audit?.append({
-          action: "message_refused",
-          who: userKey(event.user),
-          thread: threadKey(session.thread),
-        });
-        await this.options.surface.post(session.thread, { blocks: [decision.refusal] }, { visibleTo: event.user });
-      }
+      if (route.kind === "mention") await this.refuse(session.thread, event.user, decision.refusal, "message_refused");
       return;
     }
     if (route.kind === "mention") {
       const hit = await this.overLimit(session, event.user);
       if (hit !== undefined) {
-        await this.options.audit?.append({
-          action: "limit_refused",
-          who: userKey(event.user),
-          thread: threadKey(thread),
-          detail: hit.limit,
-        });
-        await this.options.surface.post(thread, text(hit.line), { visibleTo: event.user });
+        await this.refuse(thread, event.user, { type: "text", text: hit.line }, "limit_refused", hit.limit);
         return;
       }
       await this.enqueue(thread, { kind: "mention", text: route.text, user: event.user }, event.eventId);
@@ -229,6 +216,18 @@ export class Bot {
 
   async close(): Promise<void> {
     await this.queue.close();
+  }
+
+  /** Words the bot will not take: a notice for that person alone, and an audit entry. */
+  private async refuse(
+    thread: ThreadRef,
+    user: User,
+    notice: UiBlock,
+    action: "message_refused" | "limit_refused",
+    detail?: string,
+  ): Promise<void> {
+    await this.options.audit?.append({ action, who: userKey(user), thread: threadKey(thread), detail });
+    await this.options.surface.post(thread, { blocks: [notice] }, { visibleTo: user });
   }
 
   /**

@@ -300,7 +300,7 @@ export class Commands {
   private async pinnedElsewhere(skill: string, version: number): Promise<UiBlock[]> {
     const runtime = this.options.runtime;
     if (runtime === undefined) return [];
-    const pinned = (await new Schedules(runtime).list()).filter((s) => s.skill === skill && s.version !== version);
+    const pinned = await new Schedules(runtime).onOtherVersions(skill, version);
     if (pinned.length === 0) return [];
     return [
       rich(

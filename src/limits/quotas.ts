@@ -21,10 +21,10 @@ export interface QuotaSettings {
 /** Which limit a refusal is about: the metric's label and the audit entry's detail. */
 export type LimitName = "sessions" | "model_tokens" | "runs" | "concurrent_runs" | "workspace_model_tokens";
 
-/** A limit reached: which, and when it frees (milliseconds from now). */
+/** A limit reached: which, and when it frees (milliseconds from now; none when something must end first). */
 export interface LimitHit {
   limit: LimitName;
-  waitMs: number;
+  waitMs?: number | undefined;
   /** One line for the person: which limit, and when it frees. */
   line: string;
 }
@@ -57,25 +57,25 @@ export class Quotas {
   async startSession(who: string): Promise<LimitHit | undefined> {
     const limit = this.settings.sessionsPerHour;
     const wait = await this.quota("sessions", who, limit, HOUR_MS, 1, "take");
-    return this.hit("sessions", wait, `you started ${limit} sessions in the last hour, the most one person may`);
+    return this.waited("sessions", wait, `You started ${limit} sessions in the last hour, the most one person may`);
   }
 
   /** Whether `who`'s sessions may make another model call: their daily tokens and everyone's. */
   async mayCallModel(who: string): Promise<LimitHit | undefined> {
     const own = this.settings.modelTokensPerDay;
     const ownWait = await this.quota("model_tokens", who, own, DAY_MS, 0, "peek");
-    const mine = this.hit(
+    const mine = this.waited(
       "model_tokens",
       ownWait,
-      `your sessions used their ${own.toLocaleString("en")} model tokens for the day`,
+      `Your sessions used their ${own.toLocaleString("en")} model tokens for the day`,
     );
     if (mine !== undefined) return mine;
     const all = this.settings.workspaceModelTokensPerDay;
     const allWait = await this.quota("workspace_model_tokens", "*", all, DAY_MS, 0, "peek");
-    return this.hit(
+    return this.waited(
       "workspace_model_tokens",
       allWait,
-      `everyone's sessions together used the ${all.toLocaleString("en")} model tokens this install allows a day`,
+      `Everyone's sessions together used the ${all.toLocaleString("en")} model tokens this install allows a day`,
     );
   }
 
@@ -90,7 +90,7 @@ export class Quotas {
   async startRun(who: string): Promise<LimitHit | undefined> {
     const limit = this.settings.runsPerHour;
     const wait = await this.quota("runs", who, limit, HOUR_MS, 1, "take");
-    return this.hit("runs", wait, `you started ${limit} runs in the last hour, the most one person may`);
+    return this.waited("runs", wait, `You started ${limit} runs in the last hour, the most one person may`);
   }
 
   /**
@@ -113,7 +113,7 @@ export class Quotas {
     }
     if (active >= limit) {
       const runs = `${active} run${active === 1 ? " of " + skill + " is" : "s of " + skill + " are"} going`;
-      return this.hit("concurrent_runs", 1, `${runs}, the most at once`, "it frees when one of them ends");
+      return this.refused("concurrent_runs", `${runs}, the most at once; it frees when one of them ends.`);
     }
     await this.redis.zadd(key, Date.now(), runId);
     await this.redis.pexpire(key, DAY_MS);
@@ -137,10 +137,14 @@ export class Quotas {
     return Number(wait);
   }
 
-  private hit(limit: LimitName, waitMs: number, what: string, when = freesIn(waitMs)): LimitHit | undefined {
-    if (waitMs <= 0) return undefined;
+  /** A quota's answer: nothing when there was room (no wait), else refused, saying when it frees. */
+  private waited(limit: LimitName, waitMs: number, what: string): LimitHit | undefined {
+    return waitMs <= 0 ? undefined : this.refused(limit, `${what}; ${freesIn(waitMs)}.`, waitMs);
+  }
+
+  private refused(limit: LimitName, line: string, waitMs?: number): LimitHit {
     this.metrics?.limitRefusals.inc({ limit });
-    return { limit, waitMs, line: `${capitalize(what)}; ${when}.` };
+    return { limit, waitMs, line };
   }
 }
 
@@ -158,5 +162,3 @@ export function freesIn(ms: number): string {
   const hours = Math.floor(minutes / 60);
   return `it frees in ${hours} h${minutes % 60 === 0 ? "" : ` ${minutes % 60} min`}`;
 }
-
-const capitalize = (line: string): string => line.charAt(0).toUpperCase() + line.slice(1);

@@ -1,6 +1,7 @@
 import { type DestinationStream, type Logger, pino } from "pino";
 import { prettyFactory } from "pino-pretty";
 import { secretSettings } from "../config/fields.ts";
+import { redactValues } from "./scrub.ts";
 import type { Config } from "../config/schema.ts";
 import type { LogLevel } from "../config/log-levels.ts";
 import { parseRedisUrl } from "../redis/client.ts";
@@ -46,14 +47,15 @@ export interface LoggerOptions {
 export function createLogger(options: LoggerOptions = {}): Logger {
   const target = options.destination ?? process.stderr;
   const prettify = options.pretty ? prettyFactory({ translateTime: "SYS:HH:MM:ss.l", colorize: false }) : undefined;
-  const secrets = [...new Set((options.secrets ?? []).filter((secret) => secret.length >= 6))].flatMap((secret) => [
-    secret,
-    JSON.stringify(secret).slice(1, -1),
-  ]);
+  // Each secret as written and as it looks inside a JSON string (a line is JSON).
+  const redact = redactValues(
+    (options.secrets ?? [])
+      .filter((secret) => secret.length >= 6)
+      .flatMap((secret) => [secret, JSON.stringify(secret).slice(1, -1)]),
+  );
   const scrubbed: DestinationStream = {
     write: (line: string) => {
-      let clean = line;
-      for (const secret of secrets) if (clean.includes(secret)) clean = clean.replaceAll(secret, "[redacted]");
+      const clean = redact(line);
       target.write(prettify === undefined ? clean : prettify(clean));
     },
   };

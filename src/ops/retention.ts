@@ -1,3 +1,4 @@
+import type { RedisClient } from "../redis/client.ts";
 import type { Logger } from "./logger.ts";
 
 /** One thing the retention settings let go of: what it is, which one, and what happens to it. */
@@ -31,4 +32,30 @@ export async function sweepAll(
     }
   }
   return swept;
+}
+
+/**
+ * The retention of a store that keeps a sorted set of its entries by last use: entries unused for
+ * `days` (in `dayMs` days) go, `drop` deleting each one's own keys before it leaves the index.
+ */
+export function indexSweeper(options: {
+  redis: Pick<RedisClient, "zrangebyscore" | "zrem">;
+  index: string;
+  days: number;
+  dayMs: number;
+  what: string;
+  drop(id: string): Promise<unknown>;
+}): Sweeper {
+  return {
+    sweep: async (now, dryRun) => {
+      const old = await options.redis.zrangebyscore(options.index, "-inf", now - options.days * options.dayMs);
+      if (!dryRun) {
+        for (const id of old) {
+          await options.drop(id);
+          await options.redis.zrem(options.index, id);
+        }
+      }
+      return old.map((id) => ({ what: options.what, id, action: "delete" as const }));
+    },
+  };
 }

@@ -20,16 +20,14 @@ const CREDENTIALS: readonly [RegExp, string][] = [
  * so this runs on every post and update, in the outbox.
  */
 export class Scrubber {
-  private readonly secrets: readonly string[];
+  private readonly redact: (text: string) => string;
 
   constructor(secrets: readonly string[] = []) {
-    // Longest first, so a secret containing another is replaced whole; short values would match words.
-    this.secrets = [...new Set(secrets.filter((secret) => secret.length >= 6))].sort((a, b) => b.length - a.length);
+    this.redact = redactValues(secrets);
   }
 
   text(value: string): string {
-    let clean = value;
-    for (const secret of this.secrets) if (clean.includes(secret)) clean = clean.replaceAll(secret, "[redacted]");
+    let clean = this.redact(value);
     for (const [pattern, replacement] of CREDENTIALS) clean = clean.replace(pattern, replacement);
     return clean;
   }
@@ -46,4 +44,18 @@ export class Scrubber {
       return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, this.deep(item)]));
     return value;
   }
+}
+
+/**
+ * Replaces each of `values` with "[redacted]" wherever it appears: the configured secrets, in chat
+ * messages (Scrubber) and log lines (createLogger). Longest first, so a secret containing another is
+ * replaced whole; values under six characters are left alone (they would match ordinary words).
+ */
+export function redactValues(values: readonly string[]): (text: string) => string {
+  const secrets = [...new Set(values.filter((value) => value.length >= 6))].sort((a, b) => b.length - a.length);
+  return (text) => {
+    let clean = text;
+    for (const secret of secrets) if (clean.includes(secret)) clean = clean.replaceAll(secret, "[redacted]");
+    return clean;
+  };
 }

@@ -123,14 +123,18 @@ export class Schedules {
     }));
   }
 
+  /** The schedules of a skill whose firings run a version other than `version` (or the latest, unpinned). */
+  async onOtherVersions(skill: string, version: number): Promise<ScheduleInfo[]> {
+    return (await this.list()).filter((schedule) => schedule.skill === skill && schedule.version !== version);
+  }
+
   /**
    * Moves every schedule of a skill that runs another version to `version` (same cadence, values and
    * thread; its id stays); `by` is recorded in the audit log. Returns the schedules moved.
    */
   async move(skill: string, version: number, by: string): Promise<ScheduleInfo[]> {
     const moved: ScheduleInfo[] = [];
-    for (const schedule of await this.list()) {
-      if (schedule.skill !== skill || schedule.version === version) continue;
+    for (const schedule of await this.onOtherVersions(skill, version)) {
       await this.runtime.runs.upsertJobScheduler(
         schedule.id,
         { pattern: schedule.cron, tz: schedule.tz },
