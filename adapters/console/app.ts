@@ -19,7 +19,7 @@ export interface ConsoleAdapterOptions {
 
 /** The console as an adapter: threads in Redis, delivery to them, and the web server as its inbound half. */
 export function consoleAdapter(options: ConsoleAdapterOptions = {}): AdapterFactory<Bot> {
-  return ({ redis, prefix, readiness, metrics, queues }): ChatAdapter<Bot> => {
+  return ({ redis, prefix, readiness, metrics, queues, mcp }): ChatAdapter<Bot> => {
     const keys = new ConsoleKeys(prefix);
     const store = new ConsoleThreadStore(redis, keys);
     const outbound = new ConsoleOutbound(store, redis, keys);
@@ -40,6 +40,7 @@ export function consoleAdapter(options: ConsoleAdapterOptions = {}): AdapterFact
           readiness,
           metrics,
           queues,
+          mcp,
           adminToken: options.adminToken,
         });
         return { describe: `console  ${web.url}`, url: web.url, close: () => web.close() };

@@ -64,6 +64,8 @@ export interface ConsoleServerOptions {
    * (Bearer, or Basic with it as the password).
    */
   adminToken?: string | undefined;
+  /** The approved skills as MCP tools, served at /mcp behind their own token. Default: /mcp is off (404). */
+  mcp?: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;
 }
 
 export interface RunningConsole {
@@ -104,6 +106,12 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
         const state = (await options.readiness?.()) ?? { ready: true, checks: {} };
         return json(res, state.ready ? 200 : 503, state);
       }
+      // MCP clients are programs with their own bearer token (checked by the endpoint), not the page.
+      if (req.url === "/mcp" || req.url?.startsWith("/mcp?")) {
+        if (options.mcp === undefined)
+          return json(res, 404, { error: "MCP is off: set CODEMEM_MCP_TOKEN to serve the skills at /mcp" });
+        return await options.mcp(req, res);
+      }
       const admin = isAdmin(req, options.adminToken);
       // Beyond loopback nothing else answers without the token.
       if (!isLoopbackHost(host) && !admin) return challenge(res, "sign in: any user name, the admin token as password");
@@ -132,6 +140,12 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
           messages: thread.messages.filter((entry) => visibleTo(entry, viewer)),
         }));
         return json(res, 200, { threads });
+      }
+      if (req.method === "GET" && url.pathname === "/api/runs") {
+        const who = name.safeParse(viewer);
+        if (!who.success) return json(res, 400, { error: "say who is asking: /api/runs?user=<name>" });
+        const skill = url.searchParams.get("skill") ?? undefined;
+        return json(res, 200, { message: await bot.runHistory(consoleUser(who.data), skill) });
       }
       if (req.method === "GET" && url.pathname === "/api/events") {
         res.writeHead(200, {

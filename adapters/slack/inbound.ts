@@ -165,7 +165,7 @@ export async function startSlackInbound(options: SlackInboundOptions): Promise<R
 
   app.event("app_home_opened", async ({ event, client }) => {
     if (event.tab !== "home") return;
-    const { blocks } = renderSlack(await bot.overview());
+    const { blocks } = renderSlack(await bot.overview(slackUser(event.user)));
     // A Home tab holds up to 100 blocks.
     // apiCall: our blocks are built as plain objects, which the typed views.publish does not take.
     await client.apiCall("views.publish", {

@@ -71,7 +71,7 @@ const answered = (answer: Answer): SlackBlock =>
     `:white_check_mark: ${mrkdwn(answer.label)} — by ${mention(answer.by)}${answer.working ? " · working…" : ""}`,
   );
 
-function buttons(list: readonly Button[], blockId: string): SlackBlock {
+function buttons(list: readonly Button<unknown>[], blockId: string): SlackBlock {
   return {
     type: "actions",
     block_id: blockId,
@@ -147,6 +147,8 @@ function block(item: UiBlock, index: number): SlackBlock[] {
         section(mrkdwn(item.prompt)),
         item.answered ? answered(item.answered) : buttons(item.buttons, `q${index}`),
       ];
+    case "actions":
+      return item.buttons.length === 0 ? [] : [buttons(item.buttons, `a${index}`)];
     case "proposal":
       return [
         { type: "header", text: { type: "plain_text", text: `Proposed skill: ${item.name}`.slice(0, 150) } },

@@ -93,7 +93,7 @@ function answered(card: CardBuilder, answer: Answer): CardElement {
   });
 }
 
-function actions(list: readonly Button[]): CardElement {
+function actions(list: readonly Button<unknown>[]): CardElement {
   return {
     type: "ActionSet",
     actions: list.map((button) => ({
@@ -155,6 +155,8 @@ function element(card: CardBuilder, block: UiBlock): CardElement[] {
       ];
     case "question":
       return [text(plain(block.prompt)), block.answered ? answered(card, block.answered) : actions(block.buttons)];
+    case "actions":
+      return block.buttons.length === 0 ? [] : [actions(block.buttons)];
     case "proposal":
       return [
         text(plain(`Proposed skill: ${block.name}`), { size: "Large", weight: "Bolder" }),

@@ -5,6 +5,7 @@ import { demoCommand } from "./demo.ts";
 import { discoveryCommand, DISCOVERY_USAGE } from "./discovery.ts";
 import { execCommand, EXEC_USAGE } from "./exec.ts";
 import type { CliIo } from "./io.ts";
+import { MCP_USAGE, mcpCommand } from "./mcp-serve.ts";
 import { REDIS_CLUSTER_USAGE, redisClusterCommand } from "./redis-cluster.ts";
 import { runCommand, statusCommand, workerCommand } from "./runs.ts";
 import { searchCommand, SEARCH_USAGE } from "./search.ts";
@@ -19,6 +20,8 @@ const HELP = `codemem — turns a request in a chat thread into a tested, reusab
   codemem run <skill> [json]        run an approved skill now (workers in this process); prints the summary
   codemem status [run]              progress of the latest runs, or of one
   codemem worker [--metrics-port P] run and item workers on REDIS_URL until SIGTERM (npm run worker)
+  ${MCP_USAGE.replace("usage: ", "")}
+                                    the approved skills as MCP tools over stdio (for an MCP client's mcpServers)
   codemem gc [--dry-run] [--now T]  apply the retention now (start does it hourly), or list what it would let go
   ${REDIS_CLUSTER_USAGE.replace("usage: ", "")}
                                     a throwaway local Redis Cluster to try codemem on; prints its REDIS_URL
@@ -46,6 +49,7 @@ export const CORE_COMMANDS: Record<string, Command> = {
   status: statusCommand,
   worker: workerCommand,
   audit: auditCommand,
+  mcp: mcpCommand,
   "redis-cluster": redisClusterCommand,
 };
 

@@ -19,6 +19,7 @@ import { type PlatformSweepers, retentionSweepers, sweepIntervalMs, sweepOnce } 
 import { followSkills } from "../skills/catalog.ts";
 import type { SkillStore } from "../skills/store.ts";
 import type { AdapterFactory, ReadinessReport, RunningInbound } from "../ui/adapter.ts";
+import { skillMcpEndpoint } from "../skill-server/http.ts";
 import { Composition } from "./composition.ts";
 import type { DiscoverySetup } from "./discovery.ts";
 import { launcherOf } from "./launcher.ts";
@@ -85,10 +86,21 @@ export async function startApp(options: AppOptions): Promise<App> {
       core.quotas(),
     ]);
     const metrics = core.metrics;
+    const mcpToken = config.serveMcp.token;
+    const mcpEndpoint = mcpToken === undefined ? undefined : skillMcpEndpoint(await core.skillServers(), mcpToken);
+    if (mcpEndpoint !== undefined) core.adopt("mcp endpoint", () => mcpEndpoint.close());
     let readiness = async (): Promise<ReadinessReport> => ({ ready: false, checks: { app: "starting" } });
     let queues: Queue[] = [];
     const adapters = options.adapters.map((make) =>
-      make({ redis, prefix, log, readiness: () => readiness(), metrics, queues: () => queues }),
+      make({
+        redis,
+        prefix,
+        log,
+        readiness: () => readiness(),
+        metrics,
+        queues: () => queues,
+        mcp: mcpEndpoint?.handle,
+      }),
     );
     const deliverers = startDeliverers({
       connection,

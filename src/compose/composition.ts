@@ -16,6 +16,8 @@ import { secretsOf } from "../ops/logger.ts";
 import { Scrubber } from "../ops/scrub.ts";
 import { installShippedSkills } from "../skills/shipped.ts";
 import { SkillStore } from "../skills/store.ts";
+import { SkillServers } from "../skill-server/servers.ts";
+import { parseUserKey } from "../ui/user.ts";
 import { type DiscoverySetup, setUpDiscovery } from "./discovery.ts";
 import { type McpSetup, setUpMcp } from "./mcp.ts";
 import { type ConnectedRedis, connectRedis } from "./redis.ts";
@@ -131,6 +133,32 @@ export class Composition {
     });
   }
 
+  /**
+   * The approved skills as MCP servers (`/mcp`, `codemem mcp`): calls run on the runtime's queues as
+   * CODEMEM_MCP_CALLER, and every live server hears of each save or rollback in any process.
+   */
+  skillServers(): Promise<SkillServers> {
+    return this.part("skill servers", async () => {
+      const [{ redis }, skills, runtime] = await Promise.all([this.redis(), this.skills(), this.runtime()]);
+      const { caller, waitSeconds } = this.config.serveMcp;
+      const subscriber = redis.duplicate();
+      // The app's own connection already reports a Redis outage; this one only reconnects quietly.
+      subscriber.on("error", () => {});
+      const servers = new SkillServers(
+        {
+          skills,
+          runtime,
+          caller: parseUserKey(caller) ?? { platform: "console", id: "mcp" },
+          waitMs: waitSeconds * 1000,
+          log: this.log,
+        },
+        subscriber,
+      );
+      await servers.start();
+      return { value: servers, close: () => servers.close() };
+    });
+  }
+
   /** Who approved, ran and changed what (a Redis Stream). */
   audit(): Promise<AuditLog> {
     return this.part("audit", async () => {
@@ -174,7 +202,14 @@ export class Composition {
         skills,
         tools: mcp.pool,
         sandbox,
-        observer: new RunReporter({ redis, prefix, surface: outbox, log: this.log }),
+        observer: new RunReporter({
+          redis,
+          prefix,
+          surface: outbox,
+          owners: (skill) => skills.owners(skill),
+          log: this.log,
+        }),
+        schedulePauseAfter: this.config.runtime.schedulePauseAfter,
         itemConcurrency,
         lockDurationMs,
         stalledIntervalMs,

@@ -88,6 +88,42 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    serveMcp: z
+      .object({
+        token: z
+          .string()
+          .min(16, { error: "expected at least 16 characters (e.g. openssl rand -hex 24)" })
+          .optional()
+          .meta(
+            setting(
+              "CODEMEM_MCP_TOKEN",
+              "Serves the approved skills as MCP tools at `/mcp` on the console's port (streamable HTTP), to clients sending it as `Authorization: Bearer …`.",
+              { secret: true, defaultText: "none: /mcp is off (`codemem mcp` over stdio still works)" },
+            ),
+          ),
+        caller: z
+          .string()
+          .regex(/^[a-z][a-z0-9_-]*:[^\s:][^\s]*$/, {
+            error: "expected a platform-qualified id such as slack:U0123ABCD or console:alice",
+          })
+          .default("console:mcp")
+          .meta(
+            setting(
+              "CODEMEM_MCP_CALLER",
+              "Whom MCP calls run as (over /mcp and `codemem mcp`): the person the token is for, under their run limits; runs show them as requester.",
+            ),
+          ),
+        waitSeconds: positiveInt(1, 3600, "seconds")
+          .default(50)
+          .meta(
+            setting(
+              "CODEMEM_MCP_WAIT_SECONDS",
+              "How long a tool call waits for its run; past it the call returns the run so far and `codemem_run_status` reads the rest (most clients give up after 60 s).",
+            ),
+          ),
+      })
+      .strict()
+      .prefault({}),
     mcpConfigPath: z
       .string()
       .min(1)
@@ -205,6 +241,14 @@ export const configSchema = z
         stalledIntervalMs: positiveInt(500, 3_600_000, "milliseconds")
           .default(30_000)
           .meta(setting("CODEMEM_STALLED_MS", "How often workers look for items whose worker died.")),
+        schedulePauseAfter: positiveInt(0, 1000, "failed runs")
+          .default(3)
+          .meta(
+            setting(
+              "CODEMEM_SCHEDULE_PAUSE_AFTER",
+              "Failed firings in a row (failed, stopped, or with failed items) after which a schedule pauses itself and tells its thread; 0: never (a schema drift pauses it at once).",
+            ),
+          ),
         appRateLimits: z
           .preprocess(
             (value) =>

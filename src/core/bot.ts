@@ -14,6 +14,7 @@ import { answeredMessage, type ButtonValue, text, type UiBlock, type UiMessage }
 import { type ChatSurface, type MessageRef, type ThreadRef, threadKey } from "../ui/surface.ts";
 import { type User, userKey } from "../ui/user.ts";
 import type { AgentJob } from "./agent-worker.ts";
+import { CommandClicks } from "./command-clicks.ts";
 import { type CommandReply, Commands, capitalize } from "./command-handler.ts";
 import type { RedisClient } from "../redis/client.ts";
 import { BotKeys, EVENT_CLAIM_MS, EVENT_TTL_SECONDS } from "./keys.ts";
@@ -24,6 +25,9 @@ export type { CommandReply };
 
 const buttonValue = z
   .object({ sessionId: z.string().min(1), pendingId: z.string().min(1), choice: z.string().min(1) })
+  .strict();
+const commandValue = z
+  .object({ command: z.enum(["rerun", "resume", "last-error"]), target: z.string().min(1).max(200) })
   .strict();
 
 /** The part of ioredis the Bot uses: remembering event ids. */
@@ -49,8 +53,9 @@ export type ClickResult =
       ref: MessageRef;
     }
   | {
-      kind: "refused" | "stale";
-      /** For the clicker only: why nothing happened, and who can answer. */
+      /** `done`: a command button did what it says (run again, resume); the notice says what. */
+      kind: "refused" | "stale" | "done";
+      /** For the clicker only: why nothing happened and who can answer, or what was done. */
       notice: UiMessage;
     };
 
@@ -85,6 +90,7 @@ export class Bot {
   readonly queue: Queue<AgentJob>;
   private readonly options: BotOptions;
   private readonly commands: Commands;
+  private readonly commandClicks: CommandClicks;
   private readonly keys: BotKeys;
 
   constructor(options: BotOptions) {
@@ -95,6 +101,7 @@ export class Bot {
       ...options,
       enqueueTurn: (thread, input) => this.enqueue(thread, input, undefined),
     });
+    this.commandClicks = new CommandClicks(options);
   }
 
   /**
@@ -161,9 +168,14 @@ export class Bot {
     );
   }
 
-  /** Skills, schedules and the latest runs in one message (Slack's App Home). */
-  overview(): Promise<UiMessage> {
-    return this.commands.overview();
+  /** Skills, schedules and the latest runs in one message, as `viewer` may see them (Slack's App Home). */
+  overview(viewer: User): Promise<UiMessage> {
+    return this.commands.overview(viewer);
+  }
+
+  /** The latest runs (of one skill), as `/codemem runs` shows them to `viewer` (the console's Runs). */
+  runHistory(viewer: User, skill?: string): Promise<UiMessage> {
+    return this.commands.runs(viewer, skill);
   }
 
   /**
@@ -172,6 +184,8 @@ export class Bot {
    * when the message is updated for everyone and the answer goes to the session's worker.
    */
   async onAction(event: { user: User; value: unknown; eventId?: string | undefined }): Promise<ClickResult> {
+    const command = commandValue.safeParse(event.value);
+    if (command.success) return this.commandClicks.click(event.user, command.data);
     const parsed = buttonValue.safeParse(event.value);
     if (!parsed.success) return { kind: "stale", notice: text("That button is not one of mine.") };
     const value: ButtonValue = parsed.data;

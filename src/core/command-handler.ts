@@ -3,11 +3,12 @@ import { sessionIdFor, type SessionStore } from "../agent/session.ts";
 import { asCodedError, userError } from "../errors.ts";
 import { unreadableReason } from "../stored.ts";
 import type { AuditLog } from "../ops/audit.ts";
-import { progressBlock, progressMessage, summaryMessage } from "./run-messages.ts";
+import { pausedButtons, progressBlock, progressMessage, summaryMessage } from "./run-messages.ts";
 import type { RunSnapshot } from "../runtime/progress.ts";
 import type { SkillRuntime } from "../runtime/runtime.ts";
 import { type ScheduleInfo, Schedules } from "../runtime/schedules.ts";
 import { lineDiff } from "../skills/diff.ts";
+import { RunHistory } from "./run-history.ts";
 import type { SkillStore } from "../skills/store.ts";
 import { code, rich, text, type Span, type UiBlock, type UiMessage } from "../ui/message.ts";
 import { type ChatSurface, type ThreadRef, threadKey } from "../ui/surface.ts";
@@ -146,6 +147,8 @@ export class Commands {
           ],
         });
       }
+      case "runs":
+        return mine(await this.runs(event.user, command.skill));
       case "status": {
         const ids = command.runId !== undefined ? [command.runId] : await runtime.progress.recent(5);
         if (ids.length === 0) return mine(text("No runs yet. Start one with /codemem run <skill>."));
@@ -185,9 +188,7 @@ export class Commands {
         const list = await new Schedules(runtime).list();
         if (list.length === 0)
           return mine(text('No schedules. Make one with /codemem schedule <skill> "<cron>" [tz] [json].'));
-        return mine({
-          blocks: list.map(scheduleLine),
-        });
+        return mine({ blocks: list.flatMap(scheduleBlocks) });
       }
       case "unschedule": {
         const schedules = new Schedules(runtime);
@@ -249,7 +250,7 @@ export class Commands {
    * Everything at a glance (Slack's App Home, a Teams tab): the skills with their versions, the
    * schedules with their next run, the latest runs with their progress.
    */
-  async overview(): Promise<UiMessage> {
+  async overview(viewer: User): Promise<UiMessage> {
     const blocks: UiBlock[] = [{ type: "rich", spans: [{ text: "Skills", style: "strong" }] }];
     const skillLines = await this.skillLines();
     blocks.push(
@@ -262,15 +263,29 @@ export class Commands {
     const schedules = await new Schedules(runtime).list();
     blocks.push({ type: "rich", spans: [{ text: "Schedules", style: "strong" }] });
     if (schedules.length === 0) blocks.push({ type: "text", text: "None." });
-    for (const schedule of schedules) blocks.push(scheduleLine(schedule));
+    for (const schedule of schedules) blocks.push(...scheduleBlocks(schedule));
     blocks.push({ type: "rich", spans: [{ text: "Latest runs", style: "strong" }] });
-    const runs = await runtime.progress.recent(5);
-    if (runs.length === 0) blocks.push({ type: "text", text: "None yet." });
-    for (const id of runs) {
-      const run = await runtime.status(id);
-      if (run !== undefined) blocks.push(...progressMessage(run).blocks);
-    }
+    const runs = await this.history(runtime).blocks(viewer, undefined, 10);
+    blocks.push(...(runs.length === 0 ? [{ type: "text", text: "None yet." } as const] : runs));
     return { blocks };
+  }
+
+  /** The latest runs (of one skill) as `viewer` may see them: `/codemem runs`, the console's Runs. */
+  async runs(viewer: User, skill: string | undefined): Promise<UiMessage> {
+    const runtime = this.options.runtime;
+    if (runtime === undefined) return text("Runs are not enabled in this process.");
+    if (skill !== undefined) await this.options.skills.require(skill);
+    const blocks = await this.history(runtime).blocks(viewer, skill, 10);
+    if (blocks.length === 0)
+      return text(
+        skill === undefined ? "No runs yet. Start one with /codemem run <skill>." : `No runs of ${skill} kept.`,
+      );
+    const title = skill === undefined ? "Latest runs" : `Latest runs of ${skill}`;
+    return { blocks: [{ type: "rich", spans: [{ text: title, style: "strong" }] }, ...blocks] };
+  }
+
+  private history(runtime: SkillRuntime): RunHistory {
+    return new RunHistory(runtime, this.options.skills, this.options.policy);
   }
 
   private async skillLines(): Promise<UiBlock[]> {
@@ -355,10 +370,16 @@ export class Commands {
   }
 }
 
-/** One schedule: its id, what it runs (the pinned version) and when. */
-function scheduleLine(s: ScheduleInfo): UiBlock {
+/** One schedule: its id, what it runs (the pinned version) and when; a paused one says why, with its buttons. */
+function scheduleBlocks(s: ScheduleInfo): UiBlock[] {
   const version = s.version === undefined ? "latest" : `v${s.version}`;
-  return rich(code(s.id), `: ${s.skill} ${version} "${s.cron}" ${s.tz}, next ${s.next ?? "?"}`);
+  const what = `: ${s.skill} ${version} "${s.cron}" ${s.tz}`;
+  if (s.paused === undefined) return [rich(code(s.id), `${what}, next ${s.next ?? "?"}`)];
+  const since = new Date(s.paused.at).toISOString().slice(0, 16).replace("T", " ");
+  return [
+    rich(code(s.id), what, ", ", { text: "paused", style: "strong" }, ` since ${since} UTC: ${s.paused.reason}`),
+    pausedButtons(s.id),
+  ];
 }
 
 /** A stored user key as a mention; shipped skills' "codemem" as plain text. */

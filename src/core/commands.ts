@@ -6,6 +6,7 @@ export type ParsedCommand =
   | { name: "skills" }
   | { name: "run"; skill: string; params: Record<string, unknown> }
   | { name: "status"; runId?: string | undefined }
+  | { name: "runs"; skill?: string | undefined }
   | { name: "schedule"; skill: string; cron: string; tz?: string | undefined; params: Record<string, unknown> }
   | { name: "schedules" }
   | { name: "unschedule"; id: string }
@@ -20,6 +21,7 @@ export const COMMAND_HELP = [
   "/codemem skills                              the approved skills",
   '/codemem run <skill> [json]                  run a skill now, e.g. /codemem run archive-attachments {"days": 7}',
   "/codemem status [run]                        progress of a run (default: the latest runs)",
+  "/codemem runs [skill]                        recent runs: who, when, version, values, counts; run one again",
   '/codemem schedule <skill> "<cron>" [tz] [json]   e.g. /codemem schedule archive-attachments "0 8 * * 1-5" Europe/Paris',
   "/codemem schedules                           the schedules",
   "/codemem unschedule <id>                     remove a schedule",
@@ -37,6 +39,7 @@ const COMMAND_WORDS = new Set([
   "skills",
   "run",
   "status",
+  "runs",
   "schedule",
   "schedules",
   "unschedule",
@@ -75,6 +78,9 @@ export function parseCommand(text: string): ParsedCommand {
       return { name: "run", skill: words[1] as string, params };
     case "status":
       return { name: "status", runId: words[1] };
+    case "runs":
+      if (words.length > 2) throw usage("/codemem runs [skill]");
+      return { name: "runs", skill: words[1] };
     case "schedule": {
       if (words.length < 3 || words.length > 4) throw usage('/codemem schedule <skill> "<cron>" [tz] [json]');
       return { name: "schedule", skill: words[1] as string, cron: words[2] as string, tz: words[3], params };

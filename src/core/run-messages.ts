@@ -1,6 +1,7 @@
 import type { RunSnapshot } from "../runtime/progress.ts";
+import type { ScheduleInfo } from "../runtime/schedule-health.ts";
 import { code, rich, type UiBlock, type UiMessage } from "../ui/message.ts";
-import { parseUserKey } from "../ui/user.ts";
+import { parseUserKey, type User } from "../ui/user.ts";
 
 /** A run's counters as a bar. */
 export function progressBlock(run: RunSnapshot): UiBlock {
@@ -59,4 +60,32 @@ function summaryLine(run: RunSnapshot): string {
         : `Run ${run.runId} of ${run.skill} v${run.version} finished in ${seconds.toFixed(1)} s.`;
   const counts = `${run.done} done, ${run.skipped} skipped, ${run.failed} failed of ${Math.max(run.total, 0)}.`;
   return `${head} ${counts}`;
+}
+
+/** Under a paused schedule: resume it (owners, approvers), see why it paused. */
+export function pausedButtons(id: string): UiBlock {
+  return {
+    type: "actions",
+    buttons: [
+      { label: "Resume", value: { command: "resume", target: id }, style: "primary" },
+      { label: "Show the last error", value: { command: "last-error", target: id } },
+    ],
+  };
+}
+
+/** A schedule paused itself: said in its thread to its owners, with Resume and Show the last error. */
+export function pausedMessage(schedule: ScheduleInfo, owners: readonly User[]): UiMessage {
+  const version = schedule.version === undefined ? "latest" : `v${schedule.version}`;
+  const people = owners.flatMap((owner, index) => (index === 0 ? [owner] : [", ", owner]));
+  return {
+    blocks: [
+      rich(
+        "Paused schedule ",
+        code(schedule.id),
+        ` (${schedule.skill} ${version} "${schedule.cron}" ${schedule.tz}): ${schedule.paused?.reason ?? "it failed"}.`,
+        ...(people.length > 0 ? [" ", ...people, ": it runs again once one of you resumes it."] : []),
+      ),
+      pausedButtons(schedule.id),
+    ],
+  };
 }

@@ -2,8 +2,10 @@ import type { Logger } from "../ops/logger.ts";
 import type { RedisClient } from "../redis/client.ts";
 import type { RunObserver } from "../runtime/observer.ts";
 import { RunProgress, type RunSnapshot } from "../runtime/progress.ts";
+import type { ScheduleInfo } from "../runtime/schedule-health.ts";
 import type { ChatSurface } from "../ui/surface.ts";
-import { progressMessage, summaryMessage } from "./run-messages.ts";
+import { parseUserKey, type User } from "../ui/user.ts";
+import { pausedMessage, progressMessage, summaryMessage } from "./run-messages.ts";
 
 export interface RunReporterOptions {
   /** Where the runs' counters are (the runtime's Redis). */
@@ -12,6 +14,8 @@ export interface RunReporterOptions {
   prefix: string;
   /** Where progress goes: the outbox. */
   surface: ChatSurface;
+  /** A skill's owners (user keys), told in the thread when one of its schedules pauses. Default: nobody named. */
+  owners?: ((skill: string) => Promise<readonly string[]>) | undefined;
   /** Least time between two refreshes of one run's message from this process. Default: 1,000 ms. */
   intervalMs?: number | undefined;
   log?: Logger | undefined;
@@ -62,6 +66,16 @@ export class RunReporter implements RunObserver {
     if (run?.thread !== undefined) {
       await this.options.surface.post(run.thread, summaryMessage(run), { key: `run:${runId}:summary` });
     }
+  }
+
+  /** A schedule paused itself: its thread hears it, its owners named, with Resume and Show the last error. */
+  async paused(schedule: ScheduleInfo): Promise<void> {
+    if (schedule.thread === undefined) return;
+    const keys = (await this.options.owners?.(schedule.skill)) ?? [];
+    const owners = keys.map(parseUserKey).filter((owner): owner is User => owner !== undefined);
+    await this.options.surface.post(schedule.thread, pausedMessage(schedule, owners), {
+      key: `schedule:${schedule.id}:paused:${schedule.paused?.runId ?? ""}`,
+    });
   }
 
   /** Drops pending refreshes (the process is stopping; another process or the final report catches up). */

@@ -13,6 +13,9 @@ export type AuditAction =
   | "invite"
   | "handover"
   | "schedule_move"
+  | "schedule_pause"
+  | "schedule_resume"
+  | "import"
   | "renamed"
   | "identity_refused"
   | "limit_refused";

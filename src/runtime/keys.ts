@@ -23,6 +23,10 @@ export class RunKeys {
   errors(runId: string): string {
     return `${this.run(runId)}:errors`;
   }
+  /** A run's first outcomes ("done <key>", at most 50), for its outcome over MCP and its history. Kept with the run. */
+  items(runId: string): string {
+    return `${this.run(runId)}:items`;
+  }
   /** Every run id by its start time (a sorted set): the latest runs for /codemem status. Kept. */
   runs(): string {
     return `${this.prefix}:runs`;
@@ -34,6 +38,14 @@ export class RunKeys {
   /** One item's journal of writes by call number (a hash). Lives JOURNAL_TTL_SECONDS. */
   journal(runId: string, itemKey: string): string {
     return `${this.prefix}:journal:${runId}:${digestId(itemKey)}`;
+  }
+  /** A schedule's health: its last run counted, failures in a row, the last error. Removed with it. */
+  scheduleHealth(scheduleId: string): string {
+    return `${this.prefix}:schedule:${scheduleId}:health`;
+  }
+  /** Paused schedules by id (a hash of what resuming one makes again). Kept until resumed or removed. */
+  pausedSchedules(): string {
+    return `${this.prefix}:schedules:paused`;
   }
   /** An app's token bucket and 429 pause, shared by every worker process. */
   rateLimit(app: string): string {

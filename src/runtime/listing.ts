@@ -66,6 +66,8 @@ export class RunListing {
       params: data.params,
       requester: data.requester,
       thread: data.thread,
+      // A firing of a schedule: its end counts toward the schedule's health (src/runtime/schedule-health.ts).
+      schedule: data.runId === undefined ? job.repeatJobKey : undefined,
     });
     if (fresh && data.runId === undefined) {
       await parts.audit?.append({

@@ -1,4 +1,5 @@
 import type { RunSnapshot } from "./progress.ts";
+import type { ScheduleInfo } from "./schedule-health.ts";
 
 /**
  * What the runtime tells whoever shows runs to people; it knows nothing of chat itself. The app passes
@@ -14,6 +15,8 @@ export interface RunObserver {
    * throw left unreported), so what it posts must be keyed by run.
    */
   finished(runId: string): Promise<void>;
+  /** A schedule paused itself (too many failed firings in a row, or a drift): once per pause. */
+  paused?(schedule: ScheduleInfo): Promise<void>;
   /** The process is stopping: pending work is dropped (another process, or the end of the run, catches up). */
   close(): void;
 }

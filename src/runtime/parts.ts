@@ -12,6 +12,7 @@ import type { RunKeys } from "./keys.ts";
 import type { RunObserver } from "./observer.ts";
 import type { RunProgress } from "./progress.ts";
 import type { RunCache } from "./run-cache.ts";
+import type { ScheduleHealth } from "./schedule-health.ts";
 import type { SkillFacts } from "./skill-facts.ts";
 
 /** The runtime's settings with their defaults filled in (SkillRuntimeOptions documents each). */
@@ -39,6 +40,7 @@ export interface RuntimeParts {
   facts: SkillFacts;
   limiter: AppLimiter;
   observer: RunObserver;
+  scheduleHealth: ScheduleHealth;
   settings: RuntimeSettings;
   audit: AuditLog | undefined;
   metrics: Metrics | undefined;

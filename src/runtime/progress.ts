@@ -25,11 +25,20 @@ export interface RunSnapshot {
   finishedAt?: number | undefined;
   error?: string | undefined;
   lastErrors: string[];
+  /** The schedule whose firing this run is. */
+  schedule?: string | undefined;
   ratePerSecond: number;
   etaSeconds: number | null;
 }
 
 export type Outcome = "done" | "skipped" | "failed";
+
+/** One item of a run as its outcome shows it. */
+export interface ItemOutcome {
+  key: string;
+  outcome: Outcome;
+  error?: string | undefined;
+}
 
 const lua = (file: string) => new URL(file, import.meta.url);
 const FINISH_ITEMS = luaScript(lua("./complete-if-done.lua"), lua("./finish-items.lua"));
@@ -72,7 +81,7 @@ export class RunProgress {
   }
 
   async create(
-    run: Pick<RunSnapshot, "runId" | "skill" | "version" | "params" | "requester" | "thread">,
+    run: Pick<RunSnapshot, "runId" | "skill" | "version" | "params" | "requester" | "thread" | "schedule">,
   ): Promise<boolean> {
     const now = Date.now();
     const fields = {
@@ -81,6 +90,7 @@ export class RunProgress {
       params: JSON.stringify(run.params),
       requester: run.requester,
       thread: run.thread ? JSON.stringify(run.thread) : "",
+      ...(run.schedule === undefined ? {} : { schedule: run.schedule }),
       status: "queued",
       total: "-1",
       done: "0",
@@ -130,7 +140,13 @@ export class RunProgress {
   private async sendBatch(batch: FinishBatch): Promise<void> {
     const { runId } = batch;
     const finished = this.keys.finished(runId);
-    const keys = [this.key(runId), finished, this.keys.errors(runId), batch.memoryKey ?? finished];
+    const keys = [
+      this.key(runId),
+      finished,
+      this.keys.errors(runId),
+      batch.memoryKey ?? finished,
+      this.keys.items(runId),
+    ];
     const args: (string | number)[] = [Date.now()];
     for (const entry of batch.entries) args.push(entry.itemKey, entry.outcome, entry.error);
     try {
@@ -146,8 +162,8 @@ export class RunProgress {
 
   /** Counts items skipped before they were enqueued (their keys are in the dedup memory). */
   async skipItems(runId: string, itemKeys: readonly string[]): Promise<void> {
-    const keys = [this.key(runId), this.keys.finished(runId)];
-    // unpack() is bounded by Lua's stack; 1,000 keys per call stay well inside it.
+    const keys = [this.key(runId), this.keys.finished(runId), this.keys.items(runId)];
+    // One call's arguments stay bounded: 1,000 keys per call.
     for (let start = 0; start < itemKeys.length; start += 1000)
       await SKIP_ITEMS.run(this.redis, keys, itemKeys.slice(start, start + 1000));
   }
@@ -203,7 +219,7 @@ export class RunProgress {
           if (startedAt <= now - settings.runDays * settings.dayMs) {
             swept.push({ what: "run", id: runId, action: "delete" });
             if (!dryRun) {
-              await this.redis.del(this.key(runId), this.keys.finished(runId), this.keys.errors(runId));
+              await this.redis.del(this.key(runId), ...this.detailKeys(runId));
               await this.redis.zrem(this.keys.runs(), runId);
             }
             continue;
@@ -212,7 +228,7 @@ export class RunProgress {
           if (finishedAt === null || dropped !== null) continue;
           swept.push({ what: "run detail", id: runId, action: "delete" });
           if (!dryRun) {
-            await this.redis.del(this.keys.finished(runId), this.keys.errors(runId));
+            await this.redis.del(...this.detailKeys(runId));
             await this.redis.hset(this.key(runId), "detailDropped", String(now));
           }
         }
@@ -221,8 +237,28 @@ export class RunProgress {
     };
   }
 
-  async recent(limit = 10): Promise<string[]> {
-    return this.redis.zrevrange(this.keys.runs(), 0, limit - 1);
+  /** What of a run goes after `runDetailDays`: the keys counted, its last errors, its first outcomes. */
+  private detailKeys(runId: string): string[] {
+    return [this.keys.finished(runId), this.keys.errors(runId), this.keys.items(runId)];
+  }
+
+  async recent(limit = 10, offset = 0): Promise<string[]> {
+    return this.redis.zrevrange(this.keys.runs(), offset, offset + limit - 1);
+  }
+
+  /** A run's first outcomes (at most 50), in the order they were counted; a failed one with its error. */
+  async outcomes(runId: string): Promise<ItemOutcome[]> {
+    const [listed, errors] = await Promise.all([
+      this.redis.lrange(this.keys.items(runId), 0, -1),
+      this.redis.lrange(this.keys.errors(runId), 0, -1),
+    ]);
+    return listed.map((entry) => {
+      const space = entry.indexOf(" ");
+      const outcome = entry.slice(0, space) as Outcome;
+      const key = entry.slice(space + 1);
+      const error = outcome === "failed" ? errors.find((line) => line.startsWith(`${key}: `)) : undefined;
+      return error === undefined ? { key, outcome } : { key, outcome, error: error.slice(key.length + 2) };
+    });
   }
 
   async snapshot(runId: string): Promise<RunSnapshot | undefined> {
@@ -254,6 +290,7 @@ export class RunProgress {
       finishedAt,
       error: hash.error || undefined,
       lastErrors: errors,
+      schedule: hash.schedule || undefined,
       ratePerSecond: Math.round(rate * 10) / 10,
       etaSeconds: total < 0 || rate === 0 || finishedAt !== undefined ? null : Math.max(0, (total - finished) / rate),
     };

@@ -58,6 +58,18 @@ export class RunEnd {
       );
     }
     await parts.observer.finished(runId);
+    // A schedule's firing: counted toward its health, and it pauses itself after too many failures.
+    const paused = run === undefined ? undefined : await parts.scheduleHealth.record(run);
+    if (paused !== undefined) {
+      parts.log.warn({ schedule: paused.id, skill: paused.skill, reason: paused.paused?.reason }, "schedule paused");
+      await parts.audit?.append({
+        action: "schedule_pause",
+        who: `schedule:${paused.id}`,
+        skill: paused.skill,
+        detail: `${paused.id}: ${paused.paused?.reason}`,
+      });
+      await parts.observer.paused?.(paused);
+    }
     // Recorded only once the summary is out: a throw above leaves the run for a retry to report.
     await parts.progress.markReported(runId);
   }

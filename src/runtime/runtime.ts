@@ -23,6 +23,7 @@ import type { RuntimeParts, RuntimeSettings } from "./parts.ts";
 import { RunProgress, type RunSnapshot } from "./progress.ts";
 import { RunCache } from "./run-cache.ts";
 import { RunEnd } from "./run-end.ts";
+import { ScheduleHealth } from "./schedule-health.ts";
 import { SkillFacts } from "./skill-facts.ts";
 
 export interface SkillRuntimeOptions {
@@ -61,6 +62,8 @@ export interface SkillRuntimeOptions {
   quotas?: Quotas | undefined;
   /** How long an item's journal outlives its last write. Default: JOURNAL_TTL_SECONDS (7 days). */
   journalTtlSeconds?: number | undefined;
+  /** Failed firings in a row after which a schedule pauses itself (0: never; a drift pauses it at once). Default: 3. */
+  schedulePauseAfter?: number | undefined;
   /** Finished firings of schedules kept in BullMQ. Default: 1,000, as RUN_JOB keeps of runs started by hand. */
   scheduledRunsKept?: number | undefined;
   /** Counts runs, items, their durations and rate-limit waits. Default: nothing counted. */
@@ -84,6 +87,8 @@ export class SkillRuntime {
   readonly runs: Queue<RunJob>;
   readonly items: Queue<ItemJob>;
   readonly progress: RunProgress;
+  /** Each schedule's failures in a row, and the schedules that paused themselves. */
+  readonly scheduleHealth: ScheduleHealth;
   private readonly parts: RuntimeParts;
   private readonly listing: RunListing;
   private readonly itemRunner: ItemRunner;
@@ -104,6 +109,7 @@ export class SkillRuntime {
     this.items = new Queue<ItemJob>(QUEUES.items, { connection, prefix });
     this.progress = new RunProgress(options.redis, prefix);
     const keys = new RunKeys(prefix);
+    this.scheduleHealth = new ScheduleHealth(options.redis, keys, this.runs, options.schedulePauseAfter ?? 3);
     const settings: RuntimeSettings = {
       itemConcurrency: options.itemConcurrency ?? 16,
       itemAttempts: options.itemAttempts ?? 3,
@@ -128,6 +134,7 @@ export class SkillRuntime {
         options.metrics?.rateLimitWaits.inc({ app }),
       ),
       observer: options.observer ?? UNOBSERVED,
+      scheduleHealth: this.scheduleHealth,
       settings,
       audit: options.audit,
       metrics: options.metrics,

@@ -3,19 +3,9 @@ import { userError } from "../errors.ts";
 import { digestId } from "../ids.ts";
 import { type ThreadRef, threadKey } from "../ui/surface.ts";
 import type { SkillRuntime } from "./runtime.ts";
+import { type ScheduleInfo, scheduleOf } from "./schedule-health.ts";
 
-export interface ScheduleInfo {
-  id: string;
-  skill: string;
-  cron: string;
-  tz: string;
-  next: string | null;
-  params: Record<string, unknown>;
-  /** The version its firings run; undefined for schedules made before versions were pinned (the latest). */
-  version?: number | undefined;
-  requester?: string | undefined;
-  thread?: ThreadRef | undefined;
-}
+export type { ScheduleInfo } from "./schedule-health.ts";
 
 /** Checks a cron expression and time zone; one user error with the fix when either is wrong. */
 export function checkCron(cron: string, tz: string): Date {
@@ -74,21 +64,18 @@ export class Schedules {
         JSON.stringify(schedule.params) === JSON.stringify(params),
     );
     const id = same?.id ?? `sch-${request.skill}-${digestId(request.cron, tz, JSON.stringify(params))}`;
-    await this.runtime.runs.upsertJobScheduler(
+    // Made again, a paused schedule runs again.
+    if (same?.paused !== undefined) await this.runtime.scheduleHealth.unpause(id);
+    await this.upsert({
       id,
-      { pattern: request.cron, tz },
-      {
-        name: "run",
-        data: {
-          skill: request.skill,
-          version: skill.version,
-          params,
-          requester: request.requester,
-          thread: request.thread,
-        },
-        opts: this.runtime.scheduledRunJob,
-      },
-    );
+      cron: request.cron,
+      tz,
+      skill: request.skill,
+      version: skill.version,
+      params,
+      requester: request.requester,
+      thread: request.thread,
+    });
     await this.runtime.audit?.append({
       action: "schedule",
       who: request.requester,
@@ -108,19 +95,48 @@ export class Schedules {
     };
   }
 
+  /** The schedule's BullMQ scheduler, made or changed: its firings run `version` with `params`. */
+  private async upsert(schedule: Omit<ScheduleInfo, "next" | "paused"> & { requester: string }): Promise<void> {
+    await this.runtime.runs.upsertJobScheduler(
+      schedule.id,
+      { pattern: schedule.cron, tz: schedule.tz },
+      {
+        name: "run",
+        data: {
+          skill: schedule.skill,
+          version: schedule.version,
+          params: schedule.params,
+          requester: schedule.requester,
+          thread: schedule.thread,
+        },
+        opts: this.runtime.scheduledRunJob,
+      },
+    );
+  }
+
+  /** Every schedule, the paused ones too (marked `paused`). */
   async list(): Promise<ScheduleInfo[]> {
     const schedulers = await this.runtime.runs.getJobSchedulers(0, -1, true);
-    return schedulers.map((scheduler) => ({
-      id: scheduler.key,
-      skill: scheduler.template?.data?.skill ?? "?",
-      cron: scheduler.pattern ?? `every ${scheduler.every} ms`,
-      tz: scheduler.tz ?? "UTC",
-      next: scheduler.next ? new Date(scheduler.next).toISOString() : null,
-      params: scheduler.template?.data?.params ?? {},
-      version: scheduler.template?.data?.version,
-      requester: scheduler.template?.data?.requester,
-      thread: scheduler.template?.data?.thread,
-    }));
+    const running = schedulers.map(scheduleOf);
+    const known = new Set(running.map((schedule) => schedule.id));
+    const paused = (await this.runtime.scheduleHealth.paused()).filter((schedule) => !known.has(schedule.id));
+    return [...running, ...paused].sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  /**
+   * Resumes a paused schedule (owners and approvers decide that; the caller checked): its scheduler is
+   * made again as it was, its failures in a row start from zero. `by` is recorded in the audit log.
+   */
+  async resume(id: string, by: string): Promise<ScheduleInfo> {
+    const schedule = await this.get(id);
+    if (schedule === undefined)
+      throw userError("SCHEDULE_UNKNOWN", `there is no schedule "${id}"; see /codemem schedules`);
+    if (schedule.paused === undefined)
+      throw userError("SCHEDULE_NOT_PAUSED", `schedule ${id} is not paused; it runs next at ${schedule.next ?? "?"}`);
+    await this.upsert({ ...schedule, requester: schedule.requester ?? by });
+    await this.runtime.scheduleHealth.unpause(id);
+    await this.runtime.audit?.append({ action: "schedule_resume", who: by, skill: schedule.skill, detail: id });
+    return (await this.get(id)) ?? { ...schedule, paused: undefined };
   }
 
   /** The schedules of a skill whose firings run a version other than `version` (or the latest, unpinned). */
@@ -135,21 +151,10 @@ export class Schedules {
   async move(skill: string, version: number, by: string): Promise<ScheduleInfo[]> {
     const moved: ScheduleInfo[] = [];
     for (const schedule of await this.onOtherVersions(skill, version)) {
-      await this.runtime.runs.upsertJobScheduler(
-        schedule.id,
-        { pattern: schedule.cron, tz: schedule.tz },
-        {
-          name: "run",
-          data: {
-            skill,
-            version,
-            params: schedule.params,
-            requester: schedule.requester ?? by,
-            thread: schedule.thread,
-          },
-          opts: this.runtime.scheduledRunJob,
-        },
-      );
+      const moving = { ...schedule, version, requester: schedule.requester ?? by };
+      // A paused schedule moves and stays paused: only its record changes.
+      if (schedule.paused === undefined) await this.upsert(moving);
+      else await this.runtime.scheduleHealth.keepPaused(moving);
       await this.runtime.audit?.append({
         action: "schedule_move",
         who: by,
@@ -166,12 +171,15 @@ export class Schedules {
     return (await this.list()).find((schedule) => schedule.id === id);
   }
 
-  /** Removes a schedule; `by` (a user key) is recorded in the audit log. */
+  /** Removes a schedule, paused or not; `by` (a user key) is recorded in the audit log. */
   async remove(id: string, by: string): Promise<void> {
     const schedule = await this.get(id);
-    if (schedule === undefined || !(await this.runtime.runs.removeJobScheduler(id))) {
+    const removed =
+      schedule !== undefined && (schedule.paused !== undefined || (await this.runtime.runs.removeJobScheduler(id)));
+    if (schedule === undefined || !removed) {
       throw userError("SCHEDULE_UNKNOWN", `there is no schedule "${id}"; see /codemem schedules`);
     }
+    await this.runtime.scheduleHealth.forget(id);
     await this.runtime.audit?.append({ action: "unschedule", who: by, skill: schedule.skill, detail: id });
   }
 }

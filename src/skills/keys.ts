@@ -21,6 +21,10 @@ export class SkillKeys {
   owners(name: string): string {
     return `${this.prefix}:skill:${name}:owners`;
   }
+  /** A pub/sub channel: the name of a skill whose version that runs changed (a save, a rollback). */
+  changes(): string {
+    return `${this.prefix}:skill:changes`;
+  }
   /** Every skill's name (a set). */
   names(): string {
     return `${this.prefix}:skill:names`;

@@ -13,6 +13,7 @@ export interface SkillRedis {
   incr(key: string): Promise<number>;
   smembers(key: string): Promise<string[]>;
   sadd(key: string, ...members: string[]): Promise<number>;
+  publish(channel: string, message: string): Promise<number>;
 }
 
 /**
@@ -23,6 +24,17 @@ export class SkillStore {
   private readonly listeners = new Set<(skill: SkillRecord) => void>();
   /** Versions never change once saved, so item workers read each one from Redis once per process. */
   private readonly versions = new Map<string, SkillRecord>();
+
+  /** Tells this process's listeners, and every process following `changes()` (the MCP servers). */
+  private async changed(skill: SkillRecord): Promise<void> {
+    for (const listener of this.listeners) listener(skill);
+    await this.redis.publish(this.keys.changes(), skill.name);
+  }
+
+  /** The channel every save and rollback is published on (the skill's name). */
+  get changesChannel(): string {
+    return this.keys.changes();
+  }
 
   /** Called in this process after each save or rollback (the search index follows it). */
   onChange(listener: (skill: SkillRecord) => void): () => void {
@@ -49,7 +61,7 @@ export class SkillStore {
     if (people.length > 0) await this.redis.sadd(this.keys.owners(skill.name), ...people);
     await this.redis.set(this.keys.latest(skill.name), String(version));
     await this.redis.sadd(this.keys.names(), skill.name);
-    for (const listener of this.listeners) listener(record);
+    await this.changed(record);
     return record;
   }
 
@@ -127,7 +139,7 @@ export class SkillStore {
       );
     }
     await this.redis.set(this.keys.latest(name), String(version));
-    for (const listener of this.listeners) listener(target);
+    await this.changed(target);
     return target;
   }
 

@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Queue } from "bullmq";
 import type { Cluster, Redis } from "ioredis";
 import type { Logger } from "pino";
@@ -121,6 +122,11 @@ export interface AdapterContext {
   metrics: MetricsText;
   /** The app's BullMQ queues once it is up (for a queue dashboard); empty before. */
   queues: () => readonly Queue[];
+  /**
+   * The approved skills as MCP tools over streamable HTTP (checks its own bearer token), for the
+   * console to serve at /mcp; undefined when CODEMEM_MCP_TOKEN is not set.
+   */
+  mcp?: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;
 }
 
 /** Makes one platform's adapter; its inbound half is started with the Bot (`TBot`). */

@@ -4,8 +4,8 @@ import type { User } from "./user.ts";
 /**
  * The platform-neutral message model every adapter renders (Block Kit, Adaptive Cards, the console,
  * the terminal). Core writes no markup: structure (code, mentions, fields) is carried in blocks and
- * spans, and each adapter renders it its own way. Buttons carry {sessionId, pendingId, choice}; a
- * click on a stale pendingId changes nothing.
+ * spans, and each adapter renders it its own way. A session's buttons carry {sessionId, pendingId,
+ * choice} (a click on a stale pendingId changes nothing); command buttons carry {command, target}.
  */
 /** One step of the agent's plan (write_todos), as the thread shows it. */
 export const todoSchema = z.object({
@@ -15,15 +15,26 @@ export const todoSchema = z.object({
 
 export type Todo = z.infer<typeof todoSchema>;
 
+/** A session's button: the answer to the pending question or proposal it belongs to. */
 export interface ButtonValue {
   sessionId: string;
   pendingId: string;
   choice: string;
 }
 
-export interface Button {
+/**
+ * A button that is a command on something kept, outside any session: run a run again with its
+ * values, resume a paused schedule, show a schedule's last error. The Bot checks who clicks.
+ */
+export interface CommandValue {
+  command: "rerun" | "resume" | "last-error";
+  /** The run's or the schedule's id. */
+  target: string;
+}
+
+export interface Button<Value = ButtonValue> {
   label: string;
-  value: ButtonValue;
+  value: Value;
   style?: "primary" | "danger" | undefined;
   /** Asks "are you sure?" before sending (an approval that writes). */
   confirm?: string | undefined;
@@ -55,6 +66,8 @@ export type UiBlock =
   | { type: "code"; language: string; source: string; collapsed?: boolean | undefined; title?: string | undefined }
   | { type: "sample"; toolId: string; json: string; truncated: boolean; note?: string | undefined }
   | { type: "question"; prompt: string; buttons: Button[]; answered?: Answer | undefined }
+  /** Command buttons under what they act on (a run in the history, a paused schedule). */
+  | { type: "actions"; buttons: Button<CommandValue>[] }
   | {
       type: "proposal";
       name: string;

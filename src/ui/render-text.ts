@@ -37,6 +37,8 @@ function renderBlock(block: UiBlock): string {
       return `Sample of ${block.toolId}${block.note ? ` (${block.note})` : ""}:\n${block.json}${block.truncated ? "\n…" : ""}`;
     case "question":
       return `${block.prompt}\n${block.answered ? `  → answered: ${answerText(block.answered)}` : block.buttons.map((b) => `  [ ${b.label} ]`).join(" ")}`;
+    case "actions":
+      return block.buttons.map((b) => `[ ${b.label} ]`).join(" ");
     case "proposal":
       return [
         `Proposed skill: ${block.name} — ${block.description}`,
