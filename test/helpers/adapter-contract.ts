@@ -200,6 +200,38 @@ export function adapterContract(
       expect(await bot.queue.getJobCountByTypes("waiting", "delayed", "active")).toBe(1);
     });
 
+    it("should show command buttons under what they act on, and answer their click to the clicker", async () => {
+      const ref = await outbox.post(platform.thread(), {
+        blocks: [
+          { type: "rich", spans: [{ text: "sch-report", style: "code" }, { text: " paused itself" }] },
+          {
+            type: "actions",
+            buttons: [
+              { label: "Resume", value: { command: "resume", target: "sch-report" }, style: "primary" },
+              { label: "Show the last error", value: { command: "last-error", target: "sch-report" } },
+            ],
+          },
+        ],
+      });
+      const shown = await until(ref, "[ Resume ]");
+      expect(shown.text).toContain("sch-report paused itself");
+      expect(shown.text).toContain("[ Show the last error ]");
+      // This Bot has no runtime: the click is still told apart from a session's and answered, privately.
+      const result = await bot.onAction({
+        user: platform.user("ana"),
+        value: { command: "resume", target: "sch-report" },
+      });
+      expect(result).toMatchObject({
+        kind: "stale",
+        notice: { blocks: [{ text: "Runs are not enabled in this process." }] },
+      });
+      const forged = await bot.onAction({ user: platform.user("ana"), value: { command: "delete", target: "x" } });
+      expect(forged).toMatchObject({
+        kind: "stale",
+        notice: { blocks: [{ text: "That button is not one of mine." }] },
+      });
+    });
+
     it("should deliver a post made by another process that holds no adapter", async () => {
       const thread = platform.thread();
       const script = join(import.meta.dirname, "..", "fixtures", "outbox-post.ts");

@@ -1,7 +1,7 @@
 import { request } from "node:http";
 import type { ConsoleMessage } from "../../adapters/console/store.ts";
 import type { ClickResult } from "../../src/core/bot.ts";
-import type { Button, ButtonValue } from "../../src/ui/message.ts";
+import type { Button, ButtonValue, CommandValue } from "../../src/ui/message.ts";
 import { waitFor } from "./demo.ts";
 
 /** One raw HTTP request, with any headers (fetch will not forge Host), as a browser or a script sends it. */
@@ -32,7 +32,7 @@ export class ConsoleClient {
     return (reply as { thread: string }).thread;
   }
 
-  async click(value: ButtonValue): Promise<ClickResult> {
+  async click(value: ButtonValue | CommandValue): Promise<ClickResult> {
     return (await this.post("api/click", { user: this.user, value })) as ClickResult;
   }
 

@@ -91,4 +91,109 @@ describe("schedules", () => {
     expect(other.id).toMatch(/^sch-tock-[0-9a-f]{32}$/);
     expect((await schedules.list()).map((s) => s.id).sort()).toEqual([other.id, "sch-tock-1a2b3c4d"].sort());
   });
+
+  it("should pause a schedule after three failed firings in a row, keep it resumable, and count each firing once", async () => {
+    const dir = tempStateDir();
+    dirs.push(dir);
+    harness = await runtimeHarness(demoConfig(dir.dir, {}, 10), { itemAttempts: 1 });
+    const h = harness;
+    await saveTestSkill(h.skills, {
+      name: "flaky",
+      code: `export async function run() { throw new Error("the mailbox is gone"); }`,
+      tools: [],
+    });
+    const schedules = new Schedules(h.runtime);
+    const thread = { platform: "console", channel: "c1", thread: "t1" };
+    const made = await schedules.create({
+      skill: "flaky",
+      cron: "* * * * * *",
+      params: {},
+      requester: "console:ana",
+      thread,
+    });
+    await waitFor(async () => (await schedules.get(made.id))?.paused !== undefined, 20_000);
+    const paused = await schedules.get(made.id);
+    expect(paused?.paused?.reason).toBe("3 runs in a row failed");
+    expect(paused?.paused?.error).toContain("the mailbox is gone");
+    // Its scheduler is gone: no more firings while paused.
+    expect(await h.runtime.runs.getJobScheduler(made.id)).toBeUndefined();
+    const runs = (await h.runtime.progress.recent(100)).length;
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect((await h.runtime.progress.recent(100)).length).toBe(runs);
+    // The thread heard it once, with Resume and Show the last error.
+    const notices = [...h.surface.messages.values()].filter((entry) =>
+      entry.message.blocks.some((block) => block.type === "actions"),
+    );
+    expect(notices).toHaveLength(1);
+    expect(notices[0]?.thread).toEqual(thread);
+    const failure = await h.runtime.scheduleHealth.lastFailure(made.id);
+    expect(failure).toMatchObject({ failures: 3 });
+    expect(failure?.error).toContain("the mailbox is gone");
+    // A report of the same firing again (a retried end) changes nothing.
+    const last = await h.runtime.status(failure?.runId as string);
+    expect(await h.runtime.scheduleHealth.record(last!)).toBeUndefined();
+    expect((await h.runtime.scheduleHealth.lastFailure(made.id))?.failures).toBe(3);
+
+    const resumed = await schedules.resume(made.id, "console:ana");
+    expect(resumed.paused).toBeUndefined();
+    expect(resumed.next).not.toBeNull();
+    await expect(schedules.resume(made.id, "console:ana")).rejects.toMatchObject({ code: "SCHEDULE_NOT_PAUSED" });
+    // Failing again from zero: it takes three more firings to pause it again.
+    await waitFor(async () => (await schedules.get(made.id))?.paused !== undefined, 20_000);
+    expect((await h.runtime.progress.recent(100)).length).toBeGreaterThanOrEqual(runs + 3);
+    await schedules.remove(made.id, "console:ana");
+    expect(await schedules.list()).toEqual([]);
+    expect(await h.runtime.scheduleHealth.lastFailure(made.id)).toBeUndefined();
+  }, 60_000);
+
+  it("should pause a schedule at its first schema drift, and not for a clean firing", async () => {
+    const dir = tempStateDir();
+    dirs.push(dir);
+    harness = await runtimeHarness(demoConfig(dir.dir, {}, 10), { itemAttempts: 1 });
+    const h = harness;
+    await saveTestSkill(h.skills, {
+      name: "drifter",
+      code: COUNTER_SKILL,
+      params: { type: "object", properties: { tag: { type: "string" } } },
+      // Locked as if the drive's listing had carried a field it does not.
+      tools: [
+        {
+          id: "onedrive__list_children",
+          access: "read-only",
+          schema: { type: "object", properties: { folders: { type: "array" } }, required: ["folders"] },
+        },
+      ],
+    });
+    await saveTestSkill(h.skills, {
+      name: "steady",
+      code: COUNTER_SKILL,
+      tools: [{ id: "onedrive__list_children", access: "read-only" }],
+    });
+    const schedules = new Schedules(h.runtime);
+    const drifting = await schedules.create({
+      skill: "drifter",
+      cron: "* * * * * *",
+      params: { tag: "x" },
+      requester: "console:ana",
+    });
+    const steady = await schedules.create({
+      skill: "steady",
+      cron: "* * * * * *",
+      params: { tag: "y" },
+      requester: "console:ana",
+    });
+    await waitFor(async () => (await schedules.get(drifting.id))?.paused !== undefined, 20_000);
+    expect((await schedules.get(drifting.id))?.paused?.reason).toBe(
+      "its tools' output drifted from the schemas locked at approval",
+    );
+    expect((await h.runtime.scheduleHealth.lastFailure(drifting.id))?.failures).toBe(1);
+    await waitFor(async () => {
+      const ids = await h.runtime.progress.recent(100);
+      const runs = await Promise.all(ids.map((id) => h.runtime.status(id)));
+      return runs.filter((run) => run?.skill === "steady" && run.finishedAt !== undefined).length >= 2;
+    }, 20_000);
+    expect((await schedules.get(steady.id))?.paused).toBeUndefined();
+    await schedules.remove(steady.id, "console:ana");
+    await schedules.remove(drifting.id, "console:ana");
+  }, 60_000);
 });
