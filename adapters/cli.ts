@@ -4,6 +4,7 @@ import { exitIfLingering } from "../src/cli/linger.ts";
 import { stopWhenLauncherDies } from "../src/cli/parent-watch.ts";
 import { PLATFORMS } from "./registry.ts";
 import { gcCommand } from "./gc.ts";
+import { skillsCommand } from "./skills-cli.ts";
 import { startCommand } from "./start.ts";
 
 // The composition root of the command line: the core's commands plus those that need an adapter.
@@ -13,5 +14,6 @@ process.exitCode = await main(process.argv.slice(2), processIo({ platforms: PLAT
   ...CORE_COMMANDS,
   start: startCommand,
   gc: gcCommand,
+  skills: skillsCommand,
 });
 exitIfLingering();

@@ -12,11 +12,15 @@ import { metaTool, metaToolDefinitions, unknownToolAnswer } from "./meta-tools.t
 import { buildPrompt } from "./prompt.ts";
 import type { SessionState } from "./session.ts";
 import { ThreadVoice } from "./voice.ts";
+import { importSkill } from "./import-skill.ts";
+import type { SkillDefinition } from "../skills/schema.ts";
 
 export type TurnInput =
   | { kind: "mention"; text: string; user: User }
   | { kind: "click"; pendingId: string; choice: string; user: User }
   | { kind: "reply"; text: string; user: User }
+  /** A skill from an Agent Skills folder (`codemem skills import`): proposed like the model's, never trusted as is. */
+  | { kind: "import"; skill: SkillDefinition; sampleParams: Record<string, unknown>; source: string; user: User }
   /** Invite someone into the session or hand it over (`@codemem invite|handover @person`). */
   | { kind: "people"; change: "invite" | "handover"; person: User; user: User };
 
@@ -52,6 +56,7 @@ export class AgentTurn {
     this.deps.metrics?.agentTurns.inc();
     this.actor = input.user;
     if (input.kind === "people") return this.people(input);
+    if (input.kind === "import") return importSkill(this.turn, input, this.checkpoint);
     const proceed = input.kind === "click" ? await this.click(input) : await this.message(input);
     if (!proceed) return;
     this.session.status = "working";

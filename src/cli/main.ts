@@ -22,6 +22,10 @@ const HELP = `codemem — turns a request in a chat thread into a tested, reusab
   codemem worker [--metrics-port P] run and item workers on REDIS_URL until SIGTERM (npm run worker)
   ${MCP_USAGE.replace("usage: ", "")}
                                     the approved skills as MCP tools over stdio (for an MCP client's mcpServers)
+  codemem skills export <name> --out DIR
+                                    a saved skill as an Agent Skills folder (SKILL.md, scripts/, references/)
+  codemem skills import DIR [--as platform:id] [--channel platform:channel] [--params JSON]
+                                    a folder as a proposal: checks, dry run and an approval card in a new thread
   codemem gc [--dry-run] [--now T]  apply the retention now (start does it hourly), or list what it would let go
   ${REDIS_CLUSTER_USAGE.replace("usage: ", "")}
                                     a throwaway local Redis Cluster to try codemem on; prints its REDIS_URL

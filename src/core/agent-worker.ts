@@ -12,6 +12,7 @@ import { type HeldLock, renewLock, tryLock, unlock } from "../redis/lock.ts";
 import { text } from "../ui/message.ts";
 import { threadKey, threadRefSchema } from "../ui/surface.ts";
 import { userSchema } from "../ui/user.ts";
+import { skillDefinitionSchema } from "../skills/schema.ts";
 import { BotKeys, TURN_LOCK_MS } from "./keys.ts";
 
 const agentJob = z.object({
@@ -21,6 +22,13 @@ const agentJob = z.object({
     z.object({ kind: z.literal("mention"), text: z.string(), user: userSchema }),
     z.object({ kind: z.literal("reply"), text: z.string(), user: userSchema }),
     z.object({ kind: z.literal("click"), pendingId: z.string(), choice: z.string(), user: userSchema }),
+    z.object({
+      kind: z.literal("import"),
+      skill: skillDefinitionSchema,
+      sampleParams: z.record(z.string(), z.unknown()),
+      source: z.string(),
+      user: userSchema,
+    }),
     z.object({
       kind: z.literal("people"),
       change: z.enum(["invite", "handover"]),

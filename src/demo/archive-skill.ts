@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
  * internal senders. The replay demo proposes exactly this code, which ships in skills/.
  */
 export const ARCHIVE_SKILL_CODE = readFileSync(
-  fileURLToPath(new URL("../../skills/archive-attachments/skill.ts", import.meta.url)),
+  fileURLToPath(new URL("../../skills/archive-attachments/scripts/skill.ts", import.meta.url)),
   "utf8",
 );
 

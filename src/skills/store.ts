@@ -88,6 +88,17 @@ export class SkillStore {
     return [...people].sort();
   }
 
+  /** Every version of a skill, oldest first (what an export's history lists). */
+  async history(name: string): Promise<SkillRecord[]> {
+    const count = Number((await this.redis.get(this.keys.versions(name))) ?? 0);
+    const records: SkillRecord[] = [];
+    for (let version = 1; version <= count; version++) {
+      const record = await this.version(name, version);
+      if (record !== undefined) records.push(record);
+    }
+    return records;
+  }
+
   /** `base` if no skill has it, else the first of `base-2`, `base-3`, … that is free. */
   async freeName(base: string): Promise<string> {
     if ((await this.redis.get(this.keys.versions(base))) === null) return base;

@@ -29,7 +29,8 @@ describe("npm run build", () => {
       // Every Lua script the code loads at run time, wherever it sits.
       ...luaScripts(join(ROOT, "src")).map((file) => `dist/${relative(ROOT, file)}`),
       "dist/src/discovery/local-embeddings-worker.mjs",
-      "dist/skills/archive-attachments/skill.ts",
+      "dist/skills/archive-attachments/scripts/skill.ts",
+      "dist/skills/archive-attachments/SKILL.md",
     ])
       expect(existsSync(join(ROOT, file)), file).toBe(true);
     const env = { ...process.env };
