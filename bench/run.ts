@@ -13,6 +13,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   outbox: async () => (await import("./outbox.ts")).benchOutbox(),
   "slack-ack": async () => (await import("./slack-ack.ts")).benchSlackAck(),
   "serving-under-load": async () => (await import("./serving-under-load.ts")).benchServingUnderLoad(),
+  "mcp-call": async () => (await import("./mcp-call.ts")).benchMcpCall(),
   soak: async () => (await import("./soak.ts")).benchSoak(),
   startup: async () => (await import("./startup.ts")).benchStartup(),
 };

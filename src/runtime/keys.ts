@@ -31,6 +31,10 @@ export class RunKeys {
   runs(): string {
     return `${this.prefix}:runs`;
   }
+  /** A pub/sub channel: the id of each run whose end was just reached (who waits on a run hears it at once). */
+  endedChannel(): string {
+    return `${this.prefix}:runs:ended`;
+  }
   /** A skill's dedup memory: the item keys it has done, so re-runs skip them. Kept. */
   memory(skill: string): string {
     return `${this.prefix}:memory:${skill}`;

@@ -48,6 +48,8 @@ export class RunEnd {
   /** A run reached its end (exactly once, in whichever process saw it): counted and reported. */
   async report(runId: string): Promise<void> {
     const { parts } = this;
+    // Whoever waits on the run (an MCP call) hears now, before the chat is told.
+    await parts.redis.publish(parts.keys.endedChannel(), runId);
     const run = await parts.progress.snapshot(runId);
     if (run !== undefined) {
       parts.metrics?.runsFinished.inc({ skill: run.skill, status: run.status });

@@ -218,6 +218,11 @@ export class SkillRuntime {
     };
   }
 
+  /** The pub/sub channel each run's id is published on when it ends (RunEnd.report). */
+  get endedChannel(): string {
+    return this.parts.keys.endedChannel();
+  }
+
   /** Where runs and schedule changes are recorded, when configured. */
   get audit(): AuditLog | undefined {
     return this.parts.audit;

@@ -10,6 +10,7 @@ import type { Logger } from "../ops/logger.ts";
 import type { SkillRuntime } from "../runtime/runtime.ts";
 import type { SkillStore } from "../skills/store.ts";
 import { type User, userKey } from "../ui/user.ts";
+import type { RunEndings } from "./run-endings.ts";
 import { outcomeOf, outcomeText, type RunOutcome, waitForRun } from "./skill-call.ts";
 import { RUN_STATUS, RUN_STATUS_TOOL, skillTool } from "./tools.ts";
 
@@ -24,6 +25,8 @@ export interface SkillServerDeps {
   caller: User;
   /** How long a call waits for its run before it returns the run as it stands. */
   waitMs: number;
+  /** Runs' ends as published, so a call returns the moment its run ends. Default: it polls. */
+  endings?: RunEndings | undefined;
   log: Logger;
 }
 
@@ -61,6 +64,7 @@ export function createSkillServer(deps: SkillServerDeps): Server {
       const outcome = await waitForRun(deps.runtime, runId, {
         waitMs: deps.waitMs,
         signal: extra.signal,
+        endings: deps.endings,
         onProgress:
           progressToken === undefined
             ? undefined

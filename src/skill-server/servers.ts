@@ -1,4 +1,5 @@
 import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import { RunEndings } from "./run-endings.ts";
 import { createSkillServer, type SkillServerDeps } from "./server.ts";
 
 /** The part of ioredis a follower of skill changes uses (a connection of its own: it subscribes). */
@@ -11,22 +12,29 @@ export interface ChangeSubscriber {
 /**
  * The live MCP servers of this process (one per HTTP session, one for stdio): each is told
  * `notifications/tools/list_changed` when any process saves or rolls back a skill (SkillStore
- * publishes it), so clients list the tools again.
+ * publishes it), so clients list the tools again; a call waiting on a run hears its end as published.
  */
 export class SkillServers {
   private readonly live = new Set<Server>();
+  private readonly deps: SkillServerDeps;
+  private readonly endings = new RunEndings();
 
   constructor(
-    private readonly deps: SkillServerDeps,
+    deps: Omit<SkillServerDeps, "endings">,
     private readonly subscriber: ChangeSubscriber,
-  ) {}
+  ) {
+    this.deps = { ...deps, endings: this.endings };
+  }
 
-  /** Follows the skills' changes; call once before serving. */
+  /** Follows the skills' changes and the runs' ends; call once before serving. */
   async start(): Promise<void> {
-    const channel = this.deps.skills.changesChannel;
-    await this.subscriber.subscribe(channel);
-    this.subscriber.on("message", (from) => {
-      if (from !== channel) return;
+    const changes = this.deps.skills.changesChannel;
+    const ended = this.deps.runtime.endedChannel;
+    await this.subscriber.subscribe(changes);
+    await this.subscriber.subscribe(ended);
+    this.subscriber.on("message", (from, message) => {
+      if (from === ended) return this.endings.ended(message);
+      if (from !== changes) return;
       for (const server of this.live)
         void server
           .sendToolListChanged()

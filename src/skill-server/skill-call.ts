@@ -1,5 +1,6 @@
 import type { ItemOutcome, RunSnapshot } from "../runtime/progress.ts";
 import type { SkillRuntime } from "../runtime/runtime.ts";
+import type { RunEndings } from "./run-endings.ts";
 import { RUN_STATUS_TOOL } from "./tools.ts";
 
 /** A run's outcome as a tool call returns it (RUN_OUTCOME_SCHEMA). */
@@ -27,7 +28,9 @@ export interface WaitOptions {
   signal?: AbortSignal | undefined;
   /** Return the run as it stands after this long. */
   waitMs: number;
-  /** How often the run's counters are read. Default: 25 ms, 250 ms after the first ten seconds. */
+  /** Wakes the wait when the run ends (else it learns at its next read). */
+  endings?: RunEndings | undefined;
+  /** How often the run's counters are read: 100 ms while progress is reported, else 500 ms. */
   pollMs?: number | undefined;
 }
 
@@ -46,8 +49,9 @@ export async function waitForRun(runtime: SkillRuntime, runId: string, options: 
     const waited = Date.now() - start;
     if (run.finishedAt !== undefined || waited >= options.waitMs || options.signal?.aborted)
       return outcomeOf(run, await runtime.progress.outcomes(runId));
-    const poll = options.pollMs ?? (waited < 10_000 ? 25 : 250);
-    await new Promise((resolve) => setTimeout(resolve, Math.min(poll, options.waitMs - waited)));
+    const poll = Math.min(options.pollMs ?? (options.onProgress === undefined ? 500 : 100), options.waitMs - waited);
+    if (options.endings === undefined) await new Promise((resolve) => setTimeout(resolve, poll));
+    else await options.endings.wait(runId, poll);
   }
 }
 
