@@ -110,6 +110,30 @@ describe("the local console in headless Chromium", () => {
     await page.getByText(/Bad cron "61 \* \* \* \*"/).waitFor({ timeout: 10_000 });
   }, 120_000);
 
+  it("should show the Runs view with Run again for the person's own runs, and start one from it", async () => {
+    const page = await browser.newPage();
+    await page.goto(running.web.url);
+    await page.getByRole("button", { name: "Runs" }).click();
+    await page.getByText("Latest runs").waitFor({ timeout: 10_000 });
+    const before = (await running.app.runtime.progress.recent(100)).length;
+    const [latest] = await running.app.runtime.progress.recent(1);
+    const mine = page.locator(".msg").filter({ hasText: "Latest runs" });
+    expect(await mine.textContent()).toContain(`${latest} archive-attachments`);
+    await mine.getByRole("button", { name: "Run again with these values" }).first().click();
+    await page
+      .getByText(/^Started archive-attachments v\d+ as run r\w+ with the values of /)
+      .waitFor({ timeout: 10_000 });
+    await expect.poll(async () => (await running.app.runtime.progress.recent(100)).length).toBe(before + 1);
+    // Someone else sees the runs, without the values and without the button.
+    await page.locator("#user").fill("eve");
+    await page.locator("#user").dispatchEvent("change");
+    await page.getByRole("button", { name: "Runs" }).click();
+    await expect
+      .poll(() => page.locator(".msg").filter({ hasText: "Latest runs" }).textContent())
+      .not.toContain("values");
+    expect(await page.getByRole("button", { name: "Run again with these values" }).count()).toBe(0);
+  });
+
   it("should answer /codemem commands in the thread without a model call", async () => {
     const page = await browser.newPage();
     await page.goto(running.web.url);
