@@ -82,11 +82,10 @@ export function readSkillFolder(dir: string): SkillFolder {
       "SKILL_FILE_INVALID",
       `${file(SKILL_FILES.skill)}: name "${front.name}" must match its folder "${basename(dir)}"`,
     );
-  const name = skillNameSchema.safeParse(front.name);
-  if (!name.success)
+  if (!skillNameSchema.safeParse(front.name).success)
     throw userError(
       "SKILL_FILE_INVALID",
-      `${file(SKILL_FILES.skill)}: ${describeZodIssue({ ...name.error.issues[0]!, path: ["name"] }, front)} (codemem's skill names: 3 to 49 characters, starting with a letter)`,
+      `${file(SKILL_FILES.skill)}: name "${front.name}" is not one codemem keeps (3 to 49 characters, starting with a letter)`,
     );
   const params = parse(file(SKILL_FILES.params), jsonSchemaSchema, () => JSON.parse(read(SKILL_FILES.params)));
   if (params.type !== "object")

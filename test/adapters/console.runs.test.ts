@@ -5,6 +5,7 @@ import { renderText } from "../../src/ui/render-text.ts";
 import { startTestConsoleApp, type TestConsoleApp } from "../helpers/app.ts";
 import { ConsoleClient } from "../helpers/console-client.ts";
 import { waitFor } from "../helpers/demo.ts";
+import { saveFailingSkill } from "../helpers/runtime.ts";
 
 /** The command buttons of a message, by label. */
 function commandButtons(message: UiMessage): Map<string, CommandValue> {
@@ -92,16 +93,7 @@ describe("run history and schedules that pause themselves, in the console, as th
   }, 120_000);
 
   it("pauses a failing schedule, tells its owners in its thread, and lets only them resume it", async () => {
-    await app.app.skills.save({
-      name: "flaky-report",
-      description: "A report whose source is gone.",
-      params: { type: "object", properties: {} },
-      code: `export async function run() { throw new Error("the report source is gone"); }`,
-      tools: [],
-      memory: false,
-      author: "console:alice",
-      approver: "console:olga",
-    });
+    await saveFailingSkill(app.app.skills, "console:alice", "console:olga");
     const thread = await alice.send('/codemem schedule flaky-report "* * * * * *"');
     let paused: UiMessage | undefined;
     await waitFor(async () => {

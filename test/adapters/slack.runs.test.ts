@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../../src/compose/app.ts";
 import { startSlackTestApp } from "../helpers/slack-app.ts";
 import { tempStateDir, waitFor } from "../helpers/demo.ts";
+import { saveFailingSkill } from "../helpers/runtime.ts";
 import { blockKitProblem, FakeSlack, type FakeSlackMessage } from "../helpers/fake-slack.ts";
 import { buttonClick, eventEnvelope, sendToSlackReceiver, slashCommand } from "../helpers/slack-requests.ts";
 
@@ -109,16 +110,7 @@ describe("run history on Slack's Home tab, and a schedule that pauses itself in 
   }, 120_000);
 
   it("pauses a failing schedule in its thread, naming its owners, and lets only them resume it", async () => {
-    await app.skills.save({
-      name: "flaky-report",
-      description: "A report whose source is gone.",
-      params: { type: "object", properties: {} },
-      code: `export async function run() { throw new Error("the report source is gone"); }`,
-      tools: [],
-      memory: false,
-      author: "slack:UALICE",
-      approver: "slack:UOLGA",
-    });
+    await saveFailingSkill(app.skills, "slack:UALICE", "slack:UOLGA");
     const reply = await send(
       slashCommand("UALICE", "C5", 'schedule flaky-report "* * * * * *"', slack.responseUrl("sch")),
       { form: true },

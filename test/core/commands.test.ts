@@ -17,6 +17,8 @@ describe("parseCommand", () => {
     });
     expect(parseCommand("schedule x “*/5 * * * *”")).toMatchObject({ cron: "*/5 * * * *", tz: undefined });
     expect(parseCommand("status")).toEqual({ name: "status", runId: undefined });
+    expect(parseCommand("runs")).toEqual({ name: "runs", skill: undefined });
+    expect(parseCommand("/codemem runs archive-attachments")).toEqual({ name: "runs", skill: "archive-attachments" });
     expect(parseCommand("rollback archive-attachments 1")).toEqual({
       name: "rollback",
       skill: "archive-attachments",
@@ -30,6 +32,7 @@ describe("parseCommand", () => {
     ["run x {days: 1}", /not JSON .*like \{"days": 7\}/],
     ["run x [1]", /a JSON object/],
     ["schedule x", /usage: \/codemem schedule/],
+    ["runs a b", /usage: \/codemem runs \[skill\]/],
     ["rollback x latest", /usage: \/codemem rollback <skill> <version number>/],
     ["frobnicate", /unknown command "frobnicate". Try \/codemem help./],
   ])("should answer %j with one line saying what to type", (text, pattern) => {

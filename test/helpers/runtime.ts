@@ -151,3 +151,17 @@ export function saveTestSkill(
     ...skill,
   });
 }
+
+/** A skill whose every item fails with "the report source is gone", owned by `author` and `approver`. */
+export function saveFailingSkill(skills: SkillStore, author: string, approver: string): Promise<SkillRecord> {
+  return skills.save({
+    name: "flaky-report",
+    description: "A report whose source is gone.",
+    params: { type: "object", properties: {} },
+    code: `export async function run() { throw new Error("the report source is gone"); }`,
+    tools: [],
+    memory: false,
+    author,
+    approver,
+  });
+}
