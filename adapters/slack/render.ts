@@ -149,6 +149,16 @@ function block(item: UiBlock, index: number): SlackBlock[] {
       ];
     case "actions":
       return item.buttons.length === 0 ? [] : [buttons(item.buttons, `a${index}`)];
+    case "table":
+      // Slack's table block: raw_text cells, the header as the first row (at most 100 rows, 20 columns).
+      return [
+        {
+          type: "table",
+          rows: [item.columns, ...item.rows]
+            .slice(0, 100)
+            .map((row) => row.slice(0, 20).map((cell) => ({ type: "raw_text", text: cell === "" ? " " : cell }))),
+        },
+      ];
     case "proposal":
       return [
         { type: "header", text: { type: "plain_text", text: `Proposed skill: ${item.name}`.slice(0, 150) } },

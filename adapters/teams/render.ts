@@ -157,6 +157,22 @@ function element(card: CardBuilder, block: UiBlock): CardElement[] {
       return [text(plain(block.prompt)), block.answered ? answered(card, block.answered) : actions(block.buttons)];
     case "actions":
       return block.buttons.length === 0 ? [] : [actions(block.buttons)];
+    case "table":
+      // Adaptive Cards 1.5's Table: the header as its first row.
+      return [
+        {
+          type: "Table",
+          firstRowAsHeader: true,
+          columns: block.columns.map(() => ({ width: 1 })),
+          rows: [block.columns, ...block.rows].map((row) => ({
+            type: "TableRow",
+            cells: row.map((cell) => ({
+              type: "TableCell",
+              items: [text(plain(cell), { wrap: true, spacing: "None" })],
+            })),
+          })),
+        },
+      ];
     case "proposal":
       return [
         text(plain(`Proposed skill: ${block.name}`), { size: "Large", weight: "Bolder" }),

@@ -1,4 +1,4 @@
-import type { RunSnapshot } from "../runtime/progress.ts";
+import type { ItemOutcome, RunSnapshot } from "../runtime/progress.ts";
 import type { ScheduleInfo } from "../runtime/schedule-health.ts";
 import { code, rich, type UiBlock, type UiMessage } from "../ui/message.ts";
 import { parseUserKey, type User } from "../ui/user.ts";
@@ -31,12 +31,27 @@ export function progressMessage(run: RunSnapshot): UiMessage {
   return { blocks: [head, progressBlock(run)] };
 }
 
-/** A finished run for the thread: the outcome line, and its last errors as a block of their own. */
-export function summaryMessage(run: RunSnapshot): UiMessage {
+/**
+ * A finished run for the thread: the outcome line, its items as a table (the first ones; the run keeps
+ * 50, /codemem show has them when the platform cuts the table) and its last errors.
+ */
+export function summaryMessage(run: RunSnapshot, items: readonly ItemOutcome[] = []): UiMessage {
   const errors = run.lastErrors.slice(0, 3);
+  const failed = items.some((item) => item.error !== undefined);
+  const table: UiBlock[] =
+    items.length === 0
+      ? []
+      : [
+          {
+            type: "table",
+            columns: failed ? ["Item", "Outcome", "Error"] : ["Item", "Outcome"],
+            rows: items.map((item) => (failed ? [item.key, item.outcome, item.error ?? ""] : [item.key, item.outcome])),
+          },
+        ];
   return {
     blocks: [
       { type: "text", text: summaryLine(run) },
+      ...table,
       ...(errors.length > 0
         ? [{ type: "code" as const, language: "text", title: "Last errors", source: errors.join("\n") }]
         : []),

@@ -64,7 +64,8 @@ export class RunReporter implements RunObserver {
     this.pending.delete(runId);
     const run = await this.refresh(runId);
     if (run?.thread !== undefined) {
-      await this.options.surface.post(run.thread, summaryMessage(run), { key: `run:${runId}:summary` });
+      const items = await this.progress.outcomes(runId);
+      await this.options.surface.post(run.thread, summaryMessage(run, items), { key: `run:${runId}:summary` });
     }
   }
 

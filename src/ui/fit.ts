@@ -36,6 +36,11 @@ export function fitMessage(message: UiMessage, limits: PlatformLimits, more: (in
 /** Below this a cut text is mostly its note; a message still too long then is the platform's to refuse. */
 const MIN_ROOM = 200;
 
+/** Rows a table shows in chat (every platform reads a long table badly); the rest is /codemem show's. */
+export const TABLE_ROWS = 10;
+/** Characters a table cell shows (Slack's raw_text cells and Teams' cells wrap poorly past it). */
+const TABLE_CELL_CHARS = 120;
+
 function fitBlocks(
   message: UiMessage,
   limits: PlatformLimits,
@@ -66,6 +71,16 @@ function fitBlocks(
         return { ...block, code: cut(`${block.name} code`, block.code), preview: cut("dry run", block.preview) };
       case "todos":
         return { ...block, items: block.items.map((item) => ({ ...item, content: cut("todo", item.content) })) };
+      case "table": {
+        const cell = (value: string) =>
+          value.length > TABLE_CELL_CHARS ? `${value.slice(0, TABLE_CELL_CHARS - 1)}…` : value;
+        const rows = block.rows.slice(0, TABLE_ROWS).map((row) => row.map(cell));
+        if (block.rows.length <= TABLE_ROWS) return { ...block, rows };
+        const index = overflow.length;
+        overflow.push({ title: "the whole table", text: renderText({ blocks: [block] }) });
+        const note = `… ${block.rows.length - TABLE_ROWS} more rows; ${more(index)}`;
+        return { ...block, rows: [...rows, [note, ...block.columns.slice(1).map(() => "")]] };
+      }
       default:
         return block;
     }

@@ -66,6 +66,11 @@ export type UiBlock =
   | { type: "code"; language: string; source: string; collapsed?: boolean | undefined; title?: string | undefined }
   | { type: "sample"; toolId: string; json: string; truncated: boolean; note?: string | undefined }
   | { type: "question"; prompt: string; buttons: Button[]; answered?: Answer | undefined }
+  /**
+   * Rows of short cells under a header (a finished run's items and outcomes). The fitter shows the
+   * first TABLE_ROWS rows; the rest go behind /codemem show.
+   */
+  | { type: "table"; columns: string[]; rows: string[][] }
   /** Command buttons under what they act on (a run in the history, a paused schedule). */
   | { type: "actions"; buttons: Button<CommandValue>[] }
   | {

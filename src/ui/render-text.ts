@@ -39,6 +39,8 @@ function renderBlock(block: UiBlock): string {
       return `${block.prompt}\n${block.answered ? `  → answered: ${answerText(block.answered)}` : block.buttons.map((b) => `  [ ${b.label} ]`).join(" ")}`;
     case "actions":
       return block.buttons.map((b) => `[ ${b.label} ]`).join(" ");
+    case "table":
+      return [block.columns, ...block.rows].map((row) => row.join(" | ").trimEnd()).join("\n");
     case "proposal":
       return [
         `Proposed skill: ${block.name} — ${block.description}`,

@@ -80,6 +80,16 @@ describe("run history on Slack's Home tab, and a schedule that pauses itself in 
       return id !== undefined && (await app.runtime.status(id))?.finishedAt !== undefined;
     }, 60_000);
     const [runId] = await app.runtime.progress.recent(1);
+    // The summary shows the run's items as Slack's table block (the fake checks it as Slack would).
+    let summary: FakeSlackMessage | undefined;
+    await waitFor(() => {
+      summary = [...slack.messages.values()].find((m) => m.channel === "C1" && m.text.includes(`Run ${runId} of`));
+      return summary !== undefined;
+    }, 10_000);
+    const table = summary?.blocks.find((block) => block.type === "table") as { rows: { text: string }[][] };
+    expect(table.rows[0]?.map((cell) => cell.text)).toEqual(["Item", "Outcome"]);
+    expect(table.rows.length).toBeGreaterThan(1);
+    expect(table.rows[1]?.[1]?.text).toBe("done");
 
     const alices = await openHome("UALICE", "EvHomeA");
     expect(alices.user_id).toBe("UALICE");

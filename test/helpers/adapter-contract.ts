@@ -300,6 +300,26 @@ export function adapterContract(
       expect(reply.message.blocks[0]).toMatchObject({ type: "code", source: long });
     });
 
+    it("should show a table's first rows under its header and keep every row for /codemem show", async () => {
+      const thread = platform.thread();
+      const rows = Array.from({ length: 25 }, (_, n) => [
+        `msg-${n + 1}`,
+        n === 3 ? "failed" : "done",
+        n === 3 ? "quota" : "",
+      ]);
+      const ref = await outbox.post(thread, {
+        blocks: [{ type: "table", columns: ["Item", "Outcome", "Error"], rows }],
+      });
+      const shown = await until(ref, "15 more rows");
+      expect(shown.text).toContain("Item | Outcome | Error");
+      expect(shown.text).toContain("msg-4 | failed | quota");
+      expect(shown.text).toContain("msg-10 | done");
+      expect(shown.text).not.toContain("msg-11 ");
+      const part = /\/codemem show (\S+) (\d+)/.exec(shown.text);
+      const reply = await bot.onCommand({ user: platform.user("ana"), text: `show ${part?.[1]} ${part?.[2]}`, thread });
+      expect(JSON.stringify(reply.message)).toContain("msg-25 | done");
+    });
+
     it("should log a delivery that fails for good with its code, and not hold up the thread", async () => {
       const thread = platform.thread();
       metered.goneNext = true;

@@ -18,6 +18,26 @@ export function cardProblem(card: unknown): string | undefined {
       case "FactSet":
         if (!Array.isArray(element.facts)) return "FactSet without facts";
         break;
+      case "Table": {
+        // Adaptive Cards 1.5: columns, then rows of TableRow whose TableCells hold elements (ours: TextBlocks).
+        const columns = element.columns as unknown[] | undefined;
+        const rows = element.rows as {
+          type?: string;
+          cells?: { type?: string; items?: { type?: string; text?: unknown }[] }[];
+        }[];
+        if (!Array.isArray(columns) || columns.length === 0) return "Table without columns";
+        for (const row of rows ?? []) {
+          if (row.type !== "TableRow" || !Array.isArray(row.cells)) return "Table row that is not a TableRow";
+          if (row.cells.length > columns.length) return "a TableRow with more cells than columns";
+          for (const cell of row.cells)
+            if (
+              cell.type !== "TableCell" ||
+              !(cell.items ?? []).every((item) => item.type === "TextBlock" && typeof item.text === "string")
+            )
+              return "a TableCell that is not TextBlocks";
+        }
+        break;
+      }
       case "ActionSet":
         for (const action of element.actions as Record<string, unknown>[]) {
           if (action.type === "Action.Execute") {

@@ -25,10 +25,37 @@ export interface FakeSlackCall {
 }
 
 /** Why Slack would refuse these blocks with invalid_blocks, or undefined when it would take them. */
-export function blockKitProblem(blocks: unknown): string | undefined {
+export function blockKitProblem(blocks: unknown, workspace: { planBlocks?: boolean } = {}): string | undefined {
   if (!Array.isArray(blocks)) return "blocks is not an array";
   if (blocks.length > 50) return `${blocks.length} blocks (at most 50)`;
+  // Slack's reference: one table a message, at most 100 rows of at most 20 cells, raw_text or rich_text.
+  if ((blocks as Record<string, unknown>[]).filter((block) => block.type === "table").length > 1)
+    return "more than one table block";
   for (const block of blocks as Record<string, unknown>[]) {
+    if (block.type === "table") {
+      const rows = block.rows as Record<string, unknown>[][] | undefined;
+      if (!Array.isArray(rows) || rows.length === 0 || rows.length > 100) return "a table has 1 to 100 rows";
+      for (const row of rows) {
+        if (!Array.isArray(row) || row.length === 0 || row.length > 20) return "a table row has 1 to 20 cells";
+        for (const cell of row) {
+          if (cell.type === "raw_text" && (typeof cell.text !== "string" || cell.text === ""))
+            return "raw_text cell without text";
+          if (cell.type !== "raw_text" && cell.type !== "rich_text") return `table cell of type ${String(cell.type)}`;
+        }
+      }
+    }
+    if (block.type === "plan") {
+      if (workspace.planBlocks === false) return "unsupported block type: plan";
+      if (typeof block.title !== "string" || block.title === "") return "a plan needs a title";
+      const tasks = block.tasks as Record<string, unknown>[] | undefined;
+      for (const task of tasks ?? []) {
+        if (task.type !== "task_card") return `plan task of type ${String(task.type)}`;
+        if (typeof task.task_id !== "string" || typeof task.title !== "string")
+          return "task_card needs task_id and title";
+        if (!["pending", "in_progress", "complete", "error"].includes(String(task.status ?? "pending")))
+          return `task_card status ${String(task.status)}`;
+      }
+    }
     const text = (block.text as { text?: string } | undefined)?.text;
     if (block.type === "section" && text !== undefined && text.length > 3000)
       return `section text of ${text.length} characters`;
@@ -70,6 +97,10 @@ export class FakeSlack {
   }[] = [];
   /** Members of user groups, by group id. */
   readonly userGroups = new Map<string, string[]>([["SOPS", ["UOPS"]]]);
+  /** Whether this workspace renders plan blocks (else invalid_blocks, as a client without them answers). */
+  planBlocks = true;
+  /** Whether chat.startStream works here (the app has Slack's agent features), else it answers an error. */
+  streaming = true;
   /** The next N Web API calls answer 429 with this retry-after (seconds). */
   rateLimit = { next: 0, retryAfter: 1 };
   private server: Server | undefined;
@@ -211,7 +242,7 @@ export class FakeSlack {
         };
       case "chat.postMessage":
       case "chat.postEphemeral": {
-        const problem = args.blocks === undefined ? undefined : blockKitProblem(args.blocks);
+        const problem = args.blocks === undefined ? undefined : blockKitProblem(args.blocks, this);
         if (problem !== undefined) return { ok: false, error: "invalid_blocks", errors: [problem] };
         if (channel === "CGONE") return { ok: false, error: "channel_not_found" };
         const ts = this.nextTs();
@@ -229,7 +260,7 @@ export class FakeSlack {
         return ephemeralFor ? { ok: true, message_ts: ts } : { ok: true, channel, ts, message: { text: args.text } };
       }
       case "chat.update": {
-        const problem = args.blocks === undefined ? undefined : blockKitProblem(args.blocks);
+        const problem = args.blocks === undefined ? undefined : blockKitProblem(args.blocks, this);
         if (problem !== undefined) return { ok: false, error: "invalid_blocks", errors: [problem] };
         const message = this.messages.get(String(args.ts));
         if (message === undefined || message.ephemeralFor !== undefined)
@@ -256,6 +287,7 @@ export class FakeSlack {
         return { ok: true, files: shared };
       }
       case "chat.startStream": {
+        if (!this.streaming) return { ok: false, error: "not_allowed_token_type" };
         const ts = this.nextTs();
         this.messages.set(ts, {
           channel,

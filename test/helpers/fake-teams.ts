@@ -1,3 +1,4 @@
+import { cardProblem } from "./adaptive-card.ts";
 import { createSign, generateKeyPairSync, type KeyObject } from "node:crypto";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -170,6 +171,15 @@ export class FakeTeams {
     const conversationId = decodeURIComponent(match[1] as string);
     const activityId = match[2] === undefined ? undefined : decodeURIComponent(match[2]);
     const activity = JSON.parse(raw || "{}") as Record<string, unknown>;
+    // A card Teams would not render is refused, as the Bot Connector answers a bad payload.
+    const cards = (activity.attachments as { contentType?: string; content?: unknown }[] | undefined) ?? [];
+    for (const attachment of cards) {
+      const problem =
+        attachment.contentType === "application/vnd.microsoft.card.adaptive"
+          ? cardProblem(attachment.content)
+          : undefined;
+      if (problem !== undefined) return [400, { error: { code: "BadArgument", message: `invalid card: ${problem}` } }];
+    }
     if (req.method === "PUT" && activityId !== undefined) {
       const existing = this.activities.get(activityId);
       if (existing === undefined)
