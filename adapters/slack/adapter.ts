@@ -24,7 +24,7 @@ export function slackAdapter(config: Config["slack"], http: HttpHost): AdapterFa
       logger: slackLogger(log),
     });
     return {
-      outbound: new SlackOutbound(client, config.assistant),
+      outbound: new SlackOutbound(client, config.assistant, log),
       groups: new SlackUserGroups(client, log),
       start: (bot) =>
         startSlackInbound({

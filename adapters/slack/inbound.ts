@@ -164,6 +164,11 @@ export async function startSlackInbound(options: SlackInboundOptions): Promise<R
   });
 
   app.event("app_home_opened", async ({ event, client }) => {
+    // Slack's agent view opens its DM here (tab "messages"), where assistant_thread_started was before.
+    if (event.tab === "messages") {
+      await bot.welcome(slackUser(event.user), { platform: SLACK_PLATFORM, channel: event.channel });
+      return;
+    }
     if (event.tab !== "home") return;
     const { blocks } = renderSlack(await bot.overview(slackUser(event.user)));
     // A Home tab holds up to 100 blocks.

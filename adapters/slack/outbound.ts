@@ -3,7 +3,8 @@ import { CodedError } from "../../src/errors.ts";
 import type { DeliveryTarget, OutboundAdapter, PostedRef } from "../../src/ui/adapter.ts";
 import type { UiMessage } from "../../src/ui/message.ts";
 import type { User } from "../../src/ui/user.ts";
-import { renderSlack, SLACK_LIMITS } from "./render.ts";
+import type { Logger } from "../../src/ops/logger.ts";
+import { renderSlack, SLACK_LIMITS, type SlackPayload } from "./render.ts";
 import { SLACK_PLATFORM } from "./platform.ts";
 
 /** The part of the Web API client delivery uses. */
@@ -40,16 +41,25 @@ const PERMANENT = new Set([
  * Slack's outbound half: Block Kit through chat.postMessage, chat.postEphemeral (a notice for one
  * person) and chat.update. The client is made with rejectRateLimitedCalls and no retries of its own:
  * the outbox deliverer waits out a 429's retry-after and retries, so nothing waits twice.
+ *
+ * The plan takes the richest form Slack answers for, learned once per process: streamed task updates
+ * in a direct message (chat.startStream, where the app has Slack's agent features), else the native
+ * plan block, else the Block Kit checklist. Slack's refusal is what moves it down, never a guess.
  */
 export class SlackOutbound implements OutboundAdapter {
   readonly platform = SLACK_PLATFORM;
   readonly limits = SLACK_LIMITS;
+  /** Slack took (or has not yet refused) streams, plan blocks and status lines here. */
+  private readonly takes = { streams: true, planBlocks: true, status: true };
 
   constructor(
     private readonly client: SlackChat,
-    /** The app has Slack's assistant features: status lines and the plan as streamed tasks in DMs. */
-    private readonly assistant = false,
-  ) {}
+    /** Slack's agent features may be tried (status line, streamed plan); false never tries them. */
+    agentFeatures = true,
+    private readonly log?: Pick<Logger, "info"> | undefined,
+  ) {
+    if (!agentFeatures) this.takes.streams = this.takes.status = false;
+  }
 
   async post(
     target: DeliveryTarget,
@@ -59,20 +69,21 @@ export class SlackOutbound implements OutboundAdapter {
     const plan = this.streamedPlan(target, message, options.visibleTo);
     if (plan !== undefined && target.thread !== undefined) {
       const thread = target.thread;
-      const started = await call(() =>
-        this.client.chat.startStream({
-          channel: target.channel,
-          thread_ts: thread,
-          task_display_mode: "plan",
-          chunks: [{ type: "plan_update", title: "Plan" }, ...plan],
-        }),
+      const started = await this.tried("streams", () =>
+        call(() =>
+          this.client.chat.startStream({
+            channel: target.channel,
+            thread_ts: thread,
+            task_display_mode: "plan",
+            chunks: [{ type: "plan_update", title: "Plan" }, ...plan],
+          }),
+        ),
       );
-      return { id: String(started.ts ?? ""), thread };
+      if (started !== undefined) return { id: String(started.ts ?? ""), thread };
     }
-    const payload = renderSlack(message);
     const thread = target.thread === undefined ? {} : { thread_ts: target.thread };
     if (options.visibleTo !== undefined) {
-      const result = await call(() =>
+      const result = await this.withPlan(message, (payload) =>
         this.client.chat.postEphemeral({
           channel: target.channel,
           user: options.visibleTo?.id ?? "",
@@ -83,7 +94,9 @@ export class SlackOutbound implements OutboundAdapter {
       const ts = String(result.message_ts ?? "");
       return { id: ts, thread: target.thread ?? ts };
     }
-    const result = await call(() => this.client.chat.postMessage({ channel: target.channel, ...thread, ...payload }));
+    const result = await this.withPlan(message, (payload) =>
+      this.client.chat.postMessage({ channel: target.channel, ...thread, ...payload }),
+    );
     const ts = String(result.ts ?? "");
     return { id: ts, thread: target.thread ?? ts };
   }
@@ -98,25 +111,66 @@ export class SlackOutbound implements OutboundAdapter {
         }
         return;
       } catch {
-        // A stream Slack already closed: the plan is a plain message from here on.
+        // Not a stream (posted before streams were refused), or one Slack already closed: a plain update.
       }
     }
-    await call(() => this.client.chat.update({ channel: target.channel, ts: id, ...renderSlack(message) }));
+    await this.withPlan(message, (payload) => this.client.chat.update({ channel: target.channel, ts: id, ...payload }));
   }
 
-  /** Slack's assistant status line; only in the bot's direct messages, where assistant threads live. */
+  /** Slack's status line for a thread; where Slack refuses it (no agent features), never asked again. */
   async status(target: DeliveryTarget, text: string): Promise<void> {
     const thread = target.thread;
-    if (!this.assistant || thread === undefined || !target.channel.startsWith("D")) return;
-    await call(() =>
-      this.client.assistant.threads.setStatus({ channel_id: target.channel, thread_ts: thread, status: text }),
+    if (!this.takes.status || thread === undefined || !target.channel.startsWith("D")) return;
+    await this.tried("status", () =>
+      call(() =>
+        this.client.assistant.threads.setStatus({ channel_id: target.channel, thread_ts: thread, status: text }),
+      ),
     );
   }
 
   /**
-   * The plan as streamed task updates, when the app has assistant features and this is a plan in a
-   * direct-message thread (streams in channels need a recipient we do not track); else undefined and
-   * the plan is Block Kit.
+   * Sends the message with the plan block; when Slack answers invalid_blocks for a message that has a
+   * plan, this workspace does not take plan blocks: sent again as the checklist, and so from then on.
+   */
+  private async withPlan<T>(message: UiMessage, send: (payload: SlackPayload) => Promise<T>): Promise<T> {
+    const hasPlan = message.blocks.some((block) => block.type === "todos");
+    const planBlocks = this.takes.planBlocks;
+    try {
+      return await call(() => send(renderSlack(message, { planBlocks })));
+    } catch (error) {
+      if (!hasPlan || !planBlocks || !/invalid_blocks/.test((error as Error).message)) throw error;
+      this.takes.planBlocks = false;
+      this.log?.info(
+        { platform: SLACK_PLATFORM },
+        "Slack refused the plan block here: the plan is a checklist from now on",
+      );
+      return call(() => send(renderSlack(message, { planBlocks: false })));
+    }
+  }
+
+  /**
+   * Runs an agent-feature call; when Slack refuses it for good (not a 429, not an outage), the feature
+   * is off for this process and undefined comes back, so the caller falls back.
+   */
+  private async tried<T>(feature: "streams" | "status", request: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await request();
+    } catch (error) {
+      const coded = error as CodedError;
+      // Slack answered, and said no (missing scope, no agent features); a 429 or an outage is retried.
+      if (coded.code !== "CHAT_DELIVERY_FAILED" || !coded.message.startsWith("Slack refused it")) throw error;
+      this.takes[feature] = false;
+      this.log?.info(
+        { platform: SLACK_PLATFORM, feature, err: coded.message },
+        "Slack refused an agent feature here; codemem goes without it",
+      );
+      return undefined;
+    }
+  }
+
+  /**
+   * The plan as streamed task updates, when streams are taken and this is a plan in a direct-message
+   * thread (a stream in a channel needs a recipient the delivery does not know); else undefined.
    */
   private streamedPlan(
     target: DeliveryTarget,
@@ -124,7 +178,7 @@ export class SlackOutbound implements OutboundAdapter {
     visibleTo: User | undefined,
   ): TaskUpdateChunk[] | undefined {
     const only = message.blocks.length === 1 ? message.blocks[0] : undefined;
-    if (!this.assistant || visibleTo !== undefined || only?.type !== "todos" || !target.channel.startsWith("D")) {
+    if (!this.takes.streams || visibleTo !== undefined || only?.type !== "todos" || !target.channel.startsWith("D")) {
       return undefined;
     }
     return only.items.map((todo, index) => ({

@@ -1,5 +1,5 @@
 import type { PlatformLimits } from "../../src/ui/adapter.ts";
-import type { Answer, Button, Span, UiBlock, UiMessage } from "../../src/ui/message.ts";
+import type { Answer, Button, Span, Todo, UiBlock, UiMessage } from "../../src/ui/message.ts";
 import { renderText } from "../../src/ui/render-text.ts";
 import type { User } from "../../src/ui/user.ts";
 import { SLACK_PLATFORM } from "./platform.ts";
@@ -107,7 +107,39 @@ function bar(share: number): string {
   return `${"█".repeat(filled)}${"░".repeat(20 - filled)}`;
 }
 
-function block(item: UiBlock, index: number): SlackBlock[] {
+/** Slack's native plan: one task card per todo (where the client renders plan blocks). */
+function planBlock(items: readonly Todo[]): SlackBlock {
+  return {
+    type: "plan",
+    title: "Plan",
+    tasks: items.map((todo, index) => ({
+      type: "task_card",
+      task_id: `task-${index + 1}`,
+      title: todo.content.slice(0, 256),
+      status: todo.status === "completed" ? "complete" : todo.status,
+    })),
+  };
+}
+
+/** The plan as a Block Kit checklist: where Slack answers that it does not take plan blocks. */
+function checklist(items: readonly Todo[]): SlackBlock {
+  return section(
+    [
+      "*Plan*",
+      ...items.map(
+        (todo) =>
+          `${TODO_MARK[todo.status]} ${todo.status === "completed" ? `~${mrkdwn(todo.content)}~` : mrkdwn(todo.content)}`,
+      ),
+    ].join("\n"),
+  );
+}
+
+/** How a message is rendered: with the native plan block, or the checklist fallback. */
+export interface SlackRenderOptions {
+  planBlocks: boolean;
+}
+
+function block(item: UiBlock, index: number, options: SlackRenderOptions): SlackBlock[] {
   switch (item.type) {
     case "text":
       return [section(mrkdwn(item.text))];
@@ -124,17 +156,7 @@ function block(item: UiBlock, index: number): SlackBlock[] {
         },
       ];
     case "todos":
-      return [
-        section(
-          [
-            "*Plan*",
-            ...item.items.map(
-              (todo) =>
-                `${TODO_MARK[todo.status]} ${todo.status === "completed" ? `~${mrkdwn(todo.content)}~` : mrkdwn(todo.content)}`,
-            ),
-          ].join("\n"),
-        ),
-      ];
+      return options.planBlocks ? [planBlock(item.items)] : [checklist(item.items)];
     case "code":
       return [preformatted(item.source, item.title)];
     case "sample":
@@ -183,8 +205,8 @@ function block(item: UiBlock, index: number): SlackBlock[] {
 }
 
 /** A UiMessage as Block Kit (already fitted to SLACK_LIMITS by the deliverer) with its text fallback. */
-export function renderSlack(message: UiMessage): SlackPayload {
-  const blocks = message.blocks.flatMap((item, index) => block(item, index));
+export function renderSlack(message: UiMessage, options: SlackRenderOptions = { planBlocks: true }): SlackPayload {
+  const blocks = message.blocks.flatMap((item, index) => block(item, index, options));
   if (message.demo) blocks.unshift(context(":performing_arts: demo replay: scripted model, real sandbox and tools"));
   // The fallback is mrkdwn too (notifications, screen readers): a tool's `<!channel>` must not ping anyone.
   return { blocks: blocks.slice(0, 50), text: mrkdwn(renderText(message)).slice(0, MAX_TEXT_FALLBACK) };

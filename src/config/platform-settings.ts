@@ -51,11 +51,11 @@ export const slackSettings = z
         ),
       ),
     assistant: flag()
-      .default(false)
+      .default(true)
       .meta(
         setting(
           "SLACK_ASSISTANT",
-          "The app has Slack's assistant features (scope assistant:write): a status line while the bot works, and its plan streamed as tasks in direct messages.",
+          "Try Slack's agent features (agent_view, scope assistant:write): a status line while the bot works and the plan streamed as tasks in direct messages; where Slack refuses them codemem goes without, once. `false` never tries.",
         ),
       ),
   })

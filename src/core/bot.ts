@@ -10,7 +10,7 @@ import type { AuditLog } from "../ops/audit.ts";
 import { AGENT_TURN_JOB, QUEUES } from "../queues.ts";
 import type { SkillRuntime } from "../runtime/runtime.ts";
 import type { SkillStore } from "../skills/store.ts";
-import { answeredMessage, type ButtonValue, text, type UiBlock, type UiMessage } from "../ui/message.ts";
+import { answeredMessage, type ButtonValue, code, rich, text, type UiBlock, type UiMessage } from "../ui/message.ts";
 import { type ChatSurface, type MessageRef, type ThreadRef, threadKey } from "../ui/surface.ts";
 import { type User, userKey } from "../ui/user.ts";
 import type { AgentJob } from "./agent-worker.ts";
@@ -171,6 +171,32 @@ export class Bot {
   /** Skills, schedules and the latest runs in one message, as `viewer` may see them (Slack's App Home). */
   overview(viewer: User): Promise<UiMessage> {
     return this.commands.overview(viewer);
+  }
+
+  /**
+   * Someone opened a conversation with the bot (Slack's agent view opens its DM with app_home_opened,
+   * tab "messages"): what it does and how to start, at most once a day per person.
+   */
+  async welcome(user: User, thread: ThreadRef): Promise<void> {
+    await this.once(`welcome-${digestId(userKey(user))}`, () =>
+      this.options.surface.post(opened(thread, undefined), {
+        blocks: [
+          rich("Tell me a task and I'll find the tools, try them on a sample, and propose a skill you approve, e.g. ", {
+            text: "archive PDF/XLSX attachments of the last 15 days of Outlook mail into OneDrive folders per sender company",
+            style: "code",
+          }),
+          rich(
+            "Skills already approved: ",
+            code("skills"),
+            "; recent runs: ",
+            code("runs"),
+            "; everything: ",
+            code("help"),
+            ".",
+          ),
+        ],
+      }),
+    );
   }
 
   /** The latest runs (of one skill), as `/codemem runs` shows them to `viewer` (the console's Runs). */

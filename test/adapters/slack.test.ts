@@ -199,11 +199,15 @@ describe("Slack over bolt's HTTP receiver, against a fake Slack Web API", () => 
     await waitFor(() => buttonsIn(slack.thread("C3", root)) !== undefined, 60_000);
     const question = buttonsIn(slack.thread("C3", root)) as { ts: string; buttons: SlackButton[] };
     expect(question.buttons.map((b) => b.text.text)).toEqual(["Yes, add a dedup memory", "No memory needed"]);
-    // The plan is one message, updated in place.
-    const plan = () =>
-      slack.thread("C3", root).filter((m) => m.blocks.some((b) => JSON.stringify(b).includes("*Plan*")));
+    // The plan is one message, Slack's native plan block, updated in place.
+    const plan = () => slack.thread("C3", root).filter((m) => m.blocks.some((b) => b.type === "plan"));
     expect(plan()).toHaveLength(1);
     await waitFor(() => (plan()[0]?.updates ?? 0) > 0, 5000);
+    const tasks = (plan()[0]?.blocks.find((b) => b.type === "plan") as { tasks: { type: string; status: string }[] })
+      .tasks;
+    expect(tasks.length).toBeGreaterThan(2);
+    expect(tasks.every((task) => task.type === "task_card")).toBe(true);
+    expect(tasks.some((task) => task.status === "complete")).toBe(true);
     expect(slack.thread("C3", root).some((m) => m.text.includes("Sample of outlook__list_messages"))).toBe(true);
 
     // A stranger clicks first: an ephemeral refusal for them, the message unchanged.

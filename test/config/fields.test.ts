@@ -59,7 +59,7 @@ describe("the configuration's fields", () => {
       SLACK_APP_TOKEN: "xapp-1",
       SLACK_SIGNING_SECRET: "0123456789",
       SLACK_API_URL: "http://127.0.0.1:1/api/",
-      SLACK_ASSISTANT: "1",
+      SLACK_ASSISTANT: "0",
       SLACK_WORKSPACES: "T0123, E0456",
       SLACK_ALLOW_EXTERNAL: "yes",
       MicrosoftAppId: "app",

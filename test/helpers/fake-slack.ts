@@ -99,7 +99,7 @@ export class FakeSlack {
   readonly userGroups = new Map<string, string[]>([["SOPS", ["UOPS"]]]);
   /** Whether this workspace renders plan blocks (else invalid_blocks, as a client without them answers). */
   planBlocks = true;
-  /** Whether chat.startStream works here (the app has Slack's agent features), else it answers an error. */
+  /** Whether the app has Slack's agent features: chat.startStream and the status line work, else they answer an error. */
   streaming = true;
   /** The next N Web API calls answer 429 with this retry-after (seconds). */
   rateLimit = { next: 0, retryAfter: 1 };
@@ -286,6 +286,8 @@ export class FakeSlack {
         }
         return { ok: true, files: shared };
       }
+      case "assistant.threads.setStatus":
+        return this.streaming ? { ok: true } : { ok: false, error: "missing_scope", needed: "assistant:write" };
       case "chat.startStream": {
         if (!this.streaming) return { ok: false, error: "not_allowed_token_type" };
         const ts = this.nextTs();
