@@ -11,7 +11,7 @@ import type { User } from "../../src/ui/user.ts";
 import type { HttpHost, RouteHandler } from "../http-host.ts";
 import { cardActivity } from "./outbound.ts";
 import { baseConversationId, type ConversationReferences, replyChainRoot } from "./references.ts";
-import { ACTION_VERB, renderCard } from "./render.ts";
+import { ACTION_VERB, REFRESH_VERB, renderCard } from "./render.ts";
 import { TEAMS_PLATFORM } from "./platform.ts";
 
 export interface TeamsInboundOptions {
@@ -79,6 +79,21 @@ function clickCard(result: ClickResult): InvokeResponse {
   };
 }
 
+/** The answer to a refresh: the person's card, or a line when the question was answered or is gone. */
+function refreshCard(refreshed: Awaited<ReturnType<Bot["refreshed"]>>): InvokeResponse {
+  if (refreshed === undefined)
+    return {
+      status: 200,
+      body: {
+        statusCode: 200,
+        type: "application/vnd.microsoft.activity.message",
+        value: "That was answered already.",
+      },
+    };
+  const card = renderCard(refreshed.message, { readOnly: !refreshed.live });
+  return { status: 200, body: { statusCode: 200, type: "application/vnd.microsoft.card.adaptive", value: card } };
+}
+
 /** One turn: store the conversation's reference, then hand the activity to the Bot. */
 export function teamsTurn(bot: Bot, references: ConversationReferences, log: Logger) {
   return async (context: TurnContext): Promise<void> => {
@@ -94,16 +109,25 @@ export function teamsTurn(bot: Bot, references: ConversationReferences, log: Log
       });
     }
     const value = buttonValueOf(activity);
+    const clickId = `teams-${activity.conversation.id}-${activity.id ?? ""}`;
+    const action = (activity.value as { action?: { verb?: string; data?: unknown } } | undefined)?.action;
+    if (activity.type === "invoke" && activity.name === "adaptiveCard/action" && action?.verb === REFRESH_VERB) {
+      // A client of someone the card lists asks for their own card: live buttons if they may answer.
+      const refreshed = await bot.refreshed({ user: teamsUser(activity.from), value: action.data });
+      await context.sendActivity({ type: "invokeResponse", value: refreshCard(refreshed) });
+      return;
+    }
     if (activity.type === "invoke" && activity.name === "adaptiveCard/action") {
       // A value that is not ours comes back from Bot.onAction as "not one of mine".
-      const result = await bot.onAction({ user: teamsUser(activity.from), value });
+      const result = await bot.onAction({ user: teamsUser(activity.from), value, eventId: clickId });
       await context.sendActivity({ type: "invokeResponse", value: clickCard(result) });
       return;
     }
     if (activity.type !== "message") return;
     if (value !== undefined) {
-      // Action.Submit from a client without Universal Actions: the result is posted for the clicker.
-      const result = await bot.onAction({ user: teamsUser(activity.from), value });
+      // Action.Submit from a client without Universal Actions: answered with a message (an empty answer
+      // is what makes Teams deliver it again), and a redelivery of the same activity is taken once.
+      const result = await bot.onAction({ user: teamsUser(activity.from), value, eventId: clickId });
       const message = result.kind === "accepted" ? result.message : result.notice;
       await context
         .sendActivity(cardActivity(message))

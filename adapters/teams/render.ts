@@ -14,6 +14,29 @@ export interface AdaptiveCard {
   body: CardElement[];
   fallbackText: string;
   msteams: { width: "Full"; entities: CardElement[] };
+  /** Universal Actions: the clients of `userIds` ask the bot for their own card (live buttons). */
+  refresh?: { action: CardElement; userIds: string[] } | undefined;
+}
+
+/** The verb of the refresh a card asks its answerers' clients to make (Universal Actions). */
+export const REFRESH_VERB = "codemem-refresh";
+
+/** How a card is rendered: with `answerers`' Teams ids, the buttons are theirs alone (refresh.userIds). */
+export interface CardOptions {
+  /** The Teams ids (29:…) of the people who may answer; at most 60 are listed. */
+  answerers?: readonly string[] | undefined;
+  /** The card without its question's or proposal's buttons (what a refresh gives someone who may not answer). */
+  readOnly?: boolean | undefined;
+}
+
+/** The session button a refresh is about (the first live one of the message), or undefined. */
+export function liveButton(message: UiMessage): { sessionId: string; pendingId: string } | undefined {
+  for (const block of message.blocks)
+    if ((block.type === "question" || block.type === "proposal") && block.buttons[0] !== undefined) {
+      const { sessionId, pendingId } = block.buttons[0].value;
+      return { sessionId, pendingId };
+    }
+  return undefined;
 }
 
 /**
@@ -200,10 +223,27 @@ function element(card: CardBuilder, block: UiBlock): CardElement[] {
   }
 }
 
-/** A UiMessage as an Adaptive Card 1.5 (already fitted to TEAMS_LIMITS), kept under Teams' size. */
-export function renderCard(message: UiMessage): AdaptiveCard {
+/**
+ * A UiMessage as an Adaptive Card 1.5 (already fitted to TEAMS_LIMITS), kept under Teams' size. With
+ * `answerers`, a question's or proposal's buttons are left out of the card everyone sees and the card
+ * asks those people's clients to refresh it: the bot then gives each of them the card with buttons.
+ */
+export function renderCard(message: UiMessage, options: CardOptions = {}): AdaptiveCard {
   const card = new CardBuilder();
-  const body = message.blocks.flatMap((block) => element(card, block));
+  const button = liveButton(message);
+  const refreshed = button !== undefined && (options.answerers?.length ?? 0) > 0;
+  const stripped = button !== undefined && (refreshed || options.readOnly === true);
+  const shown = stripped
+    ? {
+        ...message,
+        blocks: message.blocks.map((block) =>
+          block.type === "question" || block.type === "proposal" ? { ...block, buttons: [] } : block,
+        ),
+      }
+    : message;
+  const body = shown.blocks.flatMap((block) => element(card, block));
+  if (stripped)
+    body.push(text(plain(`Its buttons show for ${answererNames(message)}.`), { isSubtle: true, size: "Small" }));
   if (message.demo)
     body.unshift(text("demo replay: scripted model, real sandbox and tools", { isSubtle: true, size: "Small" }));
   const built: AdaptiveCard = {
@@ -213,8 +253,22 @@ export function renderCard(message: UiMessage): AdaptiveCard {
     body,
     fallbackText: renderText(message).slice(0, 6000),
     msteams: { width: "Full", entities: [...card.entities.values()] },
+    ...(refreshed
+      ? {
+          refresh: {
+            action: { type: "Action.Execute", verb: REFRESH_VERB, data: button },
+            userIds: (options.answerers ?? []).slice(0, 60),
+          },
+        }
+      : {}),
   };
   return shrink(built);
+}
+
+/** Who may answer, as the card says it to everyone else. */
+function answererNames(message: UiMessage): string {
+  const names = (message.answerers ?? []).map((user) => user.name ?? user.id);
+  return names.length === 0 ? "the people who may answer" : [...new Set(names)].join(", ");
 }
 
 /**

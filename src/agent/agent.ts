@@ -42,7 +42,7 @@ export class AgentTurn {
     /** Called after every step so a crash loses at most one step. */
     private readonly checkpoint: () => Promise<void>,
   ) {
-    this.turn = { deps, session, voice: new ThreadVoice(deps.surface, session) };
+    this.turn = { deps, session, voice: new ThreadVoice(deps.surface, session, deps.policy.namedApprovers ?? []) };
   }
 
   private get voice(): ThreadVoice {

@@ -83,6 +83,8 @@ export interface AnswerPolicy {
   isOwner(skill: { name: string; owners: readonly string[] }, user: User): Promise<boolean>;
   /** May this person's proposal become the skill's next version? (Owners; anyone when unowned, no approvers.) */
   mayVersion(skill: { name: string; owners: readonly string[] }, user: User): Promise<boolean>;
+  /** The approvers configured by name: questions and proposals name them among who may answer. */
+  readonly namedApprovers?: readonly User[] | undefined;
 }
 
 /** Starts runs and schedules of saved skills (the runtime), for Approve and the schedule buttons. */

@@ -11,6 +11,8 @@ export class ThreadVoice {
   constructor(
     private readonly surface: ChatSurface,
     private readonly session: SessionState,
+    /** Who may answer in any session besides its people (the named approvers). */
+    private readonly approvers: readonly User[] = [],
   ) {}
 
   /** A message in the thread; with `visibleTo`, for that person only. */
@@ -44,8 +46,20 @@ export class ThreadVoice {
     await this.update(pending.messageRef, message);
   }
 
-  /** The message as this session shows it (a demo session labels every message). */
+  /**
+   * The message as this session shows it: a demo session labels every message, and a question or
+   * proposal with buttons names who may answer it (its people and the approvers).
+   */
   label(message: UiMessage): UiMessage {
-    return this.session.demo ? { ...message, demo: true } : message;
+    const asks = message.blocks.some(
+      (block) => (block.type === "question" || block.type === "proposal") && block.buttons.length > 0,
+    );
+    const { requester, guests } = this.session;
+    const answerers = asks ? [requester, ...(guests ?? []), ...this.approvers] : undefined;
+    return {
+      ...message,
+      ...(this.session.demo ? { demo: true } : {}),
+      ...(answerers === undefined ? {} : { answerers }),
+    };
   }
 }

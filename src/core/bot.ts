@@ -205,11 +205,39 @@ export class Bot {
   }
 
   /**
+   * A platform asks for a person's own view of a question or proposal (Teams' Universal Actions
+   * refresh): the message with its buttons when they may answer it and it still waits, the message as
+   * everyone sees it when they may not, undefined when it was answered or is gone.
+   */
+  async refreshed(event: { user: User; value: unknown }): Promise<{ message: UiMessage; live: boolean } | undefined> {
+    const parsed = z.object({ sessionId: z.string().min(1), pendingId: z.string().min(1) }).safeParse(event.value);
+    if (!parsed.success) return undefined;
+    const found = await this.session(parsed.data.sessionId);
+    const session = "session" in found ? found.session : undefined;
+    const pending = session?.pending;
+    if (session === undefined || pending?.id !== parsed.data.pendingId || pending.message === undefined)
+      return undefined;
+    return { message: pending.message, live: (await this.options.policy.mayAnswer(session, event.user)).allowed };
+  }
+
+  /**
    * A button click; the value is untrusted (it came back from a chat platform). Decided now: stale
    * (answered already, or not a choice), refused (not the requester or an approver), or accepted,
    * when the message is updated for everyone and the answer goes to the session's worker.
    */
   async onAction(event: { user: User; value: unknown; eventId?: string | undefined }): Promise<ClickResult> {
+    // A platform that delivers one click twice (Teams' Action.Submit) gives both the same id: taken once.
+    if (event.eventId !== undefined)
+      return (
+        (await this.once(`click-${event.eventId}`, () => this.decideClick(event))) ?? {
+          kind: "stale",
+          notice: text("That click was already taken once; nothing changed."),
+        }
+      );
+    return this.decideClick(event);
+  }
+
+  private async decideClick(event: { user: User; value: unknown }): Promise<ClickResult> {
     const command = commandValue.safeParse(event.value);
     if (command.success) return this.commandClicks.click(event.user, command.data);
     const parsed = buttonValue.safeParse(event.value);

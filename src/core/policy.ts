@@ -42,6 +42,11 @@ export class Policy {
     this.groups = new Map((options.groups ?? []).map((directory) => [directory.platform, directory]));
   }
 
+  /** The approvers configured by name (groups left out): the people a platform may show live buttons to. */
+  get namedApprovers(): readonly User[] {
+    return this.approvers.filter((user) => !this.groups.get(user.platform)?.isGroup(user.id));
+  }
+
   /** An approver by name, or as a member of an approver group of their platform. */
   async isApprover(user: User): Promise<boolean> {
     if (this.keys.has(userKey(user))) return true;

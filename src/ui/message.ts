@@ -98,6 +98,12 @@ export type UiBlock =
 
 export interface UiMessage {
   blocks: UiBlock[];
+  /**
+   * Who may press its question's or proposal's buttons (the session's people and the approvers): a
+   * platform that can show live buttons to some people only (Teams' refresh.userIds) shows them to
+   * these, and the card without them to everyone else. Clicks are checked either way.
+   */
+  answerers?: User[] | undefined;
   /** Set on everything the replay model produces, so nobody mistakes the demo for a real run. */
   demo?: boolean | undefined;
 }

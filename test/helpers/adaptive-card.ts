@@ -5,6 +5,18 @@ export function cardProblem(card: unknown): string | undefined {
   if (c.version !== "1.5") return `version ${c.version} (expected 1.5)`;
   if (!Array.isArray(c.body)) return "no body";
   if (typeof c.fallbackText !== "string") return "no fallbackText";
+  const refresh = (card as { refresh?: { action?: Record<string, unknown>; userIds?: unknown } }).refresh;
+  if (refresh !== undefined) {
+    // Universal Actions: refresh is an Action.Execute, for at most 60 listed users.
+    if (refresh.action?.type !== "Action.Execute" || typeof refresh.action.verb !== "string")
+      return "refresh without an Action.Execute";
+    if (
+      !Array.isArray(refresh.userIds) ||
+      refresh.userIds.length > 60 ||
+      !refresh.userIds.every((id) => typeof id === "string")
+    )
+      return "refresh.userIds is not a list of at most 60 ids";
+  }
   const bytes = Buffer.byteLength(JSON.stringify(card));
   if (bytes > 28_000) return `${bytes} bytes (Teams takes about 28 KB)`;
   const ids = new Set<string>();

@@ -48,6 +48,10 @@ export class FakeTeams {
   readonly requests: { method: string; path: string }[] = [];
   /** The next N requests answer 429 with this Retry-After (seconds). */
   rateLimit = { next: 0, retryAfter: 1 };
+  /** Whether this bot may stream (Teams' streaming in personal chats); else streaminfo is refused. */
+  streaming = true;
+  /** Streams by id (their first activity): the informative updates' texts in order, and whether one ended. */
+  readonly streams = new Map<string, { conversationId: string; sequence: number; updates: string[]; final: boolean }>();
   private server: Server | undefined;
   private seq = 1_700_000_000_000;
   url = "";
@@ -180,6 +184,8 @@ export class FakeTeams {
           : undefined;
       if (problem !== undefined) return [400, { error: { code: "BadArgument", message: `invalid card: ${problem}` } }];
     }
+    const stream = (activity.entities as Record<string, unknown>[] | undefined)?.find((e) => e.type === "streaminfo");
+    if (stream !== undefined && req.method === "POST") return this.streamed(conversationId, activity, stream);
     if (req.method === "PUT" && activityId !== undefined) {
       const existing = this.activities.get(activityId);
       if (existing === undefined)
@@ -194,5 +200,48 @@ export class FakeTeams {
       return [201, { id }];
     }
     return [405, { error: { code: "MethodNotAllowed", message: req.method } }];
+  }
+
+  /**
+   * Teams' streaming protocol, as its docs give it: personal chats only; informative updates are typing
+   * activities whose sequence only grows; the final message (streamType "final") ends the stream, takes
+   * its id, and nothing streams into it after.
+   */
+  private streamed(
+    conversationId: string,
+    activity: Record<string, unknown>,
+    info: Record<string, unknown>,
+  ): [number, unknown] {
+    const refuse = (message: string): [number, unknown] => [
+      403,
+      { error: { code: "ContentStreamNotAllowed", message } },
+    ];
+    if (!this.streaming) return refuse("streaming is not enabled for this bot");
+    if (!conversationId.startsWith("a:"))
+      return [400, { error: { code: "BadArgument", message: "streaming is for personal chats" } }];
+    const id = info.streamId === undefined ? undefined : String(info.streamId);
+    if (info.streamType === "final") {
+      const open = id === undefined ? undefined : this.streams.get(id);
+      if (open === undefined || open.final || activity.type !== "message") return refuse("no open stream to end");
+      open.final = true;
+      this.activities.set(id as string, { id: id as string, conversationId, activity, updates: 0 });
+      return [201, { id }];
+    }
+    if (activity.type !== "typing" || info.streamType !== "informative")
+      return [400, { error: { code: "BadArgument", message: "informative updates are typing activities" } }];
+    const sequence = Number(info.streamSequence);
+    if (id === undefined) {
+      if (sequence !== 1) return [400, { error: { code: "BadArgument", message: "a stream starts at sequence 1" } }];
+      const started = String(++this.seq);
+      this.streams.set(started, { conversationId, sequence, updates: [String(activity.text ?? "")], final: false });
+      return [201, { id: started }];
+    }
+    const open = this.streams.get(id);
+    if (open === undefined || open.final) return refuse("the stream has ended");
+    if (!(sequence > open.sequence))
+      return [400, { error: { code: "BadArgument", message: "streamSequence must grow" } }];
+    open.sequence = sequence;
+    open.updates.push(String(activity.text ?? ""));
+    return [202, { id }];
   }
 }
