@@ -126,7 +126,7 @@ export class TeamsOutbound implements OutboundAdapter {
         const sequence = Date.now() - stream.started + 2;
         await context.sendActivity(
           done
-            ? { ...cardActivity(message), entities: [{ type: "streaminfo", streamId: id, streamType: "final" }] }
+            ? { ...cardActivity(message), ...streamFields({ streamId: id, streamType: "final" }) }
             : informative(message, sequence, id),
         );
       });
@@ -150,7 +150,7 @@ export class TeamsOutbound implements OutboundAdapter {
     await this.turn(reference, async (context) => {
       await context.sendActivity({
         ...cardActivity(open.message),
-        entities: [{ type: "streaminfo", streamId: open.stream.activityId, streamType: "final" }],
+        ...streamFields({ streamId: open.stream.activityId, streamType: "final" }),
       });
     }).catch((error: unknown) => {
       // Teams closed it already (a later update ended it, or its time ran out): nothing left to end.
@@ -247,6 +247,14 @@ function planOf(message: UiMessage): Todo[] | undefined {
 }
 
 /** One informative update of a streamed plan: where it stands, in a line. */
+/**
+ * Teams' stream fields, as its streaming protocol takes them: a `streaminfo` entity, and the same in
+ * channelData (botbuilder's connector client keeps only an entity's `type` when it serializes one).
+ */
+function streamFields(info: Record<string, unknown>): Partial<Activity> {
+  return { entities: [{ type: "streaminfo", ...info }], channelData: info };
+}
+
 function informative(message: UiMessage, sequence: number, streamId?: string): Partial<Activity> {
   const plan = planOf(message) ?? [];
   const done = plan.filter((todo) => todo.status === "completed").length;
@@ -254,9 +262,7 @@ function informative(message: UiMessage, sequence: number, streamId?: string): P
   return {
     type: "typing",
     text: `Plan ${done}/${plan.length}${current === undefined ? "" : `: ${current.content}`}`.slice(0, 1000),
-    entities: [
-      { type: "streaminfo", streamType: "informative", streamSequence: sequence, ...(streamId ? { streamId } : {}) },
-    ],
+    ...streamFields({ streamType: "informative", streamSequence: sequence, ...(streamId ? { streamId } : {}) }),
   };
 }
 

@@ -184,7 +184,10 @@ export class FakeTeams {
           : undefined;
       if (problem !== undefined) return [400, { error: { code: "BadArgument", message: `invalid card: ${problem}` } }];
     }
-    const stream = (activity.entities as Record<string, unknown>[] | undefined)?.find((e) => e.type === "streaminfo");
+    // Stream fields come in a streaminfo entity and in channelData (botbuilder keeps only the latter whole).
+    const entity = (activity.entities as Record<string, unknown>[] | undefined)?.find((e) => e.type === "streaminfo");
+    const channelData = activity.channelData as Record<string, unknown> | undefined;
+    const stream = entity === undefined ? undefined : { ...entity, ...channelData };
     if (stream !== undefined && req.method === "POST") return this.streamed(conversationId, activity, stream);
     if (req.method === "PUT" && activityId !== undefined) {
       const existing = this.activities.get(activityId);
