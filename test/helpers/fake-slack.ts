@@ -76,6 +76,35 @@ export function blockKitProblem(blocks: unknown, workspace: { planBlocks?: boole
   return undefined;
 }
 
+/** Why Slack would refuse these streaming chunks (its chunk reference), or undefined. */
+export function chunkProblem(chunks: unknown): string | undefined {
+  if (chunks === undefined) return undefined;
+  if (!Array.isArray(chunks)) return "chunks is not an array";
+  for (const chunk of chunks as Record<string, unknown>[]) {
+    switch (chunk.type) {
+      case "markdown_text":
+        if (typeof chunk.text !== "string") return "markdown_text without text";
+        break;
+      case "plan_update":
+        if (typeof chunk.title !== "string" || chunk.title === "") return "plan_update without a title";
+        break;
+      case "task_update":
+        if (typeof chunk.id !== "string" || typeof chunk.title !== "string") return "task_update needs id and title";
+        if (!["pending", "in_progress", "complete", "error"].includes(String(chunk.status)))
+          return `task_update status ${String(chunk.status)}`;
+        break;
+      case "blocks": {
+        const problem = blockKitProblem(chunk.blocks);
+        if (problem !== undefined) return problem;
+        break;
+      }
+      default:
+        return `chunk type ${String(chunk.type)}`;
+    }
+  }
+  return undefined;
+}
+
 /**
  * A fake of the Slack Web API on loopback, for bolt's `slackApiUrl` and the web-api client: it
  * answers like Slack (ts values, ok/error, 429 with retry-after, invalid_blocks past the limits),
@@ -290,6 +319,8 @@ export class FakeSlack {
         return this.streaming ? { ok: true } : { ok: false, error: "missing_scope", needed: "assistant:write" };
       case "chat.startStream": {
         if (!this.streaming) return { ok: false, error: "not_allowed_token_type" };
+        const bad = chunkProblem(args.chunks);
+        if (bad !== undefined) return { ok: false, error: "invalid_chunks", errors: [bad] };
         const ts = this.nextTs();
         this.messages.set(ts, {
           channel,
@@ -306,6 +337,8 @@ export class FakeSlack {
       }
       case "chat.appendStream":
       case "chat.stopStream": {
+        const bad = chunkProblem(args.chunks);
+        if (bad !== undefined) return { ok: false, error: "invalid_chunks", errors: [bad] };
         const message = this.messages.get(String(args.ts));
         if (message?.streaming !== true) return { ok: false, error: "message_not_in_streaming_state" };
         message.chunks = [...(message.chunks ?? []), ...((args.chunks as Record<string, unknown>[] | undefined) ?? [])];
