@@ -158,16 +158,22 @@ export class TeamsOutbound implements OutboundAdapter {
     });
   }
 
-  /** The Teams ids of the people who may answer, when the message has buttons (refresh.userIds). */
+  /**
+   * The Teams ids of the people who may answer, when the message has buttons (refresh.userIds). Teams
+   * needs each one's id in the chat (29:…), known once they have written to the bot; while one of them
+   * is not known yet, the card keeps its buttons for everyone (clicks are checked either way), so no one
+   * who may answer is left without them.
+   */
   private async cardOptions(message: UiMessage): Promise<CardOptions> {
     if (message.answerers === undefined || liveButton(message) === undefined) return {};
     const ids: string[] = [];
     for (const user of message.answerers) {
       if (user.platform !== TEAMS_PLATFORM) continue;
       const known = await this.references.user(user.id);
-      if (known !== undefined && !ids.includes(known.id)) ids.push(known.id);
+      if (known === undefined) return {};
+      if (!ids.includes(known.id)) ids.push(known.id);
     }
-    return { answerers: ids };
+    return ids.length > 60 ? {} : { answerers: ids };
   }
 
   /** Teams counts 50 requests a second per app per tenant: each tenant gets a bucket of its own. */

@@ -93,4 +93,37 @@ describe("Teams cards and delivery", () => {
       retryable: false,
     });
   });
+
+  it("should list who may answer in refresh.userIds, and keep the buttons for all while one of them is unknown", async () => {
+    const references = new ConversationReferences(redis, `tr${process.pid}:refresh`);
+    await references.save({
+      serviceUrl: teams.url,
+      conversation: { id: "19:ops@thread.tacv2", conversationType: "channel", isGroup: true, name: "ops" },
+      bot: { id: "28:bot", name: "codemem" },
+      channelId: "msteams",
+    });
+    await references.saveUser("aad-1", { id: "29:alice", serviceUrl: teams.url });
+    const outbound = new TeamsOutbound(
+      new CloudAdapter(new ConfigurationBotFrameworkAuthentication({})),
+      "",
+      references,
+    );
+    const question: UiMessage = {
+      blocks: [{ type: "question", prompt: "Which root?", buttons: [{ label: "Archive", value }] }],
+      answerers: [{ platform: "teams", id: "aad-1", name: "Alice" }],
+    };
+    const target = { channel: "19:ops@thread.tacv2", thread: "1700000000001" };
+    const listed = teams.card((await outbound.post(target, question, {})).id) as Record<string, unknown>;
+    expect(listed.refresh).toMatchObject({ action: { type: "Action.Execute" }, userIds: ["29:alice"] });
+    expect(JSON.stringify(listed.body)).not.toContain("Action.Execute");
+    expect(String(listed.fallbackText)).toContain("Which root?");
+    // An approver who never wrote to the bot has no Teams id yet: everyone keeps the buttons.
+    const withApprover = {
+      ...question,
+      answerers: [...(question.answerers ?? []), { platform: "teams", id: "aad-olga" }],
+    };
+    const open = teams.card((await outbound.post(target, withApprover, {})).id) as Record<string, unknown>;
+    expect(open.refresh).toBeUndefined();
+    expect(JSON.stringify(open.body)).toContain("Action.Execute");
+  });
 });
