@@ -31,6 +31,9 @@ export async function startCommand(argv: string[], io: CliIo): Promise<number> {
       `model    ${app.modelKind === "replay" ? "replay of the paper's example (no OPENAI_API_KEY); every message it produces is labelled demo" : `${config.model.name} via ${config.model.baseUrl ?? "OpenAI"}`}`,
     );
     for (const surface of app.surfaces) io.out(surface.describe);
+    const consoleUrl = app.surfaces[0]?.url;
+    if (config.serveMcp.token !== undefined && consoleUrl !== undefined)
+      io.out(`skills   as MCP tools at ${consoleUrl}mcp (Authorization: Bearer $CODEMEM_MCP_TOKEN)`);
     io.out("ready    Ctrl-C stops everything");
     await stopSignal();
     io.out("stopping…");

@@ -22,6 +22,8 @@ function start(): Promise<{ child: ChildProcess; url: string }> {
       CODEMEM_HOME: join(work.dir, ".codemem"),
       CODEMEM_PORT: "0",
       DEMO_MAILBOX_SIZE: "200",
+      // With a token, start says where the skills are served over MCP (on the console's port).
+      CODEMEM_MCP_TOKEN: "restart-test-token-0123456789",
     };
     delete env.OPENAI_API_KEY;
     // Straight to node with the flag (no re-exec wrapper), so SIGKILL hits codemem itself.
@@ -31,7 +33,11 @@ function start(): Promise<{ child: ChildProcess; url: string }> {
     child.stdout?.on("data", (chunk: Buffer) => {
       out += chunk.toString();
       const match = /console {2}(http:\/\/\S+)/.exec(out);
-      if (match) resolve({ child, url: match[1] as string });
+      const mcp = /skills {3}as MCP tools at (http:\/\/\S+)mcp /.exec(out);
+      if (match && mcp) {
+        if (mcp[1] !== match[1]) reject(new Error(`MCP is not on the console's port: ${out}`));
+        resolve({ child, url: match[1] as string });
+      }
     });
     child.on("exit", (code) => reject(new Error(`start exited with ${code}: ${out}`)));
   });
