@@ -26,6 +26,8 @@ export type { CommandReply };
 const buttonValue = z
   .object({ sessionId: z.string().min(1), pendingId: z.string().min(1), choice: z.string().min(1) })
   .strict();
+/** What a refresh asks about: the session's waiting question or proposal (a button's value without a choice). */
+const refreshValue = buttonValue.omit({ choice: true });
 const commandValue = z
   .object({ command: z.enum(["rerun", "resume", "last-error"]), target: z.string().min(1).max(200) })
   .strict();
@@ -210,7 +212,7 @@ export class Bot {
    * everyone sees it when they may not, undefined when it was answered or is gone.
    */
   async refreshed(event: { user: User; value: unknown }): Promise<{ message: UiMessage; live: boolean } | undefined> {
-    const parsed = z.object({ sessionId: z.string().min(1), pendingId: z.string().min(1) }).safeParse(event.value);
+    const parsed = refreshValue.safeParse(event.value);
     if (!parsed.success) return undefined;
     const found = await this.session(parsed.data.sessionId);
     const session = "session" in found ? found.session : undefined;

@@ -69,7 +69,7 @@ export class CommandClicks {
     const run = await runtime.status(runId);
     if (run === undefined) return { kind: "stale", notice: text(`Run ${runId} is no longer kept.`) };
     const history = new RunHistory(runtime, this.options.skills, this.options.policy);
-    if (!(await history.mayRerun(run, user)))
+    if (!(await history.insider(run, user)))
       return {
         kind: "refused",
         notice: text(

@@ -3,7 +3,7 @@ import { sessionIdFor, type SessionStore } from "../agent/session.ts";
 import { asCodedError, userError } from "../errors.ts";
 import { unreadableReason } from "../stored.ts";
 import type { AuditLog } from "../ops/audit.ts";
-import { pausedButtons, progressBlock, progressMessage, summaryMessage } from "./run-messages.ts";
+import { atMinute, pausedButtons, progressBlock, progressMessage, summaryMessage } from "./run-messages.ts";
 import type { RunSnapshot } from "../runtime/progress.ts";
 import type { SkillRuntime } from "../runtime/runtime.ts";
 import { type ScheduleInfo, Schedules } from "../runtime/schedules.ts";
@@ -157,7 +157,7 @@ export class Commands {
           const run = await runtime.status(id);
           if (run === undefined)
             throw userError("RUN_UNKNOWN", `there is no run "${id}"; /codemem status lists the latest`);
-          blocks.push(...(await this.runLines(run, event.user)));
+          blocks.push(...(await this.runLines(runtime, run, event.user)));
         }
         return mine({ blocks });
       }
@@ -302,10 +302,8 @@ export class Commands {
    * A run as `/codemem status` shows it: to its requester, the skill's owners and the approvers, its
    * values, outcome and last errors; to anyone else, what runs and how far it got (the counts only).
    */
-  private async runLines(run: RunSnapshot, viewer: User): Promise<UiBlock[]> {
-    const insider =
-      run.requester === userKey(viewer) || (await this.options.policy.isOwner(await this.owned(run.skill), viewer));
-    if (!insider) return progressMessage(run).blocks;
+  private async runLines(runtime: SkillRuntime, run: RunSnapshot, viewer: User): Promise<UiBlock[]> {
+    if (!(await this.history(runtime).insider(run, viewer))) return progressMessage(run).blocks;
     const values: UiBlock = { type: "fields", fields: [{ label: "Values", value: JSON.stringify(run.params) }] };
     if (run.finishedAt === undefined) return [...progressMessage(run).blocks, values];
     return [...summaryMessage(run).blocks, progressBlock(run), values];
@@ -348,11 +346,7 @@ export class Commands {
     return {
       blocks: records.map((record) => {
         const who = parseUserKey(record.who);
-        const what: (string | Span | User)[] = [
-          `${record.at.slice(0, 16).replace("T", " ")} `,
-          who ?? record.who,
-          ` ${record.action}`,
-        ];
+        const what: (string | Span | User)[] = [`${atMinute(record.at)} `, who ?? record.who, ` ${record.action}`];
         if (record.skill !== undefined)
           what.push(" ", code(record.version === undefined ? record.skill : `${record.skill} v${record.version}`));
         if (record.detail !== undefined) what.push(` (${record.detail})`);
@@ -375,7 +369,7 @@ function scheduleBlocks(s: ScheduleInfo): UiBlock[] {
   const version = s.version === undefined ? "latest" : `v${s.version}`;
   const what = `: ${s.skill} ${version} "${s.cron}" ${s.tz}`;
   if (s.paused === undefined) return [rich(code(s.id), `${what}, next ${s.next ?? "?"}`)];
-  const since = new Date(s.paused.at).toISOString().slice(0, 16).replace("T", " ");
+  const since = atMinute(s.paused.at);
   return [
     rich(code(s.id), what, ", ", { text: "paused", style: "strong" }, ` since ${since} UTC: ${s.paused.reason}`),
     pausedButtons(s.id),

@@ -4,6 +4,7 @@ import type { SkillStore } from "../skills/store.ts";
 import { code, rich, type Span, type UiBlock } from "../ui/message.ts";
 import { parseUserKey, type User, userKey } from "../ui/user.ts";
 import type { Policy } from "./policy.ts";
+import { atMinute } from "./run-messages.ts";
 
 /** Runs read to find a skill's latest ones: its runs among the install's latest this many. */
 const SCAN = 500;
@@ -39,7 +40,7 @@ export class RunHistory {
   async blocks(viewer: User, skill: string | undefined, count = 10): Promise<UiBlock[]> {
     const blocks: UiBlock[] = [];
     for (const run of await this.runs(skill, count)) {
-      const insider = await this.mayRerun(run, viewer);
+      const insider = await this.insider(run, viewer);
       blocks.push(runLine(run, insider));
       if (insider)
         blocks.push({
@@ -50,8 +51,11 @@ export class RunHistory {
     return blocks;
   }
 
-  /** The run's requester, the skill's owners and the approvers see its values and may start it again. */
-  async mayRerun(run: RunSnapshot, viewer: User): Promise<boolean> {
+  /**
+   * The run's requester, the skill's owners and the approvers: they see its values and errors
+   * (/codemem status, the history) and may start it again with them.
+   */
+  async insider(run: RunSnapshot, viewer: User): Promise<boolean> {
     if (run.requester === userKey(viewer)) return true;
     return this.policy.isOwner({ name: run.skill, owners: await this.skills.owners(run.skill) }, viewer);
   }
@@ -65,7 +69,7 @@ export function runLine(run: RunSnapshot, withValues: boolean): UiBlock {
     : who === undefined
       ? [` by ${run.requester || "?"}`]
       : [" by ", who];
-  const started = new Date(run.startedAt).toISOString().slice(0, 16).replace("T", " ");
+  const started = atMinute(run.startedAt);
   const seconds = Math.round(((run.finishedAt ?? Date.now()) - run.startedAt) / 100) / 10;
   const took = run.finishedAt === undefined ? `running for ${seconds} s` : `${run.status} in ${seconds} s`;
   const total = run.total < 0 ? "?" : String(run.total);

@@ -3,6 +3,11 @@ import type { ScheduleInfo } from "../runtime/schedule-health.ts";
 import { code, rich, type UiBlock, type UiMessage } from "../ui/message.ts";
 import { parseUserKey, type User } from "../ui/user.ts";
 
+/** A moment to the minute, as lists show it: `2026-12-07 16:20` (UTC). */
+export function atMinute(at: number | string): string {
+  return new Date(at).toISOString().slice(0, 16).replace("T", " ");
+}
+
 /** A run's counters as a bar. */
 export function progressBlock(run: RunSnapshot): UiBlock {
   return {

@@ -81,7 +81,7 @@ export class ScheduleHealth {
     if (scheduler === undefined) return undefined;
     const info: ScheduleInfo = { ...scheduleOf(scheduler), next: null, paused: why };
     // Kept before the scheduler goes, so a crash between the two loses no schedule.
-    await this.redis.hset(this.keys.pausedSchedules(), id, JSON.stringify(info));
+    await this.savePaused(info);
     await this.runs.removeJobScheduler(id);
     return info;
   }
@@ -91,8 +91,8 @@ export class ScheduleHealth {
     return Object.values(all).map((raw) => JSON.parse(raw) as ScheduleInfo);
   }
 
-  /** Changes what a paused schedule resumes to (a move to another version). */
-  async keepPaused(schedule: ScheduleInfo): Promise<void> {
+  /** Keeps what a paused schedule resumes to (when it pauses, and when it moves to another version). */
+  async savePaused(schedule: ScheduleInfo): Promise<void> {
     await this.redis.hset(this.keys.pausedSchedules(), schedule.id, JSON.stringify(schedule));
   }
 

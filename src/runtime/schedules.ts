@@ -154,7 +154,7 @@ export class Schedules {
       const moving = { ...schedule, version, requester: schedule.requester ?? by };
       // A paused schedule moves and stays paused: only its record changes.
       if (schedule.paused === undefined) await this.upsert(moving);
-      else await this.runtime.scheduleHealth.keepPaused(moving);
+      else await this.runtime.scheduleHealth.savePaused(moving);
       await this.runtime.audit?.append({
         action: "schedule_move",
         who: by,
