@@ -32,6 +32,8 @@ export interface PauseReason {
   /** The firing that paused it. */
   runId: string;
   error: string;
+  /** Failures in a row when it paused (1 for a drift at its first failure). */
+  failures: number;
 }
 
 /** A schedule's last failure, for "Show the last error". */
@@ -72,7 +74,7 @@ export class ScheduleHealth {
     const reason = drift
       ? "its tools' output drifted from the schemas locked at approval"
       : `${failures} runs in a row failed`;
-    return this.pause(id, { reason, at: Date.now(), runId: run.runId, error });
+    return this.pause(id, { reason, at: Date.now(), runId: run.runId, error, failures });
   }
 
   /** Removes the schedule's scheduler, keeping what resuming makes again; undefined when it is gone. */
